@@ -1,0 +1,144 @@
+package io.normalcy.detector.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Typed configuration of the detector, bound from {@code normalcy.detector.*} (application.yml, system
+ * properties, or environment variables such as {@code NORMALCY_DETECTOR_COOL_DOWN=10m}). Validated at start-up:
+ * a bad value stops the application with a message naming the key (jakarta constraints here, plus the range
+ * checks of {@link DetectorSettings}/{@link DriftSettings} whose messages carry the full key).
+ *
+ * <p>Kafka client settings are not here: every {@code kafka.*} property (Micronaut Kafka convention, e.g.
+ * {@code kafka.bootstrap.servers}, {@code kafka.security.protocol}, {@code kafka.sasl.jaas.config},
+ * {@code kafka.ssl.truststore.location}) is passed verbatim to the Kafka Streams application and its admin
+ * client; {@code kafka.streams.detector.*} overrides Streams-only settings (e.g. {@code num.stream.threads},
+ * {@code processing.guarantee}). See {@code io.normalcy.detector.runtime.KafkaProperties}.
+ *
+ * @param applicationId    Kafka Streams {@code application.id} (consumer group, transactional id prefix)
+ * @param scoresEnabled    write every scored event to the scores topic
+ * @param coolDown         per-entity alert cool-down window (0 = off)
+ * @param topFeatures      contributing features listed per alert
+ * @param shutdownTimeout  how long a clean shutdown waits for Kafka Streams to close
+ * @param ensureTopics     create missing topics on start-up
+ * @param topicPartitions  partitions of created delete-policy topics (features, scores, alerts, dlq...)
+ * @param replicationFactor replication factor of created topics
+ * @param topics           topic names
+ * @param drift            drift → retraining
+ * @param signing          required model signature
+ */
+@ConfigurationProperties("normalcy.detector")
+public record DetectorConfiguration(
+        @Bindable(defaultValue = "normalcy-detector") @NotBlank String applicationId,
+        @Bindable(defaultValue = "true") boolean scoresEnabled,
+        @Bindable(defaultValue = "5m") @NotNull Duration coolDown,
+        @Bindable(defaultValue = "3") @Min(1) int topFeatures,
+        @Bindable(defaultValue = "30s") @NotNull Duration shutdownTimeout,
+        @Bindable(defaultValue = "true") boolean ensureTopics,
+        @Bindable(defaultValue = "3") @Min(1) int topicPartitions,
+        @Bindable(defaultValue = "1") @Min(1) int replicationFactor,
+        @Valid @Nullable Topics topics,
+        @Valid @Nullable Drift drift,
+        @Nullable Signing signing) {
+
+    /**
+     * Topic names. {@code inputs} entries are {@code topic} or {@code topic:format} with format
+     * {@code avro|json|auto} (topic names cannot contain ':'), e.g. {@code normalcy.features:json}.
+     */
+    @ConfigurationProperties("topics")
+    public record Topics(
+            @Bindable(defaultValue = "normalcy.features") @NotNull List<
+                    @Pattern(regexp = "[a-zA-Z0-9._-]+(:(?i)(avro|json|auto))?",
+                            message = "must be 'topic' or 'topic:avro|json|auto'") String> inputs,
+            @Bindable(defaultValue = "auto") @NotNull
+            @Pattern(regexp = "(?i)avro|json|auto", message = "must be avro, json or auto") String defaultInputFormat,
+            @Bindable(defaultValue = "normalcy.scores") @NotBlank String scores,
+            @Bindable(defaultValue = "normalcy.alerts") @NotBlank String alerts,
+            @Bindable(defaultValue = "normalcy.models") @NotBlank String models,
+            @Bindable(defaultValue = "normalcy.retrain") @NotBlank String retrain,
+            @Bindable(defaultValue = "normalcy.subscriptions") @NotBlank String subscriptions,
+            @Bindable(defaultValue = "normalcy.dlq") @NotBlank String dlq,
+            @Bindable(defaultValue = "normalcy.parking") @NotBlank String parking) {
+    }
+
+    /** See {@link DriftSettings}. */
+    @ConfigurationProperties("drift")
+    public record Drift(
+            @Bindable(defaultValue = "true") boolean enabled,
+            @Bindable(defaultValue = "5000") @Min(10) int windowSize,
+            @Bindable(defaultValue = "1000") @Min(1) int minRecords,
+            @Bindable(defaultValue = "3.0") @DecimalMin(value = "1.0", inclusive = false) double rateFactor,
+            @Bindable(defaultValue = "0") @DecimalMin("0.0") double meanShift,
+            @Bindable(defaultValue = "1h") @NotNull Duration rateLimit) {
+    }
+
+    /** See {@link SigningSettings}. */
+    @ConfigurationProperties("signing")
+    public record Signing(@Nullable String hmacSecret, @Nullable String ed25519PublicKey) {
+    }
+
+    /** Topic names, defaults where the section is absent. */
+    public DetectorTopics detectorTopics() {
+        if (topics == null) {
+            return DetectorTopics.defaults();
+        }
+        List<String> names = topics.inputs().stream().map(DetectorConfiguration::topicOf).toList();
+        return new DetectorTopics(names, topics.scores(), topics.alerts(), topics.models(), topics.retrain(),
+                topics.subscriptions(), topics.dlq(), topics.parking());
+    }
+
+    /** Topology settings; throws IllegalArgumentException naming the key on inconsistent values. */
+    public DetectorSettings detectorSettings() {
+        InputFormat defaultFormat = topics == null ? InputFormat.AUTO : format(topics.defaultInputFormat());
+        Map<String, InputFormat> formats = new LinkedHashMap<>();
+        if (topics != null) {
+            for (String entry : topics.inputs()) {
+                int colon = entry.indexOf(':');
+                if (colon > 0) {
+                    formats.put(entry.substring(0, colon), format(entry.substring(colon + 1)));
+                }
+            }
+        }
+        DriftSettings d = drift == null ? DriftSettings.defaults()
+                : new DriftSettings(drift.enabled(), drift.windowSize(), drift.minRecords(), drift.rateFactor(),
+                drift.meanShift(), drift.rateLimit());
+        SigningSettings s = signing == null ? SigningSettings.none()
+                : new SigningSettings(signing.hmacSecret(), signing.ed25519PublicKey());
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultFormat, formats, d, s);
+    }
+
+    private static final java.util.regex.Pattern INPUT = java.util.regex.Pattern.compile(
+            "[a-zA-Z0-9._-]{1,249}(:[a-zA-Z]+)?");
+
+    private static String topicOf(String entry) {
+        String e = entry.trim();
+        if (!INPUT.matcher(e).matches()) {
+            throw new IllegalArgumentException("normalcy.detector.topics.inputs: '" + entry
+                    + "' is not 'topic' or 'topic:avro|json|auto' (topic names use [a-zA-Z0-9._-])");
+        }
+        int colon = e.indexOf(':');
+        return colon < 0 ? e : e.substring(0, colon);
+    }
+
+    private static InputFormat format(String s) {
+        try {
+            return InputFormat.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("normalcy.detector.topics input format must be avro, json or auto, got '"
+                    + s + "'");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.normalcy.detector.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Behaviour of the detector topology, independent of Micronaut (tests build it directly). Built from
+ * {@link DetectorConfiguration} by the application.
+ *
+ * @param scoresEnabled      whether every scored event is written to the scores topic
+ * @param coolDown           per model+entity: alerts within this event-time window after the last emitted alert
+ *                           are suppressed (still scored and counted); zero disables
+ * @param topFeatures        number of contributing features an alert lists (≥ 1)
+ * @param defaultInputFormat format of input topics not listed in {@code inputFormats}
+ * @param inputFormats       format per input topic
+ * @param drift              drift → retraining
+ * @param signing            required model signature, if any
+ */
+public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures,
+                               InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats,
+                               DriftSettings drift, SigningSettings signing) {
+    public DetectorSettings {
+        Objects.requireNonNull(coolDown, "normalcy.detector.cool-down");
+        if (coolDown.isNegative()) {
+            throw new IllegalArgumentException("normalcy.detector.cool-down must not be negative, got " + coolDown);
+        }
+        if (topFeatures < 1) {
+            throw new IllegalArgumentException("normalcy.detector.top-features must be >= 1, got " + topFeatures);
+        }
+        Objects.requireNonNull(defaultInputFormat, "normalcy.detector.default-input-format");
+        inputFormats = Map.copyOf(inputFormats == null ? Map.of() : inputFormats);
+        Objects.requireNonNull(drift, "drift");
+        signing = signing == null ? SigningSettings.none() : signing;
+    }
+
+    public static DetectorSettings defaults() {
+        return new DetectorSettings(true, Duration.ofMinutes(5), 3, InputFormat.AUTO, Map.of(),
+                DriftSettings.defaults(), SigningSettings.none());
+    }
+
+    public InputFormat formatOf(String topic) {
+        return inputFormats.getOrDefault(topic, defaultInputFormat);
+    }
+
+    public DetectorSettings withCoolDown(Duration d) {
+        return new DetectorSettings(scoresEnabled, d, topFeatures, defaultInputFormat, inputFormats, drift, signing);
+    }
+
+    public DetectorSettings withScoresEnabled(boolean on) {
+        return new DetectorSettings(on, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, signing);
+    }
+
+    public DetectorSettings withDrift(DriftSettings d) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, d, signing);
+    }
+
+    public DetectorSettings withSigning(SigningSettings s) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, s);
+    }
+
+    public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultFormat, perTopic, drift, signing);
+    }
+}

@@ -1,0 +1,132 @@
+package io.normalcy.detector.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The detector's Micrometer meters (exported by the Prometheus endpoint in the app, a {@link SimpleMeterRegistry}
+ * in tests). Meters are looked up once per tag combination and cached, because the scoring path calls these per
+ * record and Micrometer's own lookup allocates. Names (Prometheus turns dots into underscores):
+ * <ul>
+ *   <li>{@value #SCORED} {model} – records scored; {@value #LATENCY} {model} – scoring time, with percentiles</li>
+ *   <li>{@value #ALERTS} {model,severity,scope} – alerts raised; {@value #SUPPRESSED} {model} – cooled down</li>
+ *   <li>{@value #ROUTED} {subscription} – alert copies routed to subscription topics</li>
+ *   <li>{@value #DLQ} {reason} – dead letters; {@value #PARKED} {model} – records parked (no model yet)</li>
+ *   <li>{@value #MODEL_VERSION} {model} – version in use; {@value #SWAPS} {model}; {@value #REJECTED} {model,reason}</li>
+ *   <li>{@value #RETRAIN} {model,reason} – retrain requests; {@value #PRODUCTION_ERRORS} {exception,action}</li>
+ * </ul>
+ */
+public final class DetectorMetrics {
+    public static final String SCORED = "normalcy.records.scored";
+    public static final String LATENCY = "normalcy.scoring.latency";
+    public static final String ALERTS = "normalcy.alerts";
+    public static final String SUPPRESSED = "normalcy.alerts.suppressed";
+    public static final String ROUTED = "normalcy.alerts.routed";
+    public static final String DLQ = "normalcy.dlq";
+    public static final String PARKED = "normalcy.parked";
+    public static final String MODEL_VERSION = "normalcy.model.version";
+    public static final String SWAPS = "normalcy.models.swapped";
+    public static final String REJECTED = "normalcy.models.rejected";
+    public static final String RETRAIN = "normalcy.retrain.requested";
+    public static final String PRODUCTION_ERRORS = "normalcy.production.errors";
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public DetectorMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Metrics in a private in-memory registry (tests, tools). */
+    public static DetectorMetrics inMemory() {
+        return new DetectorMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void scored(String model) {
+        counter(SCORED, "model", model).increment();
+    }
+
+    public Timer scoringTimer(String model) {
+        return timers.computeIfAbsent(model, m -> Timer.builder(LATENCY)
+                .description("Time to decode-free score one record: preprocessing, flow log-density, thresholds")
+                .tag("model", m)
+                .publishPercentiles(0.5, 0.9, 0.99)
+                .publishPercentileHistogram()
+                .register(registry));
+    }
+
+    public void alert(String model, String severity, String scope) {
+        counter(ALERTS, "model", model, "severity", severity, "scope", scope).increment();
+    }
+
+    public void suppressed(String model) {
+        counter(SUPPRESSED, "model", model).increment();
+    }
+
+    public void routed(String subscription) {
+        counter(ROUTED, "subscription", subscription).increment();
+    }
+
+    public void deadLetter(String reason) {
+        counter(DLQ, "reason", reason).increment();
+    }
+
+    public void parked(String model) {
+        counter(PARKED, "model", model).increment();
+    }
+
+    public void swapped(String model) {
+        counter(SWAPS, "model", model).increment();
+    }
+
+    public void rejected(String model, String reason) {
+        counter(REJECTED, "model", model, "reason", reason).increment();
+    }
+
+    public void retrainRequested(String model, String reason) {
+        counter(RETRAIN, "model", model, "reason", reason).increment();
+    }
+
+    public void productionError(String exception, String action) {
+        counter(PRODUCTION_ERRORS, "exception", exception, "action", action).increment();
+    }
+
+    /** Registers (once) a gauge of the version in use for {@code model}, read through {@code versionOf}. */
+    public <T> void modelVersionGauge(String model, T source, ToDoubleFunction<T> versionOf) {
+        Gauge.builder(MODEL_VERSION, source, versionOf).tag("model", model)
+                .description("Model version the detector scores with").strongReference(true).register(registry);
+    }
+
+    /** Current count of a counter, 0 when it was never incremented (for tests and the admin API). */
+    public double count(String name, String... tags) {
+        Counter c = registry.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** Sum over all tag values of a counter. */
+    public double total(String name) {
+        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private Counter counter(String name, String... tags) {
+        StringBuilder key = new StringBuilder(name);
+        for (String t : tags) {
+            key.append('\u0000').append(t);
+        }
+        return counters.computeIfAbsent(key.toString(), k -> Counter.builder(name).tags(tags).register(registry));
+    }
+
+}

@@ -1,0 +1,111 @@
+package io.normalcy.detector.runtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
+import io.normalcy.detector.config.DetectorConfiguration;
+import io.normalcy.detector.config.DetectorSettings;
+import io.normalcy.detector.config.DetectorTopics;
+import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.detector.model.ModelRegistry;
+import io.normalcy.detector.routing.SubscriptionRegistry;
+import io.normalcy.detector.topology.DetectorTopology;
+
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the detector: settings (validated here, so a bad value stops start-up with the key in the message),
+ * registries, metrics and the one {@link KafkaStreams} instance built from {@link DetectorTopology}. Our own
+ * factory rather than micronaut-kafka-streams (not on the class path) so there is exactly one Streams instance
+ * and its configuration is {@link KafkaProperties}'. Started and stopped by {@link StreamsLifecycle}.
+ */
+@Factory
+public class DetectorFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorFactory.class);
+    /** More stream-thread failures than this within {@link #FAILURE_WINDOW} shut the client down (health DOWN). */
+    static final int MAX_FAILURES = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+
+    @Singleton
+    DetectorSettings detectorSettings(DetectorConfiguration config) {
+        return config.detectorSettings();
+    }
+
+    @Singleton
+    DetectorTopics detectorTopics(DetectorConfiguration config) {
+        return config.detectorTopics();
+    }
+
+    @Singleton
+    DetectorMetrics detectorMetrics(MeterRegistry registry) {
+        return new DetectorMetrics(registry);
+    }
+
+    @Singleton
+    ModelRegistry modelRegistry(DetectorMetrics metrics) {
+        return new ModelRegistry(metrics);
+    }
+
+    @Singleton
+    SubscriptionRegistry subscriptionRegistry() {
+        return new SubscriptionRegistry();
+    }
+
+    /** Every {@code kafka.*} property with the prefix removed (raw keys). */
+    @Singleton
+    @Named("kafkaProperties")
+    Map<String, Object> kafkaProperties(Environment env) {
+        return env.getProperties("kafka", StringConvention.RAW);
+    }
+
+    /** Plain client settings for admin clients and producers of the service. */
+    @Singleton
+    @Named("kafkaClientProperties")
+    Properties kafkaClientProperties(@Named("kafkaProperties") Map<String, Object> kafka) {
+        return KafkaProperties.clients(kafka);
+    }
+
+    @Singleton
+    KafkaStreams kafkaStreams(DetectorConfiguration config, DetectorSettings settings, DetectorTopics topics,
+                              ModelRegistry registry, SubscriptionRegistry subscriptions, DetectorMetrics metrics,
+                              @Named("kafkaProperties") Map<String, Object> kafka) {
+        StreamsBuilder builder = new StreamsBuilder();
+        DetectorTopology.build(builder, topics, registry, subscriptions, settings, metrics);
+        Properties props = KafkaProperties.streams(config.applicationId(), kafka, metrics);
+        Topology topology = builder.build(props);
+        LOG.debug("Detector topology:\n{}", topology.describe());
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        Deque<Long> failures = new ArrayDeque<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            long now = System.currentTimeMillis();
+            synchronized (failures) {
+                failures.addLast(now);
+                while (!failures.isEmpty() && failures.peekFirst() < now - FAILURE_WINDOW.toMillis()) {
+                    failures.removeFirst();
+                }
+                metrics.productionError(e.getClass().getSimpleName(), "thread-failed");
+                if (failures.size() > MAX_FAILURES) {
+                    LOG.error("Stream thread failed {} times within {}: shutting the client down", failures.size(),
+                            FAILURE_WINDOW, e);
+                    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
+            }
+            LOG.error("Stream thread failed; replacing it (exactly-once: its transaction was aborted)", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        return streams;
+    }
+}

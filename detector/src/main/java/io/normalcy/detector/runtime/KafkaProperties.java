@@ -1,0 +1,83 @@
+package io.normalcy.detector.runtime;
+
+import io.normalcy.detector.metrics.DetectorMetrics;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Assembles the Kafka Streams configuration, in increasing precedence:
+ * <ol>
+ *   <li>detector defaults: {@code application.id} (normalcy.detector.application-id),
+ *   {@code processing.guarantee=exactly_once_v2}, {@code num.stream.threads=1},
+ *   {@code default.production.exception.handler} = {@link DetectorProductionExceptionHandler}, a
+ *   {@code state.dir} under java.io.tmpdir;</li>
+ *   <li>every {@code kafka.*} property (the Micronaut Kafka convention), minus the {@code kafka.} prefix and
+ *   minus Micronaut's own sub-trees ({@code streams.*}, {@code consumers.*}, {@code producers.*},
+ *   {@code health.*}, {@code embedded.*}, {@code enabled}): bootstrap servers, {@code security.protocol},
+ *   {@code sasl.*}, {@code ssl.*}... reach the Streams app, its embedded clients and the admin client verbatim
+ *   (environment: {@code KAFKA_SECURITY_PROTOCOL=SASL_SSL});</li>
+ *   <li>{@code kafka.streams.detector.*}: Streams-only overrides, e.g.
+ *   {@code kafka.streams.detector.num.stream.threads=2} or {@code ...processing.guarantee=at_least_once}.</li>
+ * </ol>
+ */
+public final class KafkaProperties {
+    /** Key under which the {@link DetectorMetrics} instance is handed to the exception handler. */
+    public static final String METRICS_CONFIG = "normalcy.detector.metrics";
+    static final String STREAMS_PREFIX = "streams.detector.";
+
+    private KafkaProperties() {
+    }
+
+    /** @param kafka every {@code kafka.*} property with the prefix removed (raw keys) */
+    public static Properties streams(String applicationId, Map<String, Object> kafka, DetectorMetrics metrics) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DetectorProductionExceptionHandler.class.getName());
+        p.put(StreamsConfig.STATE_DIR_CONFIG,
+                Path.of(System.getProperty("java.io.tmpdir"), "normalcy-detector").toString());
+        p.putAll(clients(kafka));
+        kafka.forEach((k, v) -> {
+            if (k.startsWith(STREAMS_PREFIX) && v != null) {
+                p.put(k.substring(STREAMS_PREFIX.length()), String.valueOf(v));
+            }
+        });
+        p.put(METRICS_CONFIG, metrics);
+        return p;
+    }
+
+    /** Plain client settings (admin client, producers of the service): {@code kafka.*} minus Micronaut sub-trees. */
+    public static Properties clients(Map<String, Object> kafka) {
+        Properties p = new Properties();
+        kafka.forEach((k, v) -> {
+            if (v != null && !isMicronautKey(k)) {
+                p.put(k, v instanceof Iterable<?> it ? join(it) : String.valueOf(v));
+            }
+        });
+        return p;
+    }
+
+    private static boolean isMicronautKey(String k) {
+        return k.startsWith("streams.") || k.startsWith("consumers.") || k.startsWith("producers.")
+                || k.startsWith("health.") || k.startsWith("embedded.") || k.equals("enabled")
+                // Kafka config names never contain '-': such keys are Micronaut's kebab-case variants of
+                // environment variables (KAFKA_SECURITY_PROTOCOL also yields security-protocol)
+                || k.indexOf('-') >= 0;
+    }
+
+    private static String join(Iterable<?> it) {
+        StringBuilder sb = new StringBuilder();
+        for (Object o : it) {
+            if (!sb.isEmpty()) {
+                sb.append(',');
+            }
+            sb.append(o);
+        }
+        return sb.toString();
+    }
+}

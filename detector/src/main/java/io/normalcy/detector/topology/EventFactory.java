@@ -1,0 +1,80 @@
+package io.normalcy.detector.topology;
+
+import io.normalcy.avro.Alert;
+import io.normalcy.avro.FeatureContribution;
+import io.normalcy.avro.FeatureVector;
+import io.normalcy.avro.ScoredEvent;
+import io.normalcy.avro.Severity;
+import io.normalcy.flow.model.Evaluation;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.Score;
+import io.normalcy.schemas.AlertIds;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the Avro output records of one scored event. The alert explanation ranks features by their deficit
+ * {@code typical − term}: how many nats less likely this feature's conditional term is than its median on
+ * held-out data (for MAF with NATURAL ordering the term is exactly log p(x_i | x_&lt;i, c), Papamakarios et al.
+ * 2017), so the first features are the ones that made the event improbable. A feature without a typical value
+ * is compared with 0. The alert id is {@link AlertIds}' (model, entity, eventTime, eventId or source offset):
+ * a replay or re-score of the same event yields the same id.
+ */
+final class EventFactory {
+    private EventFactory() {
+    }
+
+    static Severity severity(io.normalcy.flow.model.Severity s) {
+        return switch (s) {
+            case NORMAL -> Severity.NORMAL;
+            case WARNING -> Severity.WARNING;
+            case CRITICAL -> Severity.CRITICAL;
+        };
+    }
+
+    static ScoredEvent scored(FeatureVector fv, NormalcyModel model, Source src, Score score, Evaluation eval,
+                              long now) {
+        List<String> names = model.featureNames();
+        double[] c = score.contributions();
+        Map<String, Double> contributions = new HashMap<>(names.size() * 2);
+        for (int i = 0; i < names.size(); i++) {
+            contributions.put(names.get(i), c[i]);
+        }
+        return new ScoredEvent(fv.getEventId(), fv.getEntity(), fv.getEventTime(), fv.getModel(), model.version(),
+                src.topic(), src.partition(), src.offset(), score.logDensity(), contributions, eval.threshold(),
+                eval.level(), severity(eval.severity()), eval.scope(), Instant.ofEpochMilli(now));
+    }
+
+    static Alert alert(FeatureVector fv, NormalcyModel model, Source src, Score score, Evaluation eval,
+                       int topFeatures, long now) {
+        String id = AlertIds.derive(fv.getModel(), fv.getEntity(), fv.getEventTime(), fv.getEventId(),
+                src.topic(), src.partition(), src.offset());
+        return new Alert(id, fv.getEntity(), fv.getEventTime(), fv.getModel(), model.version(), score.logDensity(),
+                eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(),
+                topFeatures(fv, model, score, topFeatures), fv.getContext(), fv.getContextNumeric(),
+                fv.getFeatures(), fv.getAttributes(), fv.getEventId(), src.topic(), src.partition(), src.offset(),
+                Instant.ofEpochMilli(now));
+    }
+
+    /** The {@code n} features with the largest deficit, largest first (ties: feature order). */
+    static List<FeatureContribution> topFeatures(FeatureVector fv, NormalcyModel model, Score score, int n) {
+        List<String> names = model.featureNames();
+        Map<String, Double> typical = model.typicalContributions();
+        double[] terms = score.contributions();
+        List<FeatureContribution> all = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Double t = typical == null ? null : typical.get(name);
+            double typicalTerm = t == null || !Double.isFinite(t) ? 0.0 : t;
+            Double value = fv.getFeatures().get(name);
+            all.add(new FeatureContribution(name, value == null ? Double.NaN : value, terms[i], typicalTerm,
+                    typicalTerm - terms[i]));
+        }
+        all.sort((a, b) -> Double.compare(b.getDeficit(), a.getDeficit()));
+        return new ArrayList<>(all.subList(0, Math.min(n, all.size())));
+    }
+}

@@ -1,0 +1,222 @@
+package io.normalcy.detector.topology;
+
+import io.normalcy.avro.Alert;
+import io.normalcy.avro.DeadLetterReason;
+import io.normalcy.avro.FeatureVector;
+import io.normalcy.avro.RetrainRequest;
+import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.detector.model.LoadedModel;
+import io.normalcy.detector.routing.SubscriptionMatcher;
+import io.normalcy.flow.model.Evaluation;
+import io.normalcy.flow.model.InvalidInputException;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.Score;
+import io.normalcy.flow.model.Scorer;
+import io.normalcy.flow.model.Severity;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detector's per-record path: decode → resolve the newest model version → score → scores/alerts/subscription
+ * copies, with dead letters and parking for everything that cannot be scored. No input can throw out of
+ * {@link #process}: every failure becomes a dead letter carrying the original bytes and source coordinates, so
+ * the stream never dies on data. Scorers are per task (a task runs on one thread at a time) and rebuilt when the
+ * registry's version of a model changes, so a swap takes effect at the next record: no record is dropped or
+ * scored twice. Per-entity cool-down state lives in a changelogged store (exactly-once with the outputs).
+ */
+final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output> {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
+    static final String PARKING_REASON_HEADER = "normalcy.parking.reason";
+    static final String PARKING_MODEL_HEADER = "normalcy.parking.model";
+    static final String PARKING_SOURCE_HEADER = "normalcy.parking.source";
+    private static final char SEP = '\u001F';
+
+    private final TopologyContext deps;
+    private final Map<String, ScorerSlot> scorers = new HashMap<>();
+    private final Codecs codecs = new Codecs();
+    private ProcessorContext<byte[], Output> context;
+    private FeatureDecoder decoder;
+    private KeyValueStore<String, Long> coolDown;
+    private ReadOnlyKeyValueStore<String, byte[]> modelStore;
+    private long streamTime = Long.MIN_VALUE;
+
+    /** A task-local scorer bound to one loaded model version. */
+    private record ScorerSlot(LoadedModel loaded, Scorer scorer) {
+    }
+
+    ScoringProcessor(TopologyContext deps) {
+        this.deps = deps;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Output> ctx) {
+        this.context = ctx;
+        this.decoder = new FeatureDecoder(deps.settings());
+        this.coolDown = ctx.getStateStore(DetectorTopology.COOLDOWN_STORE);
+        this.modelStore = ctx.getStateStore(DetectorTopology.MODEL_STORE);
+        deps.resolver().warmUp(modelStore);
+        SubscriptionStoreProcessor.warmUp(ctx.getStateStore(DetectorTopology.SUBSCRIPTION_STORE),
+                deps.topics().subscriptions(), deps.subscriptions());
+        Duration window = deps.settings().coolDown();
+        if (!window.isZero()) {
+            Duration every = window.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : window;
+            ctx.schedule(every, PunctuationType.WALL_CLOCK_TIME, t -> purgeCoolDown());
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Source src = Source.of(context.recordMetadata());
+        FeatureVector fv;
+        try {
+            fv = decoder.decode(src.topic(), record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, src, DeadLetterReason.DESERIALIZATION, e, null);
+            return;
+        }
+        String modelName = fv.getModel();
+        try {
+            LoadedModel loaded = deps.resolver().resolve(modelName, modelStore);
+            if (loaded == null) {
+                park(record, src, modelName);
+                return;
+            }
+            score(record, src, fv, loaded);
+        } catch (InvalidInputException e) {
+            deadLetter(record, src, DeadLetters.reasonOf(e.reason()), e, modelName);
+        } catch (RuntimeException e) {
+            LOG.warn("Scoring {} with model {} failed: {}", src, modelName, e.toString());
+            deadLetter(record, src, DeadLetterReason.SCORING_ERROR, e, modelName);
+        }
+    }
+
+    private void score(Record<byte[], byte[]> record, Source src, FeatureVector fv, LoadedModel loaded) {
+        NormalcyModel model = loaded.model();
+        String name = model.name();
+        long eventTime = fv.getEventTime().toEpochMilli();
+        long start = System.nanoTime();
+        Score score = scorer(loaded).score(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime);
+        Evaluation eval = model.thresholds().evaluate(score.logDensity(), fv.getContext());
+        deps.metrics().scoringTimer(name).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        deps.metrics().scored(name);
+        streamTime = Math.max(streamTime, eventTime);
+        long now = context.currentSystemTimeMs();
+        byte[] entityKey = fv.getEntity().getBytes(StandardCharsets.UTF_8);
+        if (deps.settings().scoresEnabled()) {
+            emit(entityKey, deps.topics().scores(), codecs.scored(deps.topics().scores(),
+                    EventFactory.scored(fv, model, src, score, eval, now)), record.timestamp());
+        }
+        boolean flagged = eval.severity() != Severity.NORMAL;
+        if (flagged && !coolingDown(name, fv.getEntity(), eventTime)) {
+            Alert alert = EventFactory.alert(fv, model, src, score, eval, deps.settings().topFeatures(), now);
+            deps.metrics().alert(name, eval.severity().name(), eval.scope());
+            emit(entityKey, deps.topics().alerts(), codecs.alert(deps.topics().alerts(), alert),
+                    record.timestamp());
+            for (SubscriptionMatcher m : deps.subscriptions().matching(alert)) {
+                String topic = m.kafkaTopic();
+                if (topic != null) {
+                    emit(entityKey, topic, codecs.alert(topic, alert), record.timestamp());
+                    deps.metrics().routed(m.subscriberId());
+                }
+            }
+        }
+        String drift = deps.drift().observe(name, model.version(), loaded.warningLevel(), loaded.baselineMean(),
+                flagged, score.logDensity(), eventTime);
+        if (drift != null) {
+            requestRetrain(model, drift, eventTime, record.timestamp(), now);
+        }
+    }
+
+    private Scorer scorer(LoadedModel loaded) {
+        ScorerSlot slot = scorers.get(loaded.name());
+        if (slot == null || slot.loaded() != loaded) {
+            slot = new ScorerSlot(loaded, loaded.model().newScorer());
+            scorers.put(loaded.name(), slot);
+        }
+        return slot.scorer();
+    }
+
+    /** True (and counted) when an alert of this model+entity was emitted less than the cool-down ago. */
+    private boolean coolingDown(String model, String entity, long eventTime) {
+        Duration window = deps.settings().coolDown();
+        if (window.isZero()) {
+            return false;
+        }
+        String key = model + SEP + entity;
+        Long last = coolDown.get(key);
+        if (last != null && Math.abs(eventTime - last) < window.toMillis()) {
+            deps.metrics().suppressed(model);
+            return true;
+        }
+        coolDown.put(key, last == null ? eventTime : Math.max(last, eventTime));
+        return false;
+    }
+
+    private void purgeCoolDown() {
+        if (streamTime == Long.MIN_VALUE) {
+            return;
+        }
+        long horizon = streamTime - deps.settings().coolDown().toMillis();
+        try (KeyValueIterator<String, Long> it = coolDown.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                if (kv.value < horizon) {
+                    coolDown.delete(kv.key);
+                }
+            }
+        }
+    }
+
+    private void requestRetrain(NormalcyModel model, String reason, long eventTime, long timestamp, long now) {
+        String id = UUID.nameUUIDFromBytes((model.name() + SEP + model.version() + SEP + eventTime + SEP + "drift")
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        RetrainRequest request = RetrainRequest.newBuilder().setRequestId(id).setModel(model.name())
+                .setReason(reason).setRequestedAt(Instant.ofEpochMilli(now))
+                .setRequestedBy(DeadLetters.APPLICATION).build();
+        deps.metrics().retrainRequested(model.name(), "drift");
+        LOG.info("Requesting a retrain of {} (v{}): {}", model.name(), model.version(), reason);
+        emit(model.name().getBytes(StandardCharsets.UTF_8), deps.topics().retrain(),
+                codecs.retrain(deps.topics().retrain(), request), timestamp);
+    }
+
+    private void park(Record<byte[], byte[]> record, Source src, String model) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(PARKING_REASON_HEADER, "no-model".getBytes(StandardCharsets.UTF_8));
+        headers.add(PARKING_MODEL_HEADER, model.getBytes(StandardCharsets.UTF_8));
+        headers.add(PARKING_SOURCE_HEADER, src.toString().getBytes(StandardCharsets.UTF_8));
+        deps.metrics().parked(model);
+        context.forward(new Record<>(record.key(), new Output(deps.topics().parking(), record.value()),
+                record.timestamp(), headers));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, Source src, DeadLetterReason reason, Exception e,
+                            String model) {
+        deps.metrics().deadLetter(reason.name());
+        LOG.debug("Dead letter {} from {}: {}", reason, src, e.getMessage());
+        byte[] value = codecs.deadLetter(deps.topics().dlq(), DeadLetters.of(src, record.key(),
+                record.value(), record.headers(), record.timestamp(), reason, e.getClass().getName(),
+                e.getMessage(), model, context.currentSystemTimeMs()));
+        context.forward(new Record<>(record.key(), new Output(deps.topics().dlq(), value), record.timestamp(),
+                new RecordHeaders()));
+    }
+
+    private void emit(byte[] key, String topic, byte[] value, long timestamp) {
+        context.forward(new Record<>(key, new Output(topic, value), timestamp, new RecordHeaders()));
+    }
+}

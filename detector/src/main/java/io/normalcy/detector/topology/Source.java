@@ -1,0 +1,17 @@
+package io.normalcy.detector.topology;
+
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/** Coordinates of the input record being processed (topic "unknown", -1/-1 when Kafka Streams has none). */
+record Source(String topic, int partition, long offset) {
+    static Source of(Optional<RecordMetadata> meta) {
+        return meta.map(m -> new Source(m.topic(), m.partition(), m.offset()))
+                .orElse(new Source("unknown", -1, -1L));
+    }
+
+    @Override
+    public String toString() {
+        return topic + "-" + partition + "@" + offset;
+    }
+}

@@ -1,0 +1,13 @@
+package io.normalcy.detector.topology;
+
+import io.normalcy.detector.config.DetectorSettings;
+import io.normalcy.detector.config.DetectorTopics;
+import io.normalcy.detector.drift.DriftMonitor;
+import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.detector.model.ModelResolver;
+import io.normalcy.detector.routing.SubscriptionRegistry;
+
+/** The shared, thread-safe collaborators every scoring task of one topology uses. */
+record TopologyContext(DetectorTopics topics, DetectorSettings settings, ModelResolver resolver,
+                       SubscriptionRegistry subscriptions, DriftMonitor drift, DetectorMetrics metrics) {
+}

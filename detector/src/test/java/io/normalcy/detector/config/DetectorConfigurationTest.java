@@ -1,0 +1,106 @@
+package io.normalcy.detector.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.context.ApplicationContext;
+import io.normalcy.detector.runtime.StreamsLifecycle;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Binding, defaults and start-up validation of {@code normalcy.detector.*} (without starting Kafka Streams). */
+class DetectorConfigurationTest {
+
+    private static ApplicationContext run(Map<String, Object> props) {
+        Map<String, Object> all = new HashMap<>(props);
+        all.put(StreamsLifecycle.AUTOSTART, "false");
+        all.put("micronaut.server.port", "-1");
+        return ApplicationContext.run(all);
+    }
+
+    @Test
+    void defaultsFollowTheDesign() {
+        try (ApplicationContext ctx = run(Map.of())) {
+            DetectorConfiguration c = ctx.getBean(DetectorConfiguration.class);
+            assertEquals(DetectorTopics.defaults(), c.detectorTopics());
+            DetectorSettings s = c.detectorSettings();
+            assertEquals(Duration.ofMinutes(5), s.coolDown());
+            assertTrue(s.scoresEnabled());
+            assertEquals(InputFormat.AUTO, s.formatOf("normalcy.features"));
+            assertEquals(DriftSettings.defaults(), s.drift());
+            assertFalse(s.signing().enabled());
+            assertEquals("normalcy-detector", c.applicationId());
+        }
+    }
+
+    @Test
+    void customValuesBind() {
+        try (ApplicationContext ctx = run(Map.of(
+                "normalcy.detector.topics.inputs", "in.a:json,in.b",
+                "normalcy.detector.topics.default-input-format", "avro",
+                "normalcy.detector.topics.alerts", "my.alerts",
+                "normalcy.detector.scores-enabled", "false",
+                "normalcy.detector.cool-down", "30s",
+                "normalcy.detector.drift.window-size", "200",
+                "normalcy.detector.drift.min-records", "50",
+                "normalcy.detector.drift.rate-limit", "10m",
+                "normalcy.detector.signing.hmac-secret", "s3cret"))) {
+            DetectorConfiguration c = ctx.getBean(DetectorConfiguration.class);
+            DetectorTopics t = c.detectorTopics();
+            assertEquals(List.of("in.a", "in.b"), t.inputs());
+            assertEquals("my.alerts", t.alerts());
+            assertEquals("normalcy.scores", t.scores());
+            DetectorSettings s = c.detectorSettings();
+            assertEquals(InputFormat.JSON, s.formatOf("in.a"));
+            assertEquals(InputFormat.AVRO, s.formatOf("in.b"));
+            assertFalse(s.scoresEnabled());
+            assertEquals(Duration.ofSeconds(30), s.coolDown());
+            assertEquals(200, s.drift().windowSize());
+            assertEquals(50, s.drift().minRecords());
+            assertEquals(Duration.ofMinutes(10), s.drift().rateLimit());
+            assertTrue(s.signing().enabled());
+        }
+    }
+
+    private static String startupFailure(String key, String value) {
+        Exception e = assertThrows(Exception.class, () -> run(Map.of(key, value)).close(),
+                key + "=" + value + " must stop start-up");
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
+    }
+
+    @Test
+    void constraintViolationsNameTheKey() {
+        assertTrue(startupFailure("normalcy.detector.top-features", "0").contains("topFeatures"));
+        assertTrue(startupFailure("normalcy.detector.drift.rate-factor", "0.5").contains("rateFactor"));
+        assertTrue(startupFailure("normalcy.detector.topics.inputs", "bad topic!").contains("inputs"));
+    }
+
+    @Test
+    void unparsableValuesNameTheKey() {
+        String m = startupFailure("normalcy.detector.cool-down", "soon");
+        assertTrue(m.contains("cool-down") || m.contains("coolDown"), m);
+    }
+
+    @Test
+    void inconsistentValuesNameTheKey() {
+        Exception e = assertThrows(Exception.class, () -> run(Map.of("normalcy.detector.drift.window-size", "100",
+                "normalcy.detector.drift.min-records", "500")).close());
+        StringBuilder m = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            m.append(t.getMessage());
+        }
+        assertTrue(m.toString().contains("normalcy.detector.drift.min-records"), m.toString());
+        assertTrue(startupFailure("normalcy.detector.signing.ed25519-public-key", "not-a-key")
+                .contains("normalcy.detector.signing.ed25519-public-key"));
+    }
+}

@@ -1,0 +1,67 @@
+package io.normalcy.detector.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.normalcy.detector.metrics.DetectorMetrics;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class KafkaPropertiesTest {
+
+    @Test
+    void clientSettingsPassThroughAndStreamsOverridesWin() {
+        DetectorMetrics metrics = DetectorMetrics.inMemory();
+        Properties p = KafkaProperties.streams("app", Map.of(
+                "bootstrap.servers", "b:9093",
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "ssl.truststore.location", "/tls/ts.jks",
+                "streams.detector.processing.guarantee", "at_least_once",
+                "streams.detector.num.stream.threads", "2",
+                "health.enabled", "false",
+                "consumers.x.group.id", "g",
+                "security-protocol", "SASL_SSL"), metrics);
+        assertEquals("app", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        assertEquals("b:9093", p.get("bootstrap.servers"));
+        assertEquals("SASL_SSL", p.get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", p.get("sasl.mechanism"));
+        assertEquals("/tls/ts.jks", p.get("ssl.truststore.location"));
+        assertEquals("at_least_once", p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("2", p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
+        assertFalse(p.containsKey("health.enabled"));
+        assertFalse(p.containsKey("consumers.x.group.id"));
+        assertFalse(p.containsKey("security-protocol"));
+        assertSame(metrics, p.get(KafkaProperties.METRICS_CONFIG));
+        assertEquals(DetectorProductionExceptionHandler.class.getName(),
+                p.get(StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+    }
+
+    @Test
+    void exactlyOnceByDefault() {
+        Properties p = KafkaProperties.streams("app", Map.of("bootstrap.servers", "b:1"), DetectorMetrics.inMemory());
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    }
+
+    @Test
+    void micronautKafkaPropertiesReachTheStreamsConfig() {
+        try (ApplicationContext ctx = ApplicationContext.run(Map.of(
+                "normalcy.detector.streams.autostart", "false",
+                "kafka.bootstrap.servers", "broker:9092",
+                "kafka.security.protocol", "SSL",
+                "kafka.streams.detector.commit.interval.ms", "250"))) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> kafka = ctx.getBean(Map.class, Qualifiers.byName("kafkaProperties"));
+            Properties p = KafkaProperties.streams("app", kafka, DetectorMetrics.inMemory());
+            assertEquals("broker:9092", p.get("bootstrap.servers"));
+            assertEquals("SSL", p.get("security.protocol"));
+            assertEquals("250", p.get("commit.interval.ms"));
+        }
+    }
+}

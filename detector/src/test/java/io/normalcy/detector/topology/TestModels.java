@@ -1,0 +1,136 @@
+package io.normalcy.detector.topology;
+
+import io.normalcy.avro.AlertSubscription;
+import io.normalcy.avro.Architecture;
+import io.normalcy.avro.ContextSpecRecord;
+import io.normalcy.avro.FeatureSpec;
+import io.normalcy.avro.ModelVersion;
+import io.normalcy.avro.NamedTensor;
+import io.normalcy.avro.Provenance;
+import io.normalcy.avro.Severity;
+import io.normalcy.avro.SubscriptionDelivery;
+import io.normalcy.avro.SubscriptionFilter;
+import io.normalcy.avro.ThresholdSet;
+import io.normalcy.flow.model.FlowParameters;
+import io.normalcy.flow.model.FlowSpec;
+import io.normalcy.flow.model.ParameterInitializer;
+import io.normalcy.flow.model.ParameterNames;
+import io.normalcy.flow.model.Tensor;
+import io.normalcy.flow.state.ModelSigner;
+import io.normalcy.schemas.ModelDigests;
+import io.normalcy.schemas.NamedTensors;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Test models with a density known in closed form: a one-block MAF whose output layer is zero is the identity
+ * (μ = 0, α = 0, ActNorm and biases 0), so after standardisation u_i = x_i / s_i the model density is
+ * Π N(x_i; 0, s_i²) — s_a = {@code stdA}, s_b = s_c = 1. Thresholds are the chi-square(3) quantiles of that
+ * density: P(χ²₃ &gt; 11.3449) = 0.01 and P(χ²₃ &gt; 16.2662) = 0.001 (standard tables), i.e. the log-density
+ * thresholds −½q − (3/2)log 2π − log s_a.
+ */
+public final class TestModels {
+    static final double LOG_2PI = Math.log(2 * Math.PI);
+    static final double CHI2_3_Q99 = 11.3449;
+    static final double CHI2_3_Q999 = 16.2662;
+    /** Median of z² for z ~ N(0, 1) (chi-square(1) median). */
+    static final double CHI2_1_MEDIAN = 0.45494;
+    static final List<String> FEATURES = List.of("a", "b", "c");
+
+    private TestModels() {
+    }
+
+    /** Exact log-density of the test model at {@code x}. */
+    public static double logDensity(Map<String, Double> x, double stdA) {
+        double za = x.get("a") / stdA;
+        double q = za * za + x.get("b") * x.get("b") + x.get("c") * x.get("c");
+        return -0.5 * q - 1.5 * LOG_2PI - Math.log(stdA);
+    }
+
+    public static ModelVersion standardNormal(String name, long version, double stdA) {
+        FlowSpec spec = FlowSpec.maf(3, 0, 1, 8);
+        FlowParameters params = ParameterInitializer.initialize(spec, new Random(7));
+        params.put(ParameterNames.outputWeight(0), Tensor.zeros(params.get(ParameterNames.outputWeight(0)).shape()));
+        List<NamedTensor> tensors = new ArrayList<>();
+        params.asMap().forEach((n, t) -> tensors.add(NamedTensors.of(n, t.shape(), t.data())));
+        List<Integer> hidden = new ArrayList<>();
+        for (int h : spec.hidden()) {
+            hidden.add(h);
+        }
+        Architecture arch = Architecture.newBuilder().setDim(3).setContextDim(0).setBlocks(1).setHidden(hidden)
+                .setActNorm(spec.actNorm()).setLuLinear(spec.luLinear()).setPermutation(spec.permutation().name())
+                .setOrdering(spec.ordering().name()).setAdditive(false).setScaleClamp(spec.scaleClamp())
+                .setSeed(spec.seed()).build();
+        List<FeatureSpec> features = new ArrayList<>();
+        Map<String, Double> typical = new LinkedHashMap<>();
+        for (int i = 0; i < FEATURES.size(); i++) {
+            double std = i == 0 ? stdA : 1.0;
+            features.add(FeatureSpec.newBuilder().setName(FEATURES.get(i)).setIndex(i).setDequantize(false)
+                    .setLog1p(false).setMean(0.0).setStd(std).build());
+            typical.put(FEATURES.get(i), -0.5 * CHI2_1_MEDIAN - 0.5 * LOG_2PI - Math.log(std));
+        }
+        ContextSpecRecord context = ContextSpecRecord.newBuilder().setCategorical(List.of()).setCyclic(List.of())
+                .setNumeric(List.of()).build();
+        double offset = -1.5 * LOG_2PI - Math.log(stdA);
+        List<ThresholdSet> thresholds = List.of(
+                ThresholdSet.newBuilder().setLevel(0.01).setSeverity(Severity.WARNING)
+                        .setGlobal(-0.5 * CHI2_3_Q99 + offset).setGlobalCount(100_000).setPerContext(List.of()).build(),
+                ThresholdSet.newBuilder().setLevel(0.001).setSeverity(Severity.CRITICAL)
+                        .setGlobal(-0.5 * CHI2_3_Q999 + offset).setGlobalCount(100_000).setPerContext(List.of())
+                        .build());
+        double meanNll = 1.5 * (1 + LOG_2PI) + Math.log(stdA); // entropy of the Gaussian
+        Provenance provenance = Provenance.newBuilder().setTrainerVersion("test").setSeed(7).setRecordCount(100_000)
+                .setSkippedCount(0).setTrainNll(meanNll).setValidationNll(meanNll).setValidationCount(100_000)
+                .setBackend("CPU").setCreatedAt(Instant.parse("2026-03-01T00:00:00Z")).setConfig(Map.of())
+                .setSourceOffsets(Map.of())
+                .setFeatureSchemaFingerprint(ModelDigests.featureSchemaFingerprint(features, context)).build();
+        ModelVersion mv = ModelVersion.newBuilder().setFormatVersion(ModelDigests.CURRENT_FORMAT_VERSION)
+                .setModel(name).setVersion(version).setFlowType(io.normalcy.avro.FlowType.MAF).setArchitecture(arch)
+                .setFeatures(features).setContext(context).setThresholds(thresholds).setTypicalContributions(typical)
+                .setTensors(tensors).setProvenance(provenance).setDigest(ByteBuffer.allocate(0)).build();
+        return ModelDigests.withDigest(mv);
+    }
+
+    /** A copy with one parameter byte changed after the digest was computed (a corrupted record). */
+    public static ModelVersion tampered(ModelVersion mv) {
+        ModelVersion copy = ModelVersion.newBuilder(mv).build();
+        List<NamedTensor> tensors = new ArrayList<>(copy.getTensors());
+        NamedTensor t = tensors.get(0);
+        byte[] data = bytes(t.getData());
+        data[0] ^= 0x10;
+        tensors.set(0, NamedTensor.newBuilder(t).setData(ByteBuffer.wrap(data)).build());
+        copy.setTensors(tensors);
+        return copy;
+    }
+
+    public static ModelVersion signed(ModelVersion mv, String hmacSecret) {
+        try {
+            return ModelSigner.sign(mv, ModelSigner.hmacKey(hmacSecret.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static AlertSubscription subscription(String id, List<String> models, Severity min, String entityPattern,
+                                                 String topic, boolean enabled) {
+        return AlertSubscription.newBuilder().setSubscriberId(id)
+                .setFilter(SubscriptionFilter.newBuilder().setModels(models).setMinSeverity(min)
+                        .setEntityPattern(entityPattern).setContextMatch(Map.of()).build())
+                .setDelivery(SubscriptionDelivery.newBuilder().setKafkaTopic(topic).build())
+                .setEnabled(enabled).setCreatedAt(Instant.EPOCH).setUpdatedAt(Instant.EPOCH).build();
+    }
+
+    public static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}
