@@ -1,0 +1,215 @@
+package io.normalcy.flow.cli;
+
+import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.flow.preprocess.ContextSpec.CyclicField;
+import io.normalcy.flow.fit.FitConfig;
+import io.normalcy.flow.fit.FitResult;
+import io.normalcy.flow.fit.ModelFitter;
+import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.flow.model.ContextThreshold;
+import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.ThresholdLevel;
+import io.normalcy.flow.state.ModelFiles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code normalcy fit}: train a conditional flow on a CSV and write the calibrated model as an Avro file. */
+@Command(name = "fit", mixinStandardHelpOptions = true,
+        description = "Train a conditional normalizing flow on a CSV file (header row required).")
+final class FitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, description = "Training CSV file.")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "Model file to write (.avro).")
+    Path output;
+
+    @Option(names = "--features", required = true, split = ",", description = "Feature columns, in flow order.")
+    List<String> features;
+
+    @Option(names = "--context", split = ",", description = "Categorical context columns (one-hot + unknown slot).")
+    List<String> context = new ArrayList<>();
+
+    @Option(names = "--cyclic", split = ",", paramLabel = "COL:PERIOD",
+            description = "Cyclic numeric context columns with their period, e.g. hour:24; or @hourOfDay / "
+                    + "@dayOfWeek (from --time-column).")
+    List<String> cyclic = new ArrayList<>();
+
+    @Option(names = "--numeric-context", split = ",", description = "Numeric context columns (standardised).")
+    List<String> numericContext = new ArrayList<>();
+
+    @Option(names = "--time-column", description = "Event time column (epoch millis or ISO-8601); adds "
+            + "@hourOfDay and @dayOfWeek context unless --cyclic names calendar parts explicitly.")
+    String timeColumn;
+
+    @Option(names = "--integer", split = ",", description = "Integer-valued features (dequantized).")
+    List<String> integer = new ArrayList<>();
+
+    @Option(names = "--log1p", split = ",", description = "Features to log1p-transform (need min >= 0).")
+    List<String> log1p = new ArrayList<>();
+
+    @Option(names = "--flow", defaultValue = "maf", description = "maf or realnvp (default: ${DEFAULT-VALUE}).")
+    String flow;
+
+    @Option(names = "--epochs", description = "Maximum epochs (default 50, early stopping on validation).")
+    Integer epochs;
+
+    @Option(names = "--blocks", description = "Flow blocks (default 4).")
+    Integer blocks;
+
+    @Option(names = "--hidden", split = ",", description = "Hidden layer widths (default 64,64).")
+    List<Integer> hidden;
+
+    @Option(names = "--batch-size", description = "Batch size (default 256).")
+    Integer batchSize;
+
+    @Option(names = "--learning-rate", description = "Peak Adam learning rate (default 1e-3).")
+    Double learningRate;
+
+    @Option(names = "--min-context-samples", description = "Held-out rows a context value needs for its own"
+            + " threshold (default 500).")
+    Integer minContextSamples;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--name", defaultValue = "model", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        FitConfig config = config();
+        CsvTable table = CsvTable.read(input);
+        List<CyclicField> cyc = config.cyclicContext();
+        InputColumns columns = new InputColumns(table, features, context,
+                InputColumns.numericSources(cyc, numericContext), timeColumn);
+        List<RawRecord> rows = columns.records();
+        if (rows.isEmpty()) {
+            throw new CliException(table.fileName() + ": no data rows");
+        }
+        out.printf(Locale.ROOT, "fitting %s on %d rows of %s (%d features, %s)%n", name, rows.size(),
+                table.fileName(), features.size(), config.flowType());
+        out.printf(Locale.ROOT, "%6s %12s %12s %12s%n", "epoch", "train NLL", "val NLL", "samples/s");
+        FitResult result = new ModelFitter().fit(name, 1L, rows, config, s -> {
+            out.printf(Locale.ROOT, "%6d %12.4f %12.4f %12.0f%n", s.epoch(), s.trainNll(), s.valNll(),
+                    s.samplesPerSecond());
+            out.flush();
+        });
+        NormalcyModel model = result.model();
+        ModelFiles.save(output, model);
+        out.printf(Locale.ROOT, "held-out mean log-density %.4f nats (%d rows), skipped %d rows%n",
+                result.heldOutMeanLogDensity(), model.provenance().validationCount(),
+                model.provenance().skippedCount());
+        printThresholds(out, model);
+        out.printf(Locale.ROOT, "wrote %s%n", output);
+        return 0;
+    }
+
+    FitConfig config() {
+        FitConfig.Builder b = FitConfig.builder().seed(seed).features(features)
+                .integerFeatures(new LinkedHashSet<>(integer)).log1pFeatures(new LinkedHashSet<>(log1p))
+                .categoricalContext(context).numericContext(numericContext).cyclicContext(cyclicContexts());
+        switch (flow.toLowerCase(Locale.ROOT)) {
+            case "maf" -> b.flowType(FlowType.MAF);
+            case "realnvp" -> b.flowType(FlowType.REALNVP);
+            default -> throw new CliException("--flow must be maf or realnvp, got '" + flow + "'");
+        }
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (blocks != null) {
+            b.blocks(blocks);
+        }
+        if (hidden != null) {
+            b.hidden(hidden.stream().mapToInt(Integer::intValue).toArray());
+        }
+        if (batchSize != null) {
+            b.batchSize(batchSize);
+        }
+        if (learningRate != null) {
+            b.learningRate(learningRate);
+        }
+        if (minContextSamples != null) {
+            b.minContextSamples(minContextSamples);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage().replace("invalid fit configuration: ", ""));
+        }
+    }
+
+    private List<CyclicField> cyclicContexts() {
+        List<CyclicField> out = new ArrayList<>();
+        boolean calendar = false;
+        for (String c : cyclic) {
+            if (c.startsWith("@")) {
+                calendar = true;
+                if (timeColumn == null) {
+                    throw new CliException("--cyclic " + c + " needs --time-column");
+                }
+                String[] parts = c.split(":", 2);
+                switch (parts[0]) {
+                    case ContextSpec.HOUR_OF_DAY -> out.add(parts.length == 1 ? new CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24)
+                            : new CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, period(c, parts[1])));
+                    case ContextSpec.DAY_OF_WEEK -> out.add(parts.length == 1 ? new CyclicField("dayOfWeek", ContextSpec.DAY_OF_WEEK, 7)
+                            : new CyclicField("dayOfWeek", ContextSpec.DAY_OF_WEEK, period(c, parts[1])));
+                    default -> throw new CliException("--cyclic: unknown calendar part '" + parts[0]
+                            + "' (known: @hourOfDay, @dayOfWeek)");
+                }
+                continue;
+            }
+            int colon = c.lastIndexOf(':');
+            if (colon <= 0 || colon == c.length() - 1) {
+                throw new CliException("--cyclic expects COLUMN:PERIOD (e.g. hour:24), got '" + c + "'");
+            }
+            out.add(new CyclicField(c.substring(0, colon), c.substring(0, colon), period(c, c.substring(colon + 1))));
+        }
+        if (timeColumn != null && !calendar) {
+            out.add(new CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24));
+            out.add(new CyclicField("dayOfWeek", ContextSpec.DAY_OF_WEEK, 7));
+        }
+        return out;
+    }
+
+    private static double period(String arg, String text) {
+        try {
+            double p = Double.parseDouble(text);
+            if (p > 0 && Double.isFinite(p)) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new CliException("--cyclic " + arg + ": period must be a number > 0, got '" + text + "'");
+    }
+
+    static void printThresholds(PrintWriter out, NormalcyModel model) {
+        out.println("thresholds (log-density below which an event is flagged):");
+        for (ThresholdLevel l : model.thresholds().levels()) {
+            out.printf(Locale.ROOT, "  %-8s level %-6s global %10.4f (n=%d)%n", l.severity(), l.level(), l.global(),
+                    l.globalCount());
+            for (Map.Entry<String, Map<String, ContextThreshold>> f : l.perContext().entrySet()) {
+                for (Map.Entry<String, ContextThreshold> v : f.getValue().entrySet()) {
+                    ContextThreshold t = v.getValue();
+                    out.printf(Locale.ROOT, "    %s=%s %10.4f (n=%d%s)%n", f.getKey(), v.getKey(), t.threshold(),
+                            t.count(), t.fallback() ? ", fallback to global" : "");
+                }
+            }
+        }
+    }
+}

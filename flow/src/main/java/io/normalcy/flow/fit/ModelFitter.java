@@ -1,0 +1,311 @@
+package io.normalcy.flow.fit;
+
+import io.normalcy.flow.model.FlowParameters;
+import io.normalcy.flow.model.FlowSpec;
+import io.normalcy.flow.model.InvalidInputException;
+import io.normalcy.flow.model.ModelProvenance;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.ParameterInitializer;
+import io.normalcy.flow.model.Scorer;
+import io.normalcy.flow.model.Thresholds;
+import io.normalcy.flow.preprocess.ContextEncoder;
+import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.flow.preprocess.FeaturePreprocessor;
+import io.normalcy.flow.preprocess.Log1pMode;
+import io.normalcy.flow.train.FlowTrainer;
+import io.normalcy.flow.train.ProgressListener;
+import io.normalcy.flow.train.TrainingData;
+import io.normalcy.flow.train.TrainingOptions;
+import io.normalcy.flow.train.TrainingResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raw rows → calibrated {@link NormalcyModel}: validates rows (missing / non-finite values are counted and
+ * skipped), splits off a calibration hold-out, fits the preprocessing and context encoding on the trainer's rows,
+ * trains the flow by maximum likelihood ({@link FlowTrainer}, with fresh dequantisation noise per epoch for
+ * integer features, Theis et al. 2016), then calibrates thresholds and typical contributions on the hold-out
+ * ({@link ThresholdCalibrator}). Stateless and thread-safe; training itself uses ND4J.
+ */
+public final class ModelFitter {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFitter.class);
+    /** Fewer valid rows cannot give a trainer split, a validation split and a calibration hold-out. */
+    public static final int MIN_VALID_ROWS = 10;
+
+    /**
+     * @param progress called after every epoch (nullable)
+     * @throws IllegalArgumentException when there are fewer than {@link #MIN_VALID_ROWS} valid rows (the message
+     *                                  says why the first invalid row was skipped) or the data contradict the
+     *                                  configuration (e.g. a non-integral integer feature is not skipped but
+     *                                  reported)
+     */
+    public FitResult fit(String name, long version, List<RawRecord> rows, FitConfig config,
+                         ProgressListener progress) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("model name must not be empty");
+        }
+        if (rows == null || rows.isEmpty()) {
+            throw new IllegalArgumentException("no records to fit model '" + name + "'");
+        }
+        long t0 = System.currentTimeMillis();
+        List<String> features = config.features().isEmpty() ? inferFeatures(rows) : config.features();
+        for (String f : config.integerFeatures()) {
+            if (!features.contains(f)) {
+                throw new IllegalArgumentException("integer feature '" + f + "' is not a feature " + features);
+            }
+        }
+        for (String f : config.log1pFeatures()) {
+            if (!features.contains(f)) {
+                throw new IllegalArgumentException("log1p feature '" + f + "' is not a feature " + features);
+            }
+        }
+        List<String> numericSources = numericSources(config);
+        RowFilter filter = new RowFilter(features, config.integerFeatures(), numericSources);
+        List<RawRecord> valid = new ArrayList<>();
+        List<double[]> raw = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            double[] values = filter.accept(rows.get(i), i);
+            if (values != null) {
+                valid.add(rows.get(i));
+                raw.add(values);
+            }
+        }
+        long skipped = rows.size() - valid.size();
+        if (valid.size() < MIN_VALID_ROWS) {
+            throw new IllegalArgumentException("model '" + name + "': only " + valid.size() + " of " + rows.size()
+                    + " records are valid, at least " + MIN_VALID_ROWS + " are needed"
+                    + (filter.firstProblem() == null ? "" : " (first skipped: " + filter.firstProblem() + ")"));
+        }
+        if (skipped > 0) {
+            LOG.warn("model {}: skipped {} of {} records (first: {})", name, skipped, rows.size(),
+                    filter.firstProblem());
+        }
+
+        DataSplit split = DataSplit.of(valid.size(), config.calibrationFraction(), config.seed());
+        int[] tr = split.trainer();
+        double[][] trainerRaw = new double[tr.length][];
+        List<Map<String, String>> trainerCat = new ArrayList<>(tr.length);
+        List<Map<String, Double>> trainerNum = new ArrayList<>(tr.length);
+        for (int i = 0; i < tr.length; i++) {
+            trainerRaw[i] = raw.get(tr[i]);
+            trainerCat.add(valid.get(tr[i]).context());
+            trainerNum.add(valid.get(tr[i]).contextNumeric());
+        }
+
+        FeaturePreprocessor pre = fitPreprocessor(trainerRaw, features, config);
+        ContextSpec contextSpec = ContextSpec.fit(config.categoricalContext(), config.cyclicContext(),
+                config.numericContext(), trainerCat, trainerNum, config.maxVocabulary());
+        ContextEncoder encoder = new ContextEncoder(contextSpec);
+        int c = encoder.dimension();
+        double[][] ctx = c == 0 ? null : new double[tr.length][];
+        if (ctx != null) {
+            for (int i = 0; i < tr.length; i++) {
+                RawRecord r = valid.get(tr[i]);
+                ctx[i] = encoder.encode(r.context(), r.contextNumeric(), r.eventTime());
+            }
+        }
+
+        FlowSpec spec = new FlowSpec(config.flowType(), features.size(), c, config.blocks(), config.hidden(),
+                config.actNorm(), config.luLinear(), config.permutation(), config.ordering(), config.additive(),
+                config.scaleClamp(), config.seed());
+        FlowParameters initial = ParameterInitializer.initialize(spec, new Random(config.seed()));
+        double trainerValFraction = config.validationFraction() / (config.trainFraction() + config.validationFraction());
+        TrainingOptions defaults = TrainingOptions.defaults();
+        TrainingOptions options = new TrainingOptions(config.epochs(), config.batchSize(), config.learningRate(),
+                defaults.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
+                config.seed(), defaults.maxRollbacks());
+        TrainingData data = trainingData(pre, trainerRaw, ctx, config.seed());
+        TrainingResult trained = new FlowTrainer(options).fit(spec, initial, data,
+                progress == null ? ProgressListener.NONE : progress);
+
+        // Calibration on the hold-out, scored exactly as the detector will (bin centres for integer features).
+        NormalcyModel uncalibrated = new NormalcyModel(name, version, spec, trained.best(), pre, contextSpec,
+                new Thresholds(List.of(), categoricalNames(contextSpec)), Map.of(), provisional(config));
+        Scorer scorer = uncalibrated.newScorer();
+        int[] cal = split.calibration();
+        double[] logDensities = new double[cal.length];
+        List<double[]> contributions = new ArrayList<>(cal.length);
+        List<Map<String, String>> calContexts = new ArrayList<>(cal.length);
+        double sum = 0;
+        int scored = 0;
+        for (int i = 0; i < cal.length; i++) {
+            RawRecord r = valid.get(cal[i]);
+            double[] contrib = new double[features.size()];
+            try {
+                logDensities[scored] = scorer.scoreInto(r.features(), r.context(), r.contextNumeric(), r.eventTime(),
+                        contrib);
+            } catch (InvalidInputException e) {
+                // e.g. a negative value of a log1p feature that only occurs in the hold-out
+                LOG.warn("model {}: calibration record not scorable, skipped: {}", name, e.getMessage());
+                skipped++;
+                continue;
+            }
+            contributions.add(contrib);
+            calContexts.add(r.context());
+            sum += logDensities[scored++];
+        }
+        if (scored == 0) {
+            throw new IllegalArgumentException("model '" + name + "': no calibration record could be scored");
+        }
+        logDensities = java.util.Arrays.copyOf(logDensities, scored);
+        double heldOutMean = sum / scored;
+        Map<String, List<String>> vocab = new LinkedHashMap<>();
+        contextSpec.categorical().forEach(f -> vocab.put(f.name(), f.vocabulary()));
+        Thresholds thresholds = new ThresholdCalibrator(config.levels(), config.minContextSamples())
+                .calibrate(logDensities, calContexts, categoricalNames(contextSpec), vocab);
+        Map<String, Double> typical = ThresholdCalibrator.typicalContributions(features, contributions);
+
+        double trainNll = trained.bestEpoch() >= 0 ? trained.history().get(indexOf(trained, trained.bestEpoch()))
+                .trainNll() : Double.NaN;
+        long trainingMillis = System.currentTimeMillis() - t0;
+        Map<String, String> described = new LinkedHashMap<>(config.describe());
+        described.put("features", String.join(",", features));
+        described.put("integerFeatures", String.join(",", new TreeSet<>(config.integerFeatures())));
+        described.put("log1pFeatures", String.join(",", new TreeSet<>(config.log1pFeatures())));
+        described.put("epochsRun", Integer.toString(trained.history().size()));
+        described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
+        described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
+                + " calibration hold-out");
+        ModelProvenance provenance = new ModelProvenance(trainerVersion(), config.seed(), windowStart(valid),
+                windowEnd(valid), Map.of(), valid.size(), skipped, trainNll, -heldOutMean, scored, backend(),
+                System.currentTimeMillis(), described);
+        NormalcyModel model = new NormalcyModel(name, version, spec, trained.best(), pre, contextSpec, thresholds,
+                typical, provenance);
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put(FitResult.HELD_OUT_MEAN_LOG_DENSITY, heldOutMean);
+        metrics.put("heldOutCount", (double) scored);
+        metrics.put("trainerRecords", (double) tr.length);
+        metrics.put("skippedCount", (double) skipped);
+        metrics.put("bestValidationNll", trained.bestValNll());
+        metrics.put("bestEpoch", (double) trained.bestEpoch());
+        metrics.put("epochs", (double) trained.history().size());
+        metrics.put("trainingMillis", (double) trainingMillis);
+        return new FitResult(model, trained.history(), metrics);
+    }
+
+    private static int indexOf(TrainingResult r, int epoch) {
+        for (int i = 0; i < r.history().size(); i++) {
+            if (r.history().get(i).epoch() == epoch) {
+                return i;
+            }
+        }
+        return r.history().size() - 1;
+    }
+
+    private static List<String> inferFeatures(List<RawRecord> rows) {
+        for (RawRecord r : rows) {
+            if (!r.features().isEmpty()) {
+                return List.copyOf(new TreeSet<>(r.features().keySet()));
+            }
+        }
+        throw new IllegalArgumentException("no record has any feature");
+    }
+
+    private static List<String> numericSources(FitConfig config) {
+        List<String> out = new ArrayList<>();
+        for (ContextSpec.CyclicField f : config.cyclicContext()) {
+            if (!f.source().startsWith("@") && !out.contains(f.source())) {
+                out.add(f.source());
+            }
+        }
+        for (String n : config.numericContext()) {
+            if (!out.contains(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> categoricalNames(ContextSpec spec) {
+        List<String> out = new ArrayList<>();
+        spec.categorical().forEach(f -> out.add(f.name()));
+        return out;
+    }
+
+    /** log1p only where asked and the training minimum is ≥ 0 (otherwise it is not a bijection on the data). */
+    private static FeaturePreprocessor fitPreprocessor(double[][] raw, List<String> features, FitConfig config) {
+        int d = features.size();
+        boolean[] integer = new boolean[d];
+        Log1pMode[] log1p = new Log1pMode[d];
+        for (int j = 0; j < d; j++) {
+            String f = features.get(j);
+            integer[j] = config.integerFeatures().contains(f);
+            log1p[j] = Log1pMode.NEVER;
+            if (config.log1pFeatures().contains(f)) {
+                double min = Double.POSITIVE_INFINITY;
+                for (double[] row : raw) {
+                    min = Math.min(min, row[j]);
+                }
+                if (min >= 0) {
+                    log1p[j] = Log1pMode.ALWAYS;
+                } else {
+                    LOG.warn("feature '{}' has negative training values (min {}); log1p not applied", f, min);
+                }
+            }
+        }
+        return FeaturePreprocessor.fit(raw, features, integer, log1p);
+    }
+
+    /** Flow-space rows; integer features get fresh U(0,1) noise per epoch and fixed noise for validation. */
+    private static TrainingData trainingData(FeaturePreprocessor pre, double[][] raw, double[][] ctx, long seed) {
+        boolean anyInteger = pre.features().stream().anyMatch(FeaturePreprocessor.Feature::dequantize);
+        int d = pre.dimension();
+        if (!anyInteger) {
+            double[][] u = new double[raw.length][d];
+            for (int i = 0; i < raw.length; i++) {
+                pre.continuousToFlowSpace(raw[i], u[i], null);
+            }
+            return TrainingData.of(u, ctx);
+        }
+        return TrainingData.perEpoch(raw.length, ctx, epoch -> {
+            Random rng = new Random(seed * 31 + epoch + 1);
+            double[][] u = new double[raw.length][d];
+            for (int i = 0; i < raw.length; i++) {
+                pre.continuousToFlowSpace(pre.dequantize(raw[i], rng), u[i], null);
+            }
+            return u;
+        });
+    }
+
+    private static ModelProvenance provisional(FitConfig config) {
+        return new ModelProvenance(trainerVersion(), config.seed(), null, null, Map.of(), 0, 0, Double.NaN,
+                Double.NaN, 0, backend(), 0L, Map.of());
+    }
+
+    private static Long windowStart(List<RawRecord> rows) {
+        long min = Long.MAX_VALUE;
+        for (RawRecord r : rows) {
+            min = Math.min(min, r.eventTime());
+        }
+        return min == 0L ? null : min;
+    }
+
+    private static Long windowEnd(List<RawRecord> rows) {
+        long max = Long.MIN_VALUE;
+        for (RawRecord r : rows) {
+            max = Math.max(max, r.eventTime());
+        }
+        return max == 0L ? null : max + 1;
+    }
+
+    static String trainerVersion() {
+        String v = ModelFitter.class.getPackage().getImplementationVersion();
+        return "normalcy-flow " + (v == null ? "dev" : v);
+    }
+
+    private static String backend() {
+        try {
+            return Nd4j.getBackend().getClass().getSimpleName();
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown";
+        }
+    }
+}

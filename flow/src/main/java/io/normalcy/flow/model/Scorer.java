@@ -1,0 +1,152 @@
+package io.normalcy.flow.model;
+
+import io.normalcy.flow.preprocess.ContextEncoder;
+import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.flow.preprocess.FeaturePreprocessor;
+import io.normalcy.flow.transform.Flow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores records against one {@link NormalcyModel}: maps the feature map by name into the preprocessor's order,
+ * preprocesses, encodes the context and evaluates the flow's exact log-density plus the preprocessing log-dets.
+ * Holds its own buffers, so {@link #scoreInto} allocates nothing per record (the flow's scratch space is
+ * per-thread); {@link #score} allocates only the returned {@link Score}. Not thread-safe: one per thread.
+ */
+public final class Scorer {
+    private final NormalcyModel model;
+    private final Flow flow;
+    private final FeaturePreprocessor preprocessor;
+    private final ContextEncoder encoder;
+    private final String[] names;
+    private final Map<String, Integer> index;
+    private final String[] numericSources;
+    private final double[] raw;
+    private final double[] u;
+    private final double[] ctx;
+    private final double[] flowPerDim;
+    private final double[] prePerDim;
+
+    Scorer(NormalcyModel model) {
+        this.model = model;
+        this.flow = model.flow();
+        this.preprocessor = model.preprocessor();
+        this.encoder = model.contextEncoder();
+        List<String> fn = model.featureNames();
+        this.names = fn.toArray(String[]::new);
+        this.index = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            index.put(names[i], i);
+        }
+        List<String> sources = new ArrayList<>();
+        ContextSpec cs = model.contextSpec();
+        for (ContextSpec.CyclicField f : cs.cyclic()) {
+            if (!f.source().startsWith("@") && !sources.contains(f.source())) {
+                sources.add(f.source());
+            }
+        }
+        for (ContextSpec.NumericField f : cs.numeric()) {
+            if (!sources.contains(f.name())) {
+                sources.add(f.name());
+            }
+        }
+        this.numericSources = sources.toArray(String[]::new);
+        int d = names.length;
+        raw = new double[d];
+        u = new double[d];
+        ctx = new double[encoder.dimension()];
+        flowPerDim = new double[d];
+        prePerDim = new double[d];
+    }
+
+    public NormalcyModel model() {
+        return model;
+    }
+
+    /**
+     * log p(x | c) in original units with per-feature contributions.
+     *
+     * @throws InvalidInputException (reason + message naming the feature) for missing, non-finite or unknown
+     *                               features, missing numeric context, or values the preprocessing rejects
+     */
+    public Score score(Map<String, Double> features, Map<String, String> context, Map<String, Double> contextNumeric,
+                       long eventTimeMillis) {
+        double[] contributions = new double[names.length];
+        double ld = scoreInto(features, context, contextNumeric, eventTimeMillis, contributions);
+        return new Score(ld, contributions);
+    }
+
+    /**
+     * Allocation-free variant of {@link #score}: writes the contributions (feature order) into
+     * {@code contributions} (nullable) and returns the log-density.
+     */
+    public double scoreInto(Map<String, Double> features, Map<String, String> context,
+                            Map<String, Double> contextNumeric, long eventTimeMillis, double[] contributions) {
+        if (contributions != null && contributions.length != names.length) {
+            throw new IllegalArgumentException("contributions must have length " + names.length);
+        }
+        readFeatures(features);
+        Map<String, String> cat = context == null ? Map.of() : context;
+        Map<String, Double> num = contextNumeric == null ? Map.of() : contextNumeric;
+        for (String s : numericSources) {
+            Double v = num.get(s);
+            if (v == null) {
+                throw new InvalidInputException(Reason.MISSING_CONTEXT, "missing numeric context '" + s + "'");
+            }
+            if (!Double.isFinite(v)) {
+                throw new InvalidInputException(Reason.INVALID_VALUE, "numeric context '" + s + "' is not finite: "
+                        + v);
+            }
+        }
+        double preLogDet;
+        try {
+            java.util.Arrays.fill(prePerDim, 0.0);
+            preLogDet = preprocessor.toFlowSpace(raw, u, prePerDim);
+            encoder.encode(cat, num, eventTimeMillis, ctx);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(Reason.INVALID_VALUE, e.getMessage());
+        }
+        for (int i = 0; i < u.length; i++) {
+            if (!Double.isFinite(u[i])) {
+                throw new InvalidInputException(Reason.INVALID_VALUE, "feature '" + names[i]
+                        + "' is out of the model's range after preprocessing: " + raw[i]);
+            }
+        }
+        double flowLd = flow.logProb(u, ctx, flowPerDim);
+        if (contributions != null) {
+            for (int i = 0; i < contributions.length; i++) {
+                contributions[i] = flowPerDim[i] + prePerDim[i];
+            }
+        }
+        return flowLd + preLogDet;
+    }
+
+    private void readFeatures(Map<String, Double> features) {
+        if (features == null) {
+            throw new InvalidInputException(Reason.MISSING_FEATURE, "missing feature '" + names[0]
+                    + "' (no features given)");
+        }
+        for (int i = 0; i < names.length; i++) {
+            Double v = features.get(names[i]);
+            if (v == null) {
+                throw new InvalidInputException(Reason.MISSING_FEATURE, "missing feature '" + names[i] + "'");
+            }
+            double x = v;
+            if (!Double.isFinite(x)) {
+                throw new InvalidInputException(Reason.NON_FINITE_FEATURE, "feature '" + names[i]
+                        + "' is not finite: " + x);
+            }
+            raw[i] = x;
+        }
+        if (features.size() != names.length) {
+            for (String k : features.keySet()) {
+                if (!index.containsKey(k)) {
+                    throw new InvalidInputException(Reason.UNKNOWN_FEATURE, "unknown feature '" + k
+                            + "' (model " + model.name() + " has " + model.featureNames() + ")");
+                }
+            }
+        }
+    }
+}

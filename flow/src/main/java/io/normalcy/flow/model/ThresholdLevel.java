@@ -1,0 +1,51 @@
+package io.normalcy.flow.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One calibrated alert level: {@code global} is the {@code level}-quantile of the held-out log-density (so about
+ * a fraction {@code level} of normal traffic falls below it), {@code perContext} the same quantile per value of
+ * each categorical context field (field → value → threshold). Maps keep insertion order and are unmodifiable.
+ */
+public record ThresholdLevel(double level, Severity severity, double global, long globalCount,
+                             Map<String, Map<String, ContextThreshold>> perContext) {
+    public ThresholdLevel {
+        if (!(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("threshold level must be in (0, 1): " + level);
+        }
+        Objects.requireNonNull(severity, "severity");
+        if (severity == Severity.NORMAL) {
+            throw new IllegalArgumentException("threshold level " + level + " has severity NORMAL");
+        }
+        if (!Double.isFinite(global)) {
+            throw new IllegalArgumentException("global threshold at level " + level + " is not finite: " + global);
+        }
+        if (globalCount < 0) {
+            throw new IllegalArgumentException("global count < 0: " + globalCount);
+        }
+        Map<String, Map<String, ContextThreshold>> copy = new LinkedHashMap<>();
+        if (perContext != null) {
+            perContext.forEach((field, values) -> {
+                Map<String, ContextThreshold> inner = new LinkedHashMap<>();
+                values.forEach((value, t) -> {
+                    if (!Double.isFinite(t.threshold())) {
+                        throw new IllegalArgumentException("threshold at level " + level + " for " + field + "="
+                                + value + " is not finite: " + t.threshold());
+                    }
+                    inner.put(value, t);
+                });
+                copy.put(field, Collections.unmodifiableMap(inner));
+            });
+        }
+        perContext = Collections.unmodifiableMap(copy);
+    }
+
+    /** Threshold for {@code field=value}, or null when there is none. */
+    public ContextThreshold forContext(String field, String value) {
+        Map<String, ContextThreshold> values = perContext.get(field);
+        return values == null ? null : values.get(value);
+    }
+}

@@ -1,0 +1,208 @@
+package io.normalcy.flow.state;
+
+import io.normalcy.avro.CategoricalField;
+import io.normalcy.avro.ContextSpecRecord;
+import io.normalcy.avro.CyclicField;
+import io.normalcy.avro.FeatureSpec;
+import io.normalcy.avro.ModelVersion;
+import io.normalcy.avro.NumericField;
+import io.normalcy.flow.model.FlowParameters;
+import io.normalcy.flow.model.FlowSpec;
+import io.normalcy.flow.model.ModelProvenance;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.Thresholds;
+import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.flow.preprocess.FeaturePreprocessor;
+import io.normalcy.schemas.ModelDigests;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@link NormalcyModel} ⇄ Avro {@code ModelVersion} (the record on the compacted models topic and in model
+ * files). {@link #fromState} treats the record as untrusted: it checks the format version, the SHA-256 digest
+ * ({@link ModelDigests}), every tensor against the architecture (names, shapes with {@link Math#multiplyExact},
+ * byte length = 4·size, finite values, valid degrees and permutations), and the consistency of features, context
+ * and thresholds, and throws {@link InvalidModelException} naming the first problem.
+ */
+public final class ModelStateMapper {
+    /** {@code ModelVersion.formatVersion} written and read by this release. */
+    public static final int FORMAT_VERSION = 1;
+
+    static {
+        if (FORMAT_VERSION != ModelDigests.CURRENT_FORMAT_VERSION) {
+            throw new IllegalStateException("ModelStateMapper.FORMAT_VERSION " + FORMAT_VERSION
+                    + " != ModelDigests.CURRENT_FORMAT_VERSION " + ModelDigests.CURRENT_FORMAT_VERSION);
+        }
+    }
+
+    private ModelStateMapper() {
+    }
+
+    /** The model as a record with its digest computed (unsigned; see {@link ModelSigner}). */
+    public static ModelVersion toState(NormalcyModel model) {
+        List<FeatureSpec> features = features(model.preprocessor());
+        ContextSpecRecord context = context(model.contextSpec());
+        ModelVersion mv = ModelVersion.newBuilder()
+                .setFormatVersion(FORMAT_VERSION)
+                .setModel(model.name())
+                .setVersion(model.version())
+                .setFlowType(SpecCodec.encodeType(model.spec().type()))
+                .setArchitecture(SpecCodec.encode(model.spec()))
+                .setFeatures(features)
+                .setContext(context)
+                .setThresholds(ThresholdsCodec.encode(model.thresholds()))
+                .setTypicalContributions(new TreeMap<>(model.typicalContributions()))
+                .setTensors(TensorCodec.encode(model.parameters()))
+                .setProvenance(ProvenanceCodec.encode(model.provenance(),
+                        ModelDigests.featureSchemaFingerprint(features, context)))
+                .setDigest(ByteBuffer.allocate(0))
+                .setSignature(null)
+                .setSignatureAlgorithm(null)
+                .build();
+        return ModelDigests.withDigest(mv);
+    }
+
+    /**
+     * Validates {@code state} and builds the runtime model.
+     *
+     * @throws InvalidModelException naming the problem (format version, digest, tensor, feature, context field,
+     *                               threshold...)
+     */
+    public static NormalcyModel fromState(ModelVersion state) throws InvalidModelException {
+        if (state == null) {
+            throw new InvalidModelException("model record is null");
+        }
+        String id = "model '" + state.getModel() + "' v" + state.getVersion();
+        if (state.getFormatVersion() != FORMAT_VERSION) {
+            throw new InvalidModelException(id + ": unsupported format version " + state.getFormatVersion()
+                    + " (this release reads format version " + FORMAT_VERSION + ")");
+        }
+        boolean digestOk;
+        try {
+            digestOk = ModelDigests.matches(state);
+        } catch (RuntimeException e) {
+            throw new InvalidModelException(id + ": cannot compute the digest: " + e.getMessage(), e);
+        }
+        if (!digestOk) {
+            throw new InvalidModelException(id + ": digest mismatch (the record was modified or corrupted after it"
+                    + " was written)");
+        }
+        try {
+            FlowSpec spec = SpecCodec.decode(state.getFlowType(), state.getArchitecture());
+            FeaturePreprocessor pre = preprocessor(state.getFeatures(), spec);
+            ContextSpec ctx = contextSpec(state.getContext());
+            if (ctx.dimension() != spec.contextDim()) {
+                throw new InvalidModelException("context encoding has length " + ctx.dimension()
+                        + " but architecture.contextDim is " + spec.contextDim());
+            }
+            FlowParameters params = TensorCodec.decode(state.getTensors(), spec);
+            List<String> categorical = new ArrayList<>();
+            ctx.categorical().forEach(f -> categorical.add(f.name()));
+            Thresholds thresholds = ThresholdsCodec.decode(state.getThresholds(), categorical);
+            Map<String, Double> typical = new LinkedHashMap<>();
+            for (Map.Entry<String, Double> e : state.getTypicalContributions().entrySet()) {
+                if (!pre.names().contains(e.getKey())) {
+                    throw new InvalidModelException("typical contribution for unknown feature '" + e.getKey() + "'");
+                }
+                if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                    throw new InvalidModelException("typical contribution of feature '" + e.getKey()
+                            + "' is not finite: " + e.getValue());
+                }
+                typical.put(e.getKey(), e.getValue());
+            }
+            String fingerprint = ModelDigests.featureSchemaFingerprint(state.getFeatures(), state.getContext());
+            if (!fingerprint.equals(state.getProvenance().getFeatureSchemaFingerprint())) {
+                throw new InvalidModelException("provenance.featureSchemaFingerprint "
+                        + state.getProvenance().getFeatureSchemaFingerprint() + " does not match the features and"
+                        + " context (" + fingerprint + ")");
+            }
+            ModelProvenance provenance = ProvenanceCodec.decode(state.getProvenance());
+            try {
+                return new NormalcyModel(state.getModel(), state.getVersion(), spec, params, pre, ctx, thresholds,
+                        typical, provenance);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidModelException("inconsistent model: " + e.getMessage(), e);
+            }
+        } catch (InvalidModelException e) {
+            throw new InvalidModelException(id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<FeatureSpec> features(FeaturePreprocessor p) {
+        List<FeatureSpec> out = new ArrayList<>();
+        List<FeaturePreprocessor.Feature> fs = p.features();
+        for (int i = 0; i < fs.size(); i++) {
+            FeaturePreprocessor.Feature f = fs.get(i);
+            out.add(FeatureSpec.newBuilder().setName(f.name()).setIndex(i).setDequantize(f.dequantize())
+                    .setLog1p(f.log1p()).setMean(f.mean()).setStd(f.std()).build());
+        }
+        return out;
+    }
+
+    private static ContextSpecRecord context(ContextSpec c) {
+        List<CategoricalField> cat = new ArrayList<>();
+        c.categorical().forEach(f -> cat.add(CategoricalField.newBuilder().setName(f.name())
+                .setVocabulary(new ArrayList<>(f.vocabulary())).build()));
+        List<CyclicField> cyc = new ArrayList<>();
+        c.cyclic().forEach(f -> cyc.add(CyclicField.newBuilder().setName(f.name()).setSource(f.source())
+                .setPeriod(f.period()).build()));
+        List<NumericField> num = new ArrayList<>();
+        c.numeric().forEach(f -> num.add(NumericField.newBuilder().setName(f.name()).setMean(f.mean())
+                .setStd(f.std()).build()));
+        return ContextSpecRecord.newBuilder().setCategorical(cat).setCyclic(cyc).setNumeric(num).build();
+    }
+
+    private static FeaturePreprocessor preprocessor(List<FeatureSpec> specs, FlowSpec spec)
+            throws InvalidModelException {
+        if (specs.size() != spec.dim()) {
+            throw new InvalidModelException(specs.size() + " features but architecture.dim is " + spec.dim());
+        }
+        FeaturePreprocessor.Feature[] byIndex = new FeaturePreprocessor.Feature[specs.size()];
+        for (FeatureSpec f : specs) {
+            int i = f.getIndex();
+            if (i < 0 || i >= byIndex.length) {
+                throw new InvalidModelException("feature '" + f.getName() + "' has index " + i + " outside [0, "
+                        + byIndex.length + ")");
+            }
+            if (byIndex[i] != null) {
+                throw new InvalidModelException("features '" + byIndex[i].name() + "' and '" + f.getName()
+                        + "' share index " + i);
+            }
+            try {
+                byIndex[i] = new FeaturePreprocessor.Feature(f.getName(), f.getDequantize(), f.getLog1p(),
+                        f.getMean(), f.getStd());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidModelException("invalid feature: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return new FeaturePreprocessor(List.of(byIndex));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException("invalid features: " + e.getMessage(), e);
+        }
+    }
+
+    private static ContextSpec contextSpec(ContextSpecRecord r) throws InvalidModelException {
+        try {
+            List<ContextSpec.CategoricalField> cat = new ArrayList<>();
+            for (CategoricalField f : r.getCategorical()) {
+                cat.add(new ContextSpec.CategoricalField(f.getName(), f.getVocabulary()));
+            }
+            List<ContextSpec.CyclicField> cyc = new ArrayList<>();
+            for (CyclicField f : r.getCyclic()) {
+                cyc.add(new ContextSpec.CyclicField(f.getName(), f.getSource(), f.getPeriod()));
+            }
+            List<ContextSpec.NumericField> num = new ArrayList<>();
+            for (NumericField f : r.getNumeric()) {
+                num.add(new ContextSpec.NumericField(f.getName(), f.getMean(), f.getStd()));
+            }
+            return new ContextSpec(cat, cyc, num);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidModelException("invalid context: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.normalcy.flow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the picocli command line in-process on small temporary CSV files. */
+class NormalcyCliTest {
+    @TempDir
+    static Path dir;
+    private static Path train;
+    private static Path model;
+    private static Result fit;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = NormalcyCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static Path csv(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    @BeforeAll
+    static void fitModel() throws IOException {
+        Random rng = new Random(1);
+        StringBuilder sb = new StringBuilder("id,amount,items,hour,region,ts\n");
+        for (int i = 0; i < 800; i++) {
+            String region = i % 2 == 0 ? "eu" : "us";
+            double amount = Math.exp(3 + (region.equals("us") ? 1 : 0) + 0.5 * rng.nextGaussian());
+            int items = rng.nextInt(5);
+            int hour = rng.nextInt(24);
+            sb.append(String.format(Locale.ROOT, "r%d,%.4f,%d,%d,%s,2024-03-%02dT%02d:15:00Z%n", i, amount, items,
+                    hour, region, 1 + i % 28, hour));
+        }
+        train = csv("train.csv", sb.toString());
+        model = dir.resolve("out/model.avro");
+        fit = run("fit", "--input", train.toString(), "--features", "amount,items", "--context", "region",
+                "--cyclic", "hour:24", "--integer", "items", "--log1p", "amount", "--time-column", "ts",
+                "--epochs", "3", "--blocks", "2", "--hidden", "16,16", "--seed", "5", "--name", "orders",
+                "--min-context-samples", "50", "--output", model.toString());
+    }
+
+    @Test
+    void fitPrintsProgressAndThresholds() {
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(Files.isRegularFile(model));
+        assertTrue(fit.out().contains("train NLL"), fit.out());
+        assertTrue(fit.out().lines().filter(l -> l.matches("\\s+\\d+\\s+-?\\d.*")).count() >= 1, fit.out());
+        assertTrue(fit.out().contains("WARNING"), fit.out());
+        assertTrue(fit.out().contains("CRITICAL"), fit.out());
+        assertTrue(fit.out().contains("region=eu"), fit.out());
+    }
+
+    @Test
+    void scoreAddsDensitySeverityAndContributions() throws IOException {
+        Path in = csv("test.csv", "id,amount,items,hour,region,ts\n"
+                + "a,20.5,2,13,eu,2024-04-01T13:00:00Z\n"
+                + "b,\"100000\",0,3,us,1711940400000\n"
+                + "c,30,1,23,mars,2024-04-01T23:00:00Z\n");
+        Path out = dir.resolve("scored.csv");
+        Result r = run("score", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--time-column", "ts");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(4, lines.size());
+        assertEquals("id,amount,items,hour,region,ts,log_density,severity,contrib_amount,contrib_items", lines.get(0));
+        List<double[]> parsed = new ArrayList<>();
+        for (String line : lines.subList(1, 4)) {
+            String[] c = line.split(",");
+            assertEquals(10, c.length, line);
+            double ld = Double.parseDouble(c[6]);
+            double sum = Double.parseDouble(c[8]) + Double.parseDouble(c[9]);
+            assertEquals(ld, sum, 1e-9, line);
+            parsed.add(new double[] {ld});
+        }
+        assertTrue(lines.get(2).contains(",CRITICAL,"), "an amount of 100000 is far out: " + lines.get(2));
+        assertTrue(parsed.get(1)[0] < parsed.get(0)[0]);
+        // scoring needs the time column when the model encodes the hour of day
+        Result noTime = run("score", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString());
+        assertNotEquals(0, noTime.code());
+        assertTrue(noTime.err().contains("--time-column"), noTime.err());
+    }
+
+    @Test
+    void sampleWritesRowsInOriginalUnits() throws IOException {
+        Path out = dir.resolve("samples.csv");
+        Result r = run("sample", "--model", model.toString(), "--n", "200", "--context", "region=us", "--context",
+                "hour=12", "--time", "2024-04-01T12:00:00Z", "--seed", "3", "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("amount,items", lines.get(0));
+        assertEquals(201, lines.size());
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            assertTrue(Double.parseDouble(c[0]) >= 0, "log1p feature stays in its support: " + line);
+            double items = Double.parseDouble(c[1]);
+            assertEquals(Math.floor(items), items, 0.0, "integer feature: " + line);
+        }
+        Result missing = run("sample", "--model", model.toString(), "--n", "5", "--output", out.toString());
+        assertNotEquals(0, missing.code());
+        assertTrue(missing.err().contains("'hour'"), missing.err());
+    }
+
+    private static void assertError(Result r, String expectedMessage) {
+        assertNotEquals(0, r.code(), r.out());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("error: "), r.err());
+        assertTrue(first.contains(expectedMessage), "expected '" + expectedMessage + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+    }
+
+    @Test
+    void nonNumericCellNamesFileLineAndColumn() throws IOException {
+        Path bad = csv("bad.csv", "amount,items\n1,2\n3,4\nabc,5\n");
+        assertError(run("fit", "--input", bad.toString(), "--features", "amount,items", "--output",
+                dir.resolve("x.avro").toString()), "bad.csv line 4: column 'amount' is not a number: 'abc'");
+        Path scoreBad = csv("score-bad.csv", "id,amount,items,hour,region,ts\nz,12,x7,1,eu,0\n");
+        assertError(run("score", "--model", model.toString(), "--input", scoreBad.toString(), "--output",
+                dir.resolve("s.csv").toString(), "--time-column", "ts"),
+                "score-bad.csv line 2: column 'items' is not a number: 'x7'");
+    }
+
+    @Test
+    void unknownColumnsAndBadArguments() throws IOException {
+        assertError(run("fit", "--input", train.toString(), "--features", "amount,colour", "--output",
+                dir.resolve("x.avro").toString()), "unknown feature column 'colour'");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--context", "planet",
+                "--output", dir.resolve("x.avro").toString()), "unknown context column 'planet'");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--flow", "glow",
+                "--output", dir.resolve("x.avro").toString()), "--flow must be maf or realnvp");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--cyclic", "hour",
+                "--output", dir.resolve("x.avro").toString()), "COLUMN:PERIOD");
+        assertError(run("fit", "--input", dir.resolve("nope.csv").toString(), "--features", "amount",
+                "--output", dir.resolve("x.avro").toString()), "input file not found");
+        assertError(run("fit", "--input", train.toString(), "--output", dir.resolve("x.avro").toString()),
+                "--features");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--epochs", "many",
+                "--output", dir.resolve("x.avro").toString()), "many");
+        assertError(run("frobnicate"), "frobnicate");
+        Path ragged = csv("ragged.csv", "amount,items\n1,2\n3\n");
+        assertError(run("fit", "--input", ragged.toString(), "--features", "amount,items", "--output",
+                dir.resolve("x.avro").toString()), "ragged.csv line 3: expected 2 columns but found 1");
+        Path notModel = csv("not-a-model.avro", "hello");
+        assertError(run("score", "--model", notModel.toString(), "--input", train.toString(), "--output",
+                dir.resolve("s.csv").toString()), "not-a-model.avro");
+    }
+
+    @Test
+    void verbosePrintsTheStackTrace() {
+        Result r = run("fit", "--verbose", "--input", dir.resolve("nope.csv").toString(), "--features", "amount",
+                "--output", dir.resolve("x.avro").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+}

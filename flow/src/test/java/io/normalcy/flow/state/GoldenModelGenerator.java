@@ -1,0 +1,97 @@
+package io.normalcy.flow.state;
+
+import io.normalcy.flow.fit.FitConfig;
+import io.normalcy.flow.fit.ModelFitter;
+import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.Score;
+import io.normalcy.flow.model.Scorer;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Regenerates the committed golden model {@code src/test/resources/golden/model-v1.avro} and its expected
+ * log-densities {@code golden/model-v1-expected.csv}, which {@link GoldenModelTest} checks on every build. Not part
+ * of the normal suite (the class name does not end in {@code Test}, and the test is gated). Regenerate only when
+ * the format or the math changes on purpose, and then bump {@link ModelStateMapper#FORMAT_VERSION} if old files can
+ * no longer be read:
+ * <pre>
+ * ./mvnw -o -pl flow test -Dtest=GoldenModelGenerator -Dnormalcy.regenerateGolden=true -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ * (or run {@link #main} from an IDE with the module directory as working directory).
+ */
+public final class GoldenModelGenerator {
+    static final String MODEL = "golden/model-v1.avro";
+    static final String EXPECTED = "golden/model-v1-expected.csv";
+
+    @Test
+    @EnabledIfSystemProperty(named = "normalcy.regenerateGolden", matches = "true")
+    void regenerate() throws Exception {
+        main(new String[0]);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources");
+        generate(root);
+    }
+
+    /** Synthetic rows: amount (log-normal, log1p), count (integer), ratio | amount; shop A/B; temperature. */
+    static List<RawRecord> data(int n, long seed) {
+        Random rng = new Random(seed);
+        List<RawRecord> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String shop = rng.nextInt(3) == 0 ? "B" : "A";
+            double temp = 15 + 8 * rng.nextGaussian();
+            double amount = Math.exp((shop.equals("B") ? 4 : 2.5) + 0.7 * rng.nextGaussian());
+            double count = Math.floor(Math.abs(2 + 1.5 * rng.nextGaussian()));
+            double ratio = 0.02 * temp + 0.1 * Math.log1p(amount) + 0.2 * rng.nextGaussian();
+            rows.add(new RawRecord(Map.of("amount", amount, "count", count, "ratio", ratio), Map.of("shop", shop),
+                    Map.of("temp", temp), 1_700_000_000_000L + 3_600_000L * i));
+        }
+        return rows;
+    }
+
+    static void generate(Path root) throws IOException {
+        FitConfig config = FitConfig.builder().features(List.of("amount", "count", "ratio"))
+                .integerFeatures(Set.of("count")).log1pFeatures(Set.of("amount"))
+                .categoricalContext(List.of("shop")).numericContext(List.of("temp"))
+                .blocks(2).hidden(8, 8).epochs(3).patience(3).batchSize(64).learningRate(3e-3)
+                .minContextSamples(20).seed(2024).build();
+        NormalcyModel model = new ModelFitter().fit("golden", 1, data(600, 99), config, null).model();
+        Path modelFile = root.resolve(MODEL);
+        ModelFiles.save(modelFile, model);
+        // expected values from a fresh load of the written file, on inputs not seen in training
+        NormalcyModel loaded;
+        try {
+            loaded = ModelFiles.load(modelFile);
+        } catch (InvalidModelException e) {
+            throw new IllegalStateException(e);
+        }
+        Scorer scorer = loaded.newScorer();
+        try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED), StandardCharsets.UTF_8)) {
+            w.write("amount,count,ratio,shop,temp,event_time,log_density,contrib_amount,contrib_count,contrib_ratio\n");
+            List<RawRecord> inputs = new ArrayList<>(data(40, 7));
+            inputs.add(new RawRecord(Map.of("amount", 0.0, "count", 0.0, "ratio", -3.0), Map.of("shop", "unseen"),
+                    Map.of("temp", -40.0), 0L));
+            inputs.add(new RawRecord(Map.of("amount", 1e6, "count", 40.0, "ratio", 5.0), Map.of("shop", "B"),
+                    Map.of("temp", 45.0), 0L));
+            for (RawRecord r : inputs) {
+                Score s = scorer.score(r.features(), r.context(), r.contextNumeric(), r.eventTime());
+                w.write(r.features().get("amount") + "," + r.features().get("count") + "," + r.features().get("ratio")
+                        + "," + r.context().get("shop") + "," + r.contextNumeric().get("temp") + "," + r.eventTime()
+                        + "," + s.logDensity() + "," + s.contributions()[0] + "," + s.contributions()[1] + ","
+                        + s.contributions()[2] + "\n");
+            }
+        }
+    }
+}

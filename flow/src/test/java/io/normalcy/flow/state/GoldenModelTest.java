@@ -1,0 +1,66 @@
+package io.normalcy.flow.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.normalcy.avro.ModelVersion;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.Score;
+import io.normalcy.flow.model.Scorer;
+import io.normalcy.schemas.ModelDigests;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Loads the committed golden model (written by {@link GoldenModelGenerator} with format version 1) with the current
+ * code and checks its log-densities against the values computed when it was generated. Fails when the file format,
+ * the preprocessing, the context encoding or the flow math changes: models already on the models topic would then
+ * score differently after an upgrade.
+ */
+class GoldenModelTest {
+
+    private static Path resource(String name) throws Exception {
+        URL url = GoldenModelTest.class.getClassLoader().getResource(name);
+        assertNotNull(url, name + " is missing from the test resources");
+        return Path.of(url.toURI());
+    }
+
+    @Test
+    void committedModelScoresAsWhenItWasGenerated() throws Exception {
+        ModelVersion state = ModelFiles.read(resource(GoldenModelGenerator.MODEL));
+        assertEquals(1, state.getFormatVersion());
+        assertTrue(ModelDigests.matches(state), "digest of the committed model");
+        NormalcyModel model = ModelStateMapper.fromState(state);
+        assertEquals(List.of("amount", "count", "ratio"), model.featureNames());
+        assertEquals(4, model.spec().contextDim());
+        Scorer scorer = model.newScorer();
+        List<String> lines = Files.readAllLines(resource(GoldenModelGenerator.EXPECTED), StandardCharsets.UTF_8);
+        assertTrue(lines.size() > 40);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            Score s = scorer.score(
+                    Map.of("amount", Double.parseDouble(c[0]), "count", Double.parseDouble(c[1]), "ratio",
+                            Double.parseDouble(c[2])),
+                    Map.of("shop", c[3]), Map.of("temp", Double.parseDouble(c[4])), Long.parseLong(c[5]));
+            double expected = Double.parseDouble(c[6]);
+            assertEquals(expected, s.logDensity(), 1e-9, line);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Double.parseDouble(c[7 + i]), s.contributions()[i], 1e-9, line);
+            }
+        }
+    }
+
+    @Test
+    void committedModelSurvivesAnotherRoundTrip() throws Exception {
+        NormalcyModel model = ModelFiles.load(resource(GoldenModelGenerator.MODEL));
+        ModelVersion again = ModelStateMapper.toState(model);
+        ModelVersion committed = ModelFiles.read(resource(GoldenModelGenerator.MODEL));
+        assertEquals(committed.getDigest(), again.getDigest(), "re-serialising the golden model is byte-stable");
+    }
+}

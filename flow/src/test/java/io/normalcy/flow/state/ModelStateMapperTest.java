@@ -1,0 +1,201 @@
+package io.normalcy.flow.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.normalcy.avro.ModelVersion;
+import io.normalcy.avro.NamedTensor;
+import io.normalcy.avro.ThresholdSet;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.Score;
+import io.normalcy.flow.model.Scorer;
+import io.normalcy.schemas.ModelDigests;
+import io.normalcy.schemas.NamedTensors;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelStateMapperTest {
+    private final NormalcyModel model = TestModels.model();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void saveLoadGivesIdenticalLogDensities() throws Exception {
+        Path file = dir.resolve("m.avro");
+        ModelFiles.save(file, model);
+        NormalcyModel loaded = ModelFiles.load(file);
+        assertEquals(model.name(), loaded.name());
+        assertEquals(model.version(), loaded.version());
+        assertEquals(model.spec(), loaded.spec());
+        assertEquals(model.parameters(), loaded.parameters());
+        assertEquals(model.featureNames(), loaded.featureNames());
+        assertEquals(model.contextSpec(), loaded.contextSpec());
+        assertEquals(model.thresholds(), loaded.thresholds());
+        assertEquals(model.typicalContributions(), loaded.typicalContributions());
+        assertEquals(model.provenance(), loaded.provenance());
+        assertEquals(model.featureSchemaFingerprint(), loaded.featureSchemaFingerprint());
+        Scorer a = model.newScorer();
+        Scorer b = loaded.newScorer();
+        Random rng = new Random(3);
+        String[] shops = {"A", "B", "Q"};
+        for (int i = 0; i < 200; i++) {
+            Map<String, Double> f = Map.of("amount", Math.exp(rng.nextGaussian() * 2), "count",
+                    (double) rng.nextInt(10), "ratio", -1 + 0.3 * rng.nextGaussian());
+            Map<String, String> c = Map.of("shop", shops[i % 3]);
+            long t = 1_700_000_000_000L + rng.nextInt(86_400_000);
+            Score sa = a.score(f, c, Map.of(), t);
+            Score sb = b.score(f, c, Map.of(), t);
+            assertEquals(sa.logDensity(), sb.logDensity(), 1e-12);
+            for (int j = 0; j < 3; j++) {
+                assertEquals(sa.contributions()[j], sb.contributions()[j], 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void fingerprintMatchesTheSchemasDefinition() {
+        ModelVersion mv = ModelStateMapper.toState(model);
+        assertEquals(ModelDigests.featureSchemaFingerprint(mv.getFeatures(), mv.getContext()),
+                model.featureSchemaFingerprint());
+        assertEquals(model.featureSchemaFingerprint(), mv.getProvenance().getFeatureSchemaFingerprint());
+        assertEquals(ModelStateMapper.FORMAT_VERSION, mv.getFormatVersion());
+        assertEquals(32, mv.getDigest().remaining());
+        assertTrue(ModelDigests.matches(mv));
+    }
+
+    private ModelVersion tampered(UnaryOperator<ModelVersion.Builder> change) {
+        return ModelDigests.withDigest(change.apply(ModelVersion.newBuilder(ModelStateMapper.toState(model))).build());
+    }
+
+    private static List<NamedTensor> replace(ModelVersion.Builder b, String name, NamedTensor replacement) {
+        List<NamedTensor> out = new ArrayList<>();
+        for (NamedTensor t : b.getTensors()) {
+            if (!t.getName().equals(name)) {
+                out.add(t);
+            } else if (replacement != null) {
+                out.add(replacement);
+            }
+        }
+        return out;
+    }
+
+    private static void assertInvalid(ModelVersion mv, String... fragments) {
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> ModelStateMapper.fromState(mv));
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "'" + e.getMessage() + "' should mention '" + f + "'");
+        }
+    }
+
+    @Test
+    void tamperedContentFailsTheDigest() {
+        ModelVersion mv = ModelStateMapper.toState(model);
+        ModelVersion.Builder b = ModelVersion.newBuilder(mv);
+        NamedTensor t = b.getTensors().get(3);
+        float[] v = NamedTensors.values(t);
+        v[0] += 1e-3f;
+        b.setTensors(replace(b, t.getName(), NamedTensors.of(t.getName(), NamedTensors.shape(t), v)));
+        assertInvalid(b.build(), "digest mismatch");
+        ModelVersion renamed = ModelVersion.newBuilder(mv).setModel("other").build();
+        assertInvalid(renamed, "digest mismatch");
+    }
+
+    @Test
+    void wrongFormatVersion() {
+        ModelVersion mv = ModelVersion.newBuilder(ModelStateMapper.toState(model)).setFormatVersion(2).build();
+        assertInvalid(mv, "format version 2");
+    }
+
+    @Test
+    void missingTensor() {
+        assertInvalid(tampered(b -> b.setTensors(replace(b, "b1.ar.bout", null))), "missing tensor", "b1.ar.bout");
+    }
+
+    @Test
+    void unexpectedTensor() {
+        assertInvalid(tampered(b -> {
+            List<NamedTensor> ts = new ArrayList<>(b.getTensors());
+            ts.add(NamedTensors.of("b9.extra", new int[] {1}, new float[] {1}));
+            return b.setTensors(ts);
+        }), "unexpected tensor", "b9.extra");
+    }
+
+    @Test
+    void wrongShape() {
+        assertInvalid(tampered(b -> b.setTensors(replace(b, "b0.ar.w0",
+                NamedTensors.of("b0.ar.w0", new int[] {3, 16}, new float[48])))), "b0.ar.w0", "shape [3, 16]",
+                "[16, 3]");
+    }
+
+    @Test
+    void nanInATensor() {
+        assertInvalid(tampered(b -> {
+            NamedTensor t = b.getTensors().stream().filter(x -> x.getName().equals("b1.ar.w1")).findFirst()
+                    .orElseThrow();
+            float[] v = NamedTensors.values(t);
+            v[5] = Float.NaN;
+            return b.setTensors(replace(b, t.getName(), NamedTensors.of(t.getName(), NamedTensors.shape(t), v)));
+        }), "b1.ar.w1", "non-finite", "index 5");
+    }
+
+    @Test
+    void truncatedTensorBytes() {
+        assertInvalid(tampered(b -> {
+            NamedTensor t = b.getTensors().stream().filter(x -> x.getName().equals("b0.ar.bout")).findFirst()
+                    .orElseThrow();
+            ByteBuffer data = t.getData().duplicate();
+            data.limit(data.limit() - 4);
+            return b.setTensors(replace(b, t.getName(), NamedTensor.newBuilder(t).setData(data.slice()).build()));
+        }), "b0.ar.bout", "20 bytes", "needs 24");
+    }
+
+    @Test
+    void invalidDegrees() {
+        assertInvalid(tampered(b -> b.setTensors(replace(b, TestModels.degrees0(),
+                NamedTensors.of(TestModels.degrees0(), new int[] {3}, new float[] {0, 1, 2})))),
+                TestModels.degrees0());
+    }
+
+    @Test
+    void inconsistentFeaturesContextAndThresholds() {
+        assertInvalid(tampered(b -> b.setFeatures(b.getFeatures().subList(0, 2))), "2 features", "dim is 3");
+        assertInvalid(tampered(b -> {
+            b.getContext().getCategorical().get(0).setVocabulary(List.of("A", "B", "C"));
+            return b;
+        }), "context encoding has length 6", "contextDim is 5");
+        assertInvalid(tampered(b -> {
+            List<ThresholdSet> ts = new ArrayList<>(b.getThresholds());
+            ts.set(0, ThresholdSet.newBuilder(ts.get(0)).setGlobal(Double.NaN).build());
+            return b.setThresholds(ts);
+        }), "threshold", "not finite");
+        assertInvalid(tampered(b -> {
+            b.getFeatures().get(1).setStd(-1.0);
+            return b;
+        }), "count", "std");
+        assertInvalid(tampered(b -> b.setTypicalContributions(Map.of("nope", 1.0))), "'nope'");
+    }
+
+    @Test
+    void fileErrorsAreInvalidModelExceptions() throws IOException {
+        Path file = dir.resolve("m.avro");
+        ModelFiles.save(file, model);
+        byte[] bytes = Files.readAllBytes(file);
+        Path truncated = dir.resolve("truncated.avro");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> ModelFiles.read(truncated));
+        assertTrue(e.getMessage().contains("truncated.avro"), e.getMessage());
+        Path text = dir.resolve("text.avro");
+        Files.writeString(text, "amount,count\n1,2\n");
+        assertThrows(InvalidModelException.class, () -> ModelFiles.read(text));
+    }
+}

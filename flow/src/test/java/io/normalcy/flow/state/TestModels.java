@@ -1,0 +1,91 @@
+package io.normalcy.flow.state;
+
+import io.normalcy.flow.model.ContextThreshold;
+import io.normalcy.flow.model.FlowParameters;
+import io.normalcy.flow.model.FlowSpec;
+import io.normalcy.flow.model.ModelProvenance;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.ParameterInitializer;
+import io.normalcy.flow.model.ParameterNames;
+import io.normalcy.flow.model.Severity;
+import io.normalcy.flow.model.Tensor;
+import io.normalcy.flow.model.ThresholdLevel;
+import io.normalcy.flow.model.Thresholds;
+import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.flow.preprocess.FeaturePreprocessor;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Small hand-built models for tests: a conditional MAF over (amount, count, ratio) with random (not trained)
+ * weights large enough that the flow is far from the identity, context = shop (A, B + unknown) and hour of day.
+ */
+public final class TestModels {
+    private TestModels() {
+    }
+
+    public static ContextSpec context() {
+        return new ContextSpec(List.of(new ContextSpec.CategoricalField("shop", List.of("A", "B"))),
+                List.of(new ContextSpec.CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24)), List.of());
+    }
+
+    public static FeaturePreprocessor preprocessor() {
+        return new FeaturePreprocessor(List.of(
+                new FeaturePreprocessor.Feature("amount", false, true, 3.0, 1.5),
+                new FeaturePreprocessor.Feature("count", true, false, 4.0, 2.0),
+                new FeaturePreprocessor.Feature("ratio", false, false, -1.0, 0.25)));
+    }
+
+    /** Random weights: every float tensor except degrees/permutations gets N(0, scale²) noise. */
+    public static FlowParameters randomParameters(FlowSpec spec, long seed, double scale) {
+        Random rng = new Random(seed);
+        FlowParameters p = ParameterInitializer.initialize(spec, rng);
+        FlowParameters out = new FlowParameters();
+        p.asMap().forEach((name, t) -> {
+            boolean structural = name.endsWith(".ar.degrees") || name.endsWith(".perm");
+            if (structural) {
+                out.put(name, t);
+                return;
+            }
+            float[] d = t.data().clone();
+            for (int i = 0; i < d.length; i++) {
+                d[i] += (float) (scale * rng.nextGaussian());
+            }
+            out.put(name, new Tensor(t.shape(), d));
+        });
+        return out;
+    }
+
+    public static Thresholds thresholds() {
+        return new Thresholds(List.of(
+                new ThresholdLevel(0.01, Severity.WARNING, -9.5, 2000,
+                        Map.of("shop", Map.of("A", new ContextThreshold(-8.25, 900, false),
+                                "B", new ContextThreshold(-9.5, 20, true)))),
+                new ThresholdLevel(0.001, Severity.CRITICAL, -14.0, 2000,
+                        Map.of("shop", Map.of("A", new ContextThreshold(-12.5, 900, false),
+                                "B", new ContextThreshold(-14.0, 20, true))))), List.of("shop"));
+    }
+
+    public static ModelProvenance provenance() {
+        return new ModelProvenance("test", 42L, 1_700_000_000_000L, 1_700_086_400_000L,
+                Map.of("normalcy.features-0", 1234L), 2500, 3, 2.5, 2.75, 500, "CpuBackend",
+                1_700_100_000_000L, Map.of("epochs", "10", "blocks", "2"));
+    }
+
+    public static FlowSpec spec() {
+        ContextSpec ctx = context();
+        return FlowSpec.maf(3, ctx.dimension(), 2, 16, 16);
+    }
+
+    public static NormalcyModel model() {
+        FlowSpec spec = spec();
+        return new NormalcyModel("payments", 7, spec, randomParameters(spec, 5, 0.2), preprocessor(), context(),
+                thresholds(), Map.of("amount", -1.5, "count", -2.0, "ratio", 0.5), provenance());
+    }
+
+    /** Degree tensor name of block 0, for tamper tests. */
+    public static String degrees0() {
+        return ParameterNames.degrees(0);
+    }
+}
