@@ -1,0 +1,70 @@
+package io.normalcy.trainer.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to train one model: its input contract (features, their preprocessing flags, context
+ * fields) and its hyper-parameters. Built from configuration ({@code normalcy.trainer.models.<name>.*}) and
+ * possibly changed per request by {@link Parameters#apply}. An empty {@code features} list means "infer the
+ * feature set from the first valid record" (sorted by name).
+ */
+public record ModelDefinition(String name, List<String> features, List<String> integerFeatures,
+                              List<String> log1pFeatures, List<String> categoricalContext,
+                              List<CyclicContext> cyclicContext, List<String> numericContext, String flowType,
+                              int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
+                              int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
+                              Duration window, double validationFraction, double calibrationFraction) {
+
+    public ModelDefinition {
+        features = List.copyOf(features);
+        integerFeatures = List.copyOf(integerFeatures);
+        log1pFeatures = List.copyOf(log1pFeatures);
+        categoricalContext = List.copyOf(categoricalContext);
+        cyclicContext = List.copyOf(cyclicContext);
+        numericContext = List.copyOf(numericContext);
+        hidden = List.copyOf(hidden);
+        levels = List.copyOf(levels);
+    }
+
+    /** Defaults of every hyper-parameter; no features declared (inferred). */
+    public static ModelDefinition defaults(String name) {
+        return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), "MAF",
+                4, List.of(64, 64), 30, 256, 1e-3, 5, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
+                Duration.ofDays(1), 0.1, 0.25);
+    }
+
+    public ModelDefinition withFeatures(List<String> newFeatures) {
+        return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
+                cyclicContext, numericContext, flowType, blocks, hidden, epochs, batchSize, learningRate, patience,
+                levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction);
+    }
+
+    /** The effective parameters as strings, keyed like the configuration (recorded in the model's provenance). */
+    public Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("features", String.join(",", features));
+        m.put("integer-features", String.join(",", integerFeatures));
+        m.put("log1p-features", String.join(",", log1pFeatures));
+        m.put("categorical-context", String.join(",", categoricalContext));
+        m.put("cyclic-context", String.join(",", cyclicContext.stream().map(CyclicContext::toString).toList()));
+        m.put("numeric-context", String.join(",", numericContext));
+        m.put("flow-type", flowType);
+        m.put("blocks", Integer.toString(blocks));
+        m.put("hidden", String.join(",", hidden.stream().map(String::valueOf).toList()));
+        m.put("epochs", Integer.toString(epochs));
+        m.put("batch-size", Integer.toString(batchSize));
+        m.put("learning-rate", Double.toString(learningRate));
+        m.put("patience", Integer.toString(patience));
+        m.put("levels", String.join(",", levels.stream().map(String::valueOf).toList()));
+        m.put("min-context-samples", Integer.toString(minContextSamples));
+        m.put("seed", Long.toString(seed));
+        m.put("max-records", Long.toString(maxRecords));
+        m.put("window", window.toString());
+        m.put("validation-fraction", Double.toString(validationFraction));
+        m.put("calibration-fraction", Double.toString(calibrationFraction));
+        return m;
+    }
+}

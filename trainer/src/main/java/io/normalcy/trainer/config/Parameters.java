@@ -1,0 +1,208 @@
+package io.normalcy.trainer.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one parser of model parameters, used for configuration and for per-request overrides
+ * ({@code RetrainRequest.overrides}) so both accept the same keys, the same syntax (lists comma-separated,
+ * durations ISO-8601) and fail with the same messages. Unknown keys are errors: a typo such as {@code epocs}
+ * must not silently train with the default.
+ */
+public final class Parameters {
+    /** Every key accepted in {@code normalcy.trainer.models.<name>} and in overrides. */
+    public static final Set<String> KEYS = Set.copyOf(ModelDefinition.defaults("x").asMap().keySet());
+
+    private Parameters() {
+    }
+
+    /**
+     * Applies {@code values} on top of {@code base} and validates the result.
+     *
+     * @param keyPrefix prepended to keys in error messages (e.g. {@code normalcy.trainer.models.payments.}, or
+     *                  {@code overrides.})
+     * @throws ConfigException naming the first bad key
+     */
+    public static ModelDefinition apply(ModelDefinition base, Map<String, String> values, String keyPrefix) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(base.asMap());
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String key = e.getKey();
+            if (!KEYS.contains(key)) {
+                throw new ConfigException(keyPrefix + key, "unknown key; known keys: " + new TreeSet<>(KEYS));
+            }
+            m.put(key, e.getValue() == null ? "" : e.getValue().trim());
+        }
+        ModelDefinition d = parse(base.name(), m, keyPrefix);
+        validate(d, keyPrefix);
+        return d;
+    }
+
+    private static ModelDefinition parse(String name, Map<String, String> m, String p) {
+        List<CyclicContext> cyclic = new ArrayList<>();
+        for (String c : list(m.get("cyclic-context"))) {
+            cyclic.add(CyclicContext.parse(p + "cyclic-context", c));
+        }
+        String flowType = m.get("flow-type").toUpperCase(java.util.Locale.ROOT);
+        List<Integer> hidden = new ArrayList<>();
+        for (String h : list(m.get("hidden"))) {
+            hidden.add(intValue(p + "hidden", h));
+        }
+        List<Double> levels = new ArrayList<>();
+        for (String l : list(m.get("levels"))) {
+            levels.add(doubleValue(p + "levels", l));
+        }
+        Duration window;
+        try {
+            window = Duration.parse(m.get("window"));
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(p + "window", "'" + m.get("window") + "' is not an ISO-8601 duration such as PT24H or P7D");
+        }
+        return new ModelDefinition(name, list(m.get("features")), list(m.get("integer-features")),
+                list(m.get("log1p-features")), list(m.get("categorical-context")), cyclic,
+                list(m.get("numeric-context")), flowType, intValue(p + "blocks", m.get("blocks")), hidden,
+                intValue(p + "epochs", m.get("epochs")), intValue(p + "batch-size", m.get("batch-size")),
+                doubleValue(p + "learning-rate", m.get("learning-rate")), intValue(p + "patience", m.get("patience")),
+                levels, intValue(p + "min-context-samples", m.get("min-context-samples")),
+                longValue(p + "seed", m.get("seed")), longValue(p + "max-records", m.get("max-records")), window,
+                doubleValue(p + "validation-fraction", m.get("validation-fraction")),
+                doubleValue(p + "calibration-fraction", m.get("calibration-fraction")));
+    }
+
+    /** Range and consistency checks; {@code p} is the key prefix for messages. */
+    public static void validate(ModelDefinition d, String p) {
+        if (!d.flowType().equals("MAF") && !d.flowType().equals("REALNVP")) {
+            throw new ConfigException(p + "flow-type", "'" + d.flowType() + "' is not MAF or REALNVP");
+        }
+        positive(p + "blocks", d.blocks());
+        if (d.hidden().isEmpty()) {
+            throw new ConfigException(p + "hidden", "needs at least one hidden layer width");
+        }
+        for (int h : d.hidden()) {
+            positive(p + "hidden", h);
+        }
+        positive(p + "epochs", d.epochs());
+        positive(p + "batch-size", d.batchSize());
+        if (!(d.learningRate() > 0) || !Double.isFinite(d.learningRate())) {
+            throw new ConfigException(p + "learning-rate", "must be > 0, got " + d.learningRate());
+        }
+        positive(p + "patience", d.patience());
+        if (d.levels().isEmpty()) {
+            throw new ConfigException(p + "levels", "needs at least one quantile level, e.g. 0.01,0.001");
+        }
+        Set<Double> seen = new HashSet<>();
+        for (double l : d.levels()) {
+            if (!(l > 0 && l < 1)) {
+                throw new ConfigException(p + "levels", "level " + l + " is not in (0, 1)");
+            }
+            if (!seen.add(l)) {
+                throw new ConfigException(p + "levels", "duplicate level " + l);
+            }
+        }
+        positive(p + "min-context-samples", d.minContextSamples());
+        if (d.maxRecords() < 1) {
+            throw new ConfigException(p + "max-records", "must be >= 1, got " + d.maxRecords());
+        }
+        if (d.window().isNegative() || d.window().isZero()) {
+            throw new ConfigException(p + "window", "must be a positive duration, got " + d.window());
+        }
+        fraction(p + "validation-fraction", d.validationFraction());
+        fraction(p + "calibration-fraction", d.calibrationFraction());
+        if (d.validationFraction() + d.calibrationFraction() >= 0.9) {
+            throw new ConfigException(p + "calibration-fraction",
+                    "validation-fraction + calibration-fraction must leave at least 10% for training");
+        }
+        Set<String> features = new LinkedHashSet<>();
+        for (String f : d.features()) {
+            if (!features.add(f)) {
+                throw new ConfigException(p + "features", "duplicate feature '" + f + "'");
+            }
+        }
+        if (!features.isEmpty()) {
+            subset(p + "integer-features", d.integerFeatures(), features);
+            subset(p + "log1p-features", d.log1pFeatures(), features);
+        }
+        Set<String> ctx = new HashSet<>();
+        for (String c : d.categoricalContext()) {
+            if (!ctx.add(c)) {
+                throw new ConfigException(p + "categorical-context", "duplicate context field '" + c + "'");
+            }
+        }
+        for (String c : d.numericContext()) {
+            if (!ctx.add(c)) {
+                throw new ConfigException(p + "numeric-context", "context field '" + c + "' declared twice");
+            }
+        }
+    }
+
+    private static void subset(String key, List<String> values, Set<String> features) {
+        for (String v : values) {
+            if (!features.contains(v)) {
+                throw new ConfigException(key, "'" + v + "' is not one of the features " + features);
+            }
+        }
+    }
+
+    private static void positive(String key, int v) {
+        if (v < 1) {
+            throw new ConfigException(key, "must be >= 1, got " + v);
+        }
+    }
+
+    private static void fraction(String key, double v) {
+        if (!(v > 0 && v < 1)) {
+            throw new ConfigException(key, "must be in (0, 1), got " + v);
+        }
+    }
+
+    static List<String> list(String s) {
+        List<String> out = new ArrayList<>();
+        if (s == null) {
+            return out;
+        }
+        String t = s.trim();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        for (String part : t.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    private static int intValue(String key, String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, "'" + s + "' is not an integer");
+        }
+    }
+
+    private static long longValue(String key, String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, "'" + s + "' is not an integer");
+        }
+    }
+
+    private static double doubleValue(String key, String s) {
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (!Double.isFinite(v)) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, "'" + s + "' is not a finite number");
+        }
+    }
+}

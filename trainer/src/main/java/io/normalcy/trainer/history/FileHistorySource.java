@@ -1,0 +1,178 @@
+package io.normalcy.trainer.history;
+
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import io.normalcy.avro.FeatureVector;
+import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.trainer.config.CyclicContext;
+import io.normalcy.trainer.config.ModelDefinition;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * History from a file: an Avro container file of {@code FeatureVector} ({@code .avro}; records of other
+ * models are ignored) or a CSV file with a header row. CSV columns: the model's categorical context fields
+ * → context; numeric context fields and non-calendar cyclic sources → numeric context; {@code eventTime}
+ * (epoch ms or ISO-8601) → event time; {@code model} → rows of other models are ignored; {@code entity},
+ * {@code eventId} ignored; every other column is a feature (or only the declared features when the model
+ * declares them; an undeclared extra column then makes every row {@link SkipReason#WRONG_FEATURE_SET}).
+ * Empty cells are missing values; cells that are not numbers are {@link SkipReason#INVALID_VALUE}.
+ */
+public final class FileHistorySource {
+    private static final Set<String> IGNORED = Set.of("entity", "eventId", "model", "eventTime");
+
+    private FileHistorySource() {
+    }
+
+    public static History read(Path file, ModelDefinition def, Long from, Long to, long maxRecords) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("input file not found: " + file);
+        }
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        HistoryCollector c = new HistoryCollector(def, maxRecords);
+        try {
+            if (name.endsWith(".avro")) {
+                readAvro(file, def, from, to, c);
+            } else if (name.endsWith(".csv")) {
+                readCsv(file, def, from, to, c);
+            } else {
+                throw new IllegalArgumentException("unsupported input file '" + file + "': use .csv or .avro");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return new History(c.rows(), c.features(), c.skips(), c.offered(), c.dropped(), Map.of(), from, to,
+                "file " + file);
+    }
+
+    private static void readAvro(Path file, ModelDefinition def, Long from, Long to, HistoryCollector c) throws IOException {
+        try (DataFileReader<FeatureVector> reader = new DataFileReader<>(file.toFile(),
+                new SpecificDatumReader<>(FeatureVector.class))) {
+            long i = 0;
+            for (FeatureVector v : reader) {
+                i++;
+                if (!def.name().equals(v.getModel()) || !inWindow(v.getEventTime().toEpochMilli(), from, to)) {
+                    continue;
+                }
+                c.offer(FeatureVectors.toRaw(v), file.getFileName() + " record " + i);
+            }
+        }
+    }
+
+    private static void readCsv(Path file, ModelDefinition def, Long from, Long to, HistoryCollector c) throws IOException {
+        Set<String> categorical = new HashSet<>(def.categoricalContext());
+        Set<String> numeric = new HashSet<>(def.numericContext());
+        for (CyclicContext cc : def.cyclicContext()) {
+            if (!cc.source().startsWith("@")) {
+                numeric.add(cc.source());
+            }
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CsvParser p = new CsvMapper().getFactory().createParser(reader)) {
+            p.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+            p.enable(CsvParser.Feature.TRIM_SPACES);
+            p.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("empty file (a header row is required)");
+            }
+            List<String> header = null;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
+                long line = -1;
+                List<String> cells = new ArrayList<>();
+                while (p.nextToken() == JsonToken.VALUE_STRING) {
+                    if (line < 0) {
+                        line = p.currentTokenLocation().getLineNr(); // the row's first cell, not the previous line end
+                    }
+                    cells.add(p.getText());
+                }
+                if (header == null) {
+                    header = cells;
+                    continue;
+                }
+                String where = file.getFileName() + " line " + line;
+                if (cells.size() != header.size()) {
+                    c.skip(SkipReason.INVALID_VALUE, where + ": expected " + header.size() + " columns, found " + cells.size());
+                    continue;
+                }
+                Map<String, Double> features = new HashMap<>();
+                Map<String, String> context = new HashMap<>();
+                Map<String, Double> ctxNum = new HashMap<>();
+                long eventTime = 0;
+                String bad = null;
+                boolean otherModel = false;
+                for (int i = 0; i < header.size() && bad == null; i++) {
+                    String col = header.get(i);
+                    String cell = cells.get(i);
+                    if (col.equals("model")) {
+                        otherModel = !cell.isEmpty() && !cell.equals(def.name());
+                    } else if (col.equals("eventTime")) {
+                        try {
+                            eventTime = parseTime(cell);
+                        } catch (RuntimeException e) {
+                            bad = "column 'eventTime' = '" + cell + "' is neither epoch ms nor ISO-8601";
+                        }
+                    } else if (categorical.contains(col)) {
+                        if (!cell.isEmpty()) {
+                            context.put(col, cell);
+                        }
+                    } else if (numeric.contains(col) || !IGNORED.contains(col)) {
+                        if (cell.isEmpty()) {
+                            continue;
+                        }
+                        double v;
+                        try {
+                            v = Double.parseDouble(cell);
+                        } catch (NumberFormatException e) {
+                            bad = "column '" + col + "' = '" + cell + "' is not a number";
+                            continue;
+                        }
+                        (numeric.contains(col) ? ctxNum : features).put(col, v);
+                    }
+                }
+                if (otherModel) {
+                    continue;
+                }
+                if (bad != null) {
+                    c.skip(SkipReason.INVALID_VALUE, where + ": " + bad);
+                    continue;
+                }
+                if (!inWindow(eventTime, from, to)) {
+                    continue;
+                }
+                c.offer(new RawRecord(features, context, ctxNum, eventTime), where);
+            }
+            if (header == null) {
+                throw new IOException("empty file (a header row is required)");
+            }
+        }
+    }
+
+    private static long parseTime(String s) {
+        if (s.isEmpty()) {
+            return 0;
+        }
+        if (s.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(s);
+        }
+        return Instant.parse(s).toEpochMilli();
+    }
+
+    private static boolean inWindow(long t, Long from, Long to) {
+        return (from == null || t >= from) && (to == null || t < to);
+    }
+}

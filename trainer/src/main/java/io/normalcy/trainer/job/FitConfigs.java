@@ -1,0 +1,55 @@
+package io.normalcy.trainer.job;
+
+import io.normalcy.flow.fit.AlertLevel;
+import io.normalcy.flow.fit.FitConfig;
+import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.Severity;
+import io.normalcy.trainer.config.CyclicContext;
+import io.normalcy.trainer.config.ModelDefinition;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Model definition → flow's {@link FitConfig}. Levels are sorted from most to least frequent; the most
+ * frequent (largest) level is WARNING and every rarer one CRITICAL (so the default 0.01, 0.001 gives
+ * 0.01 → WARNING, 0.001 → CRITICAL).
+ */
+public final class FitConfigs {
+    private FitConfigs() {
+    }
+
+    public static FitConfig from(ModelDefinition d) {
+        List<Double> sorted = new ArrayList<>(d.levels());
+        sorted.sort((a, b) -> Double.compare(b, a));
+        List<AlertLevel> levels = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            levels.add(new AlertLevel(sorted.get(i), i == 0 ? Severity.WARNING : Severity.CRITICAL));
+        }
+        List<io.normalcy.flow.preprocess.ContextSpec.CyclicField> cyclic = new ArrayList<>();
+        for (CyclicContext c : d.cyclicContext()) {
+            cyclic.add(new io.normalcy.flow.preprocess.ContextSpec.CyclicField(c.name(), c.source(), c.period()));
+        }
+        return FitConfig.builder()
+                .flowType(FlowType.valueOf(d.flowType()))
+                .blocks(d.blocks())
+                .hidden(d.hidden().stream().mapToInt(Integer::intValue).toArray())
+                .epochs(d.epochs())
+                .batchSize(d.batchSize())
+                .learningRate(d.learningRate())
+                .patience(d.patience())
+                .seed(d.seed())
+                .features(d.features())
+                .integerFeatures(new LinkedHashSet<>(d.integerFeatures()))
+                .log1pFeatures(new LinkedHashSet<>(d.log1pFeatures()))
+                .categoricalContext(d.categoricalContext())
+                .cyclicContext(cyclic)
+                .numericContext(d.numericContext())
+                .levels(levels)
+                .minContextSamples(d.minContextSamples())
+                .trainFraction(1 - d.validationFraction() - d.calibrationFraction())
+                .validationFraction(d.validationFraction())
+                .build();
+    }
+}

@@ -1,0 +1,119 @@
+package io.normalcy.trainer.job;
+
+import io.normalcy.avro.ModelVersion;
+import io.normalcy.avro.Provenance;
+import io.normalcy.flow.fit.FitConfig;
+import io.normalcy.flow.fit.FitResult;
+import io.normalcy.flow.fit.ModelFitter;
+import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.model.Scorer;
+import io.normalcy.flow.state.ModelFiles;
+import io.normalcy.flow.state.ModelStateMapper;
+import io.normalcy.flow.train.EpochStats;
+import io.normalcy.schemas.ModelDigests;
+import io.normalcy.trainer.config.ModelDefinition;
+import io.normalcy.trainer.config.Parameters;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * The training proper, identical in a child JVM and in-process: definition → {@link FitConfig}, flow's
+ * {@link ModelFitter}, then the model record with the trainer's provenance (requested window, source offsets,
+ * records skipped before fitting, trainer version, duration) and a fresh digest, written to the spec's model
+ * file. Also scores the calibration hold-out for the report's histogram.
+ */
+final class Fitting {
+    private Fitting() {
+    }
+
+    static JobResult fit(JobSpec spec, List<RawRecord> rows, Consumer<JobResult.Epoch> progress) throws Exception {
+        ModelDefinition def = Parameters.apply(ModelDefinition.defaults(spec.model()), spec.definition(), "");
+        FitConfig config = FitConfigs.from(def);
+        List<JobResult.Epoch> curve = new ArrayList<>();
+        long t0 = System.nanoTime();
+        FitResult fit = new ModelFitter().fit(spec.model(), spec.version(), rows, config, (EpochStats s) -> {
+            JobResult.Epoch e = new JobResult.Epoch(s.epoch() + 1, s.trainNll(), s.valNll(), s.samplesPerSecond());
+            curve.add(e);
+            progress.accept(e);
+        });
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        NormalcyModel model = fit.model();
+        long fitterSkipped = Math.round(fit.metrics().getOrDefault("skippedCount", 0.0));
+        ModelVersion mv = ModelStateMapper.toState(model);
+        Provenance.Builder p = Provenance.newBuilder(mv.getProvenance())
+                .setTrainerVersion(spec.trainerVersion())
+                .setSkippedCount(spec.skippedCount() + fitterSkipped)
+                .setTrainingMillis(millis)
+                .setSourceOffsets(spec.sourceOffsets() == null ? Map.of() : spec.sourceOffsets());
+        if (spec.windowStart() != null) {
+            p.setDataWindowStart(Instant.ofEpochMilli(spec.windowStart()));
+        }
+        if (spec.windowEnd() != null) {
+            p.setDataWindowEnd(Instant.ofEpochMilli(spec.windowEnd()));
+        }
+        mv = ModelDigests.withDigest(ModelVersion.newBuilder(mv).setProvenance(p.build()).build());
+        ModelFiles.write(Path.of(spec.modelOut()), mv);
+
+        double sps = curve.stream().mapToDouble(JobResult.Epoch::samplesPerSecond).filter(Double::isFinite).average().orElse(Double.NaN);
+        JobResult.Epoch last = curve.isEmpty() ? null : curve.get(curve.size() - 1);
+        double bestVal = curve.stream().mapToDouble(JobResult.Epoch::validationNll).min().orElse(Double.NaN);
+        return new JobResult(curve, heldOut(model, rows, def, fitterSkipped == 0), millis, sps,
+                last == null ? Double.NaN : last.trainNll(), bestVal,
+                (int) Math.round(fit.metrics().getOrDefault("trainerRecords", (double) rows.size())),
+                fitterSkipped == 0 ? Map.of() : Map.of("SKIPPED_BY_FITTER", fitterSkipped));
+    }
+
+    /**
+     * Log-densities of the calibration hold-out: the rows flow's ModelFitter kept out of training, reproduced
+     * from its seeded split (same shuffle as {@code io.normalcy.flow.fit.DataSplit}). If the fitter skipped rows
+     * the indices would not line up, so then every row is scored instead (the histogram is then slightly
+     * optimistic: it includes training rows).
+     */
+    private static double[] heldOut(NormalcyModel model, List<RawRecord> rows, ModelDefinition def, boolean aligned) {
+        int[] idx;
+        if (aligned && rows.size() >= 3) {
+            idx = calibrationIndices(rows.size(), def.calibrationFraction(), def.seed());
+        } else {
+            idx = new int[rows.size()];
+            Arrays.setAll(idx, i -> i);
+        }
+        Scorer scorer = model.newScorer();
+        double[] out = new double[idx.length];
+        int n = 0;
+        for (int i : idx) {
+            RawRecord r = rows.get(i);
+            try {
+                out[n++] = scorer.score(r.features(), r.context(), r.contextNumeric(), r.eventTime()).logDensity();
+            } catch (RuntimeException e) {
+                n--;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    static int[] calibrationIndices(int n, double calibrationFraction, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random rng = new Random(seed ^ 0x5EED_5A17L);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int nCal = Math.max(1, Math.min(n - 2, (int) Math.round(n * calibrationFraction)));
+        int[] cal = Arrays.copyOfRange(order, 0, nCal);
+        Arrays.sort(cal);
+        return cal;
+    }
+}

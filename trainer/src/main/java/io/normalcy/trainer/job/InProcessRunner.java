@@ -1,0 +1,17 @@
+package io.normalcy.trainer.job;
+
+import io.normalcy.flow.fit.RawRecord;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Trains in the calling JVM. For the CLI (one training, then exit) and tests; a long-running service should use
+ * {@link ProcessRunner}, because ND4J does not return native memory after training.
+ */
+public final class InProcessRunner implements TrainingRunner {
+    @Override
+    public JobResult run(JobSpec spec, List<RawRecord> rows, Consumer<JobResult.Epoch> progress) throws Exception {
+        return TrainingJob.train(spec, rows, progress);
+    }
+}

@@ -1,0 +1,15 @@
+package io.normalcy.trainer.job;
+
+import java.util.Map;
+
+/**
+ * What one training needs, written as JSON for a child JVM ({@link TrainingJob}) or passed directly in-process.
+ *
+ * @param definition model parameters as in configuration ({@code ModelDefinition.asMap()}), features resolved
+ * @param modelOut   where the trained, unsigned {@code ModelVersion} is written (Avro container file)
+ * @param resultOut  where the {@link JobResult} JSON is written
+ */
+public record JobSpec(String model, long version, Map<String, String> definition, String rowsFile, String modelOut,
+                      String resultOut, Long windowStart, Long windowEnd, Map<String, Long> sourceOffsets,
+                      long skippedCount, String trainerVersion) {
+}

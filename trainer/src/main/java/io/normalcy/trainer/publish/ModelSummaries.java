@@ -1,0 +1,41 @@
+package io.normalcy.trainer.publish;
+
+import io.normalcy.avro.ModelVersion;
+import io.normalcy.avro.ThresholdSet;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Avro {@link ModelVersion} → {@link ModelSummary}. */
+public final class ModelSummaries {
+    private ModelSummaries() {
+    }
+
+    public static ModelSummary of(ModelVersion m) {
+        var p = m.getProvenance();
+        List<ModelSummary.Level> levels = new ArrayList<>();
+        for (ThresholdSet t : m.getThresholds()) {
+            List<ModelSummary.Context> ctx = new ArrayList<>();
+            t.getPerContext().forEach(c -> ctx.add(new ModelSummary.Context(c.getField(), c.getValue(),
+                    c.getThreshold(), c.getCount(), c.getFallback())));
+            levels.add(new ModelSummary.Level(t.getLevel(), t.getSeverity().name(), t.getGlobal(), t.getGlobalCount(), ctx));
+        }
+        Map<String, String> config = new TreeMap<>();
+        p.getConfig().forEach((k, v) -> config.put(k.toString(), v.toString()));
+        return new ModelSummary(m.getModel(), m.getVersion(), p.getCreatedAt().toEpochMilli(), m.getFlowType().name(),
+                m.getFeatures().stream().map(f -> f.getName()).toList(), p.getRecordCount(), p.getSkippedCount(),
+                p.getValidationCount(), p.getTrainNll(), p.getValidationNll(), p.getTrainingMillis(),
+                millis(p.getDataWindowStart()), millis(p.getDataWindowEnd()),
+                HexFormat.of().formatHex(m.getDigest().array(), m.getDigest().arrayOffset() + m.getDigest().position(),
+                        m.getDigest().arrayOffset() + m.getDigest().limit()),
+                m.getSignatureAlgorithm(), levels, config);
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
+    }
+}

@@ -1,0 +1,29 @@
+package io.normalcy.trainer.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a training report shows, in plain Java types (no Avro, no ND4J), so the report can be rendered
+ * from a model file plus the training result written by a child JVM.
+ *
+ * @param curve            per-epoch mean NLL (nats/event) on the training and validation splits
+ * @param heldOutLogDensity log p(x|c) of the calibration rows (the data the thresholds come from)
+ * @param levels           calibrated thresholds, least severe first
+ * @param provenance       label → value, shown in this order
+ * @param skipped          reason → number of input records skipped
+ * @param typical          feature → median held-out per-feature log-density term
+ */
+public record ReportData(String model, long version, long createdAt, List<EpochPoint> curve,
+                         double[] heldOutLogDensity, List<Level> levels, Map<String, String> provenance,
+                         Map<String, Long> skipped, Map<String, Double> typical) {
+
+    public record EpochPoint(int epoch, double trainNll, double validationNll) {
+    }
+
+    public record Level(double level, String severity, double global, long globalCount, List<ContextRow> perContext) {
+    }
+
+    public record ContextRow(String field, String value, double threshold, long count, boolean fallback) {
+    }
+}

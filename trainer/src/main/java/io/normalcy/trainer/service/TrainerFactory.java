@@ -1,0 +1,124 @@
+package io.normalcy.trainer.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.normalcy.avro.ModelVersion;
+import io.normalcy.avro.TrainingStatus;
+import io.normalcy.schemas.serde.NormalcySerdes;
+import io.normalcy.schemas.topics.Topics;
+import io.normalcy.trainer.config.Isolation;
+import io.normalcy.trainer.config.ModelRegistry;
+import io.normalcy.trainer.config.TrainerConfig;
+import io.normalcy.trainer.history.TopicHistorySource;
+import io.normalcy.trainer.job.InProcessRunner;
+import io.normalcy.trainer.job.ProcessRunner;
+import io.normalcy.trainer.job.TrainingRunner;
+import io.normalcy.trainer.publish.ModelCatalog;
+import io.normalcy.trainer.publish.ModelPublisher;
+import io.normalcy.trainer.queue.TrainingQueue;
+import io.normalcy.trainer.status.StatusReporter;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Wires the trainer's plain-Java parts into Micronaut beans. */
+@Factory
+public class TrainerFactory {
+
+    @Singleton
+    KafkaSettings kafkaSettings(@Value("${kafka.bootstrap.servers:`localhost:9092`}") String bootstrap, TrainerConfig config) {
+        return new KafkaSettings(bootstrap, "normalcy-trainer-" + config.getInstanceId());
+    }
+
+    @Singleton
+    Topics topics() {
+        return Topics.defaults();
+    }
+
+    @Singleton
+    ArtifactStore artifactStore(TrainerConfig config) {
+        return new ArtifactStore(Path.of(config.getArtifactDir()));
+    }
+
+    @Singleton
+    TrainerMetrics trainerMetrics(MeterRegistry registry) {
+        return new TrainerMetrics(registry);
+    }
+
+    @Singleton
+    ModelCatalog modelCatalog(KafkaSettings kafka, Topics topics, TrainerConfig config) {
+        return new ModelCatalog(() -> new KafkaConsumer<>(kafka.consumer("models-reader"), new StringDeserializer(),
+                NormalcySerdes.modelVersion().deserializer()), topics.names().models(), config.getReadTimeout());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ModelPublisher modelPublisher(KafkaSettings kafka, Topics topics, TrainerConfig config) {
+        Map<String, Object> p = kafka.producer("models");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "normalcy-trainer-" + config.getInstanceId());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
+        return new ModelPublisher(new KafkaProducer<String, ModelVersion>(p, new StringSerializer(),
+                NormalcySerdes.modelVersion().serializer()), topics.names().models());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    StatusReporter statusReporter(KafkaSettings kafka, Topics topics) {
+        return new StatusReporter(new KafkaProducer<String, TrainingStatus>(kafka.producer("status"),
+                new StringSerializer(), NormalcySerdes.trainingStatus().serializer()), topics.names().trainingStatus());
+    }
+
+    @Singleton
+    TrainingRunner trainingRunner(TrainerConfig config) {
+        return config.getIsolation() == Isolation.PROCESS
+                ? new ProcessRunner(config.getChildJvmOptions(), config.getTrainingTimeout())
+                : new InProcessRunner();
+    }
+
+    @Singleton
+    TrainingService trainingService(ModelRegistry registry, KafkaSettings kafka, Topics topics, TrainerConfig config,
+                                    TrainingRunner runner, ModelCatalog catalog, ModelPublisher publisher,
+                                    StatusReporter status, ArtifactStore artifacts, TrainerMetrics metrics) {
+        TopicHistorySource source = new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
+                config.getReadTimeout());
+        return new TrainingService(registry, source::read, runner, catalog, publisher, status, artifacts, metrics,
+                Signing.key(config.getEd25519PrivateKey(), config.getHmacKey()), trainerVersion());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "shutdownNow")
+    @jakarta.inject.Named("training")
+    ExecutorService trainingExecutor(TrainerConfig config) {
+        return Executors.newFixedThreadPool(config.getMaxConcurrentTrainings(), r -> {
+            Thread t = new Thread(r, "training");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Singleton
+    RetrainIntake retrainIntake(@jakarta.inject.Named("training") ExecutorService executor, TrainingService service,
+                                StatusReporter status, TrainerConfig config) {
+        return new RetrainIntake(new TrainingQueue(executor, service::run, config.getRecentRequestIds()), status);
+    }
+
+    static String trainerVersion() {
+        String v = TrainerFactory.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
+    static Duration timeout(TrainerConfig config) {
+        return config.getReadTimeout();
+    }
+}

@@ -1,0 +1,90 @@
+package io.normalcy.trainer.status;
+
+import io.normalcy.avro.TrainingState;
+import io.normalcy.avro.TrainingStatus;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Publishes the life cycle of retrain requests to {@code normalcy.training-status} (key = request id) and logs
+ * it. A training that answers several coalesced requests reports to each of them. Sends are asynchronous
+ * (idempotent producer); a failed status send is logged, never fails the training. Also remembers the latest
+ * status per request (bounded) for the REST API.
+ */
+public class StatusReporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+    private static final int REMEMBERED = 1000;
+
+    private final Producer<String, TrainingStatus> producer;
+    private final String topic;
+    private final Map<String, TrainingStatus> latest = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TrainingStatus> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    /** @param producer null = log only (the CLI) */
+    public StatusReporter(Producer<String, TrainingStatus> producer, String topic) {
+        this.producer = producer;
+        this.topic = topic;
+    }
+
+    /** Fields that only some states carry; null = absent. */
+    public record Progress(Integer epoch, Integer totalEpochs, Double trainLoss, Double validationLoss) {
+        public static final Progress NONE = new Progress(null, null, null, null);
+    }
+
+    public void report(Collection<String> requestIds, String model, TrainingState state, Progress p,
+                       Long publishedVersion, String message) {
+        for (String id : requestIds) {
+            TrainingStatus s = TrainingStatus.newBuilder().setRequestId(id).setModel(model).setState(state)
+                    .setEpoch(p.epoch()).setTotalEpochs(p.totalEpochs()).setTrainLoss(finite(p.trainLoss()))
+                    .setValidationLoss(finite(p.validationLoss())).setPublishedVersion(publishedVersion)
+                    .setMessage(message == null ? "" : message).setUpdatedAt(Instant.now()).build();
+            synchronized (latest) {
+                latest.put(id, s);
+            }
+            if (producer != null) {
+                producer.send(new ProducerRecord<>(topic, id, s), (md, e) -> {
+                    if (e != null) {
+                        LOG.warn("could not publish status {} of request {}: {}", state, id, e.toString());
+                    }
+                });
+            }
+        }
+        if (state == TrainingState.FAILED) {
+            LOG.warn("training {} {} {}: {}", model, requestIds, state, message);
+        } else if (state != TrainingState.RUNNING || p.trainLoss() == null) {
+            LOG.info("training {} {} {}{}", model, requestIds, state, message == null || message.isEmpty() ? "" : ": " + message);
+        } else {
+            LOG.info("training {} epoch {}/{} train NLL {} validation NLL {}", model, p.epoch(), p.totalEpochs(),
+                    p.trainLoss(), p.validationLoss());
+        }
+    }
+
+    public Optional<TrainingStatus> latest(String requestId) {
+        synchronized (latest) {
+            return Optional.ofNullable(latest.get(requestId));
+        }
+    }
+
+    private static Double finite(Double d) {
+        return d == null || !Double.isFinite(d) ? null : d;
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.normalcy.trainer.web;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.normalcy.trainer.service.RetrainIntake;
+import io.normalcy.trainer.service.TrainerLifecycle;
+import jakarta.inject.Singleton;
+
+import java.util.Map;
+
+/** {@code /health} detail "trainer": DOWN when the retrain listener thread died; shows busy models. */
+@Singleton
+@Requires(beans = TrainerLifecycle.class)
+public class TrainerHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+    private final TrainerLifecycle lifecycle;
+    private final RetrainIntake intake;
+
+    public TrainerHealthIndicator(TrainerLifecycle lifecycle, RetrainIntake intake) {
+        this.lifecycle = lifecycle;
+        this.intake = intake;
+    }
+
+    @Override
+    protected Map<String, Object> getHealthInformation() {
+        healthStatus = lifecycle.listenerAlive() ? HealthStatus.UP : HealthStatus.DOWN;
+        return Map.of("retrainListener", lifecycle.listenerAlive() ? "running" : "stopped",
+                "busyModels", intake.queue().busyModels());
+    }
+
+    @Override
+    protected String getName() {
+        return "trainer";
+    }
+}

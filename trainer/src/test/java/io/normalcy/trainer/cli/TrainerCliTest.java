@@ -1,0 +1,91 @@
+package io.normalcy.trainer.cli;
+
+import io.normalcy.flow.model.NormalcyModel;
+import io.normalcy.flow.state.ModelFiles;
+import io.normalcy.flow.state.ModelStateMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI trains from a CSV file in-process (same TrainingService as the service) and scores a file. */
+class TrainerCliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = TrainerCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Path csv() throws Exception {
+        Random rnd = new Random(5);
+        StringBuilder sb = new StringBuilder("eventTime,region,x1,x2\n");
+        String[] regions = {"eu", "us", "apac"};
+        for (int i = 0; i < 900; i++) {
+            int r = i % 3;
+            double x1 = r * 2 + rnd.nextGaussian();
+            sb.append(String.format(Locale.ROOT, "%d,%s,%.5f,%.5f%n", 1_700_000_000_000L + i * 1000L, regions[r], x1,
+                    0.5 * x1 + rnd.nextGaussian()));
+        }
+        sb.append("1700000900000,eu,NaN,1.0\n");
+        return Files.writeString(dir.resolve("train.csv"), sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trainsFromAFileThenScoresIt() throws Exception {
+        Path data = csv();
+        Path model = dir.resolve("m.avro");
+        Run train = run("train", "--model", "cli-model", "--from-file", data.toString(), "--output", model.toString(),
+                "--set", "epochs=1", "--set", "blocks=1", "--set", "hidden=8", "--set", "categorical-context=region",
+                "--set", "min-context-samples=50");
+        assertEquals(0, train.exit(), train.err() + train.out());
+        assertTrue(train.out().contains("trained cli-model v1 (900 records"), train.out());
+        NormalcyModel m = ModelStateMapper.fromState(ModelFiles.read(model));
+        assertEquals(List.of("x1", "x2"), m.featureNames());
+        assertEquals(1, m.provenance().skippedCount(), "the NaN row is counted");
+        String report = Files.readString(dir.resolve("m.html"));
+        assertTrue(report.contains("<h2 id='thresholds'>") && report.contains("NON_FINITE_FEATURE"));
+
+        Path scored = dir.resolve("scored.csv");
+        Path input = Files.writeString(dir.resolve("in.csv"), "region,x1,x2\neu,0.1,0.2\nus,2.0,1.0\napac,40,-30\n");
+        Run score = run("score", "--model", model.toString(), "--input", input.toString(), "--output", scored.toString());
+        assertEquals(0, score.exit(), score.err());
+        List<String> lines = Files.readAllLines(scored);
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(0).contains("log_density"), lines.get(0));
+        assertTrue(lines.get(3).contains("CRITICAL"), "an absurd point is critical: " + lines.get(3));
+    }
+
+    @Test
+    void usageErrorsAreClear() {
+        Run noSource = run("train", "--model", "m");
+        assertEquals(2, noSource.exit());
+        assertTrue(noSource.err().contains("--from-topic") && noSource.err().contains("--from-file"), noSource.err());
+        Run noBootstrap = run("train", "--model", "m", "--from-topic");
+        assertEquals(2, noBootstrap.exit());
+        assertTrue(noBootstrap.err().contains("--bootstrap-servers is required"), noBootstrap.err());
+    }
+
+    @Test
+    void badOverrideFailsNamingTheKey() throws Exception {
+        Run r = run("train", "--model", "m", "--from-file", csv().toString(), "--set", "epocs=1");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("overrides.epocs: unknown key"), r.err());
+    }
+}

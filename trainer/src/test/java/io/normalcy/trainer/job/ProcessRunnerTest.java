@@ -1,0 +1,37 @@
+package io.normalcy.trainer.job;
+
+import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.trainer.config.ModelDefinition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The child-JVM protocol: a failure inside the child comes back as the child's own message. */
+class ProcessRunnerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void childFailureIsReportedWithItsMessageAndTheRowsFileIsRemoved() {
+        Map<String, String> def = new HashMap<>(ModelDefinition.defaults("m").asMap());
+        def.put("epochs", "0"); // rejected inside the child, before any ND4J work
+        JobSpec spec = new JobSpec("m", 1, def, dir.resolve("rows.bin").toString(), dir.resolve("model.avro").toString(),
+                dir.resolve("result.json").toString(), null, null, Map.of(), 0, "test");
+        ProcessRunner runner = new ProcessRunner(List.of("-Xmx128m"), Duration.ofMinutes(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner.run(spec,
+                List.of(RawRecord.of(Map.of("a", 1.0))), x -> { }));
+        assertTrue(e.getMessage().contains("epochs: must be >= 1"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("rows.bin")));
+        assertTrue(Files.exists(dir.resolve("job.json")));
+    }
+}

@@ -1,0 +1,60 @@
+package io.normalcy.trainer.report;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportWriterTest {
+    static ReportData sample() {
+        Random rnd = new Random(1);
+        double[] dens = new double[2000];
+        for (int i = 0; i < dens.length; i++) {
+            dens[i] = -3 + rnd.nextGaussian();
+        }
+        Map<String, String> prov = new LinkedHashMap<>();
+        prov.put("seed", "42");
+        prov.put("data window", "2024-01-01T00:00:00Z .. 2024-01-02T00:00:00Z");
+        return new ReportData("payments<x>", 3, 1_700_000_000_000L,
+                List.of(new ReportData.EpochPoint(1, 5.0, 5.2), new ReportData.EpochPoint(2, 4.0, 4.1),
+                        new ReportData.EpochPoint(3, 3.5, 3.6)),
+                dens,
+                List.of(new ReportData.Level(0.01, "WARNING", -5.4, 2000, List.of(
+                                new ReportData.ContextRow("region", "eu", -5.1, 900, false),
+                                new ReportData.ContextRow("region", "apac", -5.4, 12, true))),
+                        new ReportData.Level(0.001, "CRITICAL", -6.3, 2000, List.of())),
+                prov, Map.of("MISSING_FEATURE", 7L), Map.of("amount", -1.2, "count", -0.8));
+    }
+
+    @Test
+    void containsEverySectionAndEscapesNames() {
+        String html = ReportWriter.render(sample());
+        for (String id : List.of("curves", "density", "thresholds", "features", "data", "provenance")) {
+            assertTrue(html.contains("<h2 id='" + id + "'>"), id);
+        }
+        assertTrue(html.contains("payments&lt;x&gt;"));
+        assertFalse(html.contains("payments<x>"));
+        assertTrue(html.contains("<polyline"), "training curves drawn");
+        assertTrue(html.contains("<rect x="), "histogram bars drawn");
+        assertTrue(html.contains("WARNING 0.01 = -5.4000"), "threshold marker labelled");
+        assertTrue(html.contains("region=apac") && html.contains("too few samples"), "fallback row explained");
+        assertTrue(html.contains("MISSING_FEATURE"));
+        assertTrue(html.contains("2024-01-01T00:00:00Z"));
+        assertFalse(html.contains("<script"), "self-contained, no scripts");
+        assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"),
+                "no external resources");
+    }
+
+    @Test
+    void emptyCurveAndNoDataStillRender() {
+        ReportData d = new ReportData("m", 1, 0, List.of(), new double[0], List.of(), Map.of(), Map.of(), Map.of());
+        String html = ReportWriter.render(d);
+        assertTrue(html.contains("No training curve recorded"));
+        assertTrue(html.endsWith("</html>\n"));
+    }
+}
