@@ -6,13 +6,65 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
-/** Kafka client settings shared by the trainer's consumers and producers (bootstrap servers, client-id prefix). */
-public record KafkaSettings(String bootstrapServers, String clientIdPrefix) {
+/**
+ * Kafka client settings shared by the trainer's consumers, producers and admin client.
+ *
+ * <p>{@code common} holds every {@code kafka.*} property of the configuration (Micronaut Kafka convention,
+ * prefix removed): bootstrap servers and also {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, so
+ * that a secured cluster needs nothing but configuration (environment: {@code KAFKA_SECURITY_PROTOCOL=SASL_SSL}).
+ * The trainer's own settings (client id, isolation, idempotence) are applied on top.
+ */
+public record KafkaSettings(Map<String, Object> common, String clientIdPrefix) {
+
+    public KafkaSettings {
+        common = Map.copyOf(common);
+        if (!common.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("kafka.bootstrap.servers is not set");
+        }
+        Objects.requireNonNull(clientIdPrefix, "clientIdPrefix");
+    }
+
+    /** Settings with only bootstrap servers (CLI, tests). */
+    public static KafkaSettings of(String bootstrapServers, String clientIdPrefix) {
+        return new KafkaSettings(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientIdPrefix);
+    }
+
+    /**
+     * Plain client settings from the raw {@code kafka.*} tree: drops Micronaut's own sub-trees
+     * ({@code consumers.*}, {@code producers.*}, {@code streams.*}, {@code health.*}, {@code embedded.*},
+     * {@code enabled}) and kebab-case duplicates that environment variables produce (Kafka names never hold '-').
+     */
+    public static KafkaSettings fromKafkaTree(Map<String, Object> kafka, String clientIdPrefix) {
+        Map<String, Object> m = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            boolean micronaut = k.startsWith("streams.") || k.startsWith("consumers.") || k.startsWith("producers.")
+                    || k.startsWith("health.") || k.startsWith("embedded.") || k.equals("enabled") || k.indexOf('-') >= 0;
+            if (v != null && !micronaut) {
+                m.put(k, v instanceof Iterable<?> it ? String.join(",", toStrings(it)) : String.valueOf(v));
+            }
+        });
+        return new KafkaSettings(m, clientIdPrefix);
+    }
+
+    private static java.util.List<String> toStrings(Iterable<?> it) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        it.forEach(o -> out.add(String.valueOf(o)));
+        return out;
+    }
+
+    public String bootstrapServers() {
+        return String.valueOf(common.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+    }
+
+    /** Admin client settings. */
+    public Map<String, Object> admin() {
+        return new HashMap<>(common);
+    }
 
     public Map<String, Object> consumer(String purpose) {
-        Map<String, Object> m = new HashMap<>();
-        m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> m = new HashMap<>(common);
         m.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + purpose);
         m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -21,8 +73,7 @@ public record KafkaSettings(String bootstrapServers, String clientIdPrefix) {
     }
 
     public Map<String, Object> producer(String purpose) {
-        Map<String, Object> m = new HashMap<>();
-        m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> m = new HashMap<>(common);
         m.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + purpose);
         m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         m.put(ProducerConfig.ACKS_CONFIG, "all");

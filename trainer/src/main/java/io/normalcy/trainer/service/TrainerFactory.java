@@ -37,8 +37,12 @@ import java.util.concurrent.Executors;
 public class TrainerFactory {
 
     @Singleton
-    KafkaSettings kafkaSettings(@Value("${kafka.bootstrap.servers:`localhost:9092`}") String bootstrap, TrainerConfig config) {
-        return new KafkaSettings(bootstrap, "normalcy-trainer-" + config.getInstanceId());
+    KafkaSettings kafkaSettings(io.micronaut.context.env.Environment env, TrainerConfig config) {
+        // every kafka.* key (security.protocol, sasl.*, ssl.*, ...) reaches every client of the trainer
+        Map<String, Object> kafka = new java.util.HashMap<>(
+                env.getProperties("kafka", io.micronaut.core.naming.conventions.StringConvention.RAW));
+        kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
+        return KafkaSettings.fromKafkaTree(kafka, "normalcy-trainer-" + config.getInstanceId());
     }
 
     @Singleton

@@ -49,7 +49,7 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafka.admin())) {
             TopicAdmin.Report r = TopicAdmin.ensureTopics(admin, topics.all());
             LOG.info("topics: created {}, existing {}{}", r.created(), r.existing(),
                     r.mismatches().isEmpty() ? "" : ", MISMATCHES " + r.mismatches());
