@@ -5,7 +5,7 @@ package io.normalcy.detector.config;
  * model: only holders of the signing key can publish one the detector accepts). At most one of the two is set;
  * none = signatures are not checked.
  *
- * @param hmacSecret       shared HMAC-SHA256 secret (UTF-8 text), or null
+ * @param hmacSecret       shared HMAC-SHA256 secret, Base64 (as the trainer's normalcy.trainer.hmac-key), or null
  * @param ed25519PublicKey Ed25519 public key, Base64 of the X.509 (SubjectPublicKeyInfo) encoding, or null
  */
 public record SigningSettings(String hmacSecret, String ed25519PublicKey) {

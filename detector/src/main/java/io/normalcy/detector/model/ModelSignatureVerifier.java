@@ -32,7 +32,13 @@ public final class ModelSignatureVerifier {
                         + "X.509 Ed25519 public key: " + e.getMessage(), e);
             }
         } else if (settings.hmacSecret() != null) {
-            this.key = ModelSigner.hmacKey(settings.hmacSecret().getBytes(StandardCharsets.UTF_8));
+            // same encoding as the trainer's normalcy.trainer.hmac-key: Base64 of the raw secret bytes
+            try {
+                this.key = ModelSigner.hmacKey(Base64.getDecoder().decode(settings.hmacSecret().trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("normalcy.detector.signing.hmac-secret is not Base64 (use the "
+                        + "same value as the trainer's normalcy.trainer.hmac-key): " + e.getMessage(), e);
+            }
         } else {
             this.key = null;
         }

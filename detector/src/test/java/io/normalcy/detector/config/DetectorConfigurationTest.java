@@ -50,7 +50,7 @@ class DetectorConfigurationTest {
                 "normalcy.detector.drift.window-size", "200",
                 "normalcy.detector.drift.min-records", "50",
                 "normalcy.detector.drift.rate-limit", "10m",
-                "normalcy.detector.signing.hmac-secret", "s3cret"))) {
+                "normalcy.detector.signing.hmac-secret", "czNjcmV0czNjcmV0"))) {
             DetectorConfiguration c = ctx.getBean(DetectorConfiguration.class);
             DetectorTopics t = c.detectorTopics();
             assertEquals(List.of("in.a", "in.b"), t.inputs());

@@ -294,14 +294,14 @@ class DetectorTopologyTest {
     @Test
     void signaturesAreEnforcedWhenAKeyIsConfigured() {
         DetectorSettings signed = NO_COOL_DOWN.withSigning(new io.normalcy.detector.config.SigningSettings(
-                "0123456789abcdef0123456789abcdef", null));
+                "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", null));
         try (TopologyHarness h = new TopologyHarness(signed)) {
             h.publish(TestModels.standardNormal(MODEL, 1, 1.0));                 // unsigned
-            h.publish(TestModels.signed(TestModels.standardNormal(MODEL, 2, 1.0), "wrong-secret-wrong-secret-wrong!"));
+            h.publish(TestModels.signed(TestModels.standardNormal(MODEL, 2, 1.0), "d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZyE="));
             h.send(vector(MODEL, "e", START, "1", x(0, 0, 0)));
             assertEquals(1, h.parking.getQueueSize(), "no acceptable version yet");
             assertEquals(2.0, h.metrics.count(DetectorMetrics.REJECTED, "model", MODEL, "reason", "signature"));
-            h.publish(TestModels.signed(TestModels.standardNormal(MODEL, 3, 1.0), "0123456789abcdef0123456789abcdef"));
+            h.publish(TestModels.signed(TestModels.standardNormal(MODEL, 3, 1.0), "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
             h.send(vector(MODEL, "e", START, "2", x(0, 0, 0)));
             assertEquals(3L, h.scores.readValue().getModelVersion());
         }

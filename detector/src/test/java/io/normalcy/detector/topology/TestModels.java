@@ -110,9 +110,10 @@ public final class TestModels {
         return copy;
     }
 
+    /** @param hmacSecret Base64 secret, as configured in normalcy.detector.signing.hmac-secret */
     public static ModelVersion signed(ModelVersion mv, String hmacSecret) {
         try {
-            return ModelSigner.sign(mv, ModelSigner.hmacKey(hmacSecret.getBytes(StandardCharsets.UTF_8)));
+            return ModelSigner.sign(mv, ModelSigner.hmacKey(java.util.Base64.getDecoder().decode(hmacSecret)));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
