@@ -1,0 +1,84 @@
+package io.normalcy.detector.delivery;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.normalcy.avro.Alert;
+import io.normalcy.avro.FeatureContribution;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON shape of an alert on the wire — the body of webhook POSTs and the {@code data} of
+ * {@code /alerts/stream} events. A stable, documented projection of the Avro {@link Alert} (Avro classes never
+ * reach the HTTP layer, so a schema evolution cannot silently change what receivers parse):
+ * <pre>{@code
+ * {
+ *   "alertId": "9f2c…",                  // stable: re-scoring the same event gives the same id (dedupe key)
+ *   "entity": "card-42", "model": "payments", "modelVersion": 3,
+ *   "severity": "CRITICAL",              // WARNING | CRITICAL
+ *   "eventTime": "2026-03-02T10:15:00Z", // ISO-8601 UTC
+ *   "createdAt": "2026-03-02T10:15:01.204Z",
+ *   "logDensity": -31.7, "threshold": -18.2, "quantileLevel": 0.001, "thresholdScope": "global",
+ *   "topFeatures": [{"feature": "amount", "value": 9120.0, "logDensityTerm": -22.1,
+ *                    "typicalTerm": -1.3, "deficit": 20.8}],
+ *   "features": {"amount": 9120.0}, "context": {"country": "FR"}, "contextNumeric": {}, "attributes": {},
+ *   "eventId": "ev-17",                  // null when the input had none
+ *   "source": {"topic": "normalcy.features", "partition": 0, "offset": 1234}   // null when unknown
+ * }
+ * }</pre>
+ * Non-finite numbers (which JSON cannot represent) are written as {@code null}; maps are sorted by key.
+ */
+@Serdeable
+public record AlertJson(String alertId, String entity, String model, long modelVersion, String severity,
+                        Instant eventTime, Instant createdAt, @Nullable Double logDensity,
+                        @Nullable Double threshold, @Nullable Double quantileLevel, String thresholdScope,
+                        List<Contribution> topFeatures, Map<String, Double> features, Map<String, String> context,
+                        Map<String, Double> contextNumeric, Map<String, String> attributes,
+                        @Nullable String eventId, @Nullable Source source) {
+
+    /** One explaining feature; see {@code FeatureContribution.avsc}. */
+    @Serdeable
+    public record Contribution(String feature, @Nullable Double value, @Nullable Double logDensityTerm,
+                               @Nullable Double typicalTerm, @Nullable Double deficit) {
+    }
+
+    /** Coordinates of the scored input record. */
+    @Serdeable
+    public record Source(@Nullable String topic, @Nullable Integer partition, @Nullable Long offset) {
+    }
+
+    public static AlertJson of(Alert a) {
+        List<Contribution> top = a.getTopFeatures().stream().map(AlertJson::contribution).toList();
+        Source source = a.getSourceTopic() == null && a.getSourcePartition() == null && a.getSourceOffset() == null
+                ? null : new Source(a.getSourceTopic(), a.getSourcePartition(), a.getSourceOffset());
+        return new AlertJson(a.getAlertId(), a.getEntity(), a.getModel(), a.getModelVersion(),
+                a.getSeverity().name(), a.getEventTime(), a.getCreatedAt(), finite(a.getLogDensity()),
+                finite(a.getThreshold()), finite(a.getQuantileLevel()), a.getThresholdScope(), top,
+                doubles(a.getFeatures()), strings(a.getContext()), doubles(a.getContextNumeric()),
+                strings(a.getAttributes()), a.getEventId(), source);
+    }
+
+    private static Contribution contribution(FeatureContribution c) {
+        return new Contribution(c.getFeature(), finite(c.getValue()), finite(c.getLogDensityTerm()),
+                finite(c.getTypicalTerm()), finite(c.getDeficit()));
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static Map<String, Double> doubles(Map<String, Double> m) {
+        TreeMap<String, Double> out = new TreeMap<>();
+        if (m != null) {
+            m.forEach((k, v) -> out.put(k, v == null ? null : finite(v)));
+        }
+        return out;
+    }
+
+    private static Map<String, String> strings(Map<String, String> m) {
+        return m == null ? new TreeMap<>() : new TreeMap<>(m);
+    }
+}

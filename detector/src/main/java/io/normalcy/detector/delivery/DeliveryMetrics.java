@@ -1,0 +1,61 @@
+package io.normalcy.detector.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.normalcy.detector.metrics.DetectorMetrics;
+
+import jakarta.inject.Singleton;
+
+/**
+ * Meters of alert delivery, next to the detector's own ({@link DetectorMetrics}): per subscriber, successful and
+ * failed (dead-lettered) webhook deliveries and retries; SSE clients connected and dropped for being too slow.
+ * Dead letters are also counted in {@code normalcy.dlq{reason}} so one dashboard shows every DLQ cause.
+ */
+@Singleton
+public class DeliveryMetrics {
+    public static final String SUCCESSES = "normalcy.delivery.successes";
+    public static final String FAILURES = "normalcy.delivery.failures";
+    public static final String RETRIES = "normalcy.delivery.retries";
+    public static final String STREAM_DROPPED = "normalcy.alerts.stream.dropped";
+
+    private final DetectorMetrics detector;
+    private final MeterRegistry registry;
+
+    public DeliveryMetrics(DetectorMetrics detector) {
+        this.detector = detector;
+        this.registry = detector.registry();
+    }
+
+    public void outcome(DeliveryOutcome o) {
+        switch (o.status()) {
+            case DELIVERED -> counter(SUCCESSES, o.subscriberId()).increment();
+            case FAILED -> counter(FAILURES, o.subscriberId()).increment();
+            case ABORTED -> { }
+        }
+        if (o.attempts() > 1) {
+            counter(RETRIES, o.subscriberId()).increment(o.attempts() - 1);
+        }
+    }
+
+    public void deadLetter(String reason) {
+        detector.deadLetter(reason);
+    }
+
+    public void streamClientDropped() {
+        Counter.builder(STREAM_DROPPED).description("SSE clients disconnected because they fell behind")
+                .register(registry).increment();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public double count(String name, String subscriber) {
+        Counter c = registry.find(name).tag("subscriber", subscriber).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private Counter counter(String name, String subscriber) {
+        return Counter.builder(name).tag("subscriber", subscriber).register(registry);
+    }
+}

@@ -1,0 +1,41 @@
+package io.normalcy.detector.subscription;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.normalcy.avro.AlertSubscription;
+import io.normalcy.avro.SubscriptionDelivery;
+import io.normalcy.avro.SubscriptionFilter;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A stored subscription as the API returns it: the {@link SubscriptionBody} fields with defaults filled in, plus
+ * timestamps. A projection of the Avro {@link AlertSubscription} (the HTTP layer never serializes Avro classes).
+ */
+@Serdeable
+public record SubscriptionResource(String subscriberId, Filter filter, Delivery delivery, boolean enabled,
+                                   Instant createdAt, Instant updatedAt) {
+
+    @Serdeable
+    public record Filter(List<String> models, String minSeverity, @Nullable String entityPattern,
+                         Map<String, String> contextMatch) {
+    }
+
+    @Serdeable
+    public record Delivery(@Nullable String kafkaTopic, @Nullable String webhookUrl,
+                           Map<String, String> webhookHeaders) {
+    }
+
+    public static SubscriptionResource of(AlertSubscription s) {
+        SubscriptionFilter f = s.getFilter();
+        SubscriptionDelivery d = s.getDelivery();
+        return new SubscriptionResource(s.getSubscriberId(),
+                new Filter(List.copyOf(f.getModels()), f.getMinSeverity().name(), f.getEntityPattern(),
+                        new TreeMap<>(f.getContextMatch())),
+                new Delivery(d.getKafkaTopic(), d.getWebhookUrl(), new TreeMap<>(d.getWebhookHeaders())),
+                s.getEnabled(), s.getCreatedAt(), s.getUpdatedAt());
+    }
+}
