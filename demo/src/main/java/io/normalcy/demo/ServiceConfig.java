@@ -1,0 +1,57 @@
+package io.normalcy.demo;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The properties the demo gives the trainer and the detector, on top of their own {@code application.yml}: the
+ * broker, random HTTP ports, the {@code payments} model definition (the features and context the generator emits),
+ * and demo-friendly settings (training in-process, every alert emitted, no drift-triggered retrains, so the only
+ * retrains are the two the demo requests).
+ */
+final class ServiceConfig {
+    private ServiceConfig() {
+    }
+
+    static Map<String, Object> trainer(String bootstrapServers, Path artifactDir, DemoOptions o) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("kafka.bootstrap.servers", bootstrapServers);
+        p.put("micronaut.server.port", -1);
+        p.put("normalcy.trainer.instance-id", "demo-trainer");
+        p.put("normalcy.trainer.artifact-dir", artifactDir.toString());
+        // in-process: no child JVM start-up and ND4J load per training; the demo JVM exits afterwards anyway
+        p.put("normalcy.trainer.isolation", "IN_PROCESS");
+        String m = "normalcy.trainer.models." + PaymentsModel.MODEL + ".";
+        p.put(m + "features", PaymentsModel.FEATURES);
+        p.put(m + "integer-features", List.of(PaymentsModel.INTEGER_FEATURE));
+        p.put(m + "log1p-features", PaymentsModel.LOG1P_FEATURES);
+        p.put(m + "categorical-context", List.of(PaymentsModel.ENTITY_TYPE, PaymentsModel.REGION));
+        p.put(m + "cyclic-context", List.of("@hourOfDay"));
+        p.put(m + "window", "P30D");
+        p.put(m + "blocks", 3);
+        p.put(m + "hidden", List.of(64, 64));
+        p.put(m + "epochs", o.epochs());
+        p.put(m + "batch-size", 512);
+        p.put(m + "learning-rate", 0.003);
+        p.put(m + "patience", 3);
+        p.put(m + "min-context-samples", 300);
+        p.put(m + "validation-fraction", 0.1);
+        p.put(m + "calibration-fraction", 0.25);
+        p.put(m + "seed", o.seed());
+        return p;
+    }
+
+    static Map<String, Object> detector(String bootstrapServers, Path stateDir) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("kafka.bootstrap.servers", bootstrapServers);
+        p.put("micronaut.server.port", -1);
+        p.put("normalcy.detector.application-id", "normalcy-demo-detector");
+        p.put("normalcy.detector.cool-down", "0s");
+        p.put("normalcy.detector.drift.enabled", false);
+        p.put("normalcy.detector.topic-partitions", DemoKafka.PARTITIONS);
+        p.put("kafka.streams.detector.state.dir", stateDir.toString());
+        return p;
+    }
+}
