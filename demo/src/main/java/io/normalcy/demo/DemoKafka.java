@@ -89,12 +89,18 @@ final class DemoKafka implements AutoCloseable {
 
     /** Publishes a retrain request on the retrain topic, the way any client would. */
     void requestRetrain(String requestId, String reason, Long maxRecords) {
+        requestRetrain(requestId, reason, maxRecords, null);
+    }
+
+    /** @param windowEnd train only on events before this time (null: up to the end of the topic) */
+    void requestRetrain(String requestId, String reason, Long maxRecords, Instant windowEnd) {
         RetrainRequest r = RetrainRequest.newBuilder()
                 .setRequestId(requestId)
                 .setModel(PaymentsModel.MODEL)
                 .setReason(reason)
                 .setRequestedAt(Instant.now())
                 .setMaxRecords(maxRecords)
+                .setWindowEnd(windowEnd)
                 .setRequestedBy("normalcy-demo")
                 .build();
         try {

@@ -92,13 +92,6 @@ public record DemoSummary(String kafka, long producedHistory, long producedStrea
                             c.truePositives() + c.falsePositives() + c.falseNegatives() + c.trueNegatives(),
                             c.truePositives() + c.falseNegatives()));
         }
-        if (swap != null && criticalByVersion.containsKey(swap.to()) && criticalByVersion.containsKey(swap.from())
-                && criticalByVersion.get(swap.to()).recall() < criticalByVersion.get(swap.from()).recall()) {
-            line(sb, "", f("(v%d learned from recent data that includes the stream's injected anomalies, and its critical",
-                    swap.to()));
-            line(sb, "", " threshold, a 0.1% quantile, was calibrated on it: anomalies in training data make them look");
-            line(sb, "", " normal. Keep known incidents out of retraining windows.)");
-        }
         StringJoiner recall = new StringJoiner(", ");
         for (AnomalyKind k : AnomalyKind.values()) {
             recall.add(f("%s %.2f / %.2f", k.label(), critical.recall(k), warning.recall(k)));

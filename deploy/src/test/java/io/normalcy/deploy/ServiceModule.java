@@ -187,6 +187,15 @@ final class ServiceModule {
                 return Optional.of(k + " (application.yml)");
             }
         }
+        if (name.equals("trainer") && env.startsWith(TRAINER_MODELS_ENV)) {
+            // per-model definitions: normalcy.trainer.models.<model>.<parameter>, parameters as the trainer parses them
+            for (String param : io.normalcy.trainer.config.Parameters.KEYS) {
+                String suffix = "_" + envName(param);
+                if (env.endsWith(suffix) && env.length() > TRAINER_MODELS_ENV.length() + suffix.length()) {
+                    return Optional.of("normalcy.trainer.models.<model>." + param + " (trainer model definition)");
+                }
+            }
+        }
         if (kafkaPassThrough) {
             for (String prefix : streamsOverridePrefixes) {
                 for (String n : KafkaConfigNames.streams()) {
@@ -203,6 +212,8 @@ final class ServiceModule {
         }
         return Optional.empty();
     }
+
+    private static final String TRAINER_MODELS_ENV = "NORMALCY_TRAINER_MODELS_";
 
     /** The environment variable Micronaut maps to {@code key}. */
     static String envName(String key) {

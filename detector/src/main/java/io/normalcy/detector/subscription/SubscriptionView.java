@@ -197,7 +197,7 @@ public final class SubscriptionView {
         if (c != null) {
             c.wakeup();
         }
-        thread.join(3_000);
+        thread.join(10_000); // closing the consumer after wakeup() can take a few seconds
         if (thread.isAlive()) {
             thread.interrupt(); // stuck in an admin call to an unreachable cluster
             thread.join(5_000);
