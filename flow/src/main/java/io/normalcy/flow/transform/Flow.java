@@ -7,11 +7,12 @@ import java.util.Random;
  * base, so log p(u | c) = log N(z) + log|det ∂z/∂u| exactly (Papamakarios et al. 2017; Dinh et al. 2017).
  *
  * <p>This is the detector's scoring kernel. It is plain Java on {@code double[]} on purpose: ND4J pays
- * a fixed per-op cost that limits one-record-at-a-time scoring to ~250 records/s, while plain loops over
- * the same weights reach ~65k records/s and agree with the training graph to 1e-14
- * ({@code /work/shared/notes/nd4j-measured.md}). Instances are immutable and thread-safe; every scratch
- * buffer is thread-confined (per-thread), so {@link #logProb(double[], double[])} and
- * {@link #logProb(double[], double[], double[])} allocate nothing per record after a thread's first call.
+ * a fixed per-op cost that limits one-record-at-a-time scoring to a few hundred records/s, while plain loops over
+ * the same weights reach ~200k records/s per core (D = 16, K = 5, hidden = [128]) and agree with the training
+ * graph ({@code FlowGraphParityTest}; measurements and the kernel choice: {@code docs/benchmarks.md}).
+ * Instances are immutable and thread-safe; every scratch buffer is thread-confined (per-thread), so
+ * {@link #logProb(double[], double[])} and {@link #logProb(double[], double[], double[])} allocate nothing per
+ * record after a thread's first call.
  */
 public final class Flow {
     private static final double[] NO_CONTEXT = new double[0];

@@ -11,20 +11,31 @@ import java.util.Arrays;
  * pass per distinct degree, ascending.
  *
  * <h2>Why this is hand-written plain Java</h2>
- * The detector scores one record at a time. ND4J/SameDiff pays a fixed 10–90 µs per op, which measured
- * ~250 records/s per record versus ~65k records/s for plain {@code double[]} loops on the same model
- * ({@code /work/shared/notes/nd4j-measured.md}); batching is not available on a per-record stream.
+ * The detector scores one record at a time. ND4J/SameDiff pays a fixed cost per op and per call: the training
+ * graph's inference output measured tens of records/s one at a time and still fewer records/s per core at
+ * batch 4096 than this class does one record at a time (~200k records/s per core at D = 16, K = 5,
+ * hidden = [128]; {@code docs/benchmarks.md}); batching is not available on a per-record stream anyway.
  *
  * <h2>Layout for speed</h2>
  * At construction the inputs, each hidden layer's units and the outputs are reordered internally by
  * degree (stable). In that order every mask is "suffix-shaped": input p feeds exactly the hidden units
- * from {@code start[p]} on, hidden unit j feeds exactly the outputs from {@code outStart[j]} on. Weights
- * are stored transposed ([in][out], flat row-major), so a layer is a sequence of contiguous AXPYs
- * {@code h[start..H) += w[p][start..H)·x[p]} that (a) never touch masked-out weights (they are
- * ignored, i.e. treated as zero, whatever the tensors hold), (b) have no loop-carried dependency, and
- * (c) skip inputs that are exactly zero — about half of the ReLU activations and most entries of a
- * one-hot context. (A variant with compacted non-zero lists and 4-accumulator dot products measured
- * ~25% slower.) Scratch buffers are per thread, so scoring allocates nothing per record.
+ * from {@code from[p]} on, hidden unit j feeds exactly the outputs from {@code from[j]} on. Each input
+ * (and each context entry) owns one weight row as long as the layer's output, zero where masked, so a
+ * layer is a sum of AXPYs {@code y[t] += row[t]·a} over {@code t ∈ [from, n)}. Measured on JDK 17
+ * (docs/benchmarks.md), what makes this fast:
+ * <ul>
+ *   <li>the weight row and the output are indexed by the <em>same</em> loop variable: C2 vectorises
+ *       {@code y[t] += w[t]·a} but not {@code y[t] += w[off + t]·a} (it cannot exclude aliasing between two
+ *       {@code double[]} at different offsets), so the rows are separate arrays, not one flat matrix;</li>
+ *   <li>the non-zero inputs (about half of the ReLU activations, most of a one-hot context) are first
+ *       compacted, then consumed four at a time, {@code y[t] += w0[t]a0 + w1[t]a1 + w2[t]a2 + w3[t]a3}, which
+ *       quarters the loads and stores of {@code y} (rows in a group start at the smallest {@code from}; the
+ *       masked part of a row is zero, so the result is unchanged);</li>
+ *   <li>μ and raw α of output position p are interleaved ({@code o[2p]}, {@code o[2p+1]}), so one row per
+ *       hidden unit covers both, with the same mask.</li>
+ * </ul>
+ * Weights stay {@code double}: widening float rows inside the loop is not vectorised by C2 17 and measured
+ * slower. Scratch buffers are per thread, so scoring allocates nothing per record.
  */
 public final class MaskedAffineAutoregressive implements Transform {
     private final int dim;
@@ -37,18 +48,19 @@ public final class MaskedAffineAutoregressive implements Transform {
     private final int[] inOrder;
     /** [groupCount+1] boundaries of equal-degree runs in sorted order (for the inverse). */
     private final int[] groups;
-    /** Per layer: transposed weights [in_l][H_l], start index per input, context weights [C][H_l], bias. */
-    private final double[][] wT;
-    private final int[][] start;
-    private final double[][] vT;
+    /**
+     * Per layer: one row per input (sorted order) then one per context entry, each of length H_l, zero where
+     * masked; {@code from[l][r]} = first unmasked output of row r (0 for context rows).
+     */
+    private final double[][][] rows;
+    private final int[][] from;
     private final double[][] b;
-    private final double[] wMuT;
-    private final double[] wAlT;
-    private final int[] outStart;
-    private final double[] vMuT;
-    private final double[] vAlT;
-    private final double[] bMu;
-    private final double[] bAl;
+    /** Output layer: one row per last-layer hidden unit, then per context entry, length {@link #outWidth}. */
+    private final double[][] outRows;
+    private final int[] outFrom;
+    private final double[] outBias;
+    /** 2D, μ/α interleaved (o[2p] = μ_p, o[2p+1] = raw α_p); D in the additive variant (μ only). */
+    private final int outWidth;
     private final ThreadLocal<Scratch> scratch;
 
     /**
@@ -96,46 +108,45 @@ public final class MaskedAffineAutoregressive implements Transform {
         }
         groups = groupBoundaries(degS);
 
-        wT = new double[layers][];
-        start = new int[layers][];
-        vT = new double[layers][];
+        rows = new double[layers][][];
+        from = new int[layers][];
         b = new double[layers][];
         int[] prevOrder = inOrder;
         int[] prevDegS = degS;
         int[] hOrder = null;
         int[] hDegS = null;
+        int maxIn = d;
         for (int l = 0; l < layers; l++) {
             int h = widths[l];
             int in = prevOrder.length;
+            maxIn = Math.max(maxIn, in);
             check("hidden weight " + l, hiddenWeights[l], (long) h * in);
             check("hidden bias " + l, hiddenBiases[l], h);
+            if (c > 0) {
+                check("hidden context weight " + l, hiddenContextWeights[l], (long) h * c);
+            }
             int[] hdeg = MadeMasks.hiddenDegrees(degrees, h);
             hOrder = sortedOrder(hdeg);
             hDegS = new int[h];
             for (int jj = 0; jj < h; jj++) {
                 hDegS[jj] = hdeg[hOrder[jj]];
             }
-            double[] w = new double[in * h];
-            int[] st = new int[in];
+            double[][] r = new double[in + c][h];
+            int[] f = new int[in + c];
             for (int p = 0; p < in; p++) {
-                st[p] = firstAtLeast(hDegS, prevDegS[p]);
+                f[p] = firstAtLeast(hDegS, prevDegS[p]);
                 int src = prevOrder[p];
-                for (int jj = st[p]; jj < h; jj++) {
-                    w[p * h + jj] = hiddenWeights[l][hOrder[jj] * in + src];
+                for (int jj = f[p]; jj < h; jj++) {
+                    r[p][jj] = hiddenWeights[l][hOrder[jj] * in + src];
                 }
             }
-            wT[l] = w;
-            start[l] = st;
-            double[] v = new double[c * h];
-            if (c > 0) {
-                check("hidden context weight " + l, hiddenContextWeights[l], (long) h * c);
-                for (int k = 0; k < c; k++) {
-                    for (int jj = 0; jj < h; jj++) {
-                        v[k * h + jj] = hiddenContextWeights[l][hOrder[jj] * c + k];
-                    }
+            for (int k = 0; k < c; k++) {
+                for (int jj = 0; jj < h; jj++) {
+                    r[in + k][jj] = hiddenContextWeights[l][hOrder[jj] * c + k];
                 }
             }
-            vT[l] = v;
+            rows[l] = r;
+            from[l] = f;
             double[] bb = new double[h];
             for (int jj = 0; jj < h; jj++) {
                 bb[jj] = hiddenBiases[l][hOrder[jj]];
@@ -145,38 +156,47 @@ public final class MaskedAffineAutoregressive implements Transform {
             prevDegS = hDegS;
         }
         int hl = widths[layers - 1];
+        maxIn = Math.max(maxIn, hl);
         check("output weight", outWeight, 2L * d * hl);
         check("output bias", outBias, 2L * d);
-        wMuT = new double[hl * d];
-        wAlT = new double[hl * d];
-        outStart = new int[hl];
-        for (int i = 0; i < hl; i++) {
-            outStart[i] = firstGreater(degS, hDegS[i]);
-            int src = hOrder[i];
-            for (int p = outStart[i]; p < d; p++) {
-                wMuT[i * d + p] = outWeight[inOrder[p] * hl + src];
-                wAlT[i * d + p] = outWeight[(d + inOrder[p]) * hl + src];
-            }
-        }
-        vMuT = new double[c * d];
-        vAlT = new double[c * d];
         if (c > 0) {
             check("output context weight", outContextWeight, 2L * d * c);
-            for (int k = 0; k < c; k++) {
-                for (int p = 0; p < d; p++) {
-                    vMuT[k * d + p] = outContextWeight[inOrder[p] * c + k];
-                    vAlT[k * d + p] = outContextWeight[(d + inOrder[p]) * c + k];
+        }
+        // o[stride·p] = μ_p, o[stride·p + 1] = raw α_p (sorted positions)
+        int stride = additive ? 1 : 2;
+        outWidth = stride * d;
+        outRows = new double[hl + c][outWidth];
+        outFrom = new int[hl + c];
+        for (int i = 0; i < hl; i++) {
+            int first = firstGreater(degS, hDegS[i]);
+            outFrom[i] = stride * first;
+            int src = hOrder[i];
+            for (int p = first; p < d; p++) {
+                outRows[i][stride * p] = outWeight[inOrder[p] * hl + src];
+                if (!additive) {
+                    outRows[i][stride * p + 1] = outWeight[(d + inOrder[p]) * hl + src];
                 }
             }
         }
-        bMu = new double[d];
-        bAl = new double[d];
-        for (int p = 0; p < d; p++) {
-            bMu[p] = outBias[inOrder[p]];
-            bAl[p] = outBias[d + inOrder[p]];
+        for (int k = 0; k < c; k++) {
+            for (int p = 0; p < d; p++) {
+                outRows[hl + k][stride * p] = outContextWeight[inOrder[p] * c + k];
+                if (!additive) {
+                    outRows[hl + k][stride * p + 1] = outContextWeight[(d + inOrder[p]) * c + k];
+                }
+            }
         }
+        this.outBias = new double[outWidth];
+        for (int p = 0; p < d; p++) {
+            this.outBias[stride * p] = outBias[inOrder[p]];
+            if (!additive) {
+                this.outBias[stride * p + 1] = outBias[d + inOrder[p]];
+            }
+        }
+        int compact = maxIn + c;
+        int ow = outWidth;
         int[] w = widths.clone();
-        scratch = ThreadLocal.withInitial(() -> new Scratch(d, w));
+        scratch = ThreadLocal.withInitial(() -> new Scratch(d, w, ow, compact));
     }
 
     @Override
@@ -197,16 +217,15 @@ public final class MaskedAffineAutoregressive implements Transform {
             xs[p] = x[inOrder[p]];
         }
         network(xs, ctx, s);
-        double[] mu = s.mu;
-        double[] al = s.al;
+        double[] o = s.o;
         double ld = 0;
         for (int p = 0; p < d; p++) {
             int i = inOrder[p];
             if (additive) {
-                out[i] = xs[p] - mu[p];
+                out[i] = xs[p] - o[p];
             } else {
-                double a = clamp * Math.tanh(al[p] / clamp);
-                out[i] = (xs[p] - mu[p]) * Math.exp(-a);
+                double a = softClamp(o[2 * p + 1]);
+                out[i] = (xs[p] - o[2 * p]) * Math.exp(-a);
                 ld -= a;
                 if (perDim != null) {
                     perDim[i] -= a;
@@ -221,13 +240,12 @@ public final class MaskedAffineAutoregressive implements Transform {
         Scratch s = scratch.get();
         double[] xs = s.xs;
         Arrays.fill(xs, 0.0);
-        double[] mu = s.mu;
-        double[] al = s.al;
+        double[] o = s.o;
         for (int g = 0; g + 1 < groups.length; g++) {
             network(xs, ctx, s);
             for (int p = groups[g]; p < groups[g + 1]; p++) {
                 double zi = z[inOrder[p]];
-                xs[p] = additive ? zi + mu[p] : zi * Math.exp(clamp * Math.tanh(al[p] / clamp)) + mu[p];
+                xs[p] = additive ? zi + o[p] : zi * Math.exp(softClamp(o[2 * p + 1])) + o[2 * p];
             }
         }
         for (int p = 0; p < dim; p++) {
@@ -235,65 +253,82 @@ public final class MaskedAffineAutoregressive implements Transform {
         }
     }
 
-    /** μ and raw α (sorted order) into s.mu / s.al from sorted inputs xs. */
+    /**
+     * α = clamp·tanh(raw/clamp), with tanh(y) = sign(y)·(1 − e)/(1 + e), e = exp(−2|y|): {@code Math.exp} is a C2
+     * intrinsic while {@code Math.tanh} is a native {@code StrictMath} call on JDK 17 (measured ~2× slower). The
+     * absolute error stays ~1e-16 (the relative error of tiny |y| is irrelevant: α is only added and exponentiated).
+     */
+    private double softClamp(double raw) {
+        double y = raw / clamp;
+        double e = Math.exp(-2.0 * Math.abs(y));
+        return clamp * Math.copySign((1.0 - e) / (1.0 + e), y);
+    }
+
+    /** Interleaved μ / raw α (sorted order) into s.o from sorted inputs xs. */
     private void network(double[] xs, double[] ctx, Scratch s) {
         double[] in = xs;
         for (int l = 0; l < layers; l++) {
             double[] h = s.h[l];
             int hw = widths[l];
             System.arraycopy(b[l], 0, h, 0, hw);
-            double[] v = vT[l];
-            for (int k = 0; k < contextDim; k++) {
-                double ck = ctx[k];
-                if (ck != 0.0) {
-                    axpy(v, k * hw, h, 0, hw, ck);
-                }
-            }
-            double[] w = wT[l];
-            int[] st = start[l];
-            for (int p = 0; p < in.length; p++) {
-                double xp = in[p];
-                if (xp != 0.0) {
-                    int from = st[p];
-                    axpy(w, p * hw + from, h, from, hw - from, xp);
-                }
-            }
+            dense(rows[l], from[l], in, ctx, h, hw, s);
             for (int j = 0; j < hw; j++) {
-                if (!(h[j] > 0.0)) {
-                    h[j] = 0.0;
-                }
+                h[j] = Math.max(h[j], 0.0);
             }
             in = h;
         }
-        int d = dim;
-        double[] mu = s.mu;
-        double[] al = s.al;
-        System.arraycopy(bMu, 0, mu, 0, d);
-        System.arraycopy(bAl, 0, al, 0, d);
+        System.arraycopy(outBias, 0, s.o, 0, outWidth);
+        dense(outRows, outFrom, in, ctx, s.o, outWidth, s);
+    }
+
+    /**
+     * {@code y[t] += Σ_r rows[r][t]·a_r} for t ∈ [from[r], n), over the non-zero entries a of (in, ctx): row r &lt;
+     * in.length belongs to in[r], row in.length + k to ctx[k]. Non-zero entries are compacted (context first,
+     * its rows start at 0; input rows start at non-decreasing offsets), then taken four at a time.
+     */
+    private void dense(double[][] rows, int[] from, double[] in, double[] ctx, double[] y, int n, Scratch s) {
+        int[] idx = s.idx;
+        double[] val = s.val;
+        int m = 0;
+        int nIn = in.length;
         for (int k = 0; k < contextDim; k++) {
             double ck = ctx[k];
             if (ck != 0.0) {
-                axpy(vMuT, k * d, mu, 0, d, ck);
-                if (!additive) {
-                    axpy(vAlT, k * d, al, 0, d, ck);
-                }
+                idx[m] = nIn + k;
+                val[m++] = ck;
             }
         }
-        for (int j = 0; j < in.length; j++) {
-            double hj = in[j];
-            if (hj != 0.0) {
-                int from = outStart[j];
-                axpy(wMuT, j * d + from, mu, from, d - from, hj);
-                if (!additive) {
-                    axpy(wAlT, j * d + from, al, from, d - from, hj);
-                }
-            }
+        int firstInput = m;
+        for (int p = 0; p < nIn; p++) {
+            double xp = in[p];
+            idx[m] = p;
+            val[m] = xp;
+            m += xp != 0.0 ? 1 : 0;
+        }
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            int r0 = idx[q];
+            int start = q < firstInput ? 0 : from[r0];
+            axpy4(rows[r0], rows[idx[q + 1]], rows[idx[q + 2]], rows[idx[q + 3]], val[q], val[q + 1], val[q + 2],
+                    val[q + 3], y, start, n);
+        }
+        for (; q < m; q++) {
+            int r = idx[q];
+            axpy(rows[r], val[q], y, q < firstInput ? 0 : from[r], n);
         }
     }
 
-    private static void axpy(double[] w, int wOff, double[] y, int yOff, int n, double a) {
-        for (int t = 0; t < n; t++) {
-            y[yOff + t] += w[wOff + t] * a;
+    /** Same index in every array: the form C2 vectorises. */
+    private static void axpy4(double[] w0, double[] w1, double[] w2, double[] w3, double a0, double a1, double a2,
+                              double a3, double[] y, int start, int n) {
+        for (int t = start; t < n; t++) {
+            y[t] += w0[t] * a0 + w1[t] * a1 + w2[t] * a2 + w3[t] * a3;
+        }
+    }
+
+    private static void axpy(double[] w, double a, double[] y, int start, int n) {
+        for (int t = start; t < n; t++) {
+            y[t] += w[t] * a;
         }
     }
 
@@ -351,18 +386,20 @@ public final class MaskedAffineAutoregressive implements Transform {
 
     private static final class Scratch {
         final double[] xs;
-        final double[] mu;
-        final double[] al;
+        final double[] o;
         final double[][] h;
+        final int[] idx;
+        final double[] val;
 
-        Scratch(int d, int[] widths) {
+        Scratch(int d, int[] widths, int outWidth, int compact) {
             xs = new double[d];
-            mu = new double[d];
-            al = new double[d];
+            o = new double[outWidth];
             h = new double[widths.length][];
             for (int l = 0; l < widths.length; l++) {
                 h[l] = new double[widths[l]];
             }
+            idx = new int[compact];
+            val = new double[compact];
         }
     }
 }
