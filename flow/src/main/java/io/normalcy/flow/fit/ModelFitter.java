@@ -188,7 +188,7 @@ public final class ModelFitter {
         metrics.put("bestEpoch", (double) trained.bestEpoch());
         metrics.put("epochs", (double) trained.history().size());
         metrics.put("trainingMillis", (double) trainingMillis);
-        return new FitResult(model, trained.history(), metrics);
+        return new FitResult(model, trained.history(), metrics, logDensities);
     }
 
     private static int indexOf(TrainingResult r, int epoch) {

@@ -82,6 +82,10 @@ class ModelFitterTest {
         assertTrue(heldOut > trueMeanLogDensity - 0.35, "held-out mean log-density " + heldOut
                 + " vs true " + trueMeanLogDensity);
         assertTrue(heldOut < trueMeanLogDensity + 0.2, "held-out " + heldOut + " cannot beat the truth by much");
+        double[] densities = result.heldOutLogDensities();
+        assertEquals(result.metrics().get("heldOutCount"), (double) densities.length, "one density per held-out row");
+        assertEquals(heldOut, java.util.Arrays.stream(densities).average().orElseThrow(), 1e-9,
+                "the reported held-out densities are the ones the mean was computed from");
         // the context matters: x = 4 is typical for shop B, unusual for shop A
         Scorer s = result.model().newScorer();
         Map<String, Double> f = Map.of("x", 4.0, "y", 2.0, "n", 1.0);

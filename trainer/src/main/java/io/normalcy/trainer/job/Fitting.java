@@ -65,55 +65,9 @@ final class Fitting {
         double sps = curve.stream().mapToDouble(JobResult.Epoch::samplesPerSecond).filter(Double::isFinite).average().orElse(Double.NaN);
         JobResult.Epoch last = curve.isEmpty() ? null : curve.get(curve.size() - 1);
         double bestVal = curve.stream().mapToDouble(JobResult.Epoch::validationNll).min().orElse(Double.NaN);
-        return new JobResult(curve, heldOut(model, rows, def, fitterSkipped == 0), millis, sps,
+        return new JobResult(curve, fit.heldOutLogDensities(), millis, sps,
                 last == null ? Double.NaN : last.trainNll(), bestVal,
                 (int) Math.round(fit.metrics().getOrDefault("trainerRecords", (double) rows.size())),
                 fitterSkipped == 0 ? Map.of() : Map.of("SKIPPED_BY_FITTER", fitterSkipped));
-    }
-
-    /**
-     * Log-densities of the calibration hold-out: the rows flow's ModelFitter kept out of training, reproduced
-     * from its seeded split (same shuffle as {@code io.normalcy.flow.fit.DataSplit}). If the fitter skipped rows
-     * the indices would not line up, so then every row is scored instead (the histogram is then slightly
-     * optimistic: it includes training rows).
-     */
-    private static double[] heldOut(NormalcyModel model, List<RawRecord> rows, ModelDefinition def, boolean aligned) {
-        int[] idx;
-        if (aligned && rows.size() >= 3) {
-            idx = calibrationIndices(rows.size(), def.calibrationFraction(), def.seed());
-        } else {
-            idx = new int[rows.size()];
-            Arrays.setAll(idx, i -> i);
-        }
-        Scorer scorer = model.newScorer();
-        double[] out = new double[idx.length];
-        int n = 0;
-        for (int i : idx) {
-            RawRecord r = rows.get(i);
-            try {
-                out[n++] = scorer.score(r.features(), r.context(), r.contextNumeric(), r.eventTime()).logDensity();
-            } catch (RuntimeException e) {
-                n--;
-            }
-        }
-        return Arrays.copyOf(out, n);
-    }
-
-    static int[] calibrationIndices(int n, double calibrationFraction, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random rng = new Random(seed ^ 0x5EED_5A17L);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        int nCal = Math.max(1, Math.min(n - 2, (int) Math.round(n * calibrationFraction)));
-        int[] cal = Arrays.copyOfRange(order, 0, nCal);
-        Arrays.sort(cal);
-        return cal;
     }
 }

@@ -32,11 +32,4 @@ class RowsFileTest {
         assertThrows(java.io.IOException.class, () -> RowsFile.read(f));
     }
 
-    @Test
-    void calibrationIndicesAreADeterministicSubsetOfTheRequestedSize() {
-        int[] a = Fitting.calibrationIndices(1000, 0.25, 42);
-        assertEquals(250, a.length);
-        assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(Fitting.calibrationIndices(1000, 0.25, 42)));
-        assertEquals(250, java.util.Arrays.stream(a).distinct().filter(i -> i >= 0 && i < 1000).count());
-    }
 }
