@@ -169,9 +169,9 @@ public final class FlowGraph implements AutoCloseable {
         int[] prevDeg = deg;
         int in = d;
         for (int l = 0; l < hidden.length; l++) {
-            int[] hdeg = GraphMasks.hiddenDegrees(deg, hidden[l]);
+            int[] hdeg = io.normalcy.flow.transform.MadeMasks.hiddenDegrees(deg, hidden[l]);
             SDVariable mask = sd.constant("b" + k + "_mask" + l,
-                    matrix(GraphMasks.hiddenMask(hdeg, prevDeg), hidden[l], in));
+                    matrix(io.normalcy.flow.transform.MadeMasks.hiddenMask(hdeg, prevDeg), hidden[l], in));
             SDVariable w = var(p, ParameterNames.hiddenWeight(k, l), hidden[l], in);
             SDVariable b = var(p, ParameterNames.hiddenBias(k, l), hidden[l]);
             SDVariable pre = sd.mmul(h, w.mul(mask), false, true, false);
@@ -183,7 +183,7 @@ public final class FlowGraph implements AutoCloseable {
             prevDeg = hdeg;
             in = hidden[l];
         }
-        SDVariable mask = sd.constant("b" + k + "_mask_out", matrix(GraphMasks.outputMask(deg, prevDeg), 2 * d, in));
+        SDVariable mask = sd.constant("b" + k + "_mask_out", matrix(io.normalcy.flow.transform.MadeMasks.outputMask(deg, prevDeg), 2 * d, in));
         SDVariable w = var(p, ParameterNames.outputWeight(k), 2 * d, in);
         SDVariable b = var(p, ParameterNames.outputBias(k), 2 * d);
         SDVariable o = sd.mmul(h, w.mul(mask), false, true, false);

@@ -3,7 +3,9 @@ package io.normalcy.flow.train;
 import io.normalcy.flow.model.Tensor;
 
 /**
- * Binary masks of the SameDiff graph, built once as constants (design contract, "Parameterisation").
+ * Constant masks of the SameDiff graph besides the MADE masks (those come from
+ * {@link io.normalcy.flow.transform.MadeMasks}, shared with the Java kernel; the parity, finite-difference and
+ * autoregressive-property tests check them), plus decoding of the integer-coded tensors.
  *
  * <p>MADE masks (Germain et al. 2015) make the masked network autoregressive in the input degrees:
  * a hidden unit of degree h sees inputs of degree ≤ h, and output o (for position o mod D) sees hidden
@@ -13,44 +15,6 @@ import io.normalcy.flow.model.Tensor;
  */
 final class GraphMasks {
     private GraphMasks() {
-    }
-
-    /** Hidden degrees of a layer of {@code width} units: dmin + (j mod (dmax − dmin)), or dmin if equal. */
-    static int[] hiddenDegrees(int[] inputDegrees, int width) {
-        int dmin = Integer.MAX_VALUE;
-        int dmax = Integer.MIN_VALUE;
-        for (int d : inputDegrees) {
-            dmin = Math.min(dmin, d);
-            dmax = Math.max(dmax, d);
-        }
-        int[] h = new int[width];
-        for (int j = 0; j < width; j++) {
-            h[j] = dmax == dmin ? dmin : dmin + (j % (dmax - dmin));
-        }
-        return h;
-    }
-
-    /** M[j,i] = out[j] ≥ in[i] (input→hidden and hidden→hidden), row-major [out, in]. */
-    static float[] hiddenMask(int[] outDeg, int[] inDeg) {
-        float[] m = new float[outDeg.length * inDeg.length];
-        for (int j = 0; j < outDeg.length; j++) {
-            for (int i = 0; i < inDeg.length; i++) {
-                m[j * inDeg.length + i] = outDeg[j] >= inDeg[i] ? 1f : 0f;
-            }
-        }
-        return m;
-    }
-
-    /** Mout[o,j] = deg[o mod D] > hdeg[j], rows 0..D−1 for μ and D..2D−1 for raw α; [2D, H]. */
-    static float[] outputMask(int[] deg, int[] hiddenDeg) {
-        int d = deg.length;
-        float[] m = new float[2 * d * hiddenDeg.length];
-        for (int o = 0; o < 2 * d; o++) {
-            for (int j = 0; j < hiddenDeg.length; j++) {
-                m[o * hiddenDeg.length + j] = deg[o % d] > hiddenDeg[j] ? 1f : 0f;
-            }
-        }
-        return m;
     }
 
     /** Strict lower (lower = true) or strict upper triangle indicator, [D, D]. */
