@@ -45,26 +45,39 @@ final class KafkaIo {
             List<String> names = TOPICS.all().stream().map(t -> t.name()).toList();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
-                boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
-                    // metadata names a leader before the broker has created the log; ListOffsets is answered
-                    // only by a broker that really leads the partition
-                    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new java.util.HashMap<>();
-                    admin.describeTopics(names).allTopicNames().get().forEach((t, d) -> d.partitions()
-                            .forEach(p -> q.put(new TopicPartition(t, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
-                    try {
-                        admin.listOffsets(q).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
-                        return;
-                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                        // not yet; retry below
-                    }
+                if (partitionsReady(admin, names)) {
+                    return;
                 }
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("topic partitions have no leader after 30 s");
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /**
+     * True when every partition has a leader that answers ListOffsets. Metadata of a just-created topic may still
+     * be unknown (UnknownTopicOrPartition) or name a leader before the broker has created the log: both mean
+     * "not yet", never a failure.
+     */
+    private static boolean partitionsReady(Admin admin, List<String> names) throws InterruptedException {
+        try {
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> topics =
+                    admin.describeTopics(names).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new java.util.HashMap<>();
+            for (var d : topics.values()) {
+                for (var p : d.partitions()) {
+                    if (p.leader() == null || p.leader().isEmpty()) {
+                        return false;
+                    }
+                    q.put(new TopicPartition(d.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            }
+            admin.listOffsets(q).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
         }
     }
 
