@@ -16,10 +16,14 @@ import java.util.Set;
 /**
  * Turns held-out log-densities into alert thresholds: the {@code level}-quantile of log p(x | c) over data the
  * flow was not trained on (training data would be over-fitted and give too low thresholds), globally and per
- * value of each categorical context field. A value seen fewer than {@code minContextSamples} times falls back
- * to the global threshold: an empirical 0.1% quantile of a few hundred samples is mostly noise.
+ * value of each categorical context field. A value falls back to the global threshold when it was seen fewer than
+ * {@code minContextSamples} times, or fewer than {@value #MIN_TAIL_POINTS}/level times: an empirical quantile
+ * rests on the n·level points below it, and the 0.1% quantile of 2,000 samples is two points, mostly noise.
  */
 public final class ThresholdCalibrator {
+    /** Expected number of held-out points below a per-context threshold needed to trust it. */
+    public static final int MIN_TAIL_POINTS = 10;
+
     private final List<AlertLevel> levels;
     private final int minContextSamples;
 
@@ -80,11 +84,12 @@ public final class ThresholdCalibrator {
         List<ThresholdLevel> out = new ArrayList<>();
         for (AlertLevel level : levels) {
             double global = quantile(all, level.level());
+            long needed = Math.max(minContextSamples, (long) Math.ceil(MIN_TAIL_POINTS / level.level()));
             Map<String, Map<String, ContextThreshold>> perContext = new LinkedHashMap<>();
             grouped.forEach((field, byValue) -> {
                 Map<String, ContextThreshold> m = new LinkedHashMap<>();
                 byValue.forEach((value, sorted) -> {
-                    boolean fallback = sorted.length < minContextSamples;
+                    boolean fallback = sorted.length < needed;
                     m.put(value, new ContextThreshold(fallback ? global : quantile(sorted, level.level()),
                             sorted.length, fallback));
                 });

@@ -62,6 +62,11 @@ class ThresholdCalibratorTest {
         ContextThreshold c = warn.forContext("shop", "C");
         assertTrue(c.fallback());
         assertEquals(0, c.count());
+        // at the 0.1% level, 1000 rows leave one point below the quantile: A falls back to the global threshold
+        ThresholdLevel crit = t.levels().stream().filter(l -> l.severity() == Severity.CRITICAL).findFirst().orElseThrow();
+        assertTrue(crit.forContext("shop", "A").fallback(), "1000 rows cannot calibrate a 0.001 quantile");
+        assertEquals(crit.global(), crit.forContext("shop", "A").threshold());
+        assertEquals(1000, crit.forContext("shop", "A").count());
         // evaluation uses the context scope
         assertEquals("shop=A", t.evaluate(5, Map.of("shop", "A")).scope());
         assertEquals("global", t.evaluate(5, Map.of("shop", "B")).scope());
