@@ -1,6 +1,7 @@
 package io.normalcy.detector.runtime;
 
 import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.schemas.kafka.KafkaClientSettings;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,33 +52,10 @@ public final class KafkaProperties {
         return p;
     }
 
-    /** Plain client settings (admin client, producers of the service): {@code kafka.*} minus Micronaut sub-trees. */
+    /** Plain client settings (admin client, producers of the service): see {@link KafkaClientSettings}. */
     public static Properties clients(Map<String, Object> kafka) {
         Properties p = new Properties();
-        kafka.forEach((k, v) -> {
-            if (v != null && !isMicronautKey(k)) {
-                p.put(k, v instanceof Iterable<?> it ? join(it) : String.valueOf(v));
-            }
-        });
+        p.putAll(KafkaClientSettings.fromKafkaTree(kafka));
         return p;
-    }
-
-    private static boolean isMicronautKey(String k) {
-        return k.startsWith("streams.") || k.startsWith("consumers.") || k.startsWith("producers.")
-                || k.startsWith("health.") || k.startsWith("embedded.") || k.equals("enabled")
-                // Kafka config names never contain '-': such keys are Micronaut's kebab-case variants of
-                // environment variables (KAFKA_SECURITY_PROTOCOL also yields security-protocol)
-                || k.indexOf('-') >= 0;
-    }
-
-    private static String join(Iterable<?> it) {
-        StringBuilder sb = new StringBuilder();
-        for (Object o : it) {
-            if (!sb.isEmpty()) {
-                sb.append(',');
-            }
-            sb.append(o);
-        }
-        return sb.toString();
     }
 }

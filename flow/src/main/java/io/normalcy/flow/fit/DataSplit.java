@@ -18,13 +18,7 @@ record DataSplit(int[] trainer, int[] calibration) {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Random rng = new Random(seed ^ 0x5EED_5A17L);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        io.normalcy.flow.model.Shuffle.inPlace(order, new Random(seed ^ 0x5EED_5A17L));
         int nCal = (int) Math.round(n * calibrationFraction);
         nCal = Math.max(1, Math.min(n - 2, nCal));
         int[] cal = java.util.Arrays.copyOfRange(order, 0, nCal);

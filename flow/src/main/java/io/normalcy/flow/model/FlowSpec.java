@@ -128,7 +128,7 @@ public record FlowSpec(FlowType type, int dim, int contextDim, int blocks, int[]
                     }
                 }
             }
-            case RANDOM -> shuffle(deg, new Random(mix(seed, block, 0x0D3C_0DEDL)));
+            case RANDOM -> Shuffle.inPlace(deg, new Random(mix(seed, block, 0x0D3C_0DEDL)));
         }
         return deg;
     }
@@ -144,7 +144,7 @@ public record FlowSpec(FlowType type, int dim, int contextDim, int blocks, int[]
             p[i] = permutation == PermutationMode.REVERSE ? dim - 1 - i : i;
         }
         if (permutation == PermutationMode.RANDOM) {
-            shuffle(p, new Random(mix(seed, block, 0x9E37_79B9L)));
+            Shuffle.inPlace(p, new Random(mix(seed, block, 0x9E37_79B9L)));
         }
         return p;
     }
@@ -200,15 +200,6 @@ public record FlowSpec(FlowType type, int dim, int contextDim, int blocks, int[]
         z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
         return z ^ (z >>> 31);
-    }
-
-    private static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.normalcy.flow.train;
 
+import io.normalcy.flow.model.Shuffle;
 import io.normalcy.flow.model.ActNormInit;
 import io.normalcy.flow.model.FlowBuilder;
 import io.normalcy.flow.model.FlowParameters;
@@ -125,7 +126,7 @@ public final class FlowTrainer {
                     Batches.validate("input (epoch " + epoch + ")", u, d);
                 }
                 firstPass = false;
-                shuffle(trainIdx, rng);
+                Shuffle.inPlace(trainIdx, rng);
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 double lr = 0;
@@ -241,16 +242,7 @@ public final class FlowTrainer {
         for (int i = 0; i < n; i++) {
             a[i] = i;
         }
-        shuffle(a, rng);
+        Shuffle.inPlace(a, rng);
         return a;
-    }
-
-    private static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

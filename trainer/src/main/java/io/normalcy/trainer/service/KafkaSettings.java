@@ -1,5 +1,6 @@
 package io.normalcy.trainer.service;
 
+import io.normalcy.schemas.kafka.KafkaClientSettings;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,32 +27,9 @@ public record KafkaSettings(Map<String, Object> common, String clientIdPrefix) {
         Objects.requireNonNull(clientIdPrefix, "clientIdPrefix");
     }
 
-    /** Settings with only bootstrap servers (CLI, tests). */
-    public static KafkaSettings of(String bootstrapServers, String clientIdPrefix) {
-        return new KafkaSettings(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientIdPrefix);
-    }
-
-    /**
-     * Plain client settings from the raw {@code kafka.*} tree: drops Micronaut's own sub-trees
-     * ({@code consumers.*}, {@code producers.*}, {@code streams.*}, {@code health.*}, {@code embedded.*},
-     * {@code enabled}) and kebab-case duplicates that environment variables produce (Kafka names never hold '-').
-     */
+    /** Client settings from the raw {@code kafka.*} tree, by the shared rule of {@link KafkaClientSettings}. */
     public static KafkaSettings fromKafkaTree(Map<String, Object> kafka, String clientIdPrefix) {
-        Map<String, Object> m = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            boolean micronaut = k.startsWith("streams.") || k.startsWith("consumers.") || k.startsWith("producers.")
-                    || k.startsWith("health.") || k.startsWith("embedded.") || k.equals("enabled") || k.indexOf('-') >= 0;
-            if (v != null && !micronaut) {
-                m.put(k, v instanceof Iterable<?> it ? String.join(",", toStrings(it)) : String.valueOf(v));
-            }
-        });
-        return new KafkaSettings(m, clientIdPrefix);
-    }
-
-    private static java.util.List<String> toStrings(Iterable<?> it) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        it.forEach(o -> out.add(String.valueOf(o)));
-        return out;
+        return new KafkaSettings(new HashMap<>(KafkaClientSettings.fromKafkaTree(kafka)), clientIdPrefix);
     }
 
     public String bootstrapServers() {
