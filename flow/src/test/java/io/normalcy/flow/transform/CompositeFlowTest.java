@@ -48,7 +48,8 @@ class CompositeFlowTest {
     @MethodSource("specs")
     void compositeSatisfiesContract(FlowSpec spec) {
         Flow flow = FlowBuilder.build(spec, FlowTestSupport.randomParameters(spec, spec.seed() * 31 + spec.dim(), 1.0));
-        Random rng = new Random(spec.hashCode());
+        // FlowSpec.hashCode mixes in an enum's identity hash, different in every JVM: seed from stable fields.
+        Random rng = new Random(spec.seed() * 1009 + spec.dim() * 31L + spec.contextDim());
         double[] ctx = randomVector(spec.contextDim(), rng, 1.0);
         for (int rep = 0; rep < 4; rep++) {
             checkContract(flow.transform(), randomVector(spec.dim(), rng, 1.5), ctx, spec + " rep " + rep);
