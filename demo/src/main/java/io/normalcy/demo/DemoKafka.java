@@ -89,11 +89,15 @@ final class DemoKafka implements AutoCloseable {
 
     /** Publishes a retrain request on the retrain topic, the way any client would. */
     void requestRetrain(String requestId, String reason, Long maxRecords) {
-        requestRetrain(requestId, reason, maxRecords, null);
+        requestRetrain(requestId, reason, maxRecords, null, Map.of());
     }
 
-    /** @param windowEnd train only on events before this time (null: up to the end of the topic) */
-    void requestRetrain(String requestId, String reason, Long maxRecords, Instant windowEnd) {
+    /**
+     * @param windowEnd train only on events before this time (null: up to the end of the topic)
+     * @param overrides hyper-parameter overrides for this run (keys as in the trainer's model definition)
+     */
+    void requestRetrain(String requestId, String reason, Long maxRecords, Instant windowEnd,
+                        Map<String, String> overrides) {
         RetrainRequest r = RetrainRequest.newBuilder()
                 .setRequestId(requestId)
                 .setModel(PaymentsModel.MODEL)
@@ -101,6 +105,7 @@ final class DemoKafka implements AutoCloseable {
                 .setRequestedAt(Instant.now())
                 .setMaxRecords(maxRecords)
                 .setWindowEnd(windowEnd)
+                .setOverrides(overrides)
                 .setRequestedBy("normalcy-demo")
                 .build();
         try {

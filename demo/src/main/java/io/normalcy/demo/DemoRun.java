@@ -145,9 +145,11 @@ final class DemoRun {
         String second = requestPrefix + 2;
         // The stream carries injected anomalies; a model retrained on contaminated data would calibrate its
         // thresholds on them (its critical recall drops to ~0.5-0.7). The retrain window therefore ends where the
-        // stream starts: the most recent clean events, as an operator would choose after an incident.
-        kafka.requestRetrain(second, "demo: retrain on recent clean data", (long) options.history(),
-                java.time.Instant.ofEpochMilli(stream.get(0).eventTime()));
+        // stream starts: the most recent clean events, as an operator would choose after an incident. A new seed (a
+        // per-request override) makes v2 a fresh fit rather than a bit-identical copy of v1.
+        kafka.requestRetrain(second, "demo: retrain on recent clean data, new seed", (long) options.history(),
+                java.time.Instant.ofEpochMilli(stream.get(0).eventTime()),
+                java.util.Map.of("seed", Long.toString(options.seed() + 1)));
         console.line("retrain request %s sent while the stream flows; the detector keeps scoring with v%d", second, v1);
         double trainSeconds = Math.max(5, phases.get("train v1"));
         trickle(stream.subList(half, threeQuarters), kafka, detectorApi, v1, trainSeconds);

@@ -174,6 +174,12 @@ class ComposeFileTest {
         }
     }
 
+    @Test
+    void theTrainerStartsWithItsComposeEnvironmentAndDefinesTheDemoModel() {
+        Map<String, String> env = Compose.environment(compose.service("trainer"));
+        assertEquals(List.of("payments"), TrainerBoot.check(env, "docker-compose.yml service trainer"));
+    }
+
     static void checkEnvironment(String module, Map<String, String> env, String where) {
         ServiceModule m = module(module);
         List<String> unknown = env.keySet().stream().filter(k -> m.explainEnv(k).isEmpty()).toList();

@@ -216,6 +216,7 @@ class KubernetesManifestsTest {
                         + c.module() + " (Micronaut env-var rules; declared: " + m.keys() + ")");
             }
         }
+        TrainerBoot.check(r.environment(r.container("trainer")), dir + ": trainer container");
         // Kafka security reaches both services, from the Secret
         for (String module : List.of("detector", "trainer")) {
             Map<String, String> env = r.environment(r.container(module));

@@ -64,11 +64,14 @@ public class DetectorFactory {
         return new SubscriptionRegistry();
     }
 
-    /** Every {@code kafka.*} property with the prefix removed (raw keys). */
+    /**
+     * Every {@code kafka.*} property with the prefix removed. HYPHENATED, not RAW: RAW leaves out environment variables
+     * ({@code KAFKA_SECURITY_PROTOCOL}); the kebab-case variants it adds are dropped by {@link KafkaProperties}.
+     */
     @Singleton
     @Named("kafkaProperties")
     Map<String, Object> kafkaProperties(Environment env) {
-        return env.getProperties("kafka", StringConvention.RAW);
+        return env.getProperties("kafka", StringConvention.HYPHENATED);
     }
 
     /** Plain client settings for admin clients and producers of the service. */

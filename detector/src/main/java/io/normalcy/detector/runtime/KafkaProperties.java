@@ -44,7 +44,8 @@ public final class KafkaProperties {
                 Path.of(System.getProperty("java.io.tmpdir"), "normalcy-detector").toString());
         p.putAll(clients(kafka));
         kafka.forEach((k, v) -> {
-            if (k.startsWith(STREAMS_PREFIX) && v != null) {
+            // no '-': Kafka config names never have one; such keys are kebab variants of environment variables
+            if (k.startsWith(STREAMS_PREFIX) && k.indexOf('-') < 0 && v != null) {
                 p.put(k.substring(STREAMS_PREFIX.length()), String.valueOf(v));
             }
         });

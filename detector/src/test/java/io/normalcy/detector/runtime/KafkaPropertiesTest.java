@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.MapPropertySource;
+import io.micronaut.context.env.PropertySource;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import io.normalcy.detector.metrics.DetectorMetrics;
 
@@ -62,6 +64,42 @@ class KafkaPropertiesTest {
             assertEquals("broker:9092", p.get("bootstrap.servers"));
             assertEquals("SSL", p.get("security.protocol"));
             assertEquals("250", p.get("commit.interval.ms"));
+        }
+    }
+
+    /** Environment variables as Micronaut reads them (each word split both ways), without touching the real env. */
+    static PropertySource environmentVariables(Map<String, Object> vars) {
+        return new MapPropertySource("test-env", vars) {
+            @Override
+            public PropertyConvention getConvention() {
+                return PropertyConvention.ENVIRONMENT_VARIABLE;
+            }
+        };
+    }
+
+    @Test
+    void environmentVariablesReachTheStreamsConfig() {
+        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false)
+                .properties(Map.of("normalcy.detector.streams.autostart", "false"))
+                .propertySources(environmentVariables(Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                        "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                        "KAFKA_SASL_JAAS_CONFIG", "m required u=\"x\";",
+                        "KAFKA_SSL_TRUSTSTORE_LOCATION", "/tls/ts.p12",
+                        "KAFKA_STREAMS_DETECTOR_NUM_STREAM_THREADS", "3")))
+                .start()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> kafka = ctx.getBean(Map.class, Qualifiers.byName("kafkaProperties"));
+            Properties p = KafkaProperties.streams("app", kafka, DetectorMetrics.inMemory());
+            assertEquals("broker:9093", p.get("bootstrap.servers"));
+            assertEquals("SASL_SSL", p.get("security.protocol"));
+            assertEquals("m required u=\"x\";", p.get("sasl.jaas.config"));
+            assertEquals("/tls/ts.p12", p.get("ssl.truststore.location"));
+            assertEquals("3", p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
+            assertFalse(p.keySet().stream().anyMatch(k -> k.toString().indexOf('-') >= 0), "kebab variants: " + p);
+            Properties clients = KafkaProperties.clients(kafka);
+            assertEquals("SASL_SSL", clients.get("security.protocol"));
+            assertEquals("/tls/ts.p12", clients.get("ssl.truststore.location"));
         }
     }
 }

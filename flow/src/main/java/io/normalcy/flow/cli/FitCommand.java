@@ -8,6 +8,7 @@ import io.normalcy.flow.fit.ModelFitter;
 import io.normalcy.flow.fit.RawRecord;
 import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.ThresholdLevel;
 import io.normalcy.flow.state.ModelFiles;
@@ -63,6 +64,11 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--flow", defaultValue = "maf", description = "maf or realnvp (default: ${DEFAULT-VALUE}).")
     String flow;
+
+    @Option(names = "--ordering", defaultValue = "natural", description = "MAF autoregressive order: natural (exact "
+            + "per-feature explanations), alternating or random (better fit of a multi-modal first feature) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String ordering;
 
     @Option(names = "--epochs", description = "Maximum epochs (default 50, early stopping on validation).")
     Integer epochs;
@@ -127,6 +133,11 @@ final class FitCommand implements Callable<Integer> {
             case "maf" -> b.flowType(FlowType.MAF);
             case "realnvp" -> b.flowType(FlowType.REALNVP);
             default -> throw new CliException("--flow must be maf or realnvp, got '" + flow + "'");
+        }
+        try {
+            b.ordering(Ordering.valueOf(ordering.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--ordering must be natural, alternating or random, got '" + ordering + "'");
         }
         if (epochs != null) {
             b.epochs(epochs);

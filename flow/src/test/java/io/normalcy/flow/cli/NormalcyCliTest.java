@@ -145,6 +145,17 @@ class NormalcyCliTest {
     }
 
     @Test
+    void orderingReachesTheFitConfiguration() {
+        FitCommand fit = new FitCommand();
+        new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro");
+        assertEquals(io.normalcy.flow.model.Ordering.NATURAL, fit.config().ordering());
+        fit = new FitCommand();
+        new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                "--ordering", "Alternating");
+        assertEquals(io.normalcy.flow.model.Ordering.ALTERNATING, fit.config().ordering());
+    }
+
+    @Test
     void unknownColumnsAndBadArguments() throws IOException {
         assertError(run("fit", "--input", train.toString(), "--features", "amount,colour", "--output",
                 dir.resolve("x.avro").toString()), "unknown feature column 'colour'");
@@ -152,6 +163,8 @@ class NormalcyCliTest {
                 "--output", dir.resolve("x.avro").toString()), "unknown context column 'planet'");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--flow", "glow",
                 "--output", dir.resolve("x.avro").toString()), "--flow must be maf or realnvp");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--ordering", "sideways",
+                "--output", dir.resolve("x.avro").toString()), "--ordering must be natural, alternating or random");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--cyclic", "hour",
                 "--output", dir.resolve("x.avro").toString()), "COLUMN:PERIOD");
         assertError(run("fit", "--input", dir.resolve("nope.csv").toString(), "--features", "amount",

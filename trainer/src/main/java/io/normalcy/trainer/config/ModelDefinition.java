@@ -10,11 +10,16 @@ import java.util.Map;
  * fields) and its hyper-parameters. Built from configuration ({@code normalcy.trainer.models.<name>.*}) and
  * possibly changed per request by {@link Parameters#apply}. An empty {@code features} list means "infer the
  * feature set from the first valid record" (sorted by name).
+ *
+ * <p>{@code ordering} (MAF only): NATURAL keeps every block's autoregressive order = the feature order, so the
+ * per-feature terms the detector reports are exact conditionals log p(x_i | x_&lt;i, c), but the first feature is
+ * Gaussian given the context; ALTERNATING (reversed on odd blocks) or RANDOM fit multi-modal first features better
+ * (measured in docs/results.md) at the price of explanations by position.
  */
 public record ModelDefinition(String name, List<String> features, List<String> integerFeatures,
                               List<String> log1pFeatures, List<String> categoricalContext,
                               List<CyclicContext> cyclicContext, List<String> numericContext, String flowType,
-                              int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
+                              String ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction) {
 
@@ -32,13 +37,13 @@ public record ModelDefinition(String name, List<String> features, List<String> i
     /** Defaults of every hyper-parameter; no features declared (inferred). */
     public static ModelDefinition defaults(String name) {
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), "MAF",
-                4, List.of(64, 64), 30, 256, 1e-3, 5, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
+                "NATURAL", 4, List.of(64, 64), 30, 256, 1e-3, 5, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
                 Duration.ofDays(1), 0.1, 0.25);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
-                cyclicContext, numericContext, flowType, blocks, hidden, epochs, batchSize, learningRate, patience,
+                cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction);
     }
 
@@ -52,6 +57,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("cyclic-context", String.join(",", cyclicContext.stream().map(CyclicContext::toString).toList()));
         m.put("numeric-context", String.join(",", numericContext));
         m.put("flow-type", flowType);
+        m.put("ordering", ordering);
         m.put("blocks", Integer.toString(blocks));
         m.put("hidden", String.join(",", hidden.stream().map(String::valueOf).toList()));
         m.put("epochs", Integer.toString(epochs));

@@ -33,9 +33,29 @@ public class ModelRegistry {
             throw new ConfigException(PREFIX + ".max-concurrent-trainings", "must be >= 1");
         }
         for (String key : env.getPropertyEntries(PREFIX)) {
-            if (!SERVICE_KEYS.contains(key)) {
-                throw new ConfigException(PREFIX + "." + key, "unknown key; known keys: " + new java.util.TreeSet<>(SERVICE_KEYS));
-            }
+            checkServiceKey(env, key, key);
+        }
+    }
+
+    /**
+     * Micronaut reads an environment variable such as {@code NORMALCY_TRAINER_ARTIFACT_DIR} also as the dotted path
+     * {@code normalcy.trainer.artifact.dir}, whose entry under {@code normalcy.trainer} is {@code artifact}. Such an
+     * entry is followed down and its words joined with '-' before it is judged, so that the variable is accepted and a
+     * misspelled one ({@code ..._ARTIFACT_DIRECTORY}) is still named in the error.
+     *
+     * @param path dotted path under {@link #PREFIX}
+     * @param key  the same words joined with '-'
+     */
+    private static void checkServiceKey(Environment env, String path, String key) {
+        if (SERVICE_KEYS.contains(key)) {
+            return;
+        }
+        Collection<String> deeper = env.getPropertyEntries(PREFIX + "." + path);
+        if (deeper.isEmpty() || SERVICE_KEYS.stream().noneMatch(k -> k.startsWith(key + "-"))) {
+            throw new ConfigException(PREFIX + "." + key, "unknown key; known keys: " + new java.util.TreeSet<>(SERVICE_KEYS));
+        }
+        for (String next : deeper) {
+            checkServiceKey(env, path + "." + next, key + "-" + next);
         }
     }
 
@@ -54,7 +74,9 @@ public class ModelRegistry {
             Map<String, String> values = new LinkedHashMap<>();
             props.forEach((k, v) -> {
                 if (!k.contains("[")) { // list elements also appear flattened as key[i]; the list itself is under key
-                    values.put(k, text(v));
+                    // model keys are one level deep: a dotted key is an environment-variable split of a hyphenated
+                    // one (NORMALCY_TRAINER_MODELS_X_INTEGER_FEATURES gives integer.features and integer-features)
+                    values.put(k.replace('.', '-'), text(v));
                 }
             });
             raw.put(name, values);

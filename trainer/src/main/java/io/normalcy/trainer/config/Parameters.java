@@ -66,7 +66,8 @@ public final class Parameters {
         }
         return new ModelDefinition(name, list(m.get("features")), list(m.get("integer-features")),
                 list(m.get("log1p-features")), list(m.get("categorical-context")), cyclic,
-                list(m.get("numeric-context")), flowType, intValue(p + "blocks", m.get("blocks")), hidden,
+                list(m.get("numeric-context")), flowType, m.get("ordering").toUpperCase(java.util.Locale.ROOT),
+                intValue(p + "blocks", m.get("blocks")), hidden,
                 intValue(p + "epochs", m.get("epochs")), intValue(p + "batch-size", m.get("batch-size")),
                 doubleValue(p + "learning-rate", m.get("learning-rate")), intValue(p + "patience", m.get("patience")),
                 levels, intValue(p + "min-context-samples", m.get("min-context-samples")),
@@ -79,6 +80,9 @@ public final class Parameters {
     public static void validate(ModelDefinition d, String p) {
         if (!d.flowType().equals("MAF") && !d.flowType().equals("REALNVP")) {
             throw new ConfigException(p + "flow-type", "'" + d.flowType() + "' is not MAF or REALNVP");
+        }
+        if (!Set.of("NATURAL", "ALTERNATING", "RANDOM").contains(d.ordering())) {
+            throw new ConfigException(p + "ordering", "'" + d.ordering() + "' is not NATURAL, ALTERNATING or RANDOM");
         }
         positive(p + "blocks", d.blocks());
         if (d.hidden().isEmpty()) {

@@ -33,6 +33,7 @@ public final class FitConfigs {
         }
         return FitConfig.builder()
                 .flowType(FlowType.valueOf(d.flowType()))
+                .ordering(io.normalcy.flow.model.Ordering.valueOf(d.ordering()))
                 .blocks(d.blocks())
                 .hidden(d.hidden().stream().mapToInt(Integer::intValue).toArray())
                 .epochs(d.epochs())

@@ -38,9 +38,11 @@ public class TrainerFactory {
 
     @Singleton
     KafkaSettings kafkaSettings(io.micronaut.context.env.Environment env, TrainerConfig config) {
-        // every kafka.* key (security.protocol, sasl.*, ssl.*, ...) reaches every client of the trainer
+        // every kafka.* key (security.protocol, sasl.*, ssl.*, ...) reaches every client of the trainer. HYPHENATED,
+        // not RAW: RAW leaves out environment variables (KAFKA_SECURITY_PROTOCOL); the kebab-case variants it adds
+        // are dropped by KafkaClientSettings.
         Map<String, Object> kafka = new java.util.HashMap<>(
-                env.getProperties("kafka", io.micronaut.core.naming.conventions.StringConvention.RAW));
+                env.getProperties("kafka", io.micronaut.core.naming.conventions.StringConvention.HYPHENATED));
         kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
         return KafkaSettings.fromKafkaTree(kafka, "normalcy-trainer-" + config.getInstanceId());
     }

@@ -1,6 +1,9 @@
 package io.normalcy.trainer.config;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.MapPropertySource;
+import io.micronaut.context.env.PropertySource;
+import io.normalcy.trainer.service.KafkaSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -48,6 +51,22 @@ class ConfigValidationTest {
             assertEquals(24.0, d.cyclicContext().get(0).period());
             assertEquals(List.of(0.01, 0.001), d.levels());
         }
+    }
+
+    @Test
+    void orderingReachesTheFitAndABadOneStopsStartUp() {
+        Map<String, Object> p = base();
+        p.put("normalcy.trainer.models.payments.ordering", "alternating");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(p).deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertEquals(io.normalcy.flow.model.Ordering.ALTERNATING,
+                    io.normalcy.trainer.job.FitConfigs.from(d).ordering());
+        }
+        assertEquals(io.normalcy.flow.model.Ordering.NATURAL, io.normalcy.trainer.job.FitConfigs.from(
+                ModelDefinition.defaults("m").withFeatures(List.of("x"))).ordering());
+        p.put("normalcy.trainer.models.payments.ordering", "sideways");
+        String msg = startupError(p);
+        assertTrue(msg.contains("normalcy.trainer.models.payments.ordering"), msg);
     }
 
     @Test
@@ -101,5 +120,65 @@ class ConfigValidationTest {
         assertEquals("overrides.blocks: 'four' is not an integer", e2.getMessage());
         ConfigException e3 = assertThrows(ConfigException.class, () -> Parameters.apply(d, Map.of("window", "24h"), "overrides."));
         assertEquals("overrides.window", e3.key());
+    }
+
+    /** Environment variables as Micronaut reads them (each word split both ways), without touching the real env. */
+    static PropertySource environmentVariables(Map<String, Object> vars) {
+        return new MapPropertySource("test-env", vars) {
+            @Override
+            public PropertyConvention getConvention() {
+                return PropertyConvention.ENVIRONMENT_VARIABLE;
+            }
+        };
+    }
+
+    @Test
+    void environmentVariablesConfigureServiceModelsAndKafka() {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("NORMALCY_TRAINER_ARTIFACT_DIR", "/var/lib/normalcy/models");
+        vars.put("NORMALCY_TRAINER_INSTANCE_ID", "trainer-7");
+        vars.put("NORMALCY_TRAINER_MODELS_PAYMENTS_FEATURES", "amount,itemCount");
+        vars.put("NORMALCY_TRAINER_MODELS_PAYMENTS_INTEGER_FEATURES", "itemCount");
+        vars.put("NORMALCY_TRAINER_MODELS_PAYMENTS_CATEGORICAL_CONTEXT", "entityType,region");
+        vars.put("NORMALCY_TRAINER_MODELS_PAYMENTS_CYCLIC_CONTEXT", "@hourOfDay");
+        vars.put("NORMALCY_TRAINER_MODELS_PAYMENTS_MIN_CONTEXT_SAMPLES", "200");
+        vars.put("KAFKA_BOOTSTRAP_SERVERS", "broker:9093");
+        vars.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        vars.put("KAFKA_SSL_TRUSTSTORE_LOCATION", "/tls/ts.p12");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
+                .propertySources(environmentVariables(vars)).start()) {
+            TrainerConfig config = ctx.getBean(TrainerConfig.class);
+            assertEquals("/var/lib/normalcy/models", config.getArtifactDir());
+            assertEquals("trainer-7", config.getInstanceId());
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertEquals(List.of("amount", "itemCount"), d.features());
+            assertEquals(List.of("itemCount"), d.integerFeatures());
+            assertEquals(List.of("entityType", "region"), d.categoricalContext());
+            assertEquals(200, d.minContextSamples());
+            assertEquals(List.of("payments"), ctx.getBean(ModelRegistry.class).names());
+            KafkaSettings kafka = ctx.getBean(KafkaSettings.class);
+            for (Map<String, Object> client : List.of(kafka.admin(), kafka.consumer("c"), kafka.producer("p"))) {
+                assertEquals("broker:9093", client.get("bootstrap.servers"));
+                assertEquals("SASL_SSL", client.get("security.protocol"));
+                assertEquals("/tls/ts.p12", client.get("ssl.truststore.location"));
+                assertTrue(client.keySet().stream().noneMatch(k -> k.indexOf('-') >= 0), "kebab variants: " + client);
+            }
+        }
+    }
+
+    @Test
+    void misspelledEnvironmentVariableStillStopsStartUp() {
+        Map<String, Object> vars = new HashMap<>(Map.of("NORMALCY_TRAINER_ARTIFACT_DIRECTORY", "/x"));
+        Throwable t = assertThrows(RuntimeException.class, () -> {
+            try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
+                    .propertySources(environmentVariables(vars)).start()) {
+                ctx.getBean(ModelRegistry.class);
+            }
+        });
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+        }
+        assertTrue(sb.toString().contains("normalcy.trainer.artifact-directory"), sb.toString());
     }
 }
