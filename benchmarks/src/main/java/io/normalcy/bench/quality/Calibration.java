@@ -31,9 +31,11 @@ final class Calibration {
      * @param onRegion  share judged against their region's own threshold (entity type fell back)
      * @param onGlobal  share judged against the global threshold at this level (both fell back)
      * @param threshold the threshold used, or NaN when the group's records use several
+     * @param heldOut   calibration hold-out records behind the group's own threshold at this level (for a value
+     *                  that fell back: how many it had, against the max(minContextSamples, 10/level) needed)
      */
     record Row(String model, String group, long n, double level, long alerts, double rate, double low, double high,
-               double onType, double onRegion, double onGlobal, double threshold) {
+               double onType, double onRegion, double onGlobal, double threshold, long heldOut) {
     }
 
     private Calibration() {
@@ -86,7 +88,8 @@ final class Calibration {
                 long[] c = counts.get(g)[l];
                 double[] ci = Metrics.clopperPearson(c[0], size);
                 out.add(new Row(modelName, g, size, levels.get(l).level(), c[0], (double) c[0] / size, ci[0], ci[1],
-                        (double) c[1] / size, (double) c[2] / size, (double) c[3] / size, used.get(g)[l]));
+                        (double) c[1] / size, (double) c[2] / size, (double) c[3] / size, used.get(g)[l],
+                        heldOut(levels.get(l), g)));
             }
         }
         return out;
@@ -104,12 +107,33 @@ final class Calibration {
 
     /** The generator's exact mean log-density over the same events (same units: original, item count as a pmf). */
     static double meanTrueLogDensity(List<DemoEvent> clean) {
-        double sum = 0;
+        return meanTrueLogDensityByType(clean).get("global");
+    }
+
+    /**
+     * The same per entity type (and "global"): log p in original units sits on a different scale per context,
+     * which is why one threshold cannot be the same quantile for every context.
+     */
+    static Map<String, Double> meanTrueLogDensityByType(List<DemoEvent> clean) {
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        sums.put("global", new double[2]);
+        EntityProfile.ALL.forEach(p -> sums.put(p.name(), new double[2]));
         for (DemoEvent e : clean) {
-            sum += PaymentsModel.logDensity(e.features(), EntityProfile.named(e.entityType()), e.region(),
+            double lp = PaymentsModel.logDensity(e.features(), EntityProfile.named(e.entityType()), e.region(),
                     e.hourOfDay());
+            for (String k : List.of("global", e.entityType())) {
+                sums.get(k)[0] += lp;
+                sums.get(k)[1]++;
+            }
         }
-        return sum / clean.size();
+        Map<String, Double> out = new LinkedHashMap<>();
+        sums.forEach((k, v) -> out.put(k, v[0] / v[1]));
+        return out;
+    }
+
+    private static long heldOut(ThresholdLevel level, String group) {
+        ContextThreshold ct = scoped(level, group);
+        return group.equals("global") ? level.globalCount() : ct == null ? 0 : ct.count();
     }
 
     /** The per-context threshold behind an evaluation's scope ("global" or "field=value"), or null for global. */
@@ -120,11 +144,11 @@ final class Calibration {
 
     static void writeCsv(List<Row> rows, Writer w) throws IOException {
         w.write("model,group,n,level,alerts,observed_rate,ci95_low,ci95_high,ratio,on_type_threshold,"
-                + "on_region_threshold,on_global_threshold,threshold\n");
+                + "on_region_threshold,on_global_threshold,held_out_records,threshold\n");
         for (Row r : rows) {
-            w.write(String.format(Locale.ROOT, "%s,%s,%d,%s,%d,%.5f,%.5f,%.5f,%.3f,%.3f,%.3f,%.3f,%s%n", r.model(),
+            w.write(String.format(Locale.ROOT, "%s,%s,%d,%s,%d,%.5f,%.5f,%.5f,%.3f,%.3f,%.3f,%.3f,%d,%s%n", r.model(),
                     r.group(), r.n(), r.level(), r.alerts(), r.rate(), r.low(), r.high(), r.rate() / r.level(),
-                    r.onType(), r.onRegion(), r.onGlobal(),
+                    r.onType(), r.onRegion(), r.onGlobal(), r.heldOut(),
                     Double.isNaN(r.threshold()) ? "several" : String.format(Locale.ROOT, "%.4f", r.threshold())));
         }
     }

@@ -24,6 +24,8 @@ import java.util.Locale;
  * benchmark-tuned model. The anomaly score is −log p(x | c).
  */
 final class FlowMethod {
+    /** The demo's {@code min-context-samples}. */
+    static final int MIN_CONTEXT_SAMPLES = 300;
     private final FlowType type;
     private final QualityOptions options;
     private FitResult fit;
@@ -51,7 +53,7 @@ final class FlowMethod {
                 .log1pFeatures(new LinkedHashSet<>(PaymentsModel.LOG1P_FEATURES))
                 .categoricalContext(List.of(PaymentsModel.ENTITY_TYPE, PaymentsModel.REGION))
                 .cyclicContext(List.of(new ContextSpec.CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24)))
-                .minContextSamples(300)
+                .minContextSamples(MIN_CONTEXT_SAMPLES)
                 .trainFraction(1 - validation - calibration)
                 .validationFraction(validation)
                 .build();

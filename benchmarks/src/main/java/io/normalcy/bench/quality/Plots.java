@@ -97,23 +97,28 @@ final class Plots {
         JFreeChart chart = new JFreeChart("Calibration on fresh clean data: observed vs configured alert rate",
                 TITLE, plot, true);
         chart.addSubtitle(new org.jfree.chart.title.TextTitle(subtitle));
-        chart.addSubtitle(new org.jfree.chart.title.TextTitle(thresholdsUsed(rows, models.get(0)),
-                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        String used = thresholdsUsed(rows, models.get(0));
+        for (String m : models) {
+            String other = thresholdsUsed(rows, m);
+            used = other.equals(used) ? used : used + "; " + m + ": " + other;
+        }
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle("Thresholds by entity type" + (used.contains("; ")
+                ? " (" + models.get(0) + ")" : "") + ": " + used, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setPosition(RectangleEdge.TOP);
         org.jfree.chart.ChartUtils.saveChartAsPNG(file.toFile(), chart, 1200, 760);
     }
 
-    /** E.g. "MAF thresholds: at 0.01 4 of 4 entity types have their own, at 0.001 0 of 4 (the rest: global)". */
+    /** E.g. "at 0.01 4 of 4 types have their own, at 0.001 0 of 4 (the others: …)". */
     private static String thresholdsUsed(List<Calibration.Row> rows, String model) {
-        StringBuilder sb = new StringBuilder(model + " thresholds by entity type:");
+        StringBuilder sb = new StringBuilder();
         for (double level : new double[] {0.01, 0.001}) {
             long own = rows.stream().filter(r -> r.model().equals(model) && r.level() == level
                     && r.group().startsWith("entityType=") && r.onType() == 1).count();
             long types = rows.stream().filter(r -> r.model().equals(model) && r.level() == level
                     && r.group().startsWith("entityType=")).count();
-            sb.append(String.format(Locale.ROOT, " at %s %d of %d types have their own%s", level, own, types,
-                    level == 0.01 ? ";" : " (the others: region's or global, see the table)"));
+            sb.append(String.format(Locale.ROOT, "at %s %d of %d types have their own%s", level, own, types,
+                    level == 0.01 ? ", " : " (the others fall back: see the table)"));
         }
         return sb.toString();
     }

@@ -95,6 +95,11 @@ public final class QualityBenchmark {
             meanLogP.put(f.name(), Calibration.meanLogDensity(f.model(), data.calibration()));
         }
         meanLogP.put("exact density", Calibration.meanTrueLogDensity(data.calibration()));
+        Calibration.meanTrueLogDensityByType(data.calibration()).forEach((type, lp) -> {
+            if (!type.equals("global")) {
+                meanLogP.put("exact density, entityType=" + type, lp);
+            }
+        });
         try (Writer w = Files.newBufferedWriter(o.out().resolve("quality-calibration.csv"))) {
             Calibration.writeCsv(calibration, w);
         }

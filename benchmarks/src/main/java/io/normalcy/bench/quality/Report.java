@@ -63,8 +63,20 @@ final class Report {
                 + " the model has not learnt):");
         String sep = " ";
         for (Map.Entry<String, Double> e : meanLogP.entrySet()) {
-            md.append(sep).append(f("%s %.3f", e.getKey(), e.getValue()));
-            sep = ", ";
+            if (!e.getKey().contains("entityType=")) {
+                md.append(sep).append(f("%s %.3f", e.getKey(), e.getValue()));
+                sep = ", ";
+            }
+        }
+        md.append(". The generator's exact mean log p per entity type (log p in original units lives on a"
+                + " different scale per context, so one threshold is not the same quantile for every type):");
+        sep = " ";
+        for (Map.Entry<String, Double> e : meanLogP.entrySet()) {
+            if (e.getKey().contains("entityType=")) {
+                md.append(sep).append(f("%s %.2f", e.getKey().substring(e.getKey().indexOf("entityType=")),
+                        e.getValue()));
+                sep = ", ";
+            }
         }
         md.append(".\n\n");
         for (FlowMethod fl : flows) {
@@ -72,11 +84,12 @@ final class Report {
             md.append(calibrationTable(calibration, fl.name()));
             md.append("\n");
         }
-        md.append("Threshold column: which calibrated threshold the group's records were judged by (the detector's"
-                + " scope rule: the entity type's own threshold if it has one, else the region's, else the global"
-                + " one). *own* = the value's own threshold; *entity type's* = records of this region are judged by"
-                + " their entity type's threshold; *global (fallback)* = the value had fewer than max(300, 10/level)"
-                + " calibration records, so the global threshold is used; shares when mixed.\n\n");
+        md.append("Threshold column: which calibrated threshold the group's records were judged by. The detector's"
+                + " scope rule picks, at the least severe level, the entity type if it has its own threshold, else"
+                + " the region, else global, and keeps that scope at the rarer level, where a value without its own"
+                + " threshold gets the global one. *own* = the value's own threshold; *entity type's* = records of"
+                + " this region are judged by their entity type's threshold; *global (fallback)* = the value had"
+                + " fewer than max(300, 10/level) calibration hold-out records; shares when mixed.\n\n");
         md.append("![Calibration: observed vs configured alert rate per context](calibration.png)\n");
         return md.toString();
     }
@@ -158,16 +171,22 @@ final class Report {
         boolean type = r.group().startsWith(PaymentsModel.ENTITY_TYPE + "=");
         boolean region = r.group().startsWith(PaymentsModel.REGION + "=");
         if (r.onGlobal() == 1) {
-            return type ? "global (fallback)" : "global";
+            return type ? f("global (fallback: %,d held-out < %,d)", r.heldOut(), needed(r.level())) : "global";
         }
         if (r.onType() == 1) {
-            return type ? "own" : "entity type's";
+            return type ? f("own (%,d held-out)", r.heldOut()) : "entity type's";
         }
         if (r.onRegion() == 1) {
             return region ? "own" : "region's";
         }
         return f("type %.0f %%, region %.0f %%, global %.0f %%", 100 * r.onType(), 100 * r.onRegion(),
                 100 * r.onGlobal());
+    }
+
+    /** Held-out records a context value needs for its own threshold at {@code level} (ThresholdCalibrator). */
+    private static long needed(double level) {
+        return Math.max(FlowMethod.MIN_CONTEXT_SAMPLES, (long) Math.ceil(
+                io.normalcy.flow.fit.ThresholdCalibrator.MIN_TAIL_POINTS / level - 1e-9));
     }
 
     private static String kinds(List<DemoEvent> test) {
