@@ -1,0 +1,178 @@
+package io.normalcy.bench.quality;
+
+import io.normalcy.flow.model.FlowType;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Detection quality and calibration benchmark (issue 7, items 3 and 4), one command for every method side by side:
+ * <pre>
+ *   java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
+ *        io.normalcy.bench.quality.QualityBenchmark --out DIR [--quick] [--seed N] [--train N] [--test N]
+ * </pre>
+ * A harness, not JMH and not a test: it trains two flows (minutes), so the default build only compiles it.
+ * It writes {@code quality.md} (the report fragment for {@code docs/benchmarks.md}), {@code quality-detection.csv},
+ * {@code quality-calibration.csv}, {@code detection-roc.png} and {@code calibration.png} into {@code --out}.
+ *
+ * <p>Why these pieces: the demo's generator gives known truth with a wrong-context kind that only a conditional
+ * model can see; the flows are fitted by the trainer's own {@code ModelFitter} and alert with their own calibrated
+ * thresholds; the peers (RCF, isolation forest) are run as usually deployed and once more with the context as
+ * extra inputs; and calibration is checked on fresh clean data the models never saw. Run with
+ * {@code OMP_NUM_THREADS=1} (ND4J training).
+ */
+public final class QualityBenchmark {
+    private QualityBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        // several jars on the class path carry a logback.xml; logback would print its status dump about that
+        if (System.getProperty("logback.statusListenerClass") == null) {
+            System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+        }
+        QualityOptions options;
+        try {
+            options = QualityOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            run(options, String.join(" ", args));
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0); // ND4J and RCF leave non-daemon threads behind
+    }
+
+    static void run(QualityOptions o, String argLine) throws IOException {
+        Environment env = Environment.capture(o, argLine);
+        Files.createDirectories(o.out());
+        System.out.printf(Locale.ROOT, "quality benchmark: train %,d, test %,d (anomaly rate %.3f), calibration %,d,"
+                        + " epochs %d, seed %d, OMP_NUM_THREADS=%s; load %s%n", o.train(), o.test(), o.anomalyRate(),
+                o.calibration(), o.epochs(), o.seed(), System.getenv("OMP_NUM_THREADS"), env.loadBefore());
+        if (!"1".equals(System.getenv("OMP_NUM_THREADS"))) {
+            System.out.println("  (set OMP_NUM_THREADS=1: more OpenMP threads than cores slows ND4J training down)");
+        }
+        long t0 = System.nanoTime();
+        QualityData data = QualityData.generate(o);
+        System.out.printf(Locale.ROOT, "generated %,d history, %,d test (%d anomalies), %,d calibration events%n",
+                data.history().size(), data.test().size(), sum(QualityData.labels(data.test())),
+                data.calibration().size());
+
+        List<MethodScores> methods = new ArrayList<>();
+        List<FlowMethod> flows = List.of(new FlowMethod(FlowType.MAF, o), new FlowMethod(FlowType.REALNVP, o));
+        for (FlowMethod f : flows) {
+            System.out.println("fitting " + f.name() + " with ModelFitter (the trainer's code path)");
+            methods.add(f.run(data.history(), data.test()));
+        }
+        for (boolean context : new boolean[] {false, true}) {
+            System.out.println("RCF, " + (context ? "features + context" : "features only") + " (streaming)");
+            methods.add(PeerMethods.rcf(data.history(), data.test(), context, o.seed()));
+            System.out.println("isolation forest, " + (context ? "features + context" : "features only"));
+            methods.add(PeerMethods.isolationForest(data.history(), data.test(), context, o.seed()));
+        }
+        methods.add(Detection.truth(data.history(), data.test()));
+        List<Detection.Row> detection = Detection.rows(methods, data.test());
+        try (Writer w = Files.newBufferedWriter(o.out().resolve("quality-detection.csv"))) {
+            Detection.writeCsv(detection, w);
+        }
+
+        System.out.printf(Locale.ROOT, "calibration: scoring %,d fresh clean events%n", data.calibration().size());
+        List<Calibration.Row> calibration = new ArrayList<>();
+        Map<String, Double> meanLogP = new LinkedHashMap<>();
+        for (FlowMethod f : flows) {
+            calibration.addAll(Calibration.rows(f.name(), f.model(), data.calibration()));
+            meanLogP.put(f.name(), Calibration.meanLogDensity(f.model(), data.calibration()));
+        }
+        meanLogP.put("exact density", Calibration.meanTrueLogDensity(data.calibration()));
+        Calibration.meanTrueLogDensityByType(data.calibration()).forEach((type, lp) -> {
+            if (!type.equals("global")) {
+                meanLogP.put("exact density, entityType=" + type, lp);
+            }
+        });
+        try (Writer w = Files.newBufferedWriter(o.out().resolve("quality-calibration.csv"))) {
+            Calibration.writeCsv(calibration, w);
+        }
+        String sizes = String.format(Locale.ROOT, "seed %d: trained on %,d clean events; %,d test events with %d"
+                        + " anomalies", o.seed(), o.train(), o.test(), sum(QualityData.labels(data.test())));
+        Plots.roc(methods, data.test(), o.out().resolve("detection-roc.png"), sizes
+                + "; dashed = peer given the context as extra inputs; dotted = generator's exact density (reference)");
+        Plots.calibration(calibration, flows.stream().map(FlowMethod::name).toList(),
+                o.out().resolve("calibration.png"), String.format(Locale.ROOT, "%,d fresh clean events (seed %d),"
+                        + " models trained on %,d events; bars = exact 95%% binomial intervals", o.calibration(),
+                        o.seed() + 1, o.train()));
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        env = env.finish(minutes);
+        try (Writer w = Files.newBufferedWriter(o.out().resolve("quality.md"))) {
+            w.write(Report.markdown(env, data, methods, detection, flows, calibration, meanLogP));
+        }
+        System.out.println();
+        System.out.print(Report.detectionTable(detection, Detection.ALL));
+        System.out.printf(Locale.ROOT, "%nwrote quality.md, quality-detection.csv, quality-calibration.csv,"
+                + " detection-roc.png, calibration.png to %s (%.1f min; load %s)%n", o.out(), minutes, env.loadAfter());
+    }
+
+    private static int sum(int[] y) {
+        int s = 0;
+        for (int v : y) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** Where and how the numbers were made; the report prints it next to them. */
+    record Environment(QualityOptions options, String argLine, String date, String machine, String loadBefore,
+                       String loadAfter, double minutes) {
+        static Environment capture(QualityOptions o, String argLine) {
+            return new Environment(o, argLine, java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                    .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString(), describeMachine(), load(), null, 0);
+        }
+
+        Environment finish(double wallMinutes) {
+            return new Environment(options, argLine, date, machine, loadBefore, load(), wallMinutes);
+        }
+
+        private static String describeMachine() {
+            String cpu = "unknown CPU";
+            try {
+                cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+            } catch (IOException | RuntimeException ignored) {
+                // not Linux: the JVM's view below still says something
+            }
+            String memory = "";
+            try {
+                memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                        .map(l -> String.format(Locale.ROOT, ", %.1f GiB RAM",
+                                Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0)).findFirst().orElse("");
+            } catch (IOException | RuntimeException ignored) {
+                // optional
+            }
+            return String.format(Locale.ROOT, "%s, %d CPUs visible to the JVM%s, %s %s, Java %s (%s),"
+                            + " OMP_NUM_THREADS=%s", cpu, Runtime.getRuntime().availableProcessors(), memory,
+                    System.getProperty("os.name"), System.getProperty("os.version"),
+                    System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                    System.getenv("OMP_NUM_THREADS"));
+        }
+
+        /** 1/5/15-minute load averages (what {@code uptime} prints). */
+        private static String load() {
+            try {
+                String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+                return f[0] + ", " + f[1] + ", " + f[2];
+            } catch (IOException | RuntimeException e) {
+                return "unknown";
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.normalcy.bench.quality;
+
+import io.normalcy.demo.AnomalyKind;
+import io.normalcy.demo.DemoEvent;
+import io.normalcy.demo.PaymentsModel;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The markdown fragment ({@code quality.md}) merged into {@code docs/benchmarks.md}: how the numbers were made
+ * (command, date, machine, load, sizes) first, then tables. Every number in it comes from the run that wrote it,
+ * so the prose stays out: interpretation belongs in the hand-written docs next to the fragment.
+ */
+final class Report {
+    private Report() {
+    }
+
+    static String markdown(QualityBenchmark.Environment env, QualityData data, List<MethodScores> methods,
+                           List<Detection.Row> detection, List<FlowMethod> flows, List<Calibration.Row> calibration,
+                           Map<String, Double> meanLogP) {
+        QualityOptions o = env.options();
+        StringBuilder md = new StringBuilder();
+        md.append("<!-- written by io.normalcy.bench.quality.QualityBenchmark; every number below is from"
+                + " this run -->\n");
+        md.append("### Detection quality and calibration: run of ").append(env.date()).append("\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| command | `OMP_NUM_THREADS=1 java -cp \"benchmarks/target/benchmarks.jar:benchmarks/target/lib/*\""
+                + " io.normalcy.bench.quality.QualityBenchmark ").append(env.argLine()).append("` |\n");
+        md.append("| date (UTC) | ").append(env.date()).append(f(", wall time %.1f min |\n", env.minutes()));
+        md.append("| machine | ").append(env.machine()).append(" |\n");
+        md.append("| load (`uptime` 1/5/15 min) | before ").append(env.loadBefore()).append("; after ")
+                .append(env.loadAfter()).append(" |\n");
+        md.append(f("| data | demo generator (`DemoGenerator`, payments: 4 entity types × 3 regions, daily cycle,"
+                + " 6 features), seed %d; history %,d clean events and test %,d events on one timeline over %d"
+                + " simulated days |\n", o.seed(), o.train(), o.test(), QualityData.DAYS));
+        md.append("| test anomalies | ").append(kinds(data.test())).append(" |\n");
+        md.append(f("| calibration data | %,d fresh clean events, seed %d (another population of accounts) |\n\n",
+                o.calibration(), o.seed() + 1));
+
+        md.append("| method | inputs | thresholds | fit + score time |\n|---|---|---|---|\n");
+        for (MethodScores m : methods) {
+            md.append(f("| %s | %s | %s | %.0f s |\n", m.name(), m.inputs(), m.threshold(), m.seconds()));
+        }
+        md.append(f("\nFlows: `ModelFitter` with the demo's model definition (3 blocks, hidden 64×64, up to %d"
+                + " epochs, batch 512, learning rate 0.003, patience 3; 65 %% train / 10 %% validation / 25 %%"
+                + " calibration). Peers train on the first %.0f %% of the history and cut their thresholds on the"
+                + " rest (same data budget).", o.epochs(), 100 * PeerMethods.TRAIN_SHARE));
+        for (FlowMethod f : flows) {
+            md.append(f(" %s: %d epochs (best %d), held-out mean log p %.3f.", f.name(), f.fit().history().size(),
+                    f.fit().metrics().get("bestEpoch").intValue(), f.fit().heldOutMeanLogDensity()));
+        }
+        md.append("\n\n#### Detection, all anomaly kinds\n\n");
+        md.append(detectionTable(detection, Detection.ALL));
+        md.append("\n#### Detection per anomaly kind (one kind vs all clean test events): AUROC / AUPRC / recall"
+                + " at the critical level\n\n");
+        md.append(perKindTable(detection));
+        md.append("\n").append(wrongContextSentence(detection)).append("\n\n");
+        md.append("![ROC curves per anomaly kind](detection-roc.png)\n\n");
+        md.append("#### Calibration on fresh clean data (alert rate observed vs configured, exact 95 % interval)\n\n");
+        md.append("Mean log p(x | c) on these events (nats per event; the gap to the generator's exact value is what"
+                + " the model has not learnt):");
+        String sep = " ";
+        for (Map.Entry<String, Double> e : meanLogP.entrySet()) {
+            if (!e.getKey().contains("entityType=")) {
+                md.append(sep).append(f("%s %.3f", e.getKey(), e.getValue()));
+                sep = ", ";
+            }
+        }
+        md.append(". The generator's exact mean log p per entity type (log p in original units lives on a"
+                + " different scale per context, so one threshold is not the same quantile for every type):");
+        sep = " ";
+        for (Map.Entry<String, Double> e : meanLogP.entrySet()) {
+            if (e.getKey().contains("entityType=")) {
+                md.append(sep).append(f("%s %.2f", e.getKey().substring(e.getKey().indexOf("entityType=")),
+                        e.getValue()));
+                sep = ", ";
+            }
+        }
+        md.append(".\n\n");
+        for (FlowMethod fl : flows) {
+            md.append("**").append(fl.name()).append("**\n\n");
+            md.append(calibrationTable(calibration, fl.name()));
+            md.append("\n");
+        }
+        md.append("Threshold column: which calibrated threshold the group's records were judged by. The detector's"
+                + " scope rule picks, at the least severe level, the entity type if it has its own threshold, else"
+                + " the region, else global, and keeps that scope at the rarer level, where a value without its own"
+                + " threshold gets the global one. *own* = the value's own threshold; *entity type's* = records of"
+                + " this region are judged by their entity type's threshold; *global (fallback)* = the value had"
+                + " fewer than max(300, 10/level) calibration hold-out records; shares when mixed.\n\n");
+        md.append("![Calibration: observed vs configured alert rate per context](calibration.png)\n");
+        return md.toString();
+    }
+
+    static String detectionTable(List<Detection.Row> rows, String kind) {
+        StringBuilder sb = new StringBuilder("| method | inputs | AUROC | AUPRC | recall @0.001 | FPR @0.001 |"
+                + " recall @0.01 | FPR @0.01 |\n|---|---|---|---|---|---|---|---|\n");
+        for (Detection.Row r : rows) {
+            if (r.kind().equals(kind)) {
+                sb.append(f("| %s | %s | %.3f | %.3f | %.3f | %.4f | %.3f | %.4f |\n", r.method(), r.inputs(),
+                        r.auroc(), r.auprc(), r.recallCrit(), r.fprCrit(), r.recallWarn(), r.fprWarn()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String perKindTable(List<Detection.Row> rows) {
+        StringBuilder sb = new StringBuilder("| method | inputs |");
+        StringBuilder line = new StringBuilder("|---|---|");
+        for (AnomalyKind k : AnomalyKind.values()) {
+            sb.append(' ').append(k.label()).append(" |");
+            line.append("---|");
+        }
+        sb.append('\n').append(line).append('\n');
+        String current = null;
+        for (Detection.Row r : rows) {
+            if (r.kind().equals(Detection.ALL)) {
+                current = r.method() + "|" + r.inputs();
+                sb.append("| ").append(r.method()).append(" | ").append(r.inputs()).append(" |");
+            } else if (current != null) {
+                sb.append(f(" %.3f / %.3f / %.2f |", r.auroc(), r.auprc(), r.recallCrit()));
+                if (r.kind().equals(AnomalyKind.values()[AnomalyKind.values().length - 1].label())) {
+                    sb.append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String wrongContextSentence(List<Detection.Row> rows) {
+        StringBuilder sb = new StringBuilder("Only the context makes it anomalous (`wrong-context`): AUROC / recall"
+                + " at 0.001 ");
+        String sep = "";
+        for (Detection.Row r : rows) {
+            if (r.kind().equals(AnomalyKind.WRONG_CONTEXT.label())) {
+                sb.append(sep).append(f("%s (%s) %.3f / %.2f", r.method(), r.inputs(), r.auroc(), r.recallCrit()));
+                sep = "; ";
+            }
+        }
+        return sb.append('.').toString();
+    }
+
+    private static String calibrationTable(List<Calibration.Row> rows, String model) {
+        StringBuilder sb = new StringBuilder("| context | n | alerts @0.01 | rate @0.01 [95 % CI] | threshold @0.01 |"
+                + " alerts @0.001 | rate @0.001 [95 % CI] | threshold @0.001 |\n|---|---|---|---|---|---|---|---|\n");
+        for (String g : Calibration.groups()) {
+            Calibration.Row warn = find(rows, model, g, 0.01);
+            Calibration.Row crit = find(rows, model, g, 0.001);
+            if (warn == null || crit == null) {
+                continue;
+            }
+            sb.append(f("| %s | %,d | %d | %s | %s | %d | %s | %s |\n", g, warn.n(), warn.alerts(), rate(warn),
+                    scope(warn), crit.alerts(), rate(crit), scope(crit)));
+        }
+        return sb.toString();
+    }
+
+    private static Calibration.Row find(List<Calibration.Row> rows, String model, String group, double level) {
+        return rows.stream().filter(r -> r.model().equals(model) && r.group().equals(group) && r.level() == level)
+                .findFirst().orElse(null);
+    }
+
+    private static String rate(Calibration.Row r) {
+        return f("%.3f %% [%.3f, %.3f] (×%.2f)", 100 * r.rate(), 100 * r.low(), 100 * r.high(), r.rate() / r.level());
+    }
+
+    /** Which thresholds the group's records met: "own", "entity type's", "region's", "global", or the shares. */
+    private static String scope(Calibration.Row r) {
+        boolean type = r.group().startsWith(PaymentsModel.ENTITY_TYPE + "=");
+        boolean region = r.group().startsWith(PaymentsModel.REGION + "=");
+        if (r.onGlobal() == 1) {
+            return type ? f("global (fallback: %,d held-out < %,d)", r.heldOut(), needed(r.level())) : "global";
+        }
+        if (r.onType() == 1) {
+            return type ? f("own (%,d held-out)", r.heldOut()) : "entity type's";
+        }
+        if (r.onRegion() == 1) {
+            return region ? "own" : "region's";
+        }
+        return f("type %.0f %%, region %.0f %%, global %.0f %%", 100 * r.onType(), 100 * r.onRegion(),
+                100 * r.onGlobal());
+    }
+
+    /** Held-out records a context value needs for its own threshold at {@code level} (ThresholdCalibrator). */
+    private static long needed(double level) {
+        return Math.max(FlowMethod.MIN_CONTEXT_SAMPLES, (long) Math.ceil(
+                io.normalcy.flow.fit.ThresholdCalibrator.MIN_TAIL_POINTS / level - 1e-9));
+    }
+
+    private static String kinds(List<DemoEvent> test) {
+        Map<AnomalyKind, Integer> n = new EnumMap<>(AnomalyKind.class);
+        test.stream().filter(DemoEvent::isAnomaly).forEach(e -> n.merge(e.anomaly(), 1, Integer::sum));
+        StringBuilder sb = new StringBuilder(f("%d of %,d (", n.values().stream().mapToInt(i -> i).sum(), test.size()));
+        String sep = "";
+        for (AnomalyKind k : AnomalyKind.values()) {
+            sb.append(sep).append(k.label()).append(' ').append(n.getOrDefault(k, 0));
+            sep = ", ";
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
