@@ -118,7 +118,7 @@ final class Plots {
             long types = rows.stream().filter(r -> r.model().equals(model) && r.level() == level
                     && r.group().startsWith("entityType=")).count();
             sb.append(String.format(Locale.ROOT, "at %s %d of %d types have their own%s", level, own, types,
-                    level == 0.01 ? ", " : " (the others fall back: see the table)"));
+                    level == 0.01 ? ", " : " (quantile or tail-extrapolated: see the table)"));
         }
         return sb.toString();
     }

@@ -87,9 +87,12 @@ final class Report {
         md.append("Threshold column: which calibrated threshold the group's records were judged by. The detector's"
                 + " scope rule picks, at the least severe level, the entity type if it has its own threshold, else"
                 + " the region, else global, and keeps that scope at the rarer level, where a value without its own"
-                + " threshold gets the global one. *own* = the value's own threshold; *entity type's* = records of"
-                + " this region are judged by their entity type's threshold; *global (fallback)* = the value had"
-                + " fewer than max(300, 10/level) calibration hold-out records; shares when mixed.\n\n");
+                + " threshold gets the global one. *own* = the value's own threshold (its empirical quantile;"
+                + " *tail-extrapolated* = too few records for that level's own quantile, so its least-severe quantile"
+                + " and spread with the pooled standardised tail of all types, see ThresholdCalibrator); *entity"
+                + " type's* = records of this region are judged by their entity type's threshold; *global (fallback)*"
+                + " = the value had fewer than max(300, 10/level) calibration hold-out records even for the least"
+                + " severe level; shares when mixed.\n\n");
         md.append("![Calibration: observed vs configured alert rate per context](calibration.png)\n");
         return md.toString();
     }
@@ -171,10 +174,15 @@ final class Report {
         boolean type = r.group().startsWith(PaymentsModel.ENTITY_TYPE + "=");
         boolean region = r.group().startsWith(PaymentsModel.REGION + "=");
         if (r.onGlobal() == 1) {
-            return type ? f("global (fallback: %,d held-out < %,d)", r.heldOut(), needed(r.level())) : "global";
+            // a value falls back only when it has too few records even for the least severe level (0.01 here)
+            return type ? f("global (fallback: %,d held-out < %,d)", r.heldOut(), needed(0.01)) : "global";
         }
         if (r.onType() == 1) {
-            return type ? f("own (%,d held-out)", r.heldOut()) : "entity type's";
+            if (!type) {
+                return "entity type's";
+            }
+            return r.heldOut() >= needed(r.level()) ? f("own (%,d held-out)", r.heldOut())
+                    : f("own, tail-extrapolated (%,d held-out < %,d)", r.heldOut(), needed(r.level()));
         }
         if (r.onRegion() == 1) {
             return region ? "own" : "region's";

@@ -16,9 +16,22 @@ import java.util.Set;
 /**
  * Turns held-out log-densities into alert thresholds: the {@code level}-quantile of log p(x | c) over data the
  * flow was not trained on (training data would be over-fitted and give too low thresholds), globally and per
- * value of each categorical context field. A value falls back to the global threshold when it was seen fewer than
- * {@code minContextSamples} times, or fewer than {@value #MIN_TAIL_POINTS}/level times: an empirical quantile
- * rests on the n·level points below it, and the 0.1% quantile of 2,000 samples is two points, mostly noise.
+ * value of each categorical context field.
+ *
+ * <p>A context value's own quantile at level q needs n ≥ max({@code minContextSamples}, {@value #MIN_TAIL_POINTS}/q)
+ * held-out rows: an empirical quantile rests on the n·q points below it, and the 0.1% quantile of 2,000 samples is
+ * two points, mostly noise. A value with enough rows for the least severe (most frequent) level q₀ but not for a
+ * rarer level q gets a <em>tail-extrapolated</em> threshold instead of the global one. Densities in original units
+ * of different contexts sit on different scales (their preprocessing Jacobians differ), so the global q-threshold
+ * alerts ~6× too often on one entity type and almost never on the others (docs/benchmarks.md, calibration). The
+ * extrapolation keeps each value's location and spread and pools only the <em>shape</em> of the tail: every row of
+ * a value v with enough rows is standardised as u = (log p − a_v) / s_v, with a_v its q₀-quantile and s_v = its
+ * median − a_v; the q-quantile of the pooled u of all such values of the field gives the threshold
+ * a_v + s_v · u_q. (Same shape up to location and scale ⇒ the right rate in every context; the pooled sample is
+ * nearly the global one, so it is as reliable as the global threshold, and unlike that one it is in the value's
+ * own location and scale.) A value with too few rows even for q₀ falls back to the global
+ * threshold ({@code fallback = true}). The rows each threshold rests on are recorded ({@code count}), so an
+ * extrapolated threshold is recognisable: {@code !fallback && count < 10/q}.
  */
 public final class ThresholdCalibrator {
     /** Expected number of held-out points below a per-context threshold needed to trust it. */
@@ -81,23 +94,62 @@ public final class ThresholdCalibrator {
             });
             grouped.put(field, sorted);
         }
+        double anchor = levels.stream().mapToDouble(AlertLevel::level).max().orElse(Double.NaN);
+        long neededForAnchor = needed(anchor);
+        Map<String, Map<String, double[]>> standardised = new LinkedHashMap<>(); // field -> value -> {a_v, s_v}
+        Map<String, double[]> pooled = new LinkedHashMap<>(); // field -> sorted standardised rows
+        grouped.forEach((field, byValue) -> {
+            Map<String, double[]> stats = new LinkedHashMap<>();
+            List<Double> u = new ArrayList<>();
+            byValue.forEach((value, sorted) -> {
+                if (sorted.length >= neededForAnchor) {
+                    double a = quantile(sorted, anchor);
+                    double spread = quantile(sorted, 0.5) - a;
+                    if (spread > 0) {
+                        stats.put(value, new double[] {a, spread});
+                        for (double x : sorted) {
+                            u.add((x - a) / spread);
+                        }
+                    }
+                }
+            });
+            double[] sortedU = u.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            standardised.put(field, stats);
+            pooled.put(field, sortedU);
+        });
         List<ThresholdLevel> out = new ArrayList<>();
         for (AlertLevel level : levels) {
-            double global = quantile(all, level.level());
-            long needed = Math.max(minContextSamples, (long) Math.ceil(MIN_TAIL_POINTS / level.level()));
+            double q = level.level();
+            double global = quantile(all, q);
+            long needed = needed(q);
             Map<String, Map<String, ContextThreshold>> perContext = new LinkedHashMap<>();
             grouped.forEach((field, byValue) -> {
+                double[] u = pooled.get(field);
                 Map<String, ContextThreshold> m = new LinkedHashMap<>();
                 byValue.forEach((value, sorted) -> {
-                    boolean fallback = sorted.length < needed;
-                    m.put(value, new ContextThreshold(fallback ? global : quantile(sorted, level.level()),
-                            sorted.length, fallback));
+                    double[] stats = standardised.get(field).get(value);
+                    ContextThreshold t;
+                    if (sorted.length >= needed) {
+                        t = new ContextThreshold(quantile(sorted, q), sorted.length, false);
+                    } else if (stats != null) {
+                        // the pooled sample is at most the whole held-out set, the very sample the global threshold
+                        // rests on: no less reliable than the fallback, and in the value's own location and scale
+                        t = new ContextThreshold(stats[0] + stats[1] * quantile(u, q), sorted.length, false);
+                    } else {
+                        t = new ContextThreshold(global, sorted.length, true);
+                    }
+                    m.put(value, t);
                 });
                 perContext.put(field, m);
             });
-            out.add(new ThresholdLevel(level.level(), level.severity(), global, all.length, perContext));
+            out.add(new ThresholdLevel(q, level.severity(), global, all.length, perContext));
         }
         return new Thresholds(out, categoricalFields);
+    }
+
+    /** Held-out rows a context value needs for its own empirical quantile at {@code level}. */
+    private long needed(double level) {
+        return Math.max(minContextSamples, (long) Math.ceil(MIN_TAIL_POINTS / level));
     }
 
     /**

@@ -62,14 +62,47 @@ class ThresholdCalibratorTest {
         ContextThreshold c = warn.forContext("shop", "C");
         assertTrue(c.fallback());
         assertEquals(0, c.count());
-        // at the 0.1% level, 1000 rows leave one point below the quantile: A falls back to the global threshold
+        // at the 0.1% level, 1000 rows leave one point below the quantile and A is the only value with enough rows
+        // for 1%, so the pooled standardised tail is A's own: u = (x - 10.99) / (500.5 - 10.99); its 0.1% quantile
+        // (h = 0.999 -> 1 + 0.999) maps back to A's own 0.1% quantile
         ThresholdLevel crit = t.levels().stream().filter(l -> l.severity() == Severity.CRITICAL).findFirst().orElseThrow();
-        assertTrue(crit.forContext("shop", "A").fallback(), "1000 rows cannot calibrate a 0.001 quantile");
-        assertEquals(crit.global(), crit.forContext("shop", "A").threshold());
-        assertEquals(1000, crit.forContext("shop", "A").count());
+        ContextThreshold aCrit = crit.forContext("shop", "A");
+        assertFalse(aCrit.fallback());
+        assertEquals(1.999, aCrit.threshold(), 1e-9);
+        assertEquals(1000, aCrit.count());
+        assertTrue(crit.forContext("shop", "B").fallback());
+        assertEquals(crit.global(), crit.forContext("shop", "B").threshold());
         // evaluation uses the context scope
         assertEquals("shop=A", t.evaluate(5, Map.of("shop", "A")).scope());
         assertEquals("global", t.evaluate(5, Map.of("shop", "B")).scope());
+    }
+
+    @Test
+    void contextsOnDifferentScalesAlertAtTheirLevelWhenTheRareLevelIsExtrapolated() {
+        // log-densities of two contexts on different scales (as entity types with different feature units are):
+        // "a" ~ N(-15, 1), "b" ~ N(-30, 2); 3,000 held-out rows each: enough for the 1% quantile, not the 0.1% one
+        java.util.Random rng = new java.util.Random(11);
+        int n = 3000;
+        double[] d = new double[2 * n];
+        List<Map<String, String>> ctx = new ArrayList<>();
+        for (int i = 0; i < 2 * n; i++) {
+            boolean a = i < n;
+            d[i] = a ? -15 + rng.nextGaussian() : -30 + 2 * rng.nextGaussian();
+            ctx.add(Map.of("type", a ? "a" : "b"));
+        }
+        Thresholds t = new ThresholdCalibrator(LEVELS, 500).calibrate(d, ctx, List.of("type"), Map.of());
+        // fresh data from the same distributions: the critical alert rate per context stays near 0.001
+        int fresh = 400_000;
+        for (String type : List.of("a", "b")) {
+            int critical = 0;
+            for (int i = 0; i < fresh; i++) {
+                double x = type.equals("a") ? -15 + rng.nextGaussian() : -30 + 2 * rng.nextGaussian();
+                critical += t.evaluate(x, Map.of("type", type)).severity() == Severity.CRITICAL ? 1 : 0;
+            }
+            double rate = (double) critical / fresh;
+            // the global threshold alone would give ~0 for "a" and ~0.4 for "b"
+            assertTrue(rate > 0.0003 && rate < 0.003, type + ": critical rate " + rate);
+        }
     }
 
     @Test
