@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * gets an encoded context per row. The forests are fed 4,096 points in setup so they start full (steady state).
  * One benchmark method with an {@code impl} parameter so that, per D, the three run back to back (JMH orders
  * parameter combinations with the last parameter varying fastest), under the same machine load; each combination
- * gets its own forked JVM, as JMH does by default, so one's JIT profile does not affect the other's. The kernel
+ * gets its own forked JVM, as JMH does by default, so one's JIT profile does not affect the other's. Eight
+ * one-second warm-up iterations: RCF's throughput was still rising for ~5 s (JIT), the kernel's settles in ~1 s. The kernel
  * scores with a fixed model; RCF also learns, which is its way of modelling — this compares the per-event cost of
  * each detector's normal operation, not equal work.
  */
@@ -44,8 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 8, time = 1)
+@Measurement(iterations = 5, time = 2)
 public class RcfComparisonBenchmark {
     /** Rows cycled through (a power of two). */
     static final int ROWS = 1 << 16;

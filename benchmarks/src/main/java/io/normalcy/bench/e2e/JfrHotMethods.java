@@ -15,14 +15,23 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where a thread's time and allocations go, from a JFR recording of {@link EndToEndBenchmark} ({@code --jfr DIR}):
- * {@code java -cp ... io.normalcy.bench.e2e.JfrHotMethods FILE.jfr [thread-substring] [top]} (default thread
- * "StreamThread", top 25). Prints, for the execution samples of matching threads: the hottest methods by self time
+ * {@code java -cp ... io.normalcy.bench.e2e.JfrHotMethods FILE.jfr [thread-substring] [top] [buckets]} (default
+ * thread "StreamThread", top 25, buckets {@link #BUCKETS}). Prints, for the execution samples of matching threads:
+ * the share of samples with each bucket ({@code Class.method} or {@code Class.*}, simple class names) on the stack
+ * — a fixed breakdown of the per-record path that can be compared across runs — then the hottest methods by self time
  * (top frame) and by inclusive time (method anywhere on the stack, counted once per sample — stacks are truncated
  * at JFR's default depth of 64, so outer frames can be under-counted); for allocation samples: the sampled weight
  * by allocated class and by the innermost non-JDK frame. A plain reader rather than JMC, so the profile is a
  * command in the repository.
  */
 public final class JfrHotMethods {
+    /** Default buckets: the stages of both topologies' per-record path, and Streams' poll and commit. */
+    static final String BUCKETS = "StreamTask.process,AvroSerde.deserialize,AvroBounds.check,AvroSerde.serialize,"
+            + "Scorer.score,Flow.logProb,Scorer.readFeatures,EventFactory.scored,EventFactory.alert,Codecs.scored,"
+            + "Codecs.alert,DetectorMetrics.*,AbstractTimer.record,DriftMonitor.observe,Thresholds.evaluate,"
+            + "ScoringProcessor.coolingDown,SinkNode.process,StreamThread.pollPhase,TaskManager.commit,"
+            + "StreamsProducer.commitTransaction";
+
     private JfrHotMethods() {
     }
 
@@ -33,6 +42,9 @@ public final class JfrHotMethods {
         }
         String thread = args.length > 1 ? args[1] : "StreamThread";
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+        List<String> buckets = List.of((args.length > 3 ? args[3] : BUCKETS).split(","));
+        Map<String, Long> bucketCounts = new java.util.LinkedHashMap<>();
+        buckets.forEach(b -> bucketCounts.put(b, 0L));
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
         Map<String, Long> allocByClass = new HashMap<>();
@@ -57,10 +69,18 @@ public final class JfrHotMethods {
                 samples++;
                 self.merge(name(frames.get(0).getMethod()), 1L, Long::sum);
                 Set<String> seen = new HashSet<>();
+                Set<String> hit = new HashSet<>();
                 for (RecordedFrame f : frames) {
                     String n = name(f.getMethod());
                     if (seen.add(n)) {
                         inclusive.merge(n, 1L, Long::sum);
+                    }
+                    String simple = n.substring(0, n.indexOf(' '));
+                    String cls = simple.substring(0, simple.lastIndexOf('.'));
+                    for (String b : buckets) {
+                        if ((b.equals(simple) || b.equals(cls + ".*")) && hit.add(b)) {
+                            bucketCounts.merge(b, 1L, Long::sum);
+                        }
                     }
                 }
             } else {
@@ -71,6 +91,9 @@ public final class JfrHotMethods {
             }
         }
         System.out.printf("%s: %d execution samples of threads matching '%s'%n", args[0], samples, thread);
+        System.out.printf("%nbuckets (share of samples with the method on the stack):%n");
+        long n = samples;
+        bucketCounts.forEach((b, c) -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * c / n, b));
         print("self (top frame)", self, samples, top);
         print("inclusive (on the stack)", inclusive, samples, top);
         System.out.printf("%nallocation samples: %.1f MB sampled weight%n", allocTotal / 1e6);
