@@ -1,0 +1,217 @@
+package io.normalcy.bench.e2e;
+
+import io.normalcy.avro.FeatureVector;
+import io.normalcy.detector.config.DetectorSettings;
+import io.normalcy.detector.config.DetectorTopics;
+import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.detector.model.ModelRegistry;
+import io.normalcy.detector.runtime.KafkaProperties;
+import io.normalcy.detector.topology.DetectorTopology;
+import io.normalcy.schemas.topics.TopicAdmin;
+import io.normalcy.schemas.topics.TopicDescriptor;
+import io.normalcy.schemas.topics.TopicNames;
+import io.normalcy.schemas.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * One measured run of one topology: a fresh Kafka Streams app (own application.id, own output topics, the
+ * detector's {@link KafkaProperties#streams} configuration: exactly_once_v2, one stream thread) reads the
+ * pre-filled features topic from the start; throughput = records / (first moment all its input offsets are
+ * committed − moment the app reached RUNNING). Then a second app of the same topology and configuration reads a
+ * fresh, empty input topic of this run while a paced producer writes to it and a read_committed reader measures
+ * each output's latency as (reader's receive wall time − record timestamp); both topologies keep the input
+ * record's timestamp, which is the producer's send time (CreateTime), so this is producer send → committed output
+ * visible to a consumer. Each app reads one input topic, as a detector with one input topic does (a second input
+ * topic in the same task would bring Kafka Streams' multi-partition task synchronisation into the measurement).
+ */
+final class StreamsRun {
+    enum Kind { DETECTOR, PASSTHROUGH }
+
+    /** Everything a run needs that is shared by the runs of one dimension. */
+    record Setup(String bootstrap, Admin admin, Topics shared, long inputRecords, Path stateRoot, int partitions,
+                 Duration timeout, Path jfrDir, Latency.Plan latency, Map<String, String> streamsOverrides) {
+    }
+
+    record Result(int dim, Kind kind, String label, long records, double startupSeconds, double seconds,
+                  Map<String, Double> cpu, Latency.Stats latency, long outputs, long alerts, long deadLetters,
+                  long parked) {
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        double perCpuSecond() {
+            return records / cpu.get("process");
+        }
+
+        /** Bytes the stream thread allocated per record. */
+        double allocPerRecord() {
+            return cpu.get("stream.alloc") / records;
+        }
+
+        /** Share of one core the record-processing thread was busy. */
+        double streamThreadBusy() {
+            return cpu.get("stream") / seconds;
+        }
+    }
+
+    private StreamsRun() {
+    }
+
+    static Result run(Setup s, E2eData data, Kind kind, String label) throws Exception {
+        Topics run = new Topics(TopicNames.withPrefix(s.shared().names().features() + "." + label + "."),
+                s.partitions(), (short) 1);
+        String in = s.shared().names().features();
+        String latencyIn = run.names().features();
+        String out = kind == Kind.DETECTOR ? run.names().scores() : latencyIn + ".out";
+        List<TopicDescriptor<?, ?>> create = new ArrayList<>(List.of(run.features()));
+        if (kind == Kind.DETECTOR) {
+            create.addAll(List.of(run.scores(), run.alerts(), run.retrain(), run.dlq(), run.parking()));
+        } else {
+            TopicDescriptor<String, FeatureVector> f = run.features();
+            create.add(new TopicDescriptor<>(out, f.keySerde(), f.valueSerde(), f.partitions(), f.replicationFactor(),
+                    f.configs()));
+        }
+        TopicAdmin.ensureTopics(s.admin(), create);
+        E2eKafka.awaitLeaders(s.admin(), create.stream().map(TopicDescriptor::name).toList());
+
+        // throughput: the app reads only the pre-filled topic, like a detector with one input topic
+        String appId = "e2e-" + label;
+        long t0 = System.nanoTime();
+        App app = App.start(s, kind, in, run, out, appId);
+        long tRunning = System.nanoTime();
+        Map<String, Double> cpuUse;
+        try {
+            ThreadCpu cpu = ThreadCpu.start(appId);
+            Recording jfr = startJfr(s.jfrDir());
+            long deadline = tRunning + s.timeout().toNanos();
+            long done;
+            while ((done = E2eKafka.committedSum(s.admin(), appId, in)) < s.inputRecords()) {
+                app.check(label);
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(label + ": only " + done + " of " + s.inputRecords()
+                            + " input offsets committed after " + s.timeout());
+                }
+                Thread.sleep(50);
+            }
+            cpuUse = cpu.stop();
+            stopJfr(jfr, s.jfrDir(), label);
+        } finally {
+            app.close(label);
+        }
+        double seconds = cpuUse.get("wall");
+
+        // latency: a second app of the same topology (own application.id) on this run's empty latency topic
+        Latency.Stats latency;
+        App lat = App.start(s, kind, latencyIn, run, out, appId + "-latency");
+        try {
+            latency = Latency.measure(s.bootstrap(), data, latencyIn, out, s.latency(), label);
+            lat.check(label);
+        } finally {
+            lat.close(label);
+        }
+        Duration countTimeout = Duration.ofSeconds(120);
+        long outputs = E2eKafka.countCommitted(s.bootstrap(), out, countTimeout);
+        boolean det = kind == Kind.DETECTOR;
+        long alerts = det ? E2eKafka.countCommitted(s.bootstrap(), run.names().alerts(), countTimeout) : 0;
+        long dlq = det ? E2eKafka.countCommitted(s.bootstrap(), run.names().dlq(), countTimeout) : 0;
+        long parked = det ? E2eKafka.countCommitted(s.bootstrap(), run.names().parking(), countTimeout) : 0;
+        long expected = s.inputRecords() + latency.count();
+        if (outputs != expected || dlq != 0 || parked != 0) {
+            throw new IllegalStateException(String.format("%s: %d committed outputs (expected exactly %d: every input "
+                    + "once), %d dead letters, %d parked (expected 0)", label, outputs, expected, dlq, parked));
+        }
+        return new Result(data.dim(), kind, label, s.inputRecords(), (tRunning - t0) / 1e9, seconds, cpuUse, latency,
+                outputs, alerts, dlq, parked);
+    }
+
+    /** A started Streams app of one topology reading {@code in}, RUNNING when {@link #start} returns. */
+    private record App(KafkaStreams streams, AtomicReference<Throwable> failure) {
+        static App start(Setup s, Kind kind, String in, Topics run, String out, String appId) throws Exception {
+            StreamsBuilder builder = new StreamsBuilder();
+            DetectorMetrics metrics = DetectorMetrics.inMemory();
+            if (kind == Kind.DETECTOR) {
+                DetectorTopics topics = new DetectorTopics(List.of(in), out, run.names().alerts(),
+                        s.shared().names().models(), run.names().retrain(), s.shared().names().subscriptions(),
+                        run.names().dlq(), run.names().parking());
+                DetectorTopology.build(builder, topics, new ModelRegistry(metrics), DetectorSettings.defaults(),
+                        metrics);
+            } else {
+                // the features topic's own serde (Avro single-object encoding): decode, then encode at the sink
+                Serde<FeatureVector> fv = s.shared().features().valueSerde();
+                builder.stream(in, Consumed.with(Serdes.ByteArray(), fv)).to(out, Produced.with(Serdes.ByteArray(), fv));
+            }
+            Map<String, Object> kafka = new HashMap<>(s.streamsOverrides());
+            kafka.put("bootstrap.servers", s.bootstrap());
+            kafka.put("streams.detector.state.dir", s.stateRoot().resolve(appId).toString());
+            Properties props = KafkaProperties.streams(appId, kafka, metrics);
+            KafkaStreams streams = new KafkaStreams(builder.build(props), props);
+            CountDownLatch running = new CountDownLatch(1);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            streams.setStateListener((now, old) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            streams.setUncaughtExceptionHandler(e -> {
+                failure.set(e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            if (!running.await(120, TimeUnit.SECONDS)) {
+                streams.close(Duration.ofSeconds(30));
+                throw new IllegalStateException(appId + ": not RUNNING after 120 s (" + streams.state() + ")",
+                        failure.get());
+            }
+            return new App(streams, failure);
+        }
+
+        void check(String label) {
+            if (failure.get() != null) {
+                throw new IllegalStateException(label + ": stream thread failed", failure.get());
+            }
+        }
+
+        void close(String label) {
+            if (!streams.close(Duration.ofSeconds(60))) {
+                throw new IllegalStateException(label + ": Streams app did not close within 60 s");
+            }
+            streams.cleanUp();
+        }
+    }
+
+    private static Recording startJfr(Path dir) throws Exception {
+        if (dir == null) {
+            return null;
+        }
+        Recording r = new Recording(Configuration.getConfiguration("profile"));
+        r.start();
+        return r;
+    }
+
+    private static void stopJfr(Recording r, Path dir, String label) throws Exception {
+        if (r != null) {
+            r.stop();
+            r.dump(dir.resolve(label + ".jfr"));
+            r.close();
+        }
+    }
+}
