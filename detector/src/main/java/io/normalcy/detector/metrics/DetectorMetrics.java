@@ -41,6 +41,8 @@ public final class DetectorMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Per-record counter by model, looked up without building a key (the stream thread calls it per record). */
+    private final Map<String, Counter> scoredByModel = new ConcurrentHashMap<>();
 
     public DetectorMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -56,7 +58,7 @@ public final class DetectorMetrics {
     }
 
     public void scored(String model) {
-        counter(SCORED, "model", model).increment();
+        scoredByModel.computeIfAbsent(model, m -> counter(SCORED, "model", m)).increment();
     }
 
     public Timer scoringTimer(String model) {

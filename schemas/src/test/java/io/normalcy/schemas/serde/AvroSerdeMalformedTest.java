@@ -95,6 +95,22 @@ class AvroSerdeMalformedTest {
     }
 
     @Test
+    void truncationInsideMapsAndArraysNamesTheNestedLocation() {
+        java.util.Set<String> messages = new java.util.HashSet<>();
+        for (int cut = AvroSerde.HEADER_LENGTH; cut < valid.length; cut++) {
+            SerializationException e = fails(Arrays.copyOf(valid, cut));
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                messages.add(String.valueOf(t.getMessage()));
+            }
+        }
+        String all = String.join("\n", messages);
+        // a map entry's key, its value (by position in the block) and a plain field are all named
+        assertTrue(all.contains(" at FeatureVector.context.<key> "), all);
+        assertTrue(all.contains(" at FeatureVector.context[1]"), all);
+        assertTrue(all.contains(" at FeatureVector.entity"), all);
+    }
+
+    @Test
     void invalidUnionIndex() {
         FeatureVector fv = Fixtures.featureVectorMinimal(); // eventId null: the last byte is its union index 0
         byte[] data = serde.serialize("features", fv);
