@@ -34,14 +34,14 @@ import org.apache.kafka.common.utils.Utils;
  * {@link StreamsRun} for what is measured. Prints a table; writes {@code e2e.csv} and {@code e2e.md} to
  * {@code --out}. Warm-up rounds of both on a separate topic run first (until JIT settles) and are not reported.
  *
- * <p>Options: {@code --records N} (1500000), {@code --dims 8,16,32}, {@code --reps 2}, {@code --warmup N}
- * (200000 per topology and warm-up round), {@code --latency-rate R} (1000/s), {@code --latency-seconds S} (10),
- * {@code --partitions P} (3, the detector's {@code topic-partitions} default), {@code --train-rows N} (30000),
- * {@code --epochs E} (3), {@code --timeout S} (600, per run), {@code --out DIR} (benchmarks/results),
- * {@code --jfr DIR} (a JFR recording of every measured throughput phase, for {@link JfrHotMethods}),
- * {@code --streams-prop key=value} (experiments: a Streams setting for both topologies), {@code --quick} (20000
- * records, D = 16, 1 rep, short latency phase). Exits 1 with a message on failure or timeout; temp dirs (broker
- * log, Streams state) are deleted.
+ * <p>Options: {@code --records N} (2500000: >= 10 s per run on 2 quiet cores), {@code --dims 8,16,32},
+ * {@code --reps 2}, {@code --warmup N} (200000 per topology and warm-up round), {@code --latency-rate R} (1000/s),
+ * {@code --latency-seconds S} (10), {@code --partitions P} (3, the detector's {@code topic-partitions} default),
+ * {@code --train-rows N} (30000), {@code --epochs E} (3), {@code --timeout S} (600, per run), {@code --out DIR}
+ * (benchmarks/results), {@code --jfr DIR} (a JFR recording of every measured throughput phase, for
+ * {@link JfrHotMethods}), {@code --streams-prop key=value} (experiments: a Streams setting for both topologies),
+ * {@code --quick} (20000 records, D = 16, 1 rep, short latency phase). Exits 1 with a message on failure or
+ * timeout; temp dirs (broker log, Streams state) are deleted.
  */
 public final class EndToEndBenchmark {
     static final int MAX_WARMUP_ROUNDS = 5;
@@ -172,7 +172,7 @@ public final class EndToEndBenchmark {
 
     /** Command-line options (see the class comment). */
     static final class Options {
-        long records = 1_500_000;
+        long records = 2_500_000;
         List<Integer> dims = List.of(8, 16, 32);
         int reps = 2;
         long warmup = 200_000;
