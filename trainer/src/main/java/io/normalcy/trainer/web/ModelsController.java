@@ -4,6 +4,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.normalcy.trainer.status.StatusReporter;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -34,12 +35,15 @@ public class ModelsController {
     private final ModelCatalog catalog;
     private final ArtifactStore artifacts;
     private final RetrainIntake intake;
+    private final StatusReporter status;
 
-    public ModelsController(ModelRegistry registry, ModelCatalog catalog, ArtifactStore artifacts, RetrainIntake intake) {
+    public ModelsController(ModelRegistry registry, ModelCatalog catalog, ArtifactStore artifacts, RetrainIntake intake,
+                            StatusReporter status) {
         this.registry = registry;
         this.catalog = catalog;
         this.artifacts = artifacts;
         this.intake = intake;
+        this.status = status;
     }
 
     @Get
@@ -72,6 +76,19 @@ public class ModelsController {
                     .contentType(MediaType.TEXT_PLAIN_TYPE);
         }
         return HttpResponse.ok(Files.readString(p.get(), StandardCharsets.UTF_8)).contentType(MediaType.TEXT_HTML_TYPE);
+    }
+
+    /**
+     * Latest status of a retrain request (queued, running with epoch and losses, succeeded with the published
+     * version, failed with the reason). Remembered in memory for the last 1,000 requests of this instance;
+     * normalcy.training-status has the full history.
+     */
+    @Get("/{name}/requests/{requestId}")
+    public HttpResponse<?> request(@PathVariable String name, @PathVariable String requestId) {
+        return status.latest(requestId).filter(s -> s.getModel().equals(name))
+                .<HttpResponse<?>>map(s -> HttpResponse.ok(RequestStatusView.of(s)))
+                .orElseGet(() -> HttpResponse.notFound(new ApiError("no request '" + requestId + "' for model '" + name
+                        + "' on this trainer (see normalcy.training-status for older ones)")));
     }
 
     @Post("/{name}/retrain")

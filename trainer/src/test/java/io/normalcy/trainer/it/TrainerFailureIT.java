@@ -102,6 +102,10 @@ class TrainerFailureIT {
         String msg = failure("f-unknown");
         assertTrue(msg.contains("unknown model 'nope'") && msg.contains("small"), msg);
         assertTrue(io.models("nope").isEmpty());
+        HttpResponse<String> status = get("/models/nope/requests/f-unknown");
+        assertEquals(200, status.statusCode(), status.body());
+        assertTrue(status.body().contains("\"state\":\"FAILED\"") && status.body().contains("unknown model"),
+                status.body());
     }
 
     @Test
@@ -143,6 +147,19 @@ class TrainerFailureIT {
         assertEquals(1, all.stream().filter(x -> x.getState() == TrainingState.SUCCEEDED).count(), "statuses: " + all);
         assertEquals(1, all.stream().filter(x -> x.getState() == TrainingState.QUEUED).count(), "statuses: " + all);
         assertEquals(1, io.models("small").size());
+        // the REST view of the same request: its latest status, under its own model only
+        HttpResponse<String> status = get("/models/small/requests/dup-1");
+        assertEquals(200, status.statusCode(), status.body());
+        assertTrue(status.body().contains("\"state\":\"SUCCEEDED\""), status.body());
+        assertTrue(status.body().contains("\"publishedVersion\":" + s.get(s.size() - 1).getPublishedVersion()),
+                status.body());
+        assertEquals(404, get("/models/small/requests/no-such-request").statusCode());
+        assertEquals(404, get("/models/broken/requests/dup-1").statusCode());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + path))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
