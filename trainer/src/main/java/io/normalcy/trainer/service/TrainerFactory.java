@@ -74,7 +74,7 @@ public class TrainerFactory {
         Map<String, Object> p = kafka.producer("models");
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "normalcy-trainer-" + config.getInstanceId());
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
-        return new ModelPublisher(new KafkaProducer<String, ModelVersion>(p, new StringSerializer(),
+        return new ModelPublisher(() -> new KafkaProducer<String, ModelVersion>(p, new StringSerializer(),
                 NormalcySerdes.modelVersion().serializer()), topics.names().models());
     }
 
