@@ -143,6 +143,15 @@ public final class Parameters {
                 throw new ConfigException(p + "numeric-context", "context field '" + c + "' declared twice");
             }
         }
+        // the fit's own limits (e.g. blocks <= 64, hidden widths <= 4096, calendar sources): at start-up, not at the
+        // first training; FitConfig's messages name the parameter
+        try {
+            io.normalcy.trainer.job.FitConfigs.from(d);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(p.endsWith(".") ? p.substring(0, p.length() - 1) : p, e.getMessage());
+        }
     }
 
     private static void subset(String key, List<String> values, Set<String> features) {

@@ -70,6 +70,14 @@ class ConfigValidationTest {
     }
 
     @Test
+    void limitsOfTheFitStopStartUpNotTheFirstTraining() {
+        Map<String, Object> p = base();
+        p.put("normalcy.trainer.models.payments.blocks", 100);
+        String msg = startupError(p);
+        assertTrue(msg.contains("normalcy.trainer.models.payments") && msg.contains("blocks must be in [1, 64]"), msg);
+    }
+
+    @Test
     void unknownModelKeyStopsStartUpNamingIt() {
         Map<String, Object> p = base();
         p.put("normalcy.trainer.models.payments.epocs", 5);
