@@ -1,13 +1,12 @@
 package io.normalcy.deploy;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.env.MapPropertySource;
 import io.micronaut.context.env.PropertySource;
 import io.normalcy.trainer.config.ModelRegistry;
 import io.normalcy.trainer.config.TrainerConfig;
 import io.normalcy.trainer.service.KafkaSettings;
+import io.normalcy.testkit.EnvironmentVariables;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +25,7 @@ final class TrainerBoot {
 
     /** @return the model names the trainer defines with this environment */
     static List<String> check(Map<String, String> env, String where) {
-        Map<String, Object> vars = new HashMap<>(env);
-        PropertySource source = new MapPropertySource(where, vars) {
-            @Override
-            public PropertyConvention getConvention() {
-                return PropertyConvention.ENVIRONMENT_VARIABLE;
-            }
-        };
+        PropertySource source = EnvironmentVariables.of(where, env);
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
                 .propertySources(source).start()) {
             List<String> models = ctx.getBean(ModelRegistry.class).names();

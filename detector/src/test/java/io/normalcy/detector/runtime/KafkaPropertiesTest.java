@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.env.MapPropertySource;
-import io.micronaut.context.env.PropertySource;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.testkit.EnvironmentVariables;
 
 import java.util.Map;
 import java.util.Properties;
@@ -67,21 +66,11 @@ class KafkaPropertiesTest {
         }
     }
 
-    /** Environment variables as Micronaut reads them (each word split both ways), without touching the real env. */
-    static PropertySource environmentVariables(Map<String, Object> vars) {
-        return new MapPropertySource("test-env", vars) {
-            @Override
-            public PropertyConvention getConvention() {
-                return PropertyConvention.ENVIRONMENT_VARIABLE;
-            }
-        };
-    }
-
     @Test
     void environmentVariablesReachTheStreamsConfig() {
         try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false)
                 .properties(Map.of("normalcy.detector.streams.autostart", "false"))
-                .propertySources(environmentVariables(Map.of(
+                .propertySources(EnvironmentVariables.of("test-env", Map.of(
                         "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
                         "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                         "KAFKA_SASL_JAAS_CONFIG", "m required u=\"x\";",

@@ -1,9 +1,8 @@
 package io.normalcy.trainer.config;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.env.MapPropertySource;
-import io.micronaut.context.env.PropertySource;
 import io.normalcy.trainer.service.KafkaSettings;
+import io.normalcy.testkit.EnvironmentVariables;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -130,16 +129,6 @@ class ConfigValidationTest {
         assertEquals("overrides.window", e3.key());
     }
 
-    /** Environment variables as Micronaut reads them (each word split both ways), without touching the real env. */
-    static PropertySource environmentVariables(Map<String, Object> vars) {
-        return new MapPropertySource("test-env", vars) {
-            @Override
-            public PropertyConvention getConvention() {
-                return PropertyConvention.ENVIRONMENT_VARIABLE;
-            }
-        };
-    }
-
     @Test
     void environmentVariablesConfigureServiceModelsAndKafka() {
         Map<String, Object> vars = new HashMap<>();
@@ -154,7 +143,7 @@ class ConfigValidationTest {
         vars.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
         vars.put("KAFKA_SSL_TRUSTSTORE_LOCATION", "/tls/ts.p12");
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
-                .propertySources(environmentVariables(vars)).start()) {
+                .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
             TrainerConfig config = ctx.getBean(TrainerConfig.class);
             assertEquals("/var/lib/normalcy/models", config.getArtifactDir());
             assertEquals("trainer-7", config.getInstanceId());
@@ -179,7 +168,7 @@ class ConfigValidationTest {
         Map<String, Object> vars = new HashMap<>(Map.of("NORMALCY_TRAINER_ARTIFACT_DIRECTORY", "/x"));
         Throwable t = assertThrows(RuntimeException.class, () -> {
             try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
-                    .propertySources(environmentVariables(vars)).start()) {
+                    .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
                 ctx.getBean(ModelRegistry.class);
             }
         });
