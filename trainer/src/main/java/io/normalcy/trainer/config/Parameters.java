@@ -147,8 +147,6 @@ public final class Parameters {
         // first training; FitConfig's messages name the parameter
         try {
             io.normalcy.trainer.job.FitConfigs.from(d);
-        } catch (ConfigException e) {
-            throw e;
         } catch (IllegalArgumentException e) {
             throw new ConfigException(p.endsWith(".") ? p.substring(0, p.length() - 1) : p, e.getMessage());
         }

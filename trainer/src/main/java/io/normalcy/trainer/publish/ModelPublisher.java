@@ -52,29 +52,32 @@ public final class ModelPublisher implements AutoCloseable {
             RecordMetadata md = producer.send(new ProducerRecord<>(topic, model.getModel(), model)).get();
             producer.commitTransaction();
             return md;
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            discard();
-            throw new IllegalStateException("model producer can no longer publish (" + e.getMessage()
-                    + "); another trainer with the same instance-id? A new producer is used for the next publish", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             producer.abortTransaction();
             throw new IllegalStateException("interrupted while publishing " + model.getModel(), e);
         } catch (ExecutionException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof ProducerFencedException || cause instanceof OutOfOrderSequenceException
-                    || cause instanceof AuthorizationException) {
+            if (unrecoverable(cause)) {
                 discard();
-            } else {
-                try {
-                    producer.abortTransaction();
-                } catch (RuntimeException ignored) {
-                    // the original error is the one to report
-                }
+                throw new IllegalStateException("model producer can no longer publish (" + cause.getMessage()
+                        + "); another trainer with the same instance-id? A new producer is used for the next publish",
+                        cause);
+            }
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException ignored) {
+                // the original error is the one to report
             }
             throw new IllegalStateException("publishing " + model.getModel() + " v" + model.getVersion()
                     + " to " + topic + " failed: " + cause.getMessage(), cause);
         }
+    }
+
+    /** Errors after which a Kafka producer can only be closed (thrown directly or through the send future). */
+    private static boolean unrecoverable(Throwable t) {
+        return t instanceof ProducerFencedException || t instanceof OutOfOrderSequenceException
+                || t instanceof AuthorizationException;
     }
 
     private void discard() {
