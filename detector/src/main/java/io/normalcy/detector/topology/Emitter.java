@@ -5,8 +5,10 @@ import io.normalcy.avro.DeadLetter;
 import io.normalcy.avro.DeadLetterReason;
 import io.normalcy.avro.RetrainRequest;
 import io.normalcy.avro.ScoredEvent;
+import io.normalcy.detector.metrics.DetectorMetrics;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Set;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -33,6 +35,8 @@ final class Emitter {
     private final TopologyContext deps;
     private final OutputGuard guard;
     private final Codecs codecs = new Codecs();
+    /** Missing topics already logged at WARN (once per task until the topic is seen again). */
+    private final Set<String> missingTopics = new HashSet<>();
 
     /** A serialized output: key, value and headers, ready to forward (again, for subscription copies). */
     record Encoded(byte[] key, byte[] value, Headers headers) {
@@ -94,11 +98,18 @@ final class Emitter {
         if (deps.outputs().knownTopics().exists(topic)) {
             forward(topic, enc, in.timestamp());
             deps.metrics().routed(subscriberId);
+            missingTopics.remove(topic);
             return;
         }
         deps.metrics().unroutable(subscriberId);
-        LOG.warn("Subscription '{}' routes to Kafka topic '{}', which does not exist: alert {} not copied there, "
-                + "input {} dead-lettered", subscriberId, topic, alert.getAlertId(), src);
+        if (missingTopics.add(topic)) {
+            LOG.warn("Subscription '{}' routes to Kafka topic '{}', which does not exist: alert copies for it are "
+                    + "dead-lettered (first: {}) until it exists; counted in {}", subscriberId, topic, src,
+                    DetectorMetrics.UNROUTABLE);
+        } else {
+            LOG.debug("Alert {} not copied to missing topic '{}', input {} dead-lettered", alert.getAlertId(), topic,
+                    src);
+        }
         deadLetter(in, src, DeadLetterReason.DELIVERY_FAILED, UnknownTopicOrPartitionException.class.getName(),
                 "subscription '" + subscriberId + "' routes alerts to Kafka topic '" + topic + "', which does not "
                         + "exist: alert " + alert.getAlertId() + " is on '" + deps.topics().alerts()

@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -37,13 +40,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Inputs whose outputs would exceed the producer's limit (Kafka's default {@code max.request.size}, 1 MiB): the
- * TopologyTestDriver does not enforce that limit, so every test checks the forwarded sizes itself against the
- * budget the producer leaves (limit minus the framing margin), and that scoring goes on afterwards.
+ * TopologyTestDriver does not enforce that limit, so every test checks each forwarded record with the estimate
+ * {@code KafkaProducer} itself applies, and that scoring goes on afterwards. Names here are the external contract
+ * (header, attribute, metric names), not the implementation's constants.
  */
 class OversizedOutputsTopologyTest {
     private static final String MODEL = "payments";
     private static final DetectorSettings NO_COOL_DOWN = DetectorSettings.defaults().withCoolDown(Duration.ZERO);
-    private static final int BUDGET = 1024 * 1024 - OutputGuard.FRAMING_MARGIN;
+    private static final int PRODUCER_LIMIT = 1024 * 1024;
+    private static final String TRUNCATED = "normalcy.truncated";
+    private static final String TRUNCATED_METRIC = "normalcy.outputs.truncated";
     private static final ByteArrayDeserializer BYTES = new ByteArrayDeserializer();
 
     private static Map<String, Double> x(double a, double b, double c) {
@@ -60,8 +66,9 @@ class OversizedOutputsTopologyTest {
         TestOutputTopic<byte[], byte[]> t = h.driver.createOutputTopic(topic, BYTES, BYTES);
         List<TestRecord<byte[], byte[]>> records = t.readRecordsToList();
         for (TestRecord<byte[], byte[]> r : records) {
-            long size = OutputGuard.size(r.key(), r.value(), r.headers());
-            assertTrue(size <= BUDGET, topic + ": " + size + " bytes forwarded, budget " + BUDGET);
+            int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
+                    CompressionType.NONE, r.key(), r.value(), r.headers().toArray());
+            assertTrue(size <= PRODUCER_LIMIT, topic + ": the producer would refuse " + size + " bytes");
         }
         return records;
     }
@@ -90,30 +97,30 @@ class OversizedOutputsTopologyTest {
             assertEquals(2, scores.size(), "the huge event and the next one are scored");
             ScoredEvent s = AvroSerde.of(ScoredEvent.class).deserialize("t", scores.get(0).value());
             assertEquals(utf8(scores.get(0).key()), s.getEntity(), "key = shortened entity");
-            assertTrue(s.getEntity().startsWith(entity.substring(0, Truncation.MAX_CHARS)), "prefix kept");
+            assertTrue(s.getEntity().length() < 2000, "shortened to " + s.getEntity().length() + " chars");
+            assertTrue(s.getEntity().startsWith(entity.substring(0, 1000)), "prefix kept");
             assertTrue(s.getEntity().contains("truncated: " + entity.length() + " bytes, sha256 "), s.getEntity()
-                    .substring(Truncation.MAX_CHARS));
-            assertTrue(s.getEntity().length() < 1200, "shortened to about " + Truncation.MAX_CHARS + " chars");
-            assertEquals("entity", header(scores.get(0), Slimming.TRUNCATED));
+                    .substring(1000));
+            assertEquals("entity", header(scores.get(0), TRUNCATED));
             assertEquals(Severity.CRITICAL, s.getSeverity());
-            assertNull(header(scores.get(1), Slimming.TRUNCATED), "an ordinary score is not marked");
+            assertNull(header(scores.get(1), TRUNCATED), "an ordinary score is not marked");
 
             List<TestRecord<byte[], byte[]>> alerts = raw(h, h.topics.alerts());
             assertEquals(1, alerts.size());
             Alert a = AvroSerde.of(Alert.class).deserialize("t", alerts.get(0).value());
             assertEquals(s.getEntity(), a.getEntity());
-            assertEquals("true", a.getAttributes().get(Slimming.TRUNCATED));
+            assertEquals("true", a.getAttributes().get(TRUNCATED));
             assertEquals("v", a.getAttributes().get("k"), "short attributes are kept");
             assertEquals(AlertIds.derive(MODEL, entity, START, "big-1", "normalcy.features", 0, 0), a.getAlertId(),
                     "the alert id comes from the full entity");
-            assertEquals("entity", header(alerts.get(0), Slimming.TRUNCATED));
+            assertEquals("entity", header(alerts.get(0), TRUNCATED));
             List<TestRecord<byte[], byte[]>> copies = raw(h, "sub.all");
             assertEquals(1, copies.size(), "the subscription matched the full entity and got the shortened copy");
             assertArrayEquals(alerts.get(0).value(), copies.get(0).value());
 
             assertTrue(h.dlq.isEmpty());
-            assertEquals(1.0, h.metrics.count(DetectorMetrics.TRUNCATED, "output", "score"));
-            assertEquals(1.0, h.metrics.count(DetectorMetrics.TRUNCATED, "output", "alert"));
+            assertEquals(1.0, h.metrics.count(TRUNCATED_METRIC, "output", "score"));
+            assertEquals(1.0, h.metrics.count(TRUNCATED_METRIC, "output", "alert"));
         }
     }
 
@@ -145,7 +152,7 @@ class OversizedOutputsTopologyTest {
             assertArrayEquals(Arrays.copyOf(garbage, kept.length), kept, "a prefix of the original value");
             assertEquals("trace", d.getHeaders().get(0).getKey());
             assertEquals(2, raw(h, h.topics.scores()).size(), "scoring goes on");
-            assertEquals(1.0, h.metrics.count(DetectorMetrics.TRUNCATED, "output", "dead-letter"));
+            assertEquals(1.0, h.metrics.count(TRUNCATED_METRIC, "output", "dead-letter"));
             assertEquals(1.0, h.metrics.count(DetectorMetrics.DLQ, "reason", "DESERIALIZATION"));
         }
     }
@@ -160,13 +167,14 @@ class OversizedOutputsTopologyTest {
             h.features.pipeInput(entity, json);
             List<TestRecord<byte[], byte[]>> dlq = raw(h, h.topics.dlq());
             assertEquals(1, dlq.size());
-            assertEquals(Truncation.MAX_BYTES, dlq.get(0).key().length, "record key capped");
+            assertTrue(dlq.get(0).key().length < 2000, "record key capped to " + dlq.get(0).key().length);
             DeadLetter d = AvroSerde.of(DeadLetter.class).deserialize("t", dlq.get(0).value());
             assertEquals(DeadLetterReason.MISSING_FEATURE, d.getReason());
             assertTrue(d.getMessage().contains("'c'"), d.getMessage());
             assertTrue(d.getTruncated());
             assertEquals(600_000, d.getOriginalKeySize());
-            assertEquals(Truncation.MAX_BYTES, TestModels.bytes(d.getKey()).length);
+            assertArrayEquals(Arrays.copyOf(entity.getBytes(StandardCharsets.UTF_8), d.getKey().remaining()),
+                    TestModels.bytes(d.getKey()), "a prefix of the original key");
             assertEquals(json.length, d.getOriginalValueSize());
             assertArrayEquals(json, TestModels.bytes(d.getValue()), "the value still fits whole");
         }
@@ -186,12 +194,12 @@ class OversizedOutputsTopologyTest {
             List<TestRecord<byte[], byte[]>> alerts = raw(h, h.topics.alerts());
             assertEquals(1, alerts.size());
             Alert a = AvroSerde.of(Alert.class).deserialize("t", alerts.get(0).value());
-            assertEquals(Map.of(Slimming.TRUNCATED, "true"), a.getAttributes());
+            assertEquals(Map.of(TRUNCATED, "true"), a.getAttributes());
             assertEquals("e1", a.getEntity());
             assertEquals(x(6, 0, 0), a.getFeatures(), "model-bound parts are untouched");
-            assertEquals("attributes", header(alerts.get(0), Slimming.TRUNCATED));
+            assertEquals("attributes", header(alerts.get(0), TRUNCATED));
             List<TestRecord<byte[], byte[]>> scores = raw(h, h.topics.scores());
-            assertNull(header(scores.get(0), Slimming.TRUNCATED), "a score has no attributes to shorten");
+            assertNull(header(scores.get(0), TRUNCATED), "a score has no attributes to shorten");
         }
     }
 
@@ -213,7 +221,7 @@ class OversizedOutputsTopologyTest {
             assertTrue(d.getMessage().contains("too large to park"), d.getMessage());
             assertTrue(d.getTruncated());
             assertEquals(0L, d.getOffset());
-            assertEquals(1.0, h.metrics.count(DetectorMetrics.OVERSIZED, "output", "parked"));
+            assertEquals(1.0, h.metrics.count("normalcy.outputs.oversized", "output", "parked"));
         }
     }
 
