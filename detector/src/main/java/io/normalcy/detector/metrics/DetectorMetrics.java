@@ -22,10 +22,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@value #DLQ} {reason} – dead letters; {@value #PARKED} {model} – records parked (no model yet)</li>
  *   <li>{@value #MODEL_VERSION} {model} – version in use; {@value #SWAPS} {model}; {@value #REJECTED} {model,reason}</li>
  *   <li>{@value #RETRAIN} {model,reason} – retrain requests; {@value #PRODUCTION_ERRORS} {exception,action}</li>
- *   <li>{@value #UNROUTABLE} {subscription} – alert copies not sent because the subscription's topic does not exist
- *   (the input is dead-lettered)</li>
- *   <li>{@value #TRUNCATED} {output} – outputs shortened to fit the producer's limit; {@value #OVERSIZED} {output} –
- *   outputs that did not fit even shortened (the input is dead-lettered; a dead letter itself is skipped)</li>
+ *   <li>{@value #UNROUTABLE} {subscription} – alert copies not sent because the subscription's topic does not
+ *   exist (the input is dead-lettered)</li>
+ *   <li>{@value #TRUNCATED} {output} – outputs shortened to fit the producer's limit; {@value #OVERSIZED} {output}
+ *   – outputs that did not fit even shortened (the input is dead-lettered; a dead letter itself is skipped)</li>
  * </ul>
  */
 public final class DetectorMetrics {

@@ -33,8 +33,9 @@ import org.apache.kafka.streams.state.Stores;
  * Inputs are read as raw bytes and decoded inside the processor so that an undecodable record still has its
  * original bytes and coordinates for the dead letter (a deserialization exception handler would only let us
  * skip it). Outputs are serialized and size-checked in the processor ({@link Emitter}): under exactly-once a record
- * the producer refuses would fail the transaction and, re-read after the restart, fail it again. Everything downstream of the source is one sub-topology: with {@code exactly_once_v2} the outputs
- * and the cool-down changelog of a record commit atomically with its input offset.
+ * the producer refuses would fail the transaction and, re-read after the restart, fail it again. Everything
+ * downstream of the source is one sub-topology: with {@code exactly_once_v2} the outputs and the cool-down
+ * changelog of a record commit atomically with its input offset.
  */
 public final class DetectorTopology {
     public static final String MODEL_STORE = "normalcy-models-store";

@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * every output passes the {@link Emitter}'s size and topic checks, so the stream never dies on data. A model
  * conditioned on categorical context fields scores only records that carry all of them: a missing field is a
  * {@code MISSING_CONTEXT} ({@code MODEL_MISMATCH}) dead letter, because the "unknown" slot stands for values
- * outside the training vocabulary, not for a producer that forgot the field. Scorers are per task (a task runs on one thread at a time) and rebuilt when the
- * registry's version of a model changes, so a swap takes effect at the next record: no record is dropped or
- * scored twice. Per-entity cool-down state lives in a changelogged store (exactly-once with the outputs).
+ * outside the training vocabulary, not for a producer that forgot the field. Scorers are per task (a task runs on
+ * one thread at a time) and rebuilt when the registry's version of a model changes, so a swap takes effect at the
+ * next record: no record is dropped or scored twice. Per-entity cool-down state lives in a changelogged store (exactly-once with the outputs).
  */
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output> {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);

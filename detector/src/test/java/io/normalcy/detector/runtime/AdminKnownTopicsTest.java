@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The cached topic list with a fake lister and a hand-driven clock (the real Admin is covered by MissingSubscriptionTopicIT). */
+/**
+ * The cached topic list with a fake lister and a hand-driven clock (the real Admin client is covered by
+ * MissingSubscriptionTopicIT).
+ */
 class AdminKnownTopicsTest {
     private final AtomicReference<Set<String>> onBroker = new AtomicReference<>(Set.of("a", "b"));
     private final AtomicInteger listings = new AtomicInteger();
