@@ -161,7 +161,8 @@ public final class Fixtures {
                 .setHeaders(List.of(new DeadLetterHeader("trace", ByteBuffer.wrap(new byte[] {7})),
                         new DeadLetterHeader("empty", null)))
                 .setSourceTimestamp(T0.minusSeconds(5)).setReason(DeadLetterReason.MISSING_FEATURE)
-                .setMessage("feature 'amount' missing").setModel("payments").build();
+                .setMessage("feature 'amount' missing").setModel("payments").setTruncated(true)
+                .setOriginalKeySize(2).setOriginalValueSize(30).build();
     }
 
     public static TrainingStatus trainingStatusMinimal() {

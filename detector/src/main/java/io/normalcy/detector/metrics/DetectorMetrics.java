@@ -22,6 +22,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@value #DLQ} {reason} – dead letters; {@value #PARKED} {model} – records parked (no model yet)</li>
  *   <li>{@value #MODEL_VERSION} {model} – version in use; {@value #SWAPS} {model}; {@value #REJECTED} {model,reason}</li>
  *   <li>{@value #RETRAIN} {model,reason} – retrain requests; {@value #PRODUCTION_ERRORS} {exception,action}</li>
+ *   <li>{@value #UNROUTABLE} {subscription} – alert copies not sent because the subscription's topic does not
+ *   exist (the input is dead-lettered)</li>
+ *   <li>{@value #TRUNCATED} {output} – outputs shortened to fit the producer's limit; {@value #OVERSIZED} {output}
+ *   – outputs that did not fit even shortened (the input is dead-lettered; a dead letter itself is skipped)</li>
  * </ul>
  */
 public final class DetectorMetrics {
@@ -37,6 +41,9 @@ public final class DetectorMetrics {
     public static final String REJECTED = "normalcy.models.rejected";
     public static final String RETRAIN = "normalcy.retrain.requested";
     public static final String PRODUCTION_ERRORS = "normalcy.production.errors";
+    public static final String UNROUTABLE = "normalcy.alerts.unroutable";
+    public static final String TRUNCATED = "normalcy.outputs.truncated";
+    public static final String OVERSIZED = "normalcy.outputs.oversized";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -104,6 +111,20 @@ public final class DetectorMetrics {
 
     public void productionError(String exception, String action) {
         counter(PRODUCTION_ERRORS, "exception", exception, "action", action).increment();
+    }
+
+    public void unroutable(String subscription) {
+        counter(UNROUTABLE, "subscription", subscription).increment();
+    }
+
+    /** @param output score, alert, dead-letter, parked or retrain */
+    public void truncated(String output) {
+        counter(TRUNCATED, "output", output).increment();
+    }
+
+    /** @param output score, alert, dead-letter, parked or retrain */
+    public void oversized(String output) {
+        counter(OVERSIZED, "output", output).increment();
     }
 
     /** Registers (once) a gauge of the version in use for {@code model}, read through {@code versionOf}. */

@@ -11,6 +11,8 @@ import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.routing.SubscriptionRegistry;
 import io.normalcy.detector.topology.DetectorTopology;
+import io.normalcy.detector.topology.KnownTopics;
+import io.normalcy.detector.topology.OutputSettings;
 
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -81,16 +84,22 @@ public class DetectorFactory {
         return KafkaProperties.clients(kafka);
     }
 
+    /**
+     * The topology gets the per-record limit of the producers Streams will create (from the same effective config)
+     * and the {@link KnownTopics}, so that it never forwards a record the producer would refuse.
+     */
     @Singleton
     KafkaStreams kafkaStreams(DetectorConfiguration config, DetectorSettings settings, DetectorTopics topics,
                               ModelRegistry registry, SubscriptionRegistry subscriptions, DetectorMetrics metrics,
-                              @Named("kafkaProperties") Map<String, Object> kafka) {
-        StreamsBuilder builder = new StreamsBuilder();
-        DetectorTopology.build(builder, topics, registry, subscriptions, settings, metrics);
+                              KnownTopics knownTopics, @Named("kafkaProperties") Map<String, Object> kafka) {
         Properties props = KafkaProperties.streams(config.applicationId(), kafka, metrics);
+        StreamsConfig streamsConfig = new StreamsConfig(props);
+        OutputSettings outputs = new OutputSettings(OutputSettings.maxRecordSize(streamsConfig), knownTopics);
+        StreamsBuilder builder = new StreamsBuilder();
+        DetectorTopology.build(builder, topics, registry, subscriptions, settings, metrics, outputs);
         Topology topology = builder.build(props);
         LOG.debug("Detector topology:\n{}", topology.describe());
-        KafkaStreams streams = new KafkaStreams(topology, props);
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig);
         Deque<Long> failures = new ArrayDeque<>();
         streams.setUncaughtExceptionHandler(e -> {
             long now = System.currentTimeMillis();

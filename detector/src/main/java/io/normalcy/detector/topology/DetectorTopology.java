@@ -32,8 +32,10 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  * Inputs are read as raw bytes and decoded inside the processor so that an undecodable record still has its
  * original bytes and coordinates for the dead letter (a deserialization exception handler would only let us
- * skip it). Everything downstream of the source is one sub-topology: with {@code exactly_once_v2} the outputs
- * and the cool-down changelog of a record commit atomically with its input offset.
+ * skip it). Outputs are serialized and size-checked in the processor ({@link Emitter}): under exactly-once a record
+ * the producer refuses would fail the transaction and, re-read after the restart, fail it again. Everything
+ * downstream of the source is one sub-topology: with {@code exactly_once_v2} the outputs and the cool-down
+ * changelog of a record commit atomically with its input offset.
  */
 public final class DetectorTopology {
     public static final String MODEL_STORE = "normalcy-models-store";
@@ -49,17 +51,26 @@ public final class DetectorTopology {
         build(builder, topics, registry, new SubscriptionRegistry(), settings, metrics);
     }
 
+    /** Builds with Kafka's default producer limit and every subscription topic assumed to exist. */
+    public static void build(StreamsBuilder builder, DetectorTopics topics, ModelRegistry registry,
+                             SubscriptionRegistry subscriptions, DetectorSettings settings, DetectorMetrics metrics) {
+        build(builder, topics, registry, subscriptions, settings, metrics, OutputSettings.defaults());
+    }
+
     /**
      * Adds the detector to {@code builder}.
      *
      * @param subscriptions registry the subscriptions processor maintains (shared with webhook delivery/SSE)
+     * @param outputs       the producer's per-record limit (from the effective Streams config) and the topics
+     *                      known to exist, so that no output is one the producer would refuse
      */
     public static void build(StreamsBuilder builder, DetectorTopics topics, ModelRegistry registry,
-                             SubscriptionRegistry subscriptions, DetectorSettings settings, DetectorMetrics metrics) {
+                             SubscriptionRegistry subscriptions, DetectorSettings settings, DetectorMetrics metrics,
+                             OutputSettings outputs) {
         ModelLoader loader = new ModelLoader(new ModelSignatureVerifier(settings.signing()), Clock.systemUTC());
         ModelResolver resolver = new ModelResolver(registry, loader, metrics, topics.models());
         TopologyContext deps = new TopologyContext(topics, settings, resolver, subscriptions,
-                new DriftMonitor(settings.drift()), metrics);
+                new DriftMonitor(settings.drift()), metrics, outputs);
 
         builder.addGlobalStore(globalStore(MODEL_STORE), topics.models(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("models-source"),

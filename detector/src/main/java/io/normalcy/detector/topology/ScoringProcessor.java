@@ -12,16 +12,19 @@ import io.normalcy.flow.model.InvalidInputException;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
+import io.normalcy.flow.model.Reason;
 import io.normalcy.flow.model.Severity;
+import io.normalcy.flow.preprocess.ContextSpec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -35,10 +38,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The detector's per-record path: decode → resolve the newest model version → score → scores/alerts/subscription
  * copies, with dead letters and parking for everything that cannot be scored. No input can throw out of
- * {@link #process}: every failure becomes a dead letter carrying the original bytes and source coordinates, so
- * the stream never dies on data. Scorers are per task (a task runs on one thread at a time) and rebuilt when the
- * registry's version of a model changes, so a swap takes effect at the next record: no record is dropped or
- * scored twice. Per-entity cool-down state lives in a changelogged store (exactly-once with the outputs).
+ * {@link #process}: every failure becomes a dead letter carrying the original bytes and source coordinates, and
+ * every output passes the {@link Emitter}'s size and topic checks, so the stream never dies on data. A model
+ * conditioned on categorical context fields scores only records that carry all of them: a missing field is a
+ * {@code MISSING_CONTEXT} ({@code MODEL_MISMATCH}) dead letter, because the "unknown" slot stands for values
+ * outside the training vocabulary, not for a producer that forgot the field. Scorers are per task (a task runs on
+ * one thread at a time) and rebuilt when the registry's version of a model changes, so a swap takes effect at the
+ * next record: no record is dropped or scored twice. Per-entity cool-down state lives in a changelogged store (exactly-once with the outputs).
  */
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output> {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
@@ -49,15 +55,34 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
 
     private final TopologyContext deps;
     private final Map<String, ScorerSlot> scorers = new HashMap<>();
-    private final Codecs codecs = new Codecs();
     private ProcessorContext<byte[], Output> context;
+    private Emitter emitter;
     private FeatureDecoder decoder;
     private KeyValueStore<String, Long> coolDown;
     private ReadOnlyKeyValueStore<String, byte[]> modelStore;
     private long streamTime = Long.MIN_VALUE;
 
-    /** A task-local scorer bound to one loaded model version. */
-    private record ScorerSlot(LoadedModel loaded, Scorer scorer) {
+    /**
+     * A task-local scorer bound to one loaded model version, with the categorical context fields every record
+     * must carry and the context keys the model reads (kept when an oversized alert is shortened).
+     */
+    private record ScorerSlot(LoadedModel loaded, Scorer scorer, List<String> requiredContext,
+                              Set<String> contextKeys) {
+        static ScorerSlot of(LoadedModel loaded) {
+            ContextSpec spec = loaded.model().contextSpec();
+            return new ScorerSlot(loaded, loaded.model().newScorer(),
+                    spec.categorical().stream().map(ContextSpec.CategoricalField::name).toList(),
+                    Slimming.contextKeys(spec));
+        }
+
+        void requireContext(Map<String, String> context) {
+            for (String field : requiredContext) {
+                if (context == null || context.get(field) == null) {
+                    throw new InvalidInputException(Reason.MISSING_CONTEXT, "missing categorical context '" + field
+                            + "' (model " + loaded.name() + " is conditioned on " + requiredContext + ")");
+                }
+            }
+        }
     }
 
     ScoringProcessor(TopologyContext deps) {
@@ -67,6 +92,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     @Override
     public void init(ProcessorContext<byte[], Output> ctx) {
         this.context = ctx;
+        this.emitter = new Emitter(ctx, deps);
         this.decoder = new FeatureDecoder(deps.settings());
         this.coolDown = ctx.getStateStore(DetectorTopology.COOLDOWN_STORE);
         this.modelStore = ctx.getStateStore(DetectorTopology.MODEL_STORE);
@@ -94,7 +120,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         try {
             LoadedModel loaded = deps.resolver().resolve(modelName, modelStore);
             if (loaded == null) {
-                park(record, src, modelName);
+                emitter.park(record, src, modelName);
                 return;
             }
             score(record, src, fv, loaded);
@@ -111,28 +137,31 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         String name = model.name();
         long eventTime = fv.getEventTime().toEpochMilli();
         long start = System.nanoTime();
-        Score score = scorer(loaded).score(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime);
+        ScorerSlot slot = slot(loaded);
+        slot.requireContext(fv.getContext());
+        Score score = slot.scorer().score(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime);
         Evaluation eval = model.thresholds().evaluate(score.logDensity(), fv.getContext());
         deps.metrics().scoringTimer(name).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         deps.metrics().scored(name);
         streamTime = Math.max(streamTime, eventTime);
         long now = context.currentSystemTimeMs();
-        byte[] entityKey = fv.getEntity().getBytes(StandardCharsets.UTF_8);
-        if (deps.settings().scoresEnabled()) {
-            emit(entityKey, deps.topics().scores(), codecs.scored(deps.topics().scores(),
-                    EventFactory.scored(fv, model, src, score, eval, now)), record.timestamp());
+        if (deps.settings().scoresEnabled()
+                && !emitter.score(EventFactory.scored(fv, model, src, score, eval, now), record.timestamp())) {
+            emitter.oversized(record, src, "score", name);
         }
         boolean flagged = eval.severity() != Severity.NORMAL;
         if (flagged && !coolingDown(name, fv.getEntity(), eventTime)) {
             Alert alert = EventFactory.alert(fv, model, src, score, eval, deps.settings().topFeatures(), now);
             deps.metrics().alert(name, eval.severity().name(), eval.scope());
-            emit(entityKey, deps.topics().alerts(), codecs.alert(deps.topics().alerts(), alert),
-                    record.timestamp());
-            for (SubscriptionMatcher m : deps.subscriptions().matching(alert)) {
-                String topic = m.kafkaTopic();
-                if (topic != null) {
-                    emit(entityKey, topic, codecs.alert(topic, alert), record.timestamp());
-                    deps.metrics().routed(m.subscriberId());
+            Emitter.Encoded written = emitter.alert(alert, slot.contextKeys(), record.timestamp());
+            if (written == null) {
+                emitter.oversized(record, src, "alert", name);
+            } else {
+                for (SubscriptionMatcher m : deps.subscriptions().matching(alert)) {
+                    String topic = m.kafkaTopic();
+                    if (topic != null) {
+                        emitter.copy(record, src, m.subscriberId(), topic, alert, written);
+                    }
                 }
             }
         }
@@ -143,22 +172,25 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         }
     }
 
-    private Scorer scorer(LoadedModel loaded) {
+    private ScorerSlot slot(LoadedModel loaded) {
         ScorerSlot slot = scorers.get(loaded.name());
         if (slot == null || slot.loaded() != loaded) {
-            slot = new ScorerSlot(loaded, loaded.model().newScorer());
+            slot = ScorerSlot.of(loaded);
             scorers.put(loaded.name(), slot);
         }
-        return slot.scorer();
+        return slot;
     }
 
-    /** True (and counted) when an alert of this model+entity was emitted less than the cool-down ago. */
+    /**
+     * True (and counted) when an alert of this model+entity was emitted less than the cool-down ago. A very long
+     * entity is keyed by its capped, hashed form: the store's changelog record must fit the producer's limit too.
+     */
     private boolean coolingDown(String model, String entity, long eventTime) {
         Duration window = deps.settings().coolDown();
         if (window.isZero()) {
             return false;
         }
-        String key = model + SEP + entity;
+        String key = model + SEP + Truncation.cap(entity);
         Long last = coolDown.get(key);
         if (last != null && Math.abs(eventTime - last) < window.toMillis()) {
             deps.metrics().suppressed(model);
@@ -191,32 +223,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
                 .setRequestedBy(DeadLetters.APPLICATION).build();
         deps.metrics().retrainRequested(model.name(), "drift");
         LOG.info("Requesting a retrain of {} (v{}): {}", model.name(), model.version(), reason);
-        emit(model.name().getBytes(StandardCharsets.UTF_8), deps.topics().retrain(),
-                codecs.retrain(deps.topics().retrain(), request), timestamp);
-    }
-
-    private void park(Record<byte[], byte[]> record, Source src, String model) {
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(PARKING_REASON_HEADER, "no-model".getBytes(StandardCharsets.UTF_8));
-        headers.add(PARKING_MODEL_HEADER, model.getBytes(StandardCharsets.UTF_8));
-        headers.add(PARKING_SOURCE_HEADER, src.toString().getBytes(StandardCharsets.UTF_8));
-        deps.metrics().parked(model);
-        context.forward(new Record<>(record.key(), new Output(deps.topics().parking(), record.value()),
-                record.timestamp(), headers));
+        emitter.retrain(request, timestamp);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, Source src, DeadLetterReason reason, Exception e,
                             String model) {
-        deps.metrics().deadLetter(reason.name());
-        LOG.debug("Dead letter {} from {}: {}", reason, src, e.getMessage());
-        byte[] value = codecs.deadLetter(deps.topics().dlq(), DeadLetters.of(src, record.key(),
-                record.value(), record.headers(), record.timestamp(), reason, e.getClass().getName(),
-                e.getMessage(), model, context.currentSystemTimeMs()));
-        context.forward(new Record<>(record.key(), new Output(deps.topics().dlq(), value), record.timestamp(),
-                new RecordHeaders()));
-    }
-
-    private void emit(byte[] key, String topic, byte[] value, long timestamp) {
-        context.forward(new Record<>(key, new Output(topic, value), timestamp, new RecordHeaders()));
+        emitter.deadLetter(record, src, reason, e.getClass().getName(), e.getMessage(), model);
     }
 }

@@ -7,7 +7,12 @@ import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.ModelResolver;
 import io.normalcy.detector.routing.SubscriptionRegistry;
 
-/** The shared, thread-safe collaborators every scoring task of one topology uses. */
+/**
+ * The shared, thread-safe collaborators every scoring task of one topology uses.
+ *
+ * @param outputs output size limit and the subscription topics known to exist
+ */
 record TopologyContext(DetectorTopics topics, DetectorSettings settings, ModelResolver resolver,
-                       SubscriptionRegistry subscriptions, DriftMonitor drift, DetectorMetrics metrics) {
+                       SubscriptionRegistry subscriptions, DriftMonitor drift, DetectorMetrics metrics,
+                       OutputSettings outputs) {
 }

@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.normalcy.detector.metrics.DetectorMetrics;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.ProductionExceptionHandlerResponse;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.SerializationExceptionOrigin;
 import org.junit.jupiter.api.Test;
@@ -30,11 +36,24 @@ class DetectorProductionExceptionHandlerTest {
     }
 
     @Test
+    void errorsOfOneRecordOrItsTopicNeverFailTheThread() {
+        for (Exception e : List.of(new RecordTooLargeException("too big"), new RecordBatchTooLargeException("batch"),
+                new InvalidRecordException("compacted topic needs a key"), new UnknownTopicOrPartitionException("gone"),
+                new InvalidTopicException("bad name"))) {
+            assertEquals(ProductionExceptionHandlerResponse.CONTINUE, handler.handle(null, record, e), e.toString());
+        }
+        assertEquals(1.0, metrics.count(DetectorMetrics.PRODUCTION_ERRORS, "exception",
+                "UnknownTopicOrPartitionException", "action", "continue"));
+    }
+
+    @Test
     void otherErrorsFailTheTransaction() {
         assertEquals(ProductionExceptionHandlerResponse.FAIL,
                 handler.handle(null, record, new TopicAuthorizationException("denied")));
         assertEquals(ProductionExceptionHandlerResponse.FAIL, handler.handleSerializationException(null, record,
                 new IllegalStateException("bug"), SerializationExceptionOrigin.VALUE));
-        assertEquals(2.0, metrics.total(DetectorMetrics.PRODUCTION_ERRORS));
+        assertEquals(ProductionExceptionHandlerResponse.FAIL,
+                handler.handle(null, record, new KafkaException("producer closed")));
+        assertEquals(3.0, metrics.total(DetectorMetrics.PRODUCTION_ERRORS));
     }
 }

@@ -2,6 +2,7 @@ package io.normalcy.detector.topology;
 
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.avro.Architecture;
+import io.normalcy.avro.CategoricalField;
 import io.normalcy.avro.ContextSpecRecord;
 import io.normalcy.avro.FeatureSpec;
 import io.normalcy.avro.ModelVersion;
@@ -55,7 +56,16 @@ public final class TestModels {
     }
 
     public static ModelVersion standardNormal(String name, long version, double stdA) {
-        FlowSpec spec = FlowSpec.maf(3, 0, 1, 8);
+        return standardNormal(name, version, stdA, List.of());
+    }
+
+    /**
+     * The same density, conditioned on a categorical context field {@code region} with this vocabulary (none when
+     * empty). The zero output layer ignores the context, so the density does not depend on it.
+     */
+    public static ModelVersion standardNormal(String name, long version, double stdA, List<String> regions) {
+        int contextDim = regions.isEmpty() ? 0 : regions.size() + 1;
+        FlowSpec spec = FlowSpec.maf(3, contextDim, 1, 8);
         FlowParameters params = ParameterInitializer.initialize(spec, new Random(7));
         params.put(ParameterNames.outputWeight(0), Tensor.zeros(params.get(ParameterNames.outputWeight(0)).shape()));
         List<NamedTensor> tensors = new ArrayList<>();
@@ -64,7 +74,7 @@ public final class TestModels {
         for (int h : spec.hidden()) {
             hidden.add(h);
         }
-        Architecture arch = Architecture.newBuilder().setDim(3).setContextDim(0).setBlocks(1).setHidden(hidden)
+        Architecture arch = Architecture.newBuilder().setDim(3).setContextDim(contextDim).setBlocks(1).setHidden(hidden)
                 .setActNorm(spec.actNorm()).setLuLinear(spec.luLinear()).setPermutation(spec.permutation().name())
                 .setOrdering(spec.ordering().name()).setAdditive(false).setScaleClamp(spec.scaleClamp())
                 .setSeed(spec.seed()).build();
@@ -76,7 +86,9 @@ public final class TestModels {
                     .setLog1p(false).setMean(0.0).setStd(std).build());
             typical.put(FEATURES.get(i), -0.5 * CHI2_1_MEDIAN - 0.5 * LOG_2PI - Math.log(std));
         }
-        ContextSpecRecord context = ContextSpecRecord.newBuilder().setCategorical(List.of()).setCyclic(List.of())
+        List<CategoricalField> categorical = regions.isEmpty() ? List.of()
+                : List.of(CategoricalField.newBuilder().setName("region").setVocabulary(regions).build());
+        ContextSpecRecord context = ContextSpecRecord.newBuilder().setCategorical(categorical).setCyclic(List.of())
                 .setNumeric(List.of()).build();
         double offset = -1.5 * LOG_2PI - Math.log(stdA);
         List<ThresholdSet> thresholds = List.of(

@@ -51,8 +51,13 @@ final class TopologyHarness implements AutoCloseable {
     private final AvroSerde<AlertSubscription> subSerde = AvroSerde.of(AlertSubscription.class);
 
     TopologyHarness(DetectorSettings settings) {
+        this(settings, OutputSettings.defaults());
+    }
+
+    /** @param outputs producer limit and the subscription topics that exist */
+    TopologyHarness(DetectorSettings settings, OutputSettings outputs) {
         StreamsBuilder builder = new StreamsBuilder();
-        DetectorTopology.build(builder, topics, registry, subscriptionRegistry, settings, metrics);
+        DetectorTopology.build(builder, topics, registry, subscriptionRegistry, settings, metrics, outputs);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
