@@ -128,6 +128,22 @@ class WebhookGuardTest {
     }
 
     @Test
+    void allowListBindsFromACommaSeparatedValue() throws Exception {
+        try (ApplicationContext ctx = ApplicationContext.run(Map.of(StreamsLifecycle.AUTOSTART, "false",
+                "micronaut.server.port", "-1", "kafka.bootstrap.servers", "127.0.0.1:1",
+                "normalcy.detector.ensure-topics", "false", "normalcy.detector.delivery.enabled", "false",
+                "normalcy.detector.webhooks.allowed-cidrs", "10.20.0.0/16, 127.0.0.1/32",
+                "normalcy.detector.webhooks.allowed-hosts", "Receiver.Internal"))) {
+            WebhookConfiguration c = ctx.getBean(WebhookConfiguration.class);
+            assertEquals(List.of(Cidr.parse("10.20.0.0/16"), Cidr.parse("127.0.0.1/32")), c.cidrs());
+            assertEquals(List.of("receiver.internal"), c.allowedHosts());
+            WebhookGuard guard = ctx.getBean(WebhookGuard.class);
+            assertNull(guard.problem("http://10.20.3.4:8080/hook"));
+            assertTrue(guard.problem("http://10.21.3.4:8080/hook").contains("private"));
+        }
+    }
+
+    @Test
     void badAllowListStopsStartUpNamingTheKey() {
         for (Map.Entry<String, String> bad : Map.of(
                 "normalcy.detector.webhooks.allowed-cidrs", "10.0.0.0/40",
