@@ -146,7 +146,7 @@ public final class Fixtures {
                 .setFilter(new SubscriptionFilter(List.of("payments"), Severity.CRITICAL, "card-.*", Map.of("region", "eu")))
                 .setDelivery(new SubscriptionDelivery("alerts.team-a", "https://example.org/hook",
                         Map.of("Authorization", "Bearer x")))
-                .setEnabled(false).setUpdatedAt(T0.plusSeconds(60)).build();
+                .setEnabled(false).setUpdatedAt(T0.plusSeconds(60)).setSigningSecret("whsec_fixture-secret").build();
     }
 
     public static DeadLetter deadLetterMinimal() {

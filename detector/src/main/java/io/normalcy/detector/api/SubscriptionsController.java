@@ -50,7 +50,7 @@ public class SubscriptionsController {
     public HttpResponse<?> upsert(@Nullable @Body SubscriptionBody body) {
         return guarded(() -> {
             SubscriptionService.Upsert u = service.upsert(body);
-            SubscriptionResource r = SubscriptionResource.of(u.subscription());
+            SubscriptionResource r = SubscriptionResource.of(u.subscription()).withIssuedSecret(u.issuedSecret());
             return u.created() ? HttpResponse.created(r, URI.create("/subscriptions/" + r.subscriberId()))
                     : HttpResponse.ok(r);
         });

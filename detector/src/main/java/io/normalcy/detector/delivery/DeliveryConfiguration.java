@@ -30,9 +30,11 @@ import java.util.Locale;
  * @param webhookGroupId           consumer group of webhook delivery (offsets are committed after delivery)
  * @param webhookStartOffset       where a new webhook group starts: {@code latest} (default: no flood of history
  *                                 on first deployment) or {@code earliest}
- * @param maxPollRecords           alerts fetched per poll; bounds the time between polls together with the retry
- *                                 policy (see {@link BackoffPolicy#worstCase(Duration)})
- * @param concurrency              webhook calls in flight at once (different subscribers of one alert run in parallel)
+ * @param maxPollRecords           alerts fetched per poll (the poll loop only hands alerts to the subscriber queues)
+ * @param subscriberQueueSize      alerts waiting per subscriber (each subscriber has its own queue and thread, so a
+ *                                 slow or dead receiver delays nobody else); an alert that finds its subscriber's
+ *                                 queue full is dead-lettered at once ({@code DELIVERY_FAILED}, error class
+ *                                 {@code QUEUE_FULL}) instead of buffering without limit
  * @param streamEnabled            serve {@code GET /alerts/stream}
  * @param streamBufferSize         events buffered per SSE client; a client that falls further behind is disconnected
  * @param streamKeepAlive          interval of SSE keep-alive comments (keeps proxies from closing idle streams)
@@ -50,7 +52,7 @@ public record DeliveryConfiguration(
         @Bindable(defaultValue = "latest") @NotNull
         @Pattern(regexp = "(?i)earliest|latest", message = "must be earliest or latest") String webhookStartOffset,
         @Bindable(defaultValue = "10") @Min(1) @Max(10_000) int maxPollRecords,
-        @Bindable(defaultValue = "4") @Min(1) @Max(256) int concurrency,
+        @Bindable(defaultValue = "1000") @Min(1) @Max(1_000_000) int subscriberQueueSize,
         @Bindable(defaultValue = "true") boolean streamEnabled,
         @Bindable(defaultValue = "256") @Min(1) int streamBufferSize,
         @Bindable(defaultValue = "15s") @NotNull Duration streamKeepAlive,
@@ -84,8 +86,8 @@ public record DeliveryConfiguration(
                     + webhookStartOffset + "'");
         }
         webhookStartOffset = start;
-        for (Object[] c : new Object[][] {{"max-poll-records", maxPollRecords}, {"concurrency", concurrency},
-                {"stream-buffer-size", streamBufferSize}}) {
+        for (Object[] c : new Object[][] {{"max-poll-records", maxPollRecords},
+                {"subscriber-queue-size", subscriberQueueSize}, {"stream-buffer-size", streamBufferSize}}) {
             if ((int) c[1] < 1) {
                 throw new IllegalArgumentException(P + c[0] + " must be >= 1, got " + c[1]);
             }

@@ -30,6 +30,15 @@ final class DeliveryDeadLetters {
         return of(r, DeadLetterReason.DELIVERY_FAILED, errorClass, message, model, now);
     }
 
+    /** The subscriber's queue was full: the alert was never attempted (see subscriber-queue-size). */
+    static DeadLetter queueFull(ConsumerRecord<byte[], byte[]> r, String subscriberId, int queued, String model,
+                                Instant now) {
+        String message = "webhook delivery to subscriber '" + subscriberId + "' not attempted: " + queued
+                + " alerts already queued for it (normalcy.detector.delivery.subscriber-queue-size); its receiver is"
+                + " too slow or down";
+        return of(r, DeadLetterReason.DELIVERY_FAILED, "QUEUE_FULL", message, model, now);
+    }
+
     static DeadLetter undecodable(ConsumerRecord<byte[], byte[]> r, RuntimeException e, Instant now) {
         return of(r, DeadLetterReason.DESERIALIZATION, e.getClass().getName(),
                 "webhook delivery cannot decode alert: " + e.getMessage(), null, now);
@@ -38,6 +47,9 @@ final class DeliveryDeadLetters {
     private static String errorClassOf(String lastError) {
         if (lastError == null) {
             return "WEBHOOK_FAILED";
+        }
+        if (lastError.startsWith("blocked:")) {
+            return "WEBHOOK_BLOCKED";
         }
         int colon = lastError.indexOf(':');
         return colon > 0 ? lastError.substring(0, colon) : lastError;

@@ -1,14 +1,17 @@
 package io.normalcy.detector.delivery;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.detector.routing.SubscriptionRegistry;
 
 import jakarta.inject.Singleton;
 
 /**
  * Meters of alert delivery, next to the detector's own ({@link DetectorMetrics}): per subscriber, successful and
- * failed (dead-lettered) webhook deliveries and retries; SSE clients connected and dropped for being too slow.
+ * failed (dead-lettered) webhook deliveries, retries and queue overflows; stored subscriptions that cannot be used;
+ * SSE clients dropped for being too slow.
  * Dead letters are also counted in {@code normalcy.dlq{reason}} so one dashboard shows every DLQ cause.
  */
 @Singleton
@@ -17,6 +20,8 @@ public class DeliveryMetrics {
     public static final String FAILURES = "normalcy.delivery.failures";
     public static final String RETRIES = "normalcy.delivery.retries";
     public static final String STREAM_DROPPED = "normalcy.alerts.stream.dropped";
+    public static final String OVERFLOWS = "normalcy.delivery.overflows";
+    public static final String UNUSABLE = "normalcy.subscriptions.unusable";
 
     private final DetectorMetrics detector;
     private final MeterRegistry registry;
@@ -35,6 +40,18 @@ public class DeliveryMetrics {
         if (o.attempts() > 1) {
             counter(RETRIES, o.subscriberId()).increment(o.attempts() - 1);
         }
+    }
+
+    /** An alert found its subscriber's queue full and was dead-lettered without an attempt. */
+    public void overflow(String subscriber) {
+        counter(OVERFLOWS, subscriber).increment();
+    }
+
+    /** Stored subscriptions that match nothing because their filter does not compile (see SubscriptionMatcher). */
+    public void unusableSubscriptionsGauge(SubscriptionRegistry subscriptions) {
+        Gauge.builder(UNUSABLE, subscriptions, SubscriptionRegistry::unusable)
+                .description("stored subscriptions ignored because their entity pattern is not valid RE2")
+                .register(registry);
     }
 
     public void deadLetter(String reason) {

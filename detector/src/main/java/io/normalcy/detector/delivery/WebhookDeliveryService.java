@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
 import io.normalcy.avro.Alert;
-import io.normalcy.avro.DeadLetter;
+import io.normalcy.avro.AlertSubscription;
 import io.normalcy.detector.config.DetectorConfiguration;
 import io.normalcy.detector.routing.SubscriptionMatcher;
 import io.normalcy.detector.subscription.SubscriptionView;
@@ -17,29 +17,20 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +39,20 @@ import org.slf4j.LoggerFactory;
  * POSTs each alert, as {@link AlertJson}, to every matching enabled subscription with a webhook URL (matching is
  * {@link SubscriptionMatcher}'s, over this instance's {@link SubscriptionView}).
  *
- * <p>Semantics: at least once. Offsets are committed after every delivery of a polled batch has finished —
- * delivered, or dead-lettered ({@code DELIVERY_FAILED}) after the bounded retries of {@link WebhookDeliverer}
- * — so a crash repeats deliveries rather than losing them (receivers dedupe on {@code alertId}). Subscribers of one
- * alert are called in parallel ({@code concurrency}), so a dead receiver delays the others by at most
- * {@link BackoffPolicy#worstCase(Duration)} per alert; {@code max.poll.interval.ms} is sized from that bound.
- * An undecodable record is dead-lettered ({@code DESERIALIZATION}) and skipped; the loop never dies on data.
- * Shutdown interrupts in-flight retries, commits what was completed and closes within a bounded time.
+ * <p>Isolation: the poll loop only decodes, matches and hands each (alert, subscriber) pair to that subscriber's
+ * bounded queue ({@link SubscriberLanes}); every subscriber is served by its own thread, in alert order, with the
+ * bounded retries of {@link WebhookDeliverer}. A receiver that is slow, hangs until the timeout or fails for good
+ * delays only its own alerts; when its queue is full ({@code subscriber-queue-size}) further alerts for it are
+ * dead-lettered at once ({@code QUEUE_FULL}) rather than buffered without limit. The poll loop itself never
+ * waits for a receiver, so it always polls in time.
+ *
+ * <p>Semantics: at least once. An alert's offset is committed only after every subscriber it was handed to has
+ * it delivered or dead-lettered ({@code DELIVERY_FAILED}, acknowledged by the broker) — {@link OffsetTracker} —
+ * so a crash repeats deliveries rather than losing them (receivers dedupe on {@code alertId}). A queued alert is
+ * sent with the subscription's settings at the time of sending (URL, headers, signing secret); if the
+ * subscription was deleted or paused meanwhile it is skipped. An undecodable record is dead-lettered
+ * ({@code DESERIALIZATION}); the loop never dies on data. Shutdown drops the queues, aborts calls in flight,
+ * commits what was completed and closes within a bounded time.
  */
 @Context
 @Requires(property = "normalcy.detector.delivery.enabled", notEquals = "false")
@@ -63,59 +61,50 @@ public final class WebhookDeliveryService {
     static final String SUBSCRIBER_HEADER = "X-Normalcy-Subscriber";
     static final String ALERT_ID_HEADER = "X-Normalcy-Alert-Id";
 
+    /** One alert for one subscriber. */
+    record Job(OffsetTracker.Ticket ticket, ConsumerRecord<byte[], byte[]> record, String subscriberId,
+               String alertId, String model, byte[] body) {
+    }
+
     private final String alertsTopic;
-    private final String dlqTopic;
     private final SubscriptionView view;
     private final JsonMapper json;
     private final DeliveryMetrics metrics;
+    private final HttpWebhookTransport transport;
     private final WebhookDeliverer deliverer;
     private final Properties consumerProps;
-    private final Properties producerProps;
-    private final ExecutorService executor;
+    private final DeadLetterWriter deadLetters;
+    private final SubscriberLanes<Job> lanes;
+    private final OffsetTracker tracker = new OffsetTracker();
     private final AvroSerde<Alert> alertSerde = NormalcySerdes.alert();
-    private final AvroSerde<DeadLetter> dlqSerde = NormalcySerdes.deadLetter();
     private final Thread thread;
     private volatile boolean running = true;
 
     WebhookDeliveryService(DeliveryConfiguration config, DetectorConfiguration detector, SubscriptionView view,
-                           JsonMapper json, DeliveryMetrics metrics,
+                           JsonMapper json, DeliveryMetrics metrics, WebhookGuard guard,
                            @Named("kafkaClientProperties") Properties clientProps) {
         this.alertsTopic = detector.detectorTopics().alerts();
-        this.dlqTopic = detector.detectorTopics().dlq();
         this.view = view;
         this.json = json;
         this.metrics = metrics;
         BackoffPolicy policy = config.backoffPolicy();
-        this.deliverer = new WebhookDeliverer(new HttpWebhookTransport(config.requestTimeout()), policy,
-                config.requestTimeout(), d -> Thread.sleep(d.toMillis()));
+        this.transport = new HttpWebhookTransport(config.requestTimeout(), guard);
+        this.deliverer = new WebhookDeliverer(transport, policy, config.requestTimeout(),
+                d -> Thread.sleep(d.toMillis()));
         this.consumerProps = KafkaClients.consumer(clientProps, config.webhookGroupId(), "normalcy-webhooks");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.webhookStartOffset());
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(config.maxPollRecords()));
-        consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-                String.valueOf(maxPollInterval(policy, config.requestTimeout(), config.maxPollRecords())));
-        this.producerProps = KafkaClients.producer(clientProps, "normalcy-webhooks-dlq");
+        Properties producerProps = KafkaClients.producer(clientProps, "normalcy-webhooks-dlq");
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(config.concurrency(), r -> {
-            Thread t = new Thread(r, "webhook-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.deadLetters = new DeadLetterWriter(producerProps, detector.detectorTopics().dlq(), metrics);
+        this.lanes = new SubscriberLanes<>(config.subscriberQueueSize(), this::deliver, this::overflow);
         this.thread = new Thread(this::run, "webhook-delivery");
         thread.setDaemon(true);
         thread.start();
-        LOG.info("Webhook delivery from {} (group {}, {} attempts, back-off {}..{}, timeout {}, concurrency {})",
-                alertsTopic, config.webhookGroupId(), policy.maxAttempts(), policy.initial(), policy.max(),
-                config.requestTimeout(), config.concurrency());
+        LOG.info("Webhook delivery from {} (group {}, {} attempts, back-off {}..{}, timeout {}, queue {} per"
+                        + " subscriber)", alertsTopic, config.webhookGroupId(), policy.maxAttempts(), policy.initial(),
+                policy.max(), config.requestTimeout(), config.subscriberQueueSize());
     }
-
-    /** Time between polls a full batch of entirely failing deliveries can take, plus a minute; at least 5 min. */
-    static long maxPollInterval(BackoffPolicy policy, Duration timeout, int maxPollRecords) {
-        long worst = policy.worstCase(timeout).toMillis() * maxPollRecords + 60_000;
-        return Math.min(Integer.MAX_VALUE, Math.max(300_000, worst));
-    }
-
-    private enum Result { DONE, RETRY, ABORTED }
 
     private void run() {
         try {
@@ -127,69 +116,84 @@ public final class WebhookDeliveryService {
         }
         while (running) {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                 KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
-                         new ByteArraySerializer())) {
-                consumer.subscribe(List.of(alertsTopic));
-                loop(consumer, dlq);
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(alertsTopic), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        commit(consumer);
+                        tracker.revoke(partitions);
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        // start from the committed offsets; nothing to track yet
+                    }
+
+                    @Override
+                    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                        tracker.revoke(partitions);
+                    }
+                });
+                loop(consumer);
+                commit(consumer);
                 consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.error("Webhook delivery failed; restarting the consumer in 1 s", e);
                     sleepQuietly(1000);
                 }
+            } finally {
+                tracker.revokeAll(); // a new consumer starts from the committed offsets
             }
         }
         LOG.info("Webhook delivery stopped");
     }
 
-    private void loop(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> dlq) {
+    private void loop(KafkaConsumer<byte[], byte[]> consumer) {
         while (running) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-            if (records.isEmpty()) {
-                continue;
-            }
-            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-            Result result = Result.DONE;
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                result = running ? process(r, dlq) : Result.ABORTED;
-                if (result != Result.DONE) {
-                    break;
+            for (TopicPartition tp : records.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
+                for (ConsumerRecord<byte[], byte[]> r : rs) {
+                    dispatch(tp, r);
                 }
-                done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                tracker.handedOut(tp, rs.get(rs.size() - 1).offset() + 1);
             }
-            if (!done.isEmpty()) {
-                try {
-                    consumer.commitSync(done);
-                } catch (RuntimeException e) {
-                    // e.g. a rebalance took the partitions: another member repeats these deliveries (at least once)
-                    LOG.warn("Could not commit webhook delivery offsets {}: {}", done, e.toString());
-                }
-            }
-            if (result == Result.ABORTED) {
-                return;
-            }
-            if (result == Result.RETRY) {
-                // rewind every partition of the batch to its first unfinished record
-                for (TopicPartition tp : records.partitions()) {
-                    OffsetAndMetadata d = done.get(tp);
-                    consumer.seek(tp, d != null ? d.offset() : records.records(tp).get(0).offset());
-                }
-                sleepQuietly(1000);
-            }
+            commit(consumer);
         }
     }
 
-    private Result process(ConsumerRecord<byte[], byte[]> r, KafkaProducer<byte[], byte[]> dlq) {
+    private void commit(KafkaConsumer<byte[], byte[]> consumer) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+            tracker.committed(offsets);
+        } catch (RuntimeException e) {
+            // e.g. a rebalance took the partitions: another member repeats these deliveries (at least once)
+            LOG.warn("Could not commit webhook delivery offsets {}: {}", offsets, e.toString());
+        }
+    }
+
+    /** Hands one record to the lanes of its matching subscribers (or the dead-letter writer); never blocks. */
+    private void dispatch(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
         Alert alert;
+        byte[] body;
         try {
             alert = alertSerde.deserialize(r.topic(), r.value());
-        } catch (RuntimeException e) {
-            LOG.warn("Undecodable alert at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-            return deadLetter(dlq, r, DeliveryDeadLetters.undecodable(r, e, Instant.now()), "DESERIALIZATION");
+            body = alert == null ? null : json.writeValueAsBytes(AlertJson.of(alert));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Undecodable alert at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            RuntimeException cause = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            OffsetTracker.Ticket t = tracker.open(tp, r.offset(), 1);
+            deadLetters.write(r, DeliveryDeadLetters.undecodable(r, cause, Instant.now()), "DESERIALIZATION",
+                    t::done);
+            return;
         }
         if (alert == null) {
-            return Result.DONE;
+            return;
         }
         List<SubscriptionMatcher> targets = new ArrayList<>();
         for (SubscriptionMatcher m : view.registry().matching(alert)) {
@@ -199,83 +203,56 @@ public final class WebhookDeliveryService {
             }
         }
         if (targets.isEmpty()) {
-            return Result.DONE;
+            return;
         }
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(AlertJson.of(alert));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot render alert {} as JSON: {}", alert.getAlertId(), e.toString());
-            return deadLetter(dlq, r, DeliveryDeadLetters.undecodable(r, new IllegalStateException(e), Instant.now()),
-                    "DESERIALIZATION");
-        }
-        List<CompletableFuture<DeliveryOutcome>> futures = new ArrayList<>(targets.size());
+        OffsetTracker.Ticket ticket = tracker.open(tp, r.offset(), targets.size());
         for (SubscriptionMatcher m : targets) {
-            var d = m.subscription().getDelivery();
-            Map<String, String> headers = new LinkedHashMap<>(d.getWebhookHeaders());
-            headers.put(SUBSCRIBER_HEADER, m.subscriberId());
-            headers.put(ALERT_ID_HEADER, alert.getAlertId());
-            futures.add(CompletableFuture.supplyAsync(
-                    () -> deliverer.deliver(m.subscriberId(), d.getWebhookUrl(), headers, body), executor));
-        }
-        List<DeliveryOutcome> outcomes = await(futures);
-        if (outcomes == null) {
-            return Result.ABORTED;
-        }
-        Result result = Result.DONE;
-        for (DeliveryOutcome o : outcomes) {
-            metrics.outcome(o);
-            if (o.status() == DeliveryOutcome.Status.ABORTED) {
-                result = Result.ABORTED;
-            } else if (o.status() == DeliveryOutcome.Status.FAILED) {
-                LOG.warn("Alert {} not delivered to {} ({}) after {} attempts: {}", alert.getAlertId(),
-                        o.subscriberId(), o.url(), o.attempts(), o.lastResult());
-                Result dl = deadLetter(dlq, r, DeliveryDeadLetters.deliveryFailed(r, o, alert.getModel(),
-                        Instant.now()), "DELIVERY_FAILED");
-                if (dl != Result.DONE && result == Result.DONE) {
-                    result = dl;
-                }
-            }
-        }
-        return result;
-    }
-
-    /** All outcomes, or null when the service shut down before they completed. */
-    private List<DeliveryOutcome> await(List<CompletableFuture<DeliveryOutcome>> futures) {
-        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
-        while (true) {
-            try {
-                all.get(200, TimeUnit.MILLISECONDS);
-                return futures.stream().map(CompletableFuture::join).toList();
-            } catch (TimeoutException e) {
-                if (!running && executor.isShutdown()) {
-                    // tasks still queued were dropped by shutdownNow and will never complete
-                    return futures.stream().allMatch(CompletableFuture::isDone)
-                            ? futures.stream().map(CompletableFuture::join).toList() : null;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("webhook delivery task failed", e.getCause());
-            }
+            lanes.submit(m.subscriberId(), new Job(ticket, r, m.subscriberId(), alert.getAlertId(), alert.getModel(),
+                    body));
         }
     }
 
-    private Result deadLetter(KafkaProducer<byte[], byte[]> dlq, ConsumerRecord<byte[], byte[]> r, DeadLetter dl,
-                              String reason) {
-        try {
-            dlq.send(new ProducerRecord<>(dlqTopic, r.key(), dlqSerde.serialize(dlqTopic, dl))).get(60, TimeUnit.SECONDS);
-            metrics.deadLetter(reason);
-            return Result.DONE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Result.ABORTED;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.error("Cannot write dead letter for {}-{}@{} to {}; will retry the record", r.topic(), r.partition(),
-                    r.offset(), dlqTopic, e);
-            return running ? Result.RETRY : Result.ABORTED;
+    /** On the subscriber's lane thread: deliver with bounded retries, then close the job's part of the ticket. */
+    private void deliver(Job job) throws InterruptedException {
+        if (job.ticket().revoked()) {
+            return; // the partition moved to another member, which redelivers from the committed offset
         }
+        SubscriptionMatcher m = view.registry().get(job.subscriberId());
+        AlertSubscription s = m == null ? null : m.subscription();
+        String url = s == null ? null : s.getDelivery().getWebhookUrl();
+        if (s == null || !s.getEnabled() || url == null || url.isBlank()) {
+            LOG.debug("Alert {} not delivered to {}: subscription deleted, paused or without webhook meanwhile",
+                    job.alertId(), job.subscriberId());
+            job.ticket().done();
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>(s.getDelivery().getWebhookHeaders());
+        headers.put(SUBSCRIBER_HEADER, job.subscriberId());
+        headers.put(ALERT_ID_HEADER, job.alertId());
+        DeliveryOutcome o = deliverer.deliver(job.subscriberId(), url, headers, job.body(), s.getSigningSecret());
+        metrics.outcome(o);
+        switch (o.status()) {
+            case DELIVERED -> job.ticket().done();
+            case FAILED -> {
+                LOG.warn("Alert {} not delivered to {} ({}) after {} attempts: {}", job.alertId(), o.subscriberId(),
+                        o.url(), o.attempts(), o.lastResult());
+                deadLetters.write(job.record(), DeliveryDeadLetters.deliveryFailed(job.record(), o, job.model(),
+                        Instant.now()), "DELIVERY_FAILED", job.ticket()::done);
+            }
+            case ABORTED -> throw new InterruptedException("webhook delivery shutting down");
+        }
+    }
+
+    /** On the poll thread: the subscriber's queue is full — dead-letter the alert for it without an attempt. */
+    private void overflow(String subscriberId, Job job, int queued) {
+        if (!running) {
+            return; // closing: not handled, so not committed; redelivered after restart
+        }
+        metrics.overflow(subscriberId);
+        LOG.warn("Alert {} for {} dead-lettered: {} alerts already queued for this subscriber", job.alertId(),
+                subscriberId, queued);
+        deadLetters.write(job.record(), DeliveryDeadLetters.queueFull(job.record(), subscriberId, queued,
+                job.model(), Instant.now()), "DELIVERY_FAILED", job.ticket()::done);
     }
 
     private static void sleepQuietly(long millis) {
@@ -289,10 +266,15 @@ public final class WebhookDeliveryService {
     @PreDestroy
     void close() throws InterruptedException {
         running = false;
-        executor.shutdownNow();
+        lanes.shutdown();  // interrupts the lanes: what fails from now on is aborted, not dead-lettered
+        transport.close(); // aborts calls in flight (blocking socket I/O ignores interrupts)
+        if (!lanes.awaitTermination(5_000)) {
+            LOG.warn("Webhook lanes still busy after 5 s");
+        }
         thread.join(15_000);
         if (thread.isAlive()) {
             LOG.warn("Webhook delivery did not stop within 15 s");
         }
+        deadLetters.close();
     }
 }

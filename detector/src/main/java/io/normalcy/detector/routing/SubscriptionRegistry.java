@@ -49,6 +49,20 @@ public final class SubscriptionRegistry {
         return out;
     }
 
+    /**
+     * Stored subscriptions that match nothing because their filter cannot be compiled (see
+     * {@link SubscriptionMatcher#unusable()}), by subscriber id; exported as a gauge so the operator notices.
+     */
+    public int unusable() {
+        int n = 0;
+        for (SubscriptionMatcher m : matchers.values()) {
+            if (m.unusable() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public List<AlertSubscription> all() {
         return matchers.values().stream().map(SubscriptionMatcher::subscription)
                 .sorted(Comparator.comparing(AlertSubscription::getSubscriberId)).toList();

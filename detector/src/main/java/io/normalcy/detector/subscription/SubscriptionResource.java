@@ -14,10 +14,12 @@ import java.util.TreeMap;
 /**
  * A stored subscription as the API returns it: the {@link SubscriptionBody} fields with defaults filled in, plus
  * timestamps. A projection of the Avro {@link AlertSubscription} (the HTTP layer never serializes Avro classes).
+ * The stored signing secret is never part of it; {@code signingSecret} is set only in the response to the request
+ * that generated it ({@link #withIssuedSecret}), so the subscriber sees it exactly once.
  */
 @Serdeable
 public record SubscriptionResource(String subscriberId, Filter filter, Delivery delivery, boolean enabled,
-                                   Instant createdAt, Instant updatedAt) {
+                                   Instant createdAt, Instant updatedAt, @Nullable String signingSecret) {
 
     @Serdeable
     public record Filter(List<String> models, String minSeverity, @Nullable String entityPattern,
@@ -36,6 +38,12 @@ public record SubscriptionResource(String subscriberId, Filter filter, Delivery 
                 new Filter(List.copyOf(f.getModels()), f.getMinSeverity().name(), f.getEntityPattern(),
                         new TreeMap<>(f.getContextMatch())),
                 new Delivery(d.getKafkaTopic(), d.getWebhookUrl(), new TreeMap<>(d.getWebhookHeaders())),
-                s.getEnabled(), s.getCreatedAt(), s.getUpdatedAt());
+                s.getEnabled(), s.getCreatedAt(), s.getUpdatedAt(), null);
+    }
+
+    /** This resource with the secret the detector has just generated (null: unchanged). */
+    public SubscriptionResource withIssuedSecret(String issuedSecret) {
+        return issuedSecret == null ? this : new SubscriptionResource(subscriberId, filter, delivery, enabled,
+                createdAt, updatedAt, issuedSecret);
     }
 }

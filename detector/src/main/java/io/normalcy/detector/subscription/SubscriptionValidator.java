@@ -4,9 +4,10 @@ import io.normalcy.avro.AlertSubscription;
 import io.normalcy.avro.Severity;
 import io.normalcy.avro.SubscriptionDelivery;
 import io.normalcy.avro.SubscriptionFilter;
+import io.normalcy.detector.delivery.WebhookGuard;
+import io.normalcy.detector.delivery.WebhookSignature;
+import io.normalcy.detector.routing.SubscriptionMatcher;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 
@@ -23,22 +23,49 @@ import org.apache.kafka.common.internals.Topic;
  * Turns a {@link SubscriptionBody} into the Avro {@link AlertSubscription} written to the compacted topic, or
  * rejects it naming every offending field. Validating at the API is the only line of defence that can answer the
  * caller: once on the topic, a bad subscription is merely ignored by the router (see SubscriptionStoreProcessor).
- * Checks: id charset (it is a record key and URL segment), severity name, the entity regex compiles, at least one
- * delivery target, a legal Kafka topic name that is not one of the detector's own topics (copying alerts into
- * e.g. the alerts topic would loop), an absolute http(s) URL, header names that are HTTP tokens and not managed by
- * the HTTP client, header values without line breaks.
+ * Checks: id charset (it is a record key and URL segment), severity name, the entity pattern is valid RE2 (the
+ * engine the router uses: linear time, so no subscriber can stall the stream thread) and not overly long, at
+ * least one delivery target, a legal Kafka topic name that is neither one of Normalcy's own topics (copying
+ * alerts into e.g. the alerts topic would loop; into the training-status topic would forge statuses) nor a Kafka
+ * or Kafka Streams internal one, a webhook URL the {@link WebhookGuard} accepts (http(s), public address unless
+ * allow-listed), header names that are HTTP tokens and not managed by the HTTP client or the detector
+ * ({@code X-Normalcy-*}), header values without line breaks, a signing secret of sane length and charset.
+ * Whether the topic exists is checked afterwards against the cluster ({@link SubscriptionTopics}).
  */
 public final class SubscriptionValidator {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    static final int MAX_PATTERN_LENGTH = 1000;
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final Pattern SECRET = Pattern.compile("[\\x21-\\x7E]{" + WebhookSignature.MIN_SECRET_LENGTH + ","
+            + WebhookSignature.MAX_SECRET_LENGTH + "}");
     private static final Set<String> MANAGED_HEADERS = Set.of("connection", "content-length", "content-type",
             "expect", "host", "upgrade", "transfer-encoding", "te", "trailer", "keep-alive");
+    private static final String DETECTOR_HEADERS = "x-normalcy-";
 
     private final Set<String> reservedTopics;
+    private final List<String> reservedPrefixes;
+    private final WebhookGuard guard;
 
-    /** @param reservedTopics topics a subscription may not deliver to (the detector's own) */
+    /**
+     * Filter and shape checks only: no reserved topic prefixes, webhook URLs checked without DNS (for the SSE
+     * filter, whose placeholder webhook is never called).
+     *
+     * @param reservedTopics topics a subscription may not deliver to
+     */
     public SubscriptionValidator(Set<String> reservedTopics) {
+        this(reservedTopics, List.of(), WebhookGuard.offline());
+    }
+
+    /**
+     * @param reservedTopics   topics a subscription may not deliver to (Normalcy's own)
+     * @param reservedPrefixes topic name prefixes a subscription may not deliver to (the Streams application's
+     *                         internal topics: {@code <application-id>-})
+     * @param guard            webhook SSRF rules
+     */
+    public SubscriptionValidator(Set<String> reservedTopics, List<String> reservedPrefixes, WebhookGuard guard) {
         this.reservedTopics = Set.copyOf(reservedTopics);
+        this.reservedPrefixes = List.copyOf(reservedPrefixes);
+        this.guard = guard;
     }
 
     /** @throws InvalidSubscriptionException listing every invalid field */
@@ -55,11 +82,15 @@ public final class SubscriptionValidator {
         }
         SubscriptionFilter filter = filter(body.filter(), errors);
         SubscriptionDelivery delivery = delivery(body.delivery(), errors);
+        if (body.signingSecret() != null && !SECRET.matcher(body.signingSecret()).matches()) {
+            err(errors, "signingSecret", "signingSecret must be " + WebhookSignature.MIN_SECRET_LENGTH + "-"
+                    + WebhookSignature.MAX_SECRET_LENGTH + " printable ASCII characters without spaces");
+        }
         if (!errors.isEmpty()) {
             throw new InvalidSubscriptionException(errors);
         }
         return AlertSubscription.newBuilder().setSubscriberId(id).setFilter(filter).setDelivery(delivery)
-                .setEnabled(body.enabled() == null || body.enabled())
+                .setEnabled(body.enabled() == null || body.enabled()).setSigningSecret(body.signingSecret())
                 .setCreatedAt(createdAt).setUpdatedAt(updatedAt).build();
     }
 
@@ -89,12 +120,13 @@ public final class SubscriptionValidator {
             }
         }
         if (f.entityPattern() != null) {
-            try {
-                Pattern.compile(f.entityPattern());
+            String problem = f.entityPattern().length() > MAX_PATTERN_LENGTH
+                    ? "is longer than " + MAX_PATTERN_LENGTH + " characters"
+                    : SubscriptionMatcher.entityPatternProblem(f.entityPattern());
+            if (problem != null) {
+                err(errors, "filter.entityPattern", "filter.entityPattern " + problem);
+            } else {
                 b.setEntityPattern(f.entityPattern());
-            } catch (PatternSyntaxException e) {
-                err(errors, "filter.entityPattern", "filter.entityPattern is not a valid regular expression: "
-                        + e.getDescription() + " near index " + e.getIndex());
             }
         }
         Map<String, String> ctx = new LinkedHashMap<>();
@@ -120,19 +152,14 @@ public final class SubscriptionValidator {
             return b.build();
         }
         if (topic != null) {
-            try {
-                Topic.validate(topic);
-                if (reservedTopics.contains(topic) || Topic.isInternal(topic) || topic.startsWith("__")) {
-                    err(errors, "delivery.kafkaTopic", "delivery.kafkaTopic '" + topic
-                            + "' is reserved (a detector or Kafka internal topic)");
-                }
-            } catch (InvalidTopicException e) {
-                err(errors, "delivery.kafkaTopic", "delivery.kafkaTopic is not a valid topic name: " + e.getMessage());
+            String problem = topicProblem(topic);
+            if (problem != null) {
+                err(errors, "delivery.kafkaTopic", "delivery.kafkaTopic " + problem);
             }
             b.setKafkaTopic(topic);
         }
         if (url != null) {
-            String problem = urlProblem(url);
+            String problem = guard.problem(url);
             if (problem != null) {
                 err(errors, "delivery.webhookUrl", "delivery.webhookUrl " + problem);
             }
@@ -147,7 +174,8 @@ public final class SubscriptionValidator {
                 String field = "delivery.webhookHeaders." + k;
                 if (k == null || !TOKEN.matcher(k).matches()) {
                     err(errors, field, "delivery.webhookHeaders: '" + k + "' is not a valid HTTP header name");
-                } else if (MANAGED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+                } else if (MANAGED_HEADERS.contains(k.toLowerCase(Locale.ROOT))
+                        || k.toLowerCase(Locale.ROOT).startsWith(DETECTOR_HEADERS)) {
                     err(errors, field, "delivery.webhookHeaders: '" + k + "' is set by the detector and cannot"
                             + " be overridden");
                 } else if (v == null || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
@@ -160,20 +188,24 @@ public final class SubscriptionValidator {
         return b.setWebhookHeaders(headers).build();
     }
 
-    /** null when {@code url} is an absolute http(s) URL with a host, else why not. */
-    static String urlProblem(String url) {
-        URI uri;
+    /** null when {@code topic} may receive alerts (as far as its name tells), else why not. */
+    String topicProblem(String topic) {
         try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            return "is not a valid URL: " + e.getMessage();
+            Topic.validate(topic);
+        } catch (InvalidTopicException e) {
+            return "is not a valid topic name: " + e.getMessage();
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return "must use http or https, got '" + url + "'";
+        if (reservedTopics.contains(topic)) {
+            return "'" + topic + "' is reserved: one of Normalcy's own topics";
         }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            return "has no host: '" + url + "'";
+        if (Topic.isInternal(topic) || topic.startsWith("_")) {
+            return "'" + topic + "' is reserved: a Kafka internal topic (names starting with '_')";
+        }
+        for (String p : reservedPrefixes) {
+            if (topic.startsWith(p)) {
+                return "'" + topic + "' is reserved: an internal topic of the detector's Kafka Streams application"
+                        + " (changelog/repartition topics start with '" + p + "')";
+            }
         }
         return null;
     }

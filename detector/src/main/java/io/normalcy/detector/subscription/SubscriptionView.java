@@ -3,6 +3,7 @@ package io.normalcy.detector.subscription;
 import io.micronaut.context.annotation.Context;
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.detector.config.DetectorConfiguration;
+import io.normalcy.detector.delivery.DeliveryMetrics;
 import io.normalcy.detector.delivery.KafkaClients;
 import io.normalcy.detector.routing.SubscriptionMatcher;
 import io.normalcy.detector.routing.SubscriptionRegistry;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * of compiled {@link SubscriptionMatcher}s, used by {@code GET /subscriptions} and by webhook delivery. Independent
  * of the Kafka Streams global store, so the API and delivery work whether or not the Streams app is running.
  * {@link #awaitApplied} gives read-your-writes to the API: a POST returns once its own record is visible here.
- * Undecodable records, key ≠ subscriberId and invalid regexes are logged and remove the entry (same rule as the
- * topology's store); the consumer thread never dies on data.
+ * Undecodable records and key ≠ subscriberId are logged and remove the entry (same rule as the topology's store);
+ * a subscription whose entity pattern is not valid RE2 is kept but matches nothing (logged, and counted by the
+ * {@code normalcy.subscriptions.unusable} gauge); the consumer thread never dies on data.
  */
 @Context
 public final class SubscriptionView {
@@ -52,8 +54,10 @@ public final class SubscriptionView {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
-    SubscriptionView(DetectorConfiguration config, @Named("kafkaClientProperties") Properties clientProps) {
+    SubscriptionView(DetectorConfiguration config, DeliveryMetrics metrics,
+                     @Named("kafkaClientProperties") Properties clientProps) {
         this.topic = config.detectorTopics().subscriptions();
+        metrics.unusableSubscriptionsGauge(registry);
         this.consumerProps = KafkaClients.consumer(clientProps, null, "normalcy-subscriptions-view");
         this.topicAdmin = new SubscriptionTopics(clientProps, config);
         this.thread = new Thread(this::run, "subscriptions-view");

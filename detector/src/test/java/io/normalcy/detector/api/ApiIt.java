@@ -73,6 +73,8 @@ public final class ApiIt {
         p.put("normalcy.detector.delivery.initial-backoff", "100ms");
         p.put("normalcy.detector.delivery.max-backoff", "200ms");
         p.put("normalcy.detector.delivery.request-timeout", "3s");
+        // the test receivers listen on loopback: allow it, as an operator allows an internal receiver
+        p.put("normalcy.detector.webhooks.allowed-cidrs", "127.0.0.1/32");
         return p;
     }
 
@@ -83,6 +85,15 @@ public final class ApiIt {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             TopicAdmin.ensureTopics(admin, List.of(topics.alerts(), topics.dlq()));
+        }
+    }
+
+    /** Creates one plain topic (2 partitions), as an operator would before pointing a subscription at it. */
+    public static void createTopic(String bootstrap, String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 2, (short) 1))).all().get();
         }
     }
 

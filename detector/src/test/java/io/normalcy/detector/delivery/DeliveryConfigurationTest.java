@@ -43,6 +43,7 @@ class DeliveryConfigurationTest {
             assertEquals(Duration.ofSeconds(10), c.requestTimeout());
             assertEquals("normalcy-detector-webhooks", c.webhookGroupId());
             assertEquals("latest", c.webhookStartOffset());
+            assertEquals(1000, c.subscriberQueueSize());
             assertFalse(ctx.containsBean(WebhookDeliveryService.class), "delivery disabled");
         }
         try (ApplicationContext ctx = run(Map.of("normalcy.detector.delivery.enabled", "false",
@@ -84,11 +85,15 @@ class DeliveryConfigurationTest {
     }
 
     @Test
-    void maxPollIntervalCoversAFullBatchOfFailingDeliveries() {
-        BackoffPolicy p = new BackoffPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(30), 2.0);
-        // worst case per alert: 5 × 10 s + (0.5 + 1 + 2 + 4) s = 57.5 s; 10 records → 575 s + 60 s margin
-        assertEquals(635_000, WebhookDeliveryService.maxPollInterval(p, Duration.ofSeconds(10), 10));
-        assertEquals(300_000, WebhookDeliveryService.maxPollInterval(p, Duration.ofMillis(100), 1));
+    void subscriberQueueSizeIsBoundAndValidated() {
+        try (ApplicationContext ctx = run(Map.of("normalcy.detector.delivery.enabled", "false",
+                "normalcy.detector.delivery.subscriber-queue-size", "7"))) {
+            assertEquals(7, ctx.getBean(DeliveryConfiguration.class).subscriberQueueSize());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DeliveryConfiguration(
+                true, 3, Duration.ofSeconds(1), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), "g", "latest", 10,
+                0, true, 16, Duration.ofSeconds(15), Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().contains("normalcy.detector.delivery.subscriber-queue-size"), e.getMessage());
     }
 
     private static String messages(Throwable t) {

@@ -117,4 +117,50 @@ class WebhookDelivererTest {
         assertEquals(false, WebhookDeliverer.retryable(400));
         assertEquals(false, WebhookDeliverer.retryable(401));
     }
+
+    @Test
+    void everyAttemptIsSignedWithItsOwnTimestamp() {
+        Script s = new Script(503, 200);
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_767_225_600L);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochSecond(now.getAndAdd(7));
+            }
+        };
+        byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        DeliveryOutcome o = new WebhookDeliverer(s, POLICY, Duration.ofSeconds(1), slept::add, clock)
+                .deliver("sub", URL, Map.of("X-A", "1"), body, "secret-0123456789abcdef");
+        assertEquals(DeliveryOutcome.Status.DELIVERED, o.status());
+        assertEquals(List.of("1767225600", "1767225607"), s.headers.stream()
+                .map(h -> h.get(WebhookSignature.TIMESTAMP_HEADER)).toList());
+        for (Map<String, String> h : s.headers) {
+            assertEquals("1", h.get("X-A"));
+            assertTrue(WebhookSignature.verify("secret-0123456789abcdef", h.get(WebhookSignature.TIMESTAMP_HEADER),
+                    h.get(WebhookSignature.SIGNATURE_HEADER), body), h.toString());
+        }
+        Script unsigned = new Script(200);
+        deliverer(unsigned).deliver("sub", URL, Map.of(), body);
+        assertEquals(null, unsigned.headers.get(0).get(WebhookSignature.SIGNATURE_HEADER));
+    }
+
+    @Test
+    void aTargetTheGuardRefusesIsNotRetried() {
+        Script s = new Script(new WebhookGuard.BlockedException("targets 10.0.0.1, a private address"), 200);
+        DeliveryOutcome o = deliverer(s).deliver("sub", URL, Map.of(), new byte[0]);
+        assertEquals(DeliveryOutcome.Status.FAILED, o.status());
+        assertEquals(1, o.attempts());
+        assertTrue(o.lastResult().startsWith("blocked: "), o.lastResult());
+        assertEquals(List.of(), slept);
+    }
 }

@@ -2,7 +2,8 @@ package io.normalcy.detector.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.normalcy.avro.Alert;
@@ -11,6 +12,7 @@ import io.normalcy.avro.Severity;
 import io.normalcy.avro.SubscriptionDelivery;
 import io.normalcy.avro.SubscriptionFilter;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +66,42 @@ class SubscriptionMatcherTest {
         assertFalse(m.matches(alert("any", "e", Severity.CRITICAL, Map.of())));
     }
 
+    /** A stored pattern RE2 cannot compile (backreference, lookaround, bad syntax) never throws: it matches nothing. */
     @Test
-    void invalidRegexIsRejectedNamingTheSubscriber() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SubscriptionMatcher(
-                subscription("broken", List.of(), Severity.WARNING, "([", Map.of(), "t", true)));
-        assertTrue(e.getMessage().contains("broken") && e.getMessage().contains("entityPattern"), e.getMessage());
+    void storedPatternRe2CannotCompileMakesTheSubscriptionUnusableNotBroken() {
+        for (String pattern : List.of("([", "(a+)+\\1b", "(?=card)card-.*", "card-\\d++")) {
+            SubscriptionMatcher m = new SubscriptionMatcher(subscription("broken", List.of(), Severity.WARNING,
+                    pattern, Map.of(), "t", true));
+            assertFalse(m.matches(alert("any", "card-1", Severity.CRITICAL, Map.of())), pattern);
+            assertTrue(m.unusable() != null && m.unusable().contains("filter.entityPattern")
+                    && m.unusable().contains("RE2"), m.unusable());
+        }
+        SubscriptionRegistry r = new SubscriptionRegistry();
+        r.put(new SubscriptionMatcher(subscription("ok", List.of(), Severity.WARNING, "card-.*", Map.of(), "t", true)));
+        r.put(new SubscriptionMatcher(subscription("bad", List.of(), Severity.WARNING, "(a)\\1", Map.of(), "t",
+                true)));
+        assertEquals(1, r.unusable());
+        assertEquals(List.of("ok"), r.matching(alert("m", "card-1", Severity.WARNING, Map.of())).stream()
+                .map(SubscriptionMatcher::subscriberId).toList());
+        assertEquals(2, r.all().size(), "the unusable one is still listed (GET /subscriptions shows it)");
+    }
+
+    /**
+     * Nested quantifiers against 40 a's, the classic catastrophic backtracking case: java.util.regex needs
+     * exponentially many steps for {@code (.*a){25}b} (JDK 9+ memoizes the simpler {@code (a+)+b}, not this one),
+     * so the stream thread would stall for hours; RE2 matches in time linear in the entity. The deadline is only a
+     * safety net against a regression to a backtracking engine, not a performance assertion.
+     */
+    @Test
+    void nestedQuantifiersMatchInLinearTime() {
+        for (String pattern : List.of("(a+)+b", "(.*a){25}b", "(a|a?)+b")) {
+            SubscriptionMatcher m = new SubscriptionMatcher(subscription("redos", List.of(), Severity.WARNING,
+                    pattern, Map.of(), "t", true));
+            assertNull(m.unusable(), pattern);
+            Alert evil = alert("m", "a".repeat(40), Severity.CRITICAL, Map.of());
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> m.matches(evil)), pattern);
+            assertTrue(m.matches(alert("m", "a".repeat(30) + "b", Severity.CRITICAL, Map.of())), pattern);
+        }
     }
 
     @Test
