@@ -14,10 +14,14 @@ import java.util.TreeMap;
 /**
  * A stored subscription as the API returns it: the {@link SubscriptionBody} fields with defaults filled in, plus
  * timestamps. A projection of the Avro {@link AlertSubscription} (the HTTP layer never serializes Avro classes).
+ * Webhook header values are write-only: they usually hold the receiver's credentials, so responses show each
+ * header's name with {@link #MASKED} as its value (a client replacing a subscription sends the real values again).
  */
 @Serdeable
 public record SubscriptionResource(String subscriberId, Filter filter, Delivery delivery, boolean enabled,
                                    Instant createdAt, Instant updatedAt) {
+    /** What responses show instead of a webhook header's value. */
+    public static final String MASKED = "****";
 
     @Serdeable
     public record Filter(List<String> models, String minSeverity, @Nullable String entityPattern,
@@ -35,7 +39,13 @@ public record SubscriptionResource(String subscriberId, Filter filter, Delivery 
         return new SubscriptionResource(s.getSubscriberId(),
                 new Filter(List.copyOf(f.getModels()), f.getMinSeverity().name(), f.getEntityPattern(),
                         new TreeMap<>(f.getContextMatch())),
-                new Delivery(d.getKafkaTopic(), d.getWebhookUrl(), new TreeMap<>(d.getWebhookHeaders())),
+                new Delivery(d.getKafkaTopic(), d.getWebhookUrl(), masked(d.getWebhookHeaders())),
                 s.getEnabled(), s.getCreatedAt(), s.getUpdatedAt());
+    }
+
+    private static Map<String, String> masked(Map<String, String> headers) {
+        Map<String, String> out = new TreeMap<>();
+        headers.keySet().forEach(name -> out.put(name, MASKED));
+        return out;
     }
 }
