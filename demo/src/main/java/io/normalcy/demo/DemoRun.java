@@ -80,14 +80,16 @@ final class DemoRun {
 
         Path work = Files.createTempDirectory("normalcy-demo-");
         resources.push(() -> deleteTree(work));
+        DemoCredentials credentials = DemoCredentials.generate();
         // both services start at once: each spends most of its start-up loading classes, on separate cores
         var detectorStart = new java.util.concurrent.FutureTask<>(() ->
-                EmbeddedService.detector(ServiceConfig.detector(servers, work.resolve("streams"))));
+                EmbeddedService.detector(ServiceConfig.detector(servers, work.resolve("streams"), credentials)));
         Thread starter = new Thread(detectorStart, "normalcy-demo-detector-start");
         starter.start();
         EmbeddedService trainer = null;
         try {
-            trainer = EmbeddedService.trainer(ServiceConfig.trainer(servers, work.resolve("models"), options));
+            trainer = EmbeddedService.trainer(ServiceConfig.trainer(servers, work.resolve("models"), options,
+                    credentials));
         } finally {
             starter.join();
             if (trainer == null) {
@@ -99,7 +101,7 @@ final class DemoRun {
         resources.push(detector);
         console.line("trainer started (Micronaut, http://localhost:%d, training in-process)", trainer.port());
         console.line("detector started (Micronaut + Kafka Streams, http://localhost:%d)", detector.port());
-        DetectorClient detectorApi = new DetectorClient(detector.port());
+        DetectorClient detectorApi = new DetectorClient(detector.port(), credentials.readKey());
 
         OutputWatcher watcher = new OutputWatcher(kafka, idPrefix, requestPrefix, this::onStatus);
         resources.push(watcher);

@@ -7,16 +7,17 @@ import java.util.Map;
 
 /**
  * The properties the demo gives the trainer and the detector, on top of their own {@code application.yml}: the
- * broker, random HTTP ports, the {@code payments} model definition (the features and context the generator emits),
- * and demo-friendly settings (training in-process, every alert emitted, no drift-triggered retrains, so the only
- * retrains are the two the demo requests).
+ * broker, random HTTP ports, this run's API keys ({@link DemoCredentials}), the {@code payments} model definition
+ * (the features and context the generator emits), and demo-friendly settings (training in-process, every alert
+ * emitted, no drift-triggered retrains, so the only retrains are the two the demo requests).
  */
 final class ServiceConfig {
     private ServiceConfig() {
     }
 
-    static Map<String, Object> trainer(String bootstrapServers, Path artifactDir, DemoOptions o) {
-        Map<String, Object> p = new HashMap<>();
+    static Map<String, Object> trainer(String bootstrapServers, Path artifactDir, DemoOptions o,
+                                       DemoCredentials credentials) {
+        Map<String, Object> p = new HashMap<>(credentials.properties());
         p.put("kafka.bootstrap.servers", bootstrapServers);
         p.put("micronaut.server.port", -1);
         p.put("normalcy.trainer.instance-id", "demo-trainer");
@@ -43,8 +44,8 @@ final class ServiceConfig {
         return p;
     }
 
-    static Map<String, Object> detector(String bootstrapServers, Path stateDir) {
-        Map<String, Object> p = new HashMap<>();
+    static Map<String, Object> detector(String bootstrapServers, Path stateDir, DemoCredentials credentials) {
+        Map<String, Object> p = new HashMap<>(credentials.properties());
         p.put("kafka.bootstrap.servers", bootstrapServers);
         p.put("micronaut.server.port", -1);
         p.put("normalcy.detector.application-id", "normalcy-demo-detector");

@@ -51,6 +51,49 @@ final class Compose {
         return out;
     }
 
+    /** {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR-default}}, {@code ${VAR:?error}}, {@code ${VAR?error}}. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
+
+    /**
+     * The environment as the container gets it: compose variables ({@code ${VAR...}}) replaced from {@code vars}, as
+     * {@code docker compose} does from the shell and {@code .env}.
+     *
+     * @throws AssertionError with compose's message when a required variable ({@code ${VAR:?message}}) is missing
+     */
+    static Map<String, String> environment(Map<String, Object> service, Map<String, String> vars) {
+        Map<String, String> out = new LinkedHashMap<>();
+        environment(service).forEach((k, v) -> out.put(k, interpolate(v, vars)));
+        return out;
+    }
+
+    static String interpolate(String value, Map<String, String> vars) {
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = vars.get(m.group(1));
+            boolean unset = m.group(2) != null && m.group(2).startsWith(":") ? v == null || v.isEmpty() : v == null;
+            if (unset && m.group(2) != null && m.group(2).endsWith("?")) {
+                throw new AssertionError("required variable " + m.group(1) + " is missing a value: " + m.group(3));
+            }
+            String replacement = unset ? (m.group(2) != null ? m.group(3) : "") : v;
+            m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** The variables a value requires ({@code ${VAR:?...}} / {@code ${VAR?...}}). */
+    static List<String> requiredVariables(String value) {
+        List<String> out = new ArrayList<>();
+        Matcher m = VARIABLE.matcher(value);
+        while (m.find()) {
+            if (m.group(2) != null && m.group(2).endsWith("?")) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+
     /** Build context directory, resolved against the compose file's directory. */
     Optional<Path> buildContext(Map<String, Object> service) {
         Object b = service.get("build");

@@ -2,9 +2,11 @@ package io.normalcy.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.normalcy.security.SecuritySettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,10 +176,40 @@ class ComposeFileTest {
         }
     }
 
+    /** What a user puts in .env (or the shell) before {@code docker compose up}: random keys, here fixed. */
+    private static final Map<String, String> USER_VARIABLES = Map.of(
+            "NORMALCY_ADMIN_API_KEY", "compose-test-admin-key-0123456789",
+            "NORMALCY_READ_API_KEY", "compose-test-read-key-0123456789");
+
     @Test
     void theTrainerStartsWithItsComposeEnvironmentAndDefinesTheDemoModel() {
-        Map<String, String> env = Compose.environment(compose.service("trainer"));
+        Map<String, String> env = Compose.environment(compose.service("trainer"), USER_VARIABLES);
         assertEquals(List.of("payments"), TrainerBoot.check(env, "docker-compose.yml service trainer"));
+    }
+
+    @Test
+    void theHttpApisNeedKeysThatComposeTakesFromTheUsersEnvironment() {
+        for (String name : SERVICE_MODULES) {
+            String where = "docker-compose.yml service " + name;
+            Map<String, String> raw = Compose.environment(compose.service(name));
+            // no key is written in the file: each is a required variable (compose stops with the message if unset)
+            raw.forEach((k, v) -> {
+                if (k.startsWith("NORMALCY_SECURITY_API_KEYS_") && k.endsWith("_KEY")) {
+                    assertTrue(v.matches("\\$\\{[A-Z0-9_]+:?\\?[^}]*}") && Compose.requiredVariables(v).size() == 1,
+                            where + ": " + k + " must be exactly one required variable, ${VAR:?message}: " + v);
+                }
+            });
+            AssertionError missing = assertThrows(AssertionError.class,
+                    () -> Compose.environment(compose.service(name), Map.of()));
+            assertTrue(missing.getMessage().contains("openssl rand -hex 32"), where + ": " + missing.getMessage());
+
+            SecuritySettings security = SecurityBoot.check(
+                    Compose.environment(compose.service(name), USER_VARIABLES), where);
+            assertTrue(security.enabled(), where + ": authentication must be on");
+            assertEquals(List.of("admin [admin]", "reader [read]"),
+                    security.apiKeys().stream().map(Object::toString).toList(), where);
+            assertFalse(security.protectMetrics(), where + ": Prometheus scrapes /prometheus without credentials");
+        }
     }
 
     static void checkEnvironment(String module, Map<String, String> env, String where) {

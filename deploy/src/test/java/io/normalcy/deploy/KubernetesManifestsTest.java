@@ -3,6 +3,7 @@ package io.normalcy.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -223,6 +224,35 @@ class KubernetesManifestsTest {
             for (String k : List.of("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_JAAS_CONFIG")) {
                 assertTrue(env.containsKey(k), dir + ": " + module + " does not get " + k);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void bothServicesAuthenticateWithApiKeysFromASecretThatHoldsOnlyPlaceholders(String dir) {
+        Rendered r = render(dir);
+        for (String module : List.of("detector", "trainer")) {
+            Rendered.Container c = r.container(module);
+            String where = dir + ": " + module;
+            Map<String, String> env = r.environment(c);
+            for (String key : List.of("NORMALCY_SECURITY_API_KEYS_ADMIN_KEY", "NORMALCY_SECURITY_API_KEYS_READER_KEY")) {
+                assertEquals("<ref>", env.get(key), where + ": " + key + " must come from a Secret");
+                Object ref = Repo.list(c.spec(), "env").stream().filter(e -> key.equals(Repo.at(e, "name")))
+                        .map(e -> Repo.at(e, "valueFrom", "secretKeyRef")).findFirst().orElseThrow();
+                String placeholder = r.data("Secret", String.valueOf(Repo.at(ref, "name"))).get(String.valueOf(Repo.at(ref, "key")));
+                assertTrue(placeholder != null && placeholder.startsWith("CHANGE-ME"),
+                        where + ": the committed " + key + " must be a placeholder, is " + placeholder);
+                // a forgotten placeholder stops start-up instead of becoming a guessable key
+                Map<String, String> unreplaced = new LinkedHashMap<>(SecurityBoot.withSecrets(env));
+                unreplaced.put(key, placeholder);
+                assertThrows(io.normalcy.security.SecurityConfigException.class, () -> SecurityBoot.read(unreplaced, where));
+            }
+            io.normalcy.security.SecuritySettings security = SecurityBoot.check(SecurityBoot.withSecrets(env), where);
+            assertTrue(security.enabled(), where + ": authentication must be on");
+            assertEquals(List.of("admin [admin]", "reader [read]"), security.apiKeys().stream().map(Object::toString).toList(),
+                    where);
+            assertFalse(security.protectMetrics(), where + ": the ServiceMonitors and prometheus.io annotations scrape "
+                    + "without credentials");
         }
     }
 

@@ -36,6 +36,8 @@ final class ServiceModule {
     final Set<String> yamlKeys;
     final Set<String> placeholderEnv;
     final boolean kafkaPassThrough;
+    /** The service depends on module security (HTTP authentication), whose map-valued keys it then reads. */
+    final boolean usesSecurityModule;
     final Set<String> streamsOverridePrefixes;
 
     private ServiceModule(String name, Path dir) {
@@ -65,6 +67,9 @@ final class ServiceModule {
         // (io.normalcy.detector.runtime.KafkaProperties) or uses Micronaut Kafka clients/listeners, which do
         this.kafkaPassThrough = Pattern.compile("getProperties\\(\\s*\"kafka\"|@Property\\(\\s*name\\s*=\\s*\"kafka\"\\s*\\)"
                 + "|@KafkaListener\\b|@KafkaClient\\b").matcher(allSources).find();
+        Path pom = dir.resolve("pom.xml");
+        this.usesSecurityModule = Files.isRegularFile(pom)
+                && Repo.read(pom).contains("<artifactId>normalcy-security</artifactId>");
         this.streamsOverridePrefixes = new LinkedHashSet<>();
         Matcher sp = Pattern.compile("\"(streams\\.[a-z0-9\\-]+\\.)\"").matcher(allSources);
         while (sp.find()) {
@@ -134,16 +139,27 @@ final class ServiceModule {
         return endpointPath("prometheus");
     }
 
+    /**
+     * The endpoint must be served ({@code endpoints.<id>.enabled}, which overrides {@code endpoints.all.enabled})
+     * and open to anonymous callers by default: {@code sensitive} false, or a placeholder whose default is false
+     * (e.g. {@code ${normalcy.security.protect-metrics:false}}).
+     */
     private void requireEndpoint(String id, boolean mustBeDeclaredInsensitive) {
-        if (Boolean.FALSE.equals(applicationYml.get("endpoints." + id + ".enabled"))
-                || Boolean.FALSE.equals(applicationYml.get("endpoints.all.enabled"))) {
+        String enabled = yamlText("endpoints." + id + ".enabled");
+        if ("false".equals(enabled) || (enabled == null && "false".equals(yamlText("endpoints.all.enabled")))) {
             throw new AssertionError(name + ": endpoint '" + id + "' is disabled in application.yml");
         }
-        Object sensitive = applicationYml.get("endpoints." + id + ".sensitive");
-        if (Boolean.TRUE.equals(sensitive) || (mustBeDeclaredInsensitive && !Boolean.FALSE.equals(sensitive))) {
+        String sensitive = yamlText("endpoints." + id + ".sensitive");
+        if ("true".equals(sensitive) || (mustBeDeclaredInsensitive && !"false".equals(sensitive))) {
             throw new AssertionError(name + ": endpoints." + id + ".sensitive must be false in application.yml "
                     + "for unauthenticated probes/scrapes, is " + sensitive);
         }
+    }
+
+    /** A value of application.yml as text, a {@code ${...:default}} placeholder resolved to its default; null if absent. */
+    private String yamlText(String key) {
+        Object v = applicationYml.get(key);
+        return v == null ? null : resolveDefault(key, String.valueOf(v));
     }
 
     /** Effective value of a declared key: override if given, else application.yml, else the @Bindable default. */
@@ -187,6 +203,12 @@ final class ServiceModule {
                 return Optional.of(k + " (application.yml)");
             }
         }
+        if (usesSecurityModule) {
+            Optional<String> security = explainSecurityEnv(env);
+            if (security.isPresent()) {
+                return security;
+            }
+        }
         if (name.equals("trainer") && env.startsWith(TRAINER_MODELS_ENV)) {
             // per-model definitions: normalcy.trainer.models.<model>.<parameter>, parameters as the trainer parses them
             for (String param : io.normalcy.trainer.config.Parameters.KEYS) {
@@ -214,6 +236,21 @@ final class ServiceModule {
     }
 
     private static final String TRAINER_MODELS_ENV = "NORMALCY_TRAINER_MODELS_";
+    /** normalcy.security.api-keys.<name>.{key, key-sha256, roles}, as module security reads them (ApiKeys). */
+    private static final Pattern API_KEY_ENV = Pattern.compile("NORMALCY_SECURITY_API_KEYS_[A-Z0-9_]+?_(KEY|KEY_SHA256|ROLES)");
+    /** Micronaut Security's JWT signature configuration (secret, JWKS URL, static JWKS), per signature name. */
+    private static final Pattern JWT_ENV = Pattern.compile("MICRONAUT_SECURITY_TOKEN_JWT_SIGNATURES_(SECRET|JWKS|JWKS_STATIC)_[A-Z0-9_]+");
+
+    /** Keys of the shared HTTP security module that are maps of names, which no declaration lists. */
+    private static Optional<String> explainSecurityEnv(String env) {
+        if (API_KEY_ENV.matcher(env).matches()) {
+            return Optional.of("normalcy.security.api-keys.<name>.* (module security, API key)");
+        }
+        if (JWT_ENV.matcher(env).matches()) {
+            return Optional.of("micronaut.security.token.jwt.signatures.* (Micronaut Security, JWT)");
+        }
+        return Optional.empty();
+    }
 
     /** The environment variable Micronaut maps to {@code key}. */
     static String envName(String key) {

@@ -127,6 +127,46 @@ class ServiceModuleTest {
     }
 
     @Test
+    void onlyTheEndpointsEnabledOneByOneAreServedAndMetricsMayDefaultToOpen() throws IOException {
+        ServiceModule m = module("""
+                endpoints:
+                  all:
+                    enabled: false
+                  health:
+                    enabled: true
+                  prometheus:
+                    enabled: true
+                    sensitive: ${svc.protect-metrics:false}
+                """, RECORD_CONFIG);
+        assertEquals("/prometheus", m.prometheusPath());
+        assertEquals("/health/liveness", m.livenessPath());
+        Files.writeString(dir.resolve("src/main/resources/application.yml"),
+                "endpoints:\n  all:\n    enabled: false\n  prometheus:\n    sensitive: false\n");
+        assertThrows(AssertionError.class, () -> ServiceModule.at("svc", dir).prometheusPath(), "not enabled one by one");
+        Files.writeString(dir.resolve("src/main/resources/application.yml"),
+                "endpoints:\n  prometheus:\n    sensitive: ${svc.protect-metrics:true}\n");
+        assertThrows(AssertionError.class, () -> ServiceModule.at("svc", dir).prometheusPath(), "protected by default");
+    }
+
+    @Test
+    void apiKeyAndJwtVariablesAreAcceptedOnlyForServicesUsingTheSecurityModule() throws IOException {
+        ServiceModule without = module(YML, RECORD_CONFIG);
+        assertEquals(Optional.empty(), without.explainEnv("NORMALCY_SECURITY_API_KEYS_OPS_KEY"));
+        Files.writeString(dir.resolve("pom.xml"), "<project><dependencies><dependency><groupId>io.normalcy</groupId>"
+                + "<artifactId>normalcy-security</artifactId></dependency></dependencies></project>");
+        ServiceModule with = ServiceModule.at("svc", dir);
+        for (String env : new String[] {"NORMALCY_SECURITY_API_KEYS_OPS_KEY", "NORMALCY_SECURITY_API_KEYS_CI_BOT_ROLES",
+                "NORMALCY_SECURITY_API_KEYS_OPS_KEY_SHA256", "MICRONAUT_SECURITY_TOKEN_JWT_SIGNATURES_SECRET_IDP_SECRET",
+                "MICRONAUT_SECURITY_TOKEN_JWT_SIGNATURES_JWKS_IDP_URL"}) {
+            assertTrue(with.explainEnv(env).isPresent(), env + " should be accepted");
+        }
+        for (String env : new String[] {"NORMALCY_SECURITY_API_KEYS_OPS", "NORMALCY_SECURITY_API_KEYS_OPS_ROLE",
+                "NORMALCY_SECURITY_APIKEYS_OPS_KEY", "MICRONAUT_SECURITY_TOKEN_JWT_SIGNATURE_SECRET_IDP_SECRET"}) {
+            assertEquals(Optional.empty(), with.explainEnv(env), env + " should be rejected");
+        }
+    }
+
+    @Test
     void aMissingApplicationYmlFails() throws IOException {
         Files.createDirectories(dir.resolve("src/main/java"));
         assertThrows(AssertionError.class, () -> ServiceModule.at("svc", dir));

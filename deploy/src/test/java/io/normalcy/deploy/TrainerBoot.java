@@ -2,6 +2,7 @@ package io.normalcy.deploy;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.PropertySource;
+import io.normalcy.security.SecuritySettings;
 import io.normalcy.trainer.config.ModelRegistry;
 import io.normalcy.trainer.config.TrainerConfig;
 import io.normalcy.trainer.service.KafkaSettings;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -18,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * registry and Kafka settings, no Kafka connection) with a deploy file's environment variables, read by Micronaut's
  * own environment-variable rules. A name check alone cannot see a variable that maps to a known key yet stops
  * start-up (e.g. a multi-word key split at every '_'), or one that is silently left out of the Kafka clients.
+ * Also checks that the HTTP API is authenticated with credentials (the {@code cli} environment skips the start-up
+ * check of module security, so it is run here); secret references count as present ({@link SecurityBoot}).
  */
 final class TrainerBoot {
     private TrainerBoot() {
@@ -25,7 +29,7 @@ final class TrainerBoot {
 
     /** @return the model names the trainer defines with this environment */
     static List<String> check(Map<String, String> env, String where) {
-        PropertySource source = EnvironmentVariables.of(where, env);
+        PropertySource source = EnvironmentVariables.of(where, SecurityBoot.withSecrets(env));
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
                 .propertySources(source).start()) {
             List<String> models = ctx.getBean(ModelRegistry.class).names();
@@ -40,6 +44,9 @@ final class TrainerBoot {
                     assertEquals(v, String.valueOf(kafka.admin().get(key)), where + ": " + k + " reaches the clients");
                 }
             });
+            SecuritySettings security = SecuritySettings.from(ctx.getEnvironment());
+            assertTrue(security.enabled() && security.hasCredentials(), where + ": HTTP API without credentials: "
+                    + security.describe());
             return models;
         } catch (RuntimeException e) {
             StringBuilder sb = new StringBuilder();

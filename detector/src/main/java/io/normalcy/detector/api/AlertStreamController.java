@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
+import io.micronaut.security.annotation.Secured;
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.avro.SubscriptionDelivery;
 import io.normalcy.detector.delivery.AlertBroadcaster;
@@ -20,6 +21,7 @@ import io.normalcy.detector.subscription.ApiError;
 import io.normalcy.detector.subscription.InvalidSubscriptionException;
 import io.normalcy.detector.subscription.SubscriptionBody;
 import io.normalcy.detector.subscription.SubscriptionValidator;
+import io.normalcy.security.Roles;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,7 @@ public class AlertStreamController {
     }
 
     @Get(produces = {MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON})
+    @Secured({Roles.READ, Roles.ADMIN})
     public HttpResponse<?> stream(@Nullable @QueryValue("model") List<String> model,
                                  @Nullable @QueryValue("minSeverity") String minSeverity,
                                  @Nullable @QueryValue("entity") String entity) {

@@ -2,11 +2,13 @@ package io.normalcy.detector.api;
 
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
 import io.normalcy.detector.model.LoadedModel;
 import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.ThresholdLevel;
+import io.normalcy.security.Roles;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ public class ModelsController {
     }
 
     @Get
+    @Secured({Roles.READ, Roles.ADMIN})
     public List<ModelInfo> models() {
         return registry.all().stream().map(ModelsController::info).toList();
     }

@@ -12,11 +12,13 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 import io.normalcy.detector.subscription.ApiError;
 import io.normalcy.detector.subscription.InvalidSubscriptionException;
 import io.normalcy.detector.subscription.SubscriptionBody;
 import io.normalcy.detector.subscription.SubscriptionResource;
 import io.normalcy.detector.subscription.SubscriptionService;
+import io.normalcy.security.Roles;
 
 import java.net.URI;
 import java.util.List;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /subscriptions} — all, sorted by id; {@code GET /subscriptions/{id}} — one or 404;</li>
  *   <li>{@code DELETE /subscriptions/{id}} — writes a tombstone; 204, or 404 when unknown.</li>
  * </ul>
- * Reads come from this instance's view of the topic, which a write waits for (read-your-writes on one instance).
+ * Every route needs the admin role: subscriptions name delivery targets and carry webhook credentials (which
+ * responses mask). Reads come from this instance's view of the topic, which a write waits for (read-your-writes on
+ * one instance).
  * Blocking Kafka calls run on the blocking executor, never on the event loop.
  */
 @Controller("/subscriptions")
@@ -47,6 +51,7 @@ public class SubscriptionsController {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Secured(Roles.ADMIN)
     public HttpResponse<?> upsert(@Nullable @Body SubscriptionBody body) {
         return guarded(() -> {
             SubscriptionService.Upsert u = service.upsert(body);
@@ -57,6 +62,7 @@ public class SubscriptionsController {
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
+    @Secured(Roles.ADMIN)
     public HttpResponse<?> list() {
         return guarded(() -> {
             List<SubscriptionResource> all = service.list().stream().map(SubscriptionResource::of).toList();
@@ -65,12 +71,14 @@ public class SubscriptionsController {
     }
 
     @Get(value = "/{id}", produces = MediaType.APPLICATION_JSON)
+    @Secured(Roles.ADMIN)
     public HttpResponse<?> get(@PathVariable String id) {
         return guarded(() -> service.get(id).<HttpResponse<?>>map(s -> HttpResponse.ok(SubscriptionResource.of(s)))
                 .orElseGet(() -> notFound(id)));
     }
 
     @Delete(value = "/{id}", produces = MediaType.APPLICATION_JSON)
+    @Secured(Roles.ADMIN)
     public HttpResponse<?> delete(@PathVariable String id) {
         return guarded(() -> service.delete(id) ? HttpResponse.noContent() : notFound(id));
     }

@@ -15,11 +15,15 @@ import java.util.TreeMap;
  * A stored subscription as the API returns it: the {@link SubscriptionBody} fields with defaults filled in, plus
  * timestamps. A projection of the Avro {@link AlertSubscription} (the HTTP layer never serializes Avro classes).
  * The stored signing secret is never part of it; {@code signingSecret} is set only in the response to the request
- * that generated it ({@link #withIssuedSecret}), so the subscriber sees it exactly once.
+ * that generated it ({@link #withIssuedSecret}), so the subscriber sees it exactly once. Webhook header values are
+ * write-only too: they usually hold the receiver's credentials, so responses show each header's name with
+ * {@link #MASKED} as its value (a client replacing a subscription sends the real values again).
  */
 @Serdeable
 public record SubscriptionResource(String subscriberId, Filter filter, Delivery delivery, boolean enabled,
                                    Instant createdAt, Instant updatedAt, @Nullable String signingSecret) {
+    /** What responses show instead of a webhook header's value. */
+    public static final String MASKED = "****";
 
     @Serdeable
     public record Filter(List<String> models, String minSeverity, @Nullable String entityPattern,
@@ -37,7 +41,7 @@ public record SubscriptionResource(String subscriberId, Filter filter, Delivery 
         return new SubscriptionResource(s.getSubscriberId(),
                 new Filter(List.copyOf(f.getModels()), f.getMinSeverity().name(), f.getEntityPattern(),
                         new TreeMap<>(f.getContextMatch())),
-                new Delivery(d.getKafkaTopic(), d.getWebhookUrl(), new TreeMap<>(d.getWebhookHeaders())),
+                new Delivery(d.getKafkaTopic(), d.getWebhookUrl(), masked(d.getWebhookHeaders())),
                 s.getEnabled(), s.getCreatedAt(), s.getUpdatedAt(), null);
     }
 
@@ -45,5 +49,11 @@ public record SubscriptionResource(String subscriberId, Filter filter, Delivery 
     public SubscriptionResource withIssuedSecret(String issuedSecret) {
         return issuedSecret == null ? this : new SubscriptionResource(subscriberId, filter, delivery, enabled,
                 createdAt, updatedAt, issuedSecret);
+    }
+
+    private static Map<String, String> masked(Map<String, String> headers) {
+        Map<String, String> out = new TreeMap<>();
+        headers.keySet().forEach(name -> out.put(name, MASKED));
+        return out;
     }
 }

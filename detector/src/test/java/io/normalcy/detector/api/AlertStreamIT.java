@@ -63,7 +63,8 @@ class AlertStreamIT {
 
             HttpResponse<InputStream> resp = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
                     URI.create(base + "/alerts/stream?model=A&minSeverity=CRITICAL&entity=card-.*"))
-                    .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream())
+                    .header("Accept", "text/event-stream").header(TestCredentials.HEADER, TestCredentials.READ_KEY).build(),
+                    HttpResponse.BodyHandlers.ofInputStream())
                     .get(30, TimeUnit.SECONDS);
             assertEquals(200, resp.statusCode());
             assertTrue(resp.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));

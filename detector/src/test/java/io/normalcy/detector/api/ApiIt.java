@@ -38,7 +38,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Plumbing of the subscription/delivery ITs: per-test topic names (ITs share one broker), application properties
  * (Kafka Streams off — these ITs exercise the API and delivery side, which do not depend on it — so the test
- * creates the alerts and DLQ topics itself), a small HTTP/JSON client and Kafka readers/writers.
+ * creates the alerts and DLQ topics itself), a small HTTP/JSON client (with the test admin key unless told
+ * otherwise) and Kafka readers/writers.
  */
 public final class ApiIt {
     public static final ObjectMapper JSON = ObjectMapper.getDefault();
@@ -167,8 +168,18 @@ public final class ApiIt {
         }
     }
 
+    /** A request with the test admin key ({@link TestCredentials}). */
     public static Response send(URL base, String method, String path, String jsonBody) throws Exception {
+        return send(base, method, path, jsonBody, TestCredentials.HEADER, TestCredentials.ADMIN_KEY);
+    }
+
+    /** @param headers name, value, name, value, ... (none: an anonymous request) */
+    public static Response send(URL base, String method, String path, String jsonBody, String... headers)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
         if (jsonBody != null) {
             b.header("Content-Type", "application/json");
         }

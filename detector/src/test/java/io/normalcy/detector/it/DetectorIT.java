@@ -9,6 +9,7 @@ import io.normalcy.avro.Alert;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.ScoredEvent;
 import io.normalcy.avro.Severity;
+import io.normalcy.detector.api.TestCredentials;
 import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.ModelRegistry;
@@ -164,13 +165,15 @@ class DetectorIT {
 
             // operations endpoints
             HttpClient http = HttpClient.newHttpClient();
-            String models = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/models")).build(),
+            String models = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/models"))
+                            .header(TestCredentials.HEADER, TestCredentials.READ_KEY).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(models.contains("\"name\":\"" + MODEL + "\"") && models.contains("\"version\":2"), models);
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/health"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header(TestCredentials.HEADER, TestCredentials.READ_KEY).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().contains("RUNNING"), health.body());
+            // metrics are open by default (normalcy.security.protect-metrics=false): no credential
             String prometheus = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(prometheus.contains("normalcy_records_scored_total"), "prometheus metrics exported");

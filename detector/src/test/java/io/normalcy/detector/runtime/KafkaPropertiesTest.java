@@ -68,7 +68,8 @@ class KafkaPropertiesTest {
 
     @Test
     void environmentVariablesReachTheStreamsConfig() {
-        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false)
+        // the test environment named explicitly: its application-test.yml holds the test API keys
+        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).environments("test")
                 .properties(Map.of("normalcy.detector.streams.autostart", "false"))
                 .propertySources(EnvironmentVariables.of("test-env", Map.of(
                         "KAFKA_BOOTSTRAP_SERVERS", "broker:9093",

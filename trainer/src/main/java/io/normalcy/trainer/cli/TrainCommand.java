@@ -110,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingService service = new TrainingService(registry, history, new InProcessRunner(), catalog, publisher,
                     new StatusReporter(null, ""), new ArtifactStore(work), new TrainerMetrics(new SimpleMeterRegistry()),
                     io.normalcy.trainer.service.Signing.key(ctx.getBean(io.normalcy.trainer.config.TrainerConfig.class).getEd25519PrivateKey(),
-                            ctx.getBean(io.normalcy.trainer.config.TrainerConfig.class).getHmacKey()), "cli");
+                            ctx.getBean(io.normalcy.trainer.config.TrainerConfig.class).getHmacKey()), "cli", false);
             boolean file = source.fromFile != null;
             Long end = time("--to", to);
             Long start = time("--from", from);

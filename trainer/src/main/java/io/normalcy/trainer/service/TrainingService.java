@@ -9,6 +9,7 @@ import io.normalcy.schemas.ModelDigests;
 import io.normalcy.trainer.config.ConfigException;
 import io.normalcy.trainer.config.ModelDefinition;
 import io.normalcy.trainer.config.ModelRegistry;
+import io.normalcy.trainer.config.OverrideBounds;
 import io.normalcy.trainer.config.Parameters;
 import io.normalcy.trainer.history.History;
 import io.normalcy.trainer.job.JobResult;
@@ -57,10 +58,24 @@ public final class TrainingService {
     private final TrainerMetrics metrics;
     private final Key signingKey;
     private final String trainerVersion;
+    private final boolean boundedOverrides;
 
+    /** A service whose request overrides are capped at the configured model ({@link OverrideBounds}). */
     public TrainingService(ModelRegistry registry, HistoryProvider history, TrainingRunner runner,
                            ModelCatalog catalog, ModelPublisher publisher, StatusReporter status,
                            ArtifactStore artifacts, TrainerMetrics metrics, Key signingKey, String trainerVersion) {
+        this(registry, history, runner, catalog, publisher, status, artifacts, metrics, signingKey, trainerVersion, true);
+    }
+
+    /**
+     * @param boundedOverrides whether overrides are capped at the configured model: yes for requests from the topic
+     *                         and REST; no for the command line, whose user owns the configuration anyway
+     */
+    public TrainingService(ModelRegistry registry, HistoryProvider history, TrainingRunner runner,
+                           ModelCatalog catalog, ModelPublisher publisher, StatusReporter status,
+                           ArtifactStore artifacts, TrainerMetrics metrics, Key signingKey, String trainerVersion,
+                           boolean boundedOverrides) {
+        this.boundedOverrides = boundedOverrides;
         this.registry = registry;
         this.history = history;
         this.runner = runner;
@@ -171,7 +186,8 @@ public final class TrainingService {
         ModelDefinition def = registry.find(req.model()).orElseThrow(() -> new TrainingFailure(
                 "unknown model '" + req.model() + "'; configured models: " + registry.names()));
         try {
-            return Parameters.apply(def, req.overrides(), "overrides.");
+            return boundedOverrides ? OverrideBounds.apply(def, req.overrides(), "overrides.")
+                    : Parameters.apply(def, req.overrides(), "overrides.");
         } catch (ConfigException e) {
             throw new TrainingFailure("invalid override " + e.getMessage());
         }

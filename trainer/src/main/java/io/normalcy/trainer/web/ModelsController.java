@@ -9,9 +9,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.security.annotation.Secured;
+import io.normalcy.security.Roles;
 import io.normalcy.trainer.config.ModelDefinition;
 import io.normalcy.trainer.config.ModelRegistry;
-import io.normalcy.trainer.config.Parameters;
+import io.normalcy.trainer.config.OverrideBounds;
 import io.normalcy.trainer.publish.ModelCatalog;
 import io.normalcy.trainer.publish.ModelSummary;
 import io.normalcy.trainer.queue.TrainingRequest;
@@ -28,7 +30,10 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 
-/** REST API of the trainer: models, versions, reports, retrain. */
+/**
+ * REST API of the trainer: models, versions, reports and request statuses (read role) and retrain (admin role;
+ * overrides may not exceed the model's configuration, {@link OverrideBounds}).
+ */
 @Controller("/models")
 public class ModelsController {
     private final ModelRegistry registry;
@@ -47,6 +52,7 @@ public class ModelsController {
     }
 
     @Get
+    @Secured({Roles.READ, Roles.ADMIN})
     public List<ModelView.Entry> list() {
         TreeSet<String> names = new TreeSet<>(registry.names());
         names.addAll(catalog.names());
@@ -58,6 +64,7 @@ public class ModelsController {
     }
 
     @Get("/{name}")
+    @Secured({Roles.READ, Roles.ADMIN})
     public HttpResponse<?> get(@PathVariable String name) {
         Optional<ModelDefinition> def = registry.find(name);
         List<ModelSummary> versions = catalog.versions(name);
@@ -69,6 +76,7 @@ public class ModelsController {
     }
 
     @Get(value = "/{name}/versions/{version}/report", produces = MediaType.TEXT_HTML)
+    @Secured({Roles.READ, Roles.ADMIN})
     public HttpResponse<?> report(@PathVariable String name, @PathVariable long version) throws java.io.IOException {
         Optional<java.nio.file.Path> p = artifacts.report(name, version);
         if (p.isEmpty()) {
@@ -84,6 +92,7 @@ public class ModelsController {
      * normalcy.training-status has the full history.
      */
     @Get("/{name}/requests/{requestId}")
+    @Secured({Roles.READ, Roles.ADMIN})
     public HttpResponse<?> request(@PathVariable String name, @PathVariable String requestId) {
         return status.latest(requestId).filter(s -> s.getModel().equals(name))
                 .<HttpResponse<?>>map(s -> HttpResponse.ok(RequestStatusView.of(s)))
@@ -92,6 +101,7 @@ public class ModelsController {
     }
 
     @Post("/{name}/retrain")
+    @Secured(Roles.ADMIN)
     public HttpResponse<?> retrain(@PathVariable String name, @Nullable @Body RetrainBody body) {
         RetrainBody b = body == null ? new RetrainBody(null, null, null, null, null, null) : body;
         Optional<ModelDefinition> def = registry.find(name);
@@ -102,7 +112,7 @@ public class ModelsController {
         Long start;
         Long end;
         try {
-            Parameters.apply(def.get(), overrides, "overrides.");
+            OverrideBounds.apply(def.get(), overrides, "overrides.");
             end = time("windowEnd", b.windowEnd());
             start = time("windowStart", b.windowStart());
             if (start == null && b.window() != null) {

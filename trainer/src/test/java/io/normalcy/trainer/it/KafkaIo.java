@@ -107,8 +107,13 @@ final class KafkaIo {
     }
 
     void requestRetrain(String requestId, String model, Instant start, Instant end) {
+        requestRetrain(requestId, model, start, end, Map.of());
+    }
+
+    void requestRetrain(String requestId, String model, Instant start, Instant end, Map<String, String> overrides) {
         RetrainRequest r = RetrainRequest.newBuilder().setRequestId(requestId).setModel(model).setReason("test")
-                .setRequestedAt(Instant.now()).setWindowStart(start).setWindowEnd(end).build();
+                .setRequestedAt(Instant.now()).setWindowStart(start).setWindowEnd(end)
+                .setOverrides(Map.copyOf(overrides)).build();
         try (KafkaProducer<String, RetrainRequest> p = producer(NormalcySerdes.retrainRequest().serializer())) {
             p.send(new ProducerRecord<>(TOPICS.names().retrain(), model, r));
             p.flush();

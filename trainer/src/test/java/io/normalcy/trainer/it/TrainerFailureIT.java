@@ -158,12 +158,12 @@ class TrainerFailureIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + path))
+        return HttpClient.newHttpClient().send(TestCredentials.reader(URI.create("http://localhost:" + server.getPort() + path))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + path))
+        return HttpClient.newHttpClient().send(TestCredentials.admin(URI.create("http://localhost:" + server.getPort() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

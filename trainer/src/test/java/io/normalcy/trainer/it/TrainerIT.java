@@ -143,19 +143,20 @@ class TrainerIT {
         assertTrue(Files.isRegularFile(dir.resolve("report.html")));
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://localhost:" + server.getPort();
-        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/models")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> list = http.send(TestCredentials.reader(URI.create(base + "/models")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, list.statusCode());
         assertTrue(list.body().contains("\"payments\""), list.body());
-        HttpResponse<String> one = http.send(HttpRequest.newBuilder(URI.create(base + "/models/payments")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> one = http.send(TestCredentials.reader(URI.create(base + "/models/payments")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(one.body().contains("\"version\":1") && one.body().contains("\"perContext\""), one.body());
-        HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create(base + "/models/payments/versions/1/report")).build(),
+        HttpResponse<String> report = http.send(TestCredentials.reader(URI.create(base + "/models/payments/versions/1/report")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, report.statusCode());
         assertTrue(report.body().contains("<h2 id='thresholds'>") && report.body().contains("region=apac"));
+        // metrics are open by default (normalcy.security.protect-metrics=false): no credential
         HttpResponse<String> prom = http.send(HttpRequest.newBuilder(URI.create(base + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, prom.statusCode());
         assertTrue(prom.body().contains("normalcy_trainer_training_duration") && prom.body().contains("normalcy_trainer_validation_nll"), prom.body());
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(TestCredentials.reader(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(health.body().contains("\"trainer\""), health.body());
         Files.copy(dir.resolve("report.html"), Path.of("target", "TrainerIT-report.html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }

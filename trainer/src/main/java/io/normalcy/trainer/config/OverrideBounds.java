@@ -1,0 +1,63 @@
+package io.normalcy.trainer.config;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-request overrides may shrink a training but not grow it past what the operator configured for the model:
+ * {@code blocks}, the number and widths of {@code hidden} layers, {@code epochs}, {@code batch-size} and
+ * {@code max-records} are capped at the model's configured values. Without the cap, whoever may send a retrain
+ * request (REST or the retrain topic) decides how much CPU, memory and time a training takes (64 blocks of 4096-wide
+ * layers pass the fitter's own limits). To allow a bigger training, raise the model's configuration.
+ */
+public final class OverrideBounds {
+    /** The keys whose overrides are capped. */
+    public static final List<String> CAPPED = List.of("blocks", "hidden", "epochs", "batch-size", "max-records");
+
+    private OverrideBounds() {
+    }
+
+    /**
+     * Applies {@code overrides} to the configured definition ({@link Parameters#apply}) and checks the caps.
+     *
+     * @param keyPrefix prepended to keys in error messages (e.g. {@code overrides.})
+     * @throws ConfigException naming the first bad or too large override
+     */
+    public static ModelDefinition apply(ModelDefinition configured, Map<String, String> overrides, String keyPrefix) {
+        ModelDefinition d = Parameters.apply(configured, overrides, keyPrefix);
+        check(configured, d, keyPrefix);
+        return d;
+    }
+
+    static void check(ModelDefinition configured, ModelDefinition d, String p) {
+        String of = " (normalcy.trainer.models." + configured.name() + ".";
+        cap(p + "blocks", d.blocks(), configured.blocks(), of + "blocks)");
+        cap(p + "hidden", d.hidden().size(), configured.hidden().size(), of + "hidden has "
+                + configured.hidden().size() + " layers)", "layers");
+        int widest = Collections.max(configured.hidden());
+        for (int h : d.hidden()) {
+            cap(p + "hidden", h, widest, of + "hidden is " + configured.hidden() + ")", "width");
+        }
+        cap(p + "epochs", d.epochs(), configured.epochs(), of + "epochs)");
+        cap(p + "batch-size", d.batchSize(), configured.batchSize(), of + "batch-size)");
+        if (d.maxRecords() > configured.maxRecords()) {
+            throw tooLarge(p + "max-records", d.maxRecords(), configured.maxRecords(), of + "max-records)", "");
+        }
+    }
+
+    private static void cap(String key, int value, int max, String where) {
+        cap(key, value, max, where, "");
+    }
+
+    private static void cap(String key, int value, int max, String where, String what) {
+        if (value > max) {
+            throw tooLarge(key, value, max, where, what);
+        }
+    }
+
+    private static ConfigException tooLarge(String key, long value, long max, String where, String what) {
+        return new ConfigException(key, (what.isEmpty() ? "" : what + " ") + value + " exceeds the model's configured "
+                + max + where + "; overrides may lower it, raise the configuration to allow more");
+    }
+}
