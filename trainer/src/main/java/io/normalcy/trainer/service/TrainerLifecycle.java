@@ -137,7 +137,7 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
 
     /**
      * Runs on the context's ShutdownEvent, before any bean is destroyed (the status producer still works): no new
-     * requests, running trainings interrupted and reported QUEUED, everything flushed.
+     * requests, running trainings interrupted and reported QUEUED.
      */
     @EventListener
     void onShutdown(ShutdownEvent event) {
@@ -162,6 +162,6 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        status.flush();
+        // the statuses reported meanwhile are sent when the status producer closes, after this
     }
 }

@@ -5,16 +5,20 @@ import io.normalcy.avro.TrainingStatus;
 import io.normalcy.trainer.queue.TrainingRequest;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 /**
  * Publishes the life cycle of retrain requests to {@code normalcy.training-status} (key = request id) and logs
@@ -73,8 +77,10 @@ public class StatusReporter implements AutoCloseable {
         public static final Progress NONE = new Progress(null, null, null, null);
     }
 
-    public void report(Collection<String> requestIds, String model, TrainingState state, Progress p,
-                       Long publishedVersion, String message) {
+    /** Publishes the status of each id; returns the pending sends (empty without a producer), to await if needed. */
+    public List<Future<RecordMetadata>> report(Collection<String> requestIds, String model, TrainingState state,
+                                               Progress p, Long publishedVersion, String message) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (String id : requestIds) {
             TrainingStatus s = TrainingStatus.newBuilder().setRequestId(id).setModel(model).setState(state)
                     .setEpoch(p.epoch()).setTotalEpochs(p.totalEpochs()).setTrainLoss(finite(p.trainLoss()))
@@ -85,11 +91,11 @@ public class StatusReporter implements AutoCloseable {
             }
             RecordHeaders headers = headers(id, state);
             if (producer != null) {
-                producer.send(new ProducerRecord<>(topic, null, id, s, headers), (md, e) -> {
+                sends.add(producer.send(new ProducerRecord<>(topic, null, id, s, headers), (md, e) -> {
                     if (e != null) {
                         LOG.warn("could not publish status {} of request {}: {}", state, id, e.toString());
                     }
-                });
+                }));
             }
         }
         if (state == TrainingState.FAILED) {
@@ -100,6 +106,7 @@ public class StatusReporter implements AutoCloseable {
             LOG.info("training {} epoch {}/{} train NLL {} validation NLL {}", model, p.epoch(), p.totalEpochs(),
                     p.trainLoss(), p.validationLoss());
         }
+        return sends;
     }
 
     private RecordHeaders headers(String id, TrainingState state) {
