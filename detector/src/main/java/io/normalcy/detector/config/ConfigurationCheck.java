@@ -26,7 +26,8 @@ public final class ConfigurationCheck {
             Map.entry("drift.window-size", Integer.class), Map.entry("drift.min-records", Integer.class),
             Map.entry("drift.rate-factor", Double.class), Map.entry("drift.mean-shift", Double.class),
             Map.entry("scores-enabled", Boolean.class), Map.entry("ensure-topics", Boolean.class),
-            Map.entry("drift.enabled", Boolean.class));
+            Map.entry("drift.enabled", Boolean.class), Map.entry("session-timeout", Duration.class),
+            Map.entry("leave-group-on-close", Boolean.class));
 
     ConfigurationCheck(DetectorConfiguration config, Environment env) {
         TYPED_KEYS.forEach((key, type) -> {
@@ -39,6 +40,12 @@ public final class ConfigurationCheck {
         DetectorTopics topics = config.detectorTopics();
         DetectorSettings settings = config.detectorSettings();
         new ModelSignatureVerifier(settings.signing()); // parses the configured key
+        GroupMembership membership = config.membership();
+        LOG.info("Detector {}: {} membership{}, session timeout {}, {}", config.applicationId(),
+                membership.isStatic() ? "static" : "dynamic",
+                membership.isStatic() ? " (instance id " + membership.instanceId() + ")" : " (no instance id)",
+                membership.sessionTimeout(), membership.leaveGroupOnClose() ? "leaves the group on shutdown"
+                        : "keeps its membership on shutdown");
         LOG.info("Detector {}: inputs {}, scores {}, cool-down {}, drift {}, signing {}", config.applicationId(),
                 topics.inputs(), settings.scoresEnabled() ? topics.scores() : "off", settings.coolDown(),
                 settings.drift(), settings.signing());

@@ -33,6 +33,9 @@ import java.util.Map;
  * @param coolDown         per-entity alert cool-down window (0 = off)
  * @param topFeatures      contributing features listed per alert
  * @param shutdownTimeout  how long a clean shutdown waits for Kafka Streams to close
+ * @param instanceId       static group membership id of this instance, blank = dynamic ({@link GroupMembership})
+ * @param sessionTimeout   consumer group session timeout: a dead instance's partitions move after this long
+ * @param leaveGroupOnClose leave the group on a clean shutdown
  * @param ensureTopics     create missing topics on start-up
  * @param topicPartitions  partitions of created delete-policy topics (features, scores, alerts, dlq...)
  * @param replicationFactor replication factor of created topics
@@ -47,6 +50,9 @@ public record DetectorConfiguration(
         @Bindable(defaultValue = "5m") @NotNull Duration coolDown,
         @Bindable(defaultValue = "3") @Min(1) int topFeatures,
         @Bindable(defaultValue = "30s") @NotNull Duration shutdownTimeout,
+        @Nullable String instanceId,
+        @Bindable(defaultValue = "10s") @NotNull Duration sessionTimeout,
+        @Bindable(defaultValue = "true") boolean leaveGroupOnClose,
         @Bindable(defaultValue = "true") boolean ensureTopics,
         @Bindable(defaultValue = "3") @Min(1) int topicPartitions,
         @Bindable(defaultValue = "1") @Min(1) int replicationFactor,
@@ -98,6 +104,11 @@ public record DetectorConfiguration(
         List<String> names = topics.inputs().stream().map(DetectorConfiguration::topicOf).toList();
         return new DetectorTopics(names, topics.scores(), topics.alerts(), topics.models(), topics.retrain(),
                 topics.subscriptions(), topics.dlq(), topics.parking());
+    }
+
+    /** Consumer group membership; throws IllegalArgumentException naming the key on a bad value. */
+    public GroupMembership membership() {
+        return new GroupMembership(instanceId, sessionTimeout, leaveGroupOnClose);
     }
 
     /** Topology settings; throws IllegalArgumentException naming the key on inconsistent values. */

@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -92,7 +93,7 @@ public class DetectorFactory {
     KafkaStreams kafkaStreams(DetectorConfiguration config, DetectorSettings settings, DetectorTopics topics,
                               ModelRegistry registry, SubscriptionRegistry subscriptions, DetectorMetrics metrics,
                               KnownTopics knownTopics, @Named("kafkaProperties") Map<String, Object> kafka) {
-        Properties props = KafkaProperties.streams(config.applicationId(), kafka, metrics);
+        Properties props = KafkaProperties.streams(config.applicationId(), config.membership(), kafka, metrics);
         StreamsConfig streamsConfig = new StreamsConfig(props);
         OutputSettings outputs = new OutputSettings(OutputSettings.maxRecordSize(streamsConfig), knownTopics);
         StreamsBuilder builder = new StreamsBuilder();
@@ -101,7 +102,15 @@ public class DetectorFactory {
         LOG.debug("Detector topology:\n{}", topology.describe());
         KafkaStreams streams = new KafkaStreams(topology, streamsConfig);
         Deque<Long> failures = new ArrayDeque<>();
+        String instanceId = config.membership().instanceId();
         streams.setUncaughtExceptionHandler(e -> {
+            if (fencedInstance(e)) {
+                LOG.error("Another detector joined group {} with this instance's normalcy.detector.instance-id '{}' "
+                        + "and took over its partitions: shutting this client down (health DOWN). Every running "
+                        + "instance needs its own id.", config.applicationId(), instanceId, e);
+                metrics.productionError(e.getClass().getSimpleName(), "instance-fenced");
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             long now = System.currentTimeMillis();
             synchronized (failures) {
                 failures.addLast(now);
@@ -119,5 +128,18 @@ public class DetectorFactory {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         return streams;
+    }
+
+    /**
+     * Whether {@code e} (or a cause) says that another member joined the group with this instance's static id:
+     * replacing the thread would only fence that other instance in turn, back and forth.
+     */
+    static boolean fencedInstance(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FencedInstanceIdException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

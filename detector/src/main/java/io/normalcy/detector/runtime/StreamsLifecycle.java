@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the detector's single {@link KafkaStreams} instance when the application context starts (after
  * provisioning the topics) and closes it with a bounded wait when the context stops, so SIGTERM leads to a clean
- * hand-over (committed transaction, partitions released) instead of a fenced zombie.
+ * hand-over (committed transaction; partitions released unless normalcy.detector.leave-group-on-close=false keeps
+ * them for this instance's restart) instead of a fenced zombie.
  */
 @Context
 @Requires(property = StreamsLifecycle.AUTOSTART, notEquals = "false")
@@ -28,11 +29,13 @@ public final class StreamsLifecycle {
 
     private final KafkaStreams streams;
     private final Duration shutdownTimeout;
+    private final boolean leaveGroup;
 
     StreamsLifecycle(KafkaStreams streams, DetectorConfiguration config,
                      @Named("kafkaClientProperties") Properties clientProps) {
         this.streams = streams;
         this.shutdownTimeout = config.shutdownTimeout();
+        this.leaveGroup = config.membership().leaveGroupOnClose();
         if (config.ensureTopics()) {
             TopicAdmin.Report report = DetectorTopicsProvisioner.ensure(clientProps, config.detectorTopics(),
                     config.topicPartitions(), (short) config.replicationFactor());
@@ -45,7 +48,7 @@ public final class StreamsLifecycle {
     @PreDestroy
     void stop() {
         LOG.info("Closing Kafka Streams (waiting up to {})", shutdownTimeout);
-        boolean closed = streams.close(new KafkaStreams.CloseOptions().timeout(shutdownTimeout).leaveGroup(true));
+        boolean closed = streams.close(new KafkaStreams.CloseOptions().timeout(shutdownTimeout).leaveGroup(leaveGroup));
         if (!closed) {
             LOG.warn("Kafka Streams did not close within {}", shutdownTimeout);
         }

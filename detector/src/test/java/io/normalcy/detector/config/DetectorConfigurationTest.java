@@ -89,6 +89,18 @@ class DetectorConfigurationTest {
     void unparsableValuesNameTheKey() {
         String m = startupFailure("normalcy.detector.cool-down", "soon");
         assertTrue(m.contains("cool-down") || m.contains("coolDown"), m);
+        m = startupFailure("normalcy.detector.session-timeout", "quick");
+        assertTrue(m.contains("normalcy.detector.session-timeout"), m);
+    }
+
+    @Test
+    void membershipOutsideTheBrokersBoundsOrWithABadIdStopsStartUpNamingTheKey() {
+        String m = startupFailure("normalcy.detector.session-timeout", "5s");
+        assertTrue(m.contains("normalcy.detector.session-timeout must be between 6s and 30m"), m);
+        assertTrue(startupFailure("normalcy.detector.session-timeout", "31m")
+                .contains("normalcy.detector.session-timeout"));
+        assertTrue(startupFailure("normalcy.detector.instance-id", "pod 1/x")
+                .contains("normalcy.detector.instance-id must be 1-200 characters of [A-Za-z0-9._-]"));
     }
 
     @Test

@@ -3,15 +3,22 @@ package io.normalcy.detector.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.inject.qualifiers.Qualifiers;
+import io.normalcy.detector.config.DetectorConfiguration;
+import io.normalcy.detector.config.GroupMembership;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.testkit.EnvironmentVariables;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 
 class KafkaPropertiesTest {
@@ -91,5 +98,53 @@ class KafkaPropertiesTest {
             assertEquals("SASL_SSL", clients.get("security.protocol"));
             assertEquals("/tls/ts.p12", clients.get("ssl.truststore.location"));
         }
+    }
+
+    @Test
+    void staticMembershipAndATenSecondSessionByDefault() {
+        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false)
+                .properties(Map.of("normalcy.detector.streams.autostart", "false"))
+                .propertySources(EnvironmentVariables.of("test-env", Map.of("HOSTNAME", "detector-7f9c")))
+                .start()) {
+            DetectorConfiguration c = ctx.getBean(DetectorConfiguration.class);
+            Properties p = KafkaProperties.streams("app", c.membership(), Map.of("bootstrap.servers", "b:1"),
+                    DetectorMetrics.inMemory());
+            assertEquals("detector-7f9c", p.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "instance id from HOSTNAME");
+            assertEquals(10_000, p.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+            assertEquals(3_000, p.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG));
+            assertTrue(c.membership().leaveGroupOnClose());
+        }
+    }
+
+    @Test
+    void configuredMembershipReachesTheStreamsConfig() {
+        try (ApplicationContext ctx = ApplicationContext.run(Map.of(
+                "normalcy.detector.streams.autostart", "false",
+                "normalcy.detector.instance-id", "detector-0",
+                "normalcy.detector.session-timeout", "6s",
+                "normalcy.detector.leave-group-on-close", "false"))) {
+            GroupMembership m = ctx.getBean(DetectorConfiguration.class).membership();
+            Properties p = KafkaProperties.streams("app", m, Map.of("bootstrap.servers", "b:1"), DetectorMetrics.inMemory());
+            assertEquals("detector-0", p.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+            assertEquals(6_000, p.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+            assertEquals(2_000, p.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG));
+            assertFalse(m.leaveGroupOnClose());
+        }
+    }
+
+    @Test
+    void withoutAnInstanceIdMembershipIsDynamicAndStreamsOverridesStillWin() {
+        Properties p = KafkaProperties.streams("app", new GroupMembership(" ", Duration.ofSeconds(30), true),
+                Map.of("bootstrap.servers", "b:1", "streams.detector.session.timeout.ms", "45000"),
+                DetectorMetrics.inMemory());
+        assertFalse(p.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        assertEquals("45000", p.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+        assertEquals(3_000, p.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG));
+    }
+
+    @Test
+    void aFencedInstanceIdIsRecognisedThroughWrappers() {
+        assertTrue(DetectorFactory.fencedInstance(new StreamsException(new FencedInstanceIdException("fenced"))));
+        assertFalse(DetectorFactory.fencedInstance(new StreamsException(new IllegalStateException("other"))));
     }
 }

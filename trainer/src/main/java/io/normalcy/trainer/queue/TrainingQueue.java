@@ -1,5 +1,6 @@
 package io.normalcy.trainer.queue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +15,10 @@ import java.util.function.Consumer;
  * busy into a single follow-up training — ten "retrain now" messages during a training cause one more training,
  * not ten. The follow-up uses the most recent request's window and overrides and answers all coalesced ids.
  * Different models train in parallel up to the executor's capacity. Thread-safe.
+ *
+ * <p>{@link #shutdown} stops it for good: running trainings are interrupted, waiting ones dropped, and requests
+ * admitted afterwards are only recorded (admitted QUEUED, never scheduled). Their QUEUED/RUNNING statuses stay
+ * in the status journal and the next start of this trainer resumes them.
  */
 public final class TrainingQueue {
     /** What happened to a submitted request. */
@@ -37,7 +42,10 @@ public final class TrainingQueue {
     private final Executor executor;
     private final Consumer<TrainingTask> runner;
     private final Map<String, Slot> slots = new HashMap<>();
+    /** Thread running each busy model's training, to interrupt at shutdown. */
+    private final Map<String, Thread> workers = new HashMap<>();
     private final LinkedHashMap<String, Boolean> recentIds;
+    private boolean closed;
 
     /**
      * @param runner         runs one job to completion and must not throw (it reports failures itself)
@@ -78,6 +86,10 @@ public final class TrainingQueue {
                 return Admission.DUPLICATE;
             }
             recentIds.put(request.requestId(), Boolean.TRUE);
+            if (closed) {
+                onAdmit.accept(Admission.QUEUED); // recorded, runs after the restart
+                return Admission.QUEUED;
+            }
             Slot slot = slots.computeIfAbsent(request.model(), m -> new Slot());
             if (slot.pendingRequest != null) {
                 slot.pendingRequest = request;
@@ -108,6 +120,38 @@ public final class TrainingQueue {
         return busyModels() == 0;
     }
 
+    /** True after {@link #shutdown}: admitted requests are only recorded. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops admitting work, drops the waiting follow-ups, interrupts the running trainings and waits up to
+     * {@code wait} for them to end (a child JVM notices at its next epoch, an in-process fit at its next epoch).
+     *
+     * @return whether every training ended within {@code wait}
+     */
+    public boolean shutdown(Duration wait) throws InterruptedException {
+        List<Thread> running;
+        synchronized (this) {
+            closed = true;
+            for (Slot s : slots.values()) {
+                s.pendingRequest = null;
+                s.pendingIds = null;
+            }
+            running = new ArrayList<>(workers.values());
+        }
+        running.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (this) {
+            long left;
+            while (!workers.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return workers.isEmpty();
+        }
+    }
+
     private void schedule(TrainingTask job) {
         executor.execute(() -> runLoop(job));
     }
@@ -115,6 +159,13 @@ public final class TrainingQueue {
     private void runLoop(TrainingTask first) {
         TrainingTask job = first;
         while (job != null) {
+            synchronized (this) {
+                if (closed) { // scheduled before the shutdown, not started: stays QUEUED for the restart
+                    slots.get(job.model()).running = false;
+                    return;
+                }
+                workers.put(job.model(), Thread.currentThread());
+            }
             try {
                 runner.accept(job);
             } catch (RuntimeException e) {
@@ -122,8 +173,10 @@ public final class TrainingQueue {
                 org.slf4j.LoggerFactory.getLogger(TrainingQueue.class).error("training of {} threw", job.model(), e);
             }
             synchronized (this) {
+                workers.remove(job.model());
+                notifyAll();
                 Slot slot = slots.get(job.model());
-                if (slot.pendingRequest != null) {
+                if (slot.pendingRequest != null && !closed) {
                     job = new TrainingTask(job.model(), slot.pendingRequest, slot.pendingIds);
                     slot.pendingRequest = null;
                     slot.pendingIds = null;

@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Consumes {@code normalcy.retrain} on its own thread (a plain consumer in a group, so several trainer
  * instances share the topic) and hands each request to {@link RetrainIntake}. Offsets are committed after the
- * requests are admitted: a crash re-delivers them, and the intake's duplicate detection drops the repeats.
+ * requests are admitted, and admitting returns once the request's QUEUED status (which journals the request) is
+ * written: a crash before the commit re-delivers them (the ids already on training-status are dropped as
+ * duplicates), a crash after it leaves them to the restarted trainer's recovery ({@code TrainerLifecycle}).
  * Undecodable records are logged and skipped (the value deserializer must be error-tolerant, see
  * {@link #decode}).
  */

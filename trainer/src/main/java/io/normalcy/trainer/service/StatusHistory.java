@@ -1,34 +1,41 @@
 package io.normalcy.trainer.service;
 
-import io.normalcy.avro.TrainingState;
 import io.normalcy.avro.TrainingStatus;
+import io.normalcy.trainer.status.Recovery;
+import io.normalcy.trainer.status.StatusHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Request ids that already reached a terminal state, read from the tail of {@code normalcy.training-status} at
- * start-up, so a retrain request re-delivered after a restart (offset not yet committed) is not trained twice.
- * Only the last {@code max} records per partition are read: cheap, and older requests are long committed.
+ * The latest status of every request in the tail of {@code normalcy.training-status}, read at start-up: the ids
+ * tell which requests were already accepted (so one re-delivered from normalcy.retrain is not trained twice),
+ * and the non-terminal ones with their journal headers are what {@link Recovery} resumes or closes. Only the
+ * last {@code max} records per partition are read: cheap, and older requests are long finished.
  */
 public final class StatusHistory {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusHistory.class);
+
     private StatusHistory() {
     }
 
-    public static Set<String> terminalIds(Consumer<String, byte[]> c, org.apache.kafka.common.serialization.Deserializer<TrainingStatus> d,
-                                          String topic, int max, Duration timeout) {
-        Set<String> ids = new LinkedHashSet<>();
+    /** Request id → its latest status in the tail, in the order of those latest records. */
+    public static Map<String, Recovery.Entry> latest(Consumer<String, byte[]> c,
+                                                     org.apache.kafka.common.serialization.Deserializer<TrainingStatus> d,
+                                                     String topic, int max, Duration timeout) {
+        Map<String, Recovery.Entry> latest = new LinkedHashMap<>();
         List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
         if (infos == null || infos.isEmpty()) {
-            return ids;
+            return latest;
         }
         List<TopicPartition> tps = new ArrayList<>();
         infos.forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
@@ -52,12 +59,18 @@ public final class StatusHistory {
                 } catch (RuntimeException e) {
                     continue; // not ours to judge; the status topic is informational
                 }
-                if (s != null && (s.getState() == TrainingState.SUCCEEDED || s.getState() == TrainingState.FAILED)) {
-                    ids.add(s.getRequestId());
+                if (s != null) {
+                    latest.remove(s.getRequestId()); // keep the map in the order of the latest records
+                    latest.put(s.getRequestId(), new Recovery.Entry(s, StatusHeaders.owner(r.headers()),
+                            StatusHeaders.request(r.headers())));
                 }
             }
             pending.removeIf(tp -> c.position(tp) >= end.get(tp));
         }
-        return ids;
+        if (!pending.isEmpty()) {
+            LOG.warn("{} not read to its end within {}: unfinished requests in the unread part are not recovered",
+                    pending, timeout);
+        }
+        return latest;
     }
 }

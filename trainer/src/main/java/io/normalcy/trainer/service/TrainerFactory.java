@@ -80,9 +80,10 @@ public class TrainerFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    StatusReporter statusReporter(KafkaSettings kafka, Topics topics) {
+    StatusReporter statusReporter(KafkaSettings kafka, Topics topics, TrainerConfig config) {
         return new StatusReporter(new KafkaProducer<String, TrainingStatus>(kafka.producer("status"),
-                new StringSerializer(), NormalcySerdes.trainingStatus().serializer()), topics.names().trainingStatus());
+                new StringSerializer(), NormalcySerdes.trainingStatus().serializer()), topics.names().trainingStatus(),
+                config.getInstanceId());
     }
 
     @Singleton

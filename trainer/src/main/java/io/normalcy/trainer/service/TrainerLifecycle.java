@@ -4,11 +4,16 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.normalcy.avro.TrainingState;
 import io.normalcy.schemas.serde.NormalcySerdes;
 import io.normalcy.schemas.topics.TopicAdmin;
 import io.normalcy.schemas.topics.Topics;
 import io.normalcy.trainer.config.TrainerConfig;
 import io.normalcy.trainer.publish.ModelCatalog;
+import io.normalcy.trainer.queue.TrainingRequest;
+import io.normalcy.trainer.status.Recovery;
+import io.normalcy.trainer.status.StatusReporter;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,17 +23,27 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Start-up: create missing topics, read the models topic (versions), remember request ids that already
- * finished (training-status tail), then start the retrain listener. Setting
- * {@code normalcy.trainer.retrain-listener=false} turns off only the listener (REST still works).
+ * Start-up: create missing topics, read the models topic (versions), read the training-status tail (ids already
+ * accepted, and the requests this instance left unfinished: {@link Recovery} resumes or closes them), then start
+ * the retrain listener. Setting {@code normalcy.trainer.retrain-listener=false} turns off only the listener (REST
+ * still works). Shutdown: stop the listener, interrupt the trainings and put their requests back to QUEUED, so
+ * the next start resumes them.
  */
 @Singleton
 @Requires(notEnv = "cli")
 public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> {
+    /** Consumer group of the retrain listener (one partition: one instance consumes at a time). */
+    public static final String RETRAIN_GROUP = "normalcy-trainer";
+    /** Session timeout of the retrain listener unless {@code kafka.session.timeout.ms} is set. */
+    static final int RETRAIN_SESSION_TIMEOUT_MS = 10_000;
+    /** How long a shutdown waits for interrupted trainings to report (a child JVM notices at its next epoch). */
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(TrainerLifecycle.class);
 
     private final KafkaSettings kafka;
@@ -36,15 +51,20 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
     private final TrainerConfig config;
     private final ModelCatalog catalog;
     private final RetrainIntake intake;
+    private final StatusReporter status;
+    private final TrainingService service;
     private RetrainListener listener;
+    private boolean stopped;
 
     public TrainerLifecycle(KafkaSettings kafka, Topics topics, TrainerConfig config, ModelCatalog catalog,
-                            RetrainIntake intake) {
+                            RetrainIntake intake, StatusReporter status, TrainingService service) {
         this.kafka = kafka;
         this.topics = topics;
         this.config = config;
         this.catalog = catalog;
         this.intake = intake;
+        this.status = status;
+        this.service = service;
     }
 
     @Override
@@ -56,31 +76,92 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
         }
         catalog.refresh();
         LOG.info("models on {}: {}", topics.names().models(), catalog.names());
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("status-reader"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            Set<String> done = StatusHistory.terminalIds(c, NormalcySerdes.trainingStatus().deserializer(),
-                    topics.names().trainingStatus(), config.getRecentRequestIds(), config.getReadTimeout());
-            done.forEach(intake.queue()::markSeen);
-            LOG.info("{} finished request ids remembered from {}", done.size(), topics.names().trainingStatus());
-        }
+        recover();
         if (config.isRetrainListener()) {
-            Map<String, Object> props = kafka.consumer("retrain");
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "normalcy-trainer");
-            listener = new RetrainListener(new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
+            listener = new RetrainListener(new KafkaConsumer<>(retrainConsumer(kafka, config.getInstanceId()),
+                    new StringDeserializer(), new ByteArrayDeserializer()),
                     NormalcySerdes.retrainRequest().deserializer(), intake, topics.names().retrain());
             listener.start();
             LOG.info("listening for retrain requests on {}", topics.names().retrain());
         }
     }
 
+    /** Remembers every request id in the status tail, then resumes or closes this instance's unfinished ones. */
+    private void recover() {
+        Map<String, Recovery.Entry> latest;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("status-reader"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            latest = StatusHistory.latest(c, NormalcySerdes.trainingStatus().deserializer(),
+                    topics.names().trainingStatus(), config.getRecentRequestIds(), config.getReadTimeout());
+        }
+        Recovery.Plan plan = Recovery.plan(latest.values(), config.getInstanceId());
+        List<String> resumed = plan.resume().stream().map(TrainingRequest::requestId).toList();
+        Set<String> resumedIds = Set.copyOf(resumed);
+        latest.keySet().stream().filter(id -> !resumedIds.contains(id)).forEach(intake.queue()::markSeen);
+        LOG.info("{} request ids remembered from {}", latest.size(), topics.names().trainingStatus());
+        for (Recovery.Abandon a : plan.abandon()) {
+            status.report(List.of(a.requestId()), a.model(), TrainingState.FAILED, StatusReporter.Progress.NONE, null,
+                    a.message());
+        }
+        plan.resume().forEach(intake::resume);
+        status.flush();
+        if (!plan.resume().isEmpty() || !plan.abandon().isEmpty()) {
+            LOG.warn("trainer {} restarted with unfinished requests: resumed {}, failed {}", config.getInstanceId(),
+                    resumed, plan.abandon().stream().map(Recovery.Abandon::requestId).toList());
+        }
+        plan.otherOwners().forEach((owner, ids) -> LOG.info("unfinished requests of trainer instance {} (left to it): {}",
+                owner, ids));
+    }
+
+    /**
+     * Settings of the retrain consumer: group {@value #RETRAIN_GROUP} with static membership
+     * ({@code group.instance.id = normalcy-trainer-<instance-id>}), so a restarted trainer takes its partition back
+     * at once instead of after the dead member's session timeout; a 10 s session timeout (unless
+     * {@code kafka.session.timeout.ms} is set), so the partition of an instance that does not come back moves
+     * within seconds.
+     */
+    static Map<String, Object> retrainConsumer(KafkaSettings kafka, String instanceId) {
+        Map<String, Object> props = kafka.consumer("retrain");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, RETRAIN_GROUP);
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, RETRAIN_GROUP + "-" + instanceId);
+        if (!props.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+            props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, RETRAIN_SESSION_TIMEOUT_MS);
+            props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, RETRAIN_SESSION_TIMEOUT_MS / 4);
+        }
+        return props;
+    }
+
     public boolean listenerAlive() {
         return listener == null || listener.isAlive();
     }
 
+    /**
+     * Runs on the context's ShutdownEvent, before any bean is destroyed (the status producer still works): no new
+     * requests, running trainings interrupted and reported QUEUED.
+     */
+    @EventListener
+    void onShutdown(ShutdownEvent event) {
+        stop();
+    }
+
     @jakarta.annotation.PreDestroy
-    void stop() {
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         if (listener != null) {
             listener.close();
         }
+        service.stop();
+        try {
+            if (!intake.queue().shutdown(SHUTDOWN_WAIT)) {
+                LOG.warn("trainings still running after {}: their requests stay RUNNING and resume on restart",
+                        SHUTDOWN_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // the statuses reported meanwhile are sent when the status producer closes, after this
     }
 }

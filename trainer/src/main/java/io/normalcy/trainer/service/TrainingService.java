@@ -36,7 +36,8 @@ import java.util.List;
  * One training from request to published model: resolve the model definition and validated overrides, read
  * the window of history, train (isolated by the configured {@link TrainingRunner}), check that the result
  * loads, sign, write the artifact and report, publish to the models topic, and report every step on
- * training-status. Any failure ends in FAILED with a message and publishes nothing.
+ * training-status. Any failure ends in FAILED with a message and publishes nothing, except one caused by the
+ * trainer's own shutdown ({@link #stop}): that request goes back to QUEUED, and the restarted trainer resumes it.
  */
 public final class TrainingService {
     /** Fewer valid rows than this cannot give a meaningful density, let alone 1e-3 quantiles. */
@@ -59,6 +60,7 @@ public final class TrainingService {
     private final Key signingKey;
     private final String trainerVersion;
     private final boolean boundedOverrides;
+    private volatile boolean stopping;
 
     /** A service whose request overrides are capped at the configured model ({@link OverrideBounds}). */
     public TrainingService(ModelRegistry registry, HistoryProvider history, TrainingRunner runner,
@@ -90,6 +92,14 @@ public final class TrainingService {
 
     /** How a training ended; {@code artifactDir} and {@code version} are null on failure. */
     public record Outcome(boolean succeeded, Long version, Path artifactDir, String message) {
+    }
+
+    /**
+     * The service is shutting down: a training that ends with an error from now on (typically the interrupt of
+     * the shutdown) is not a failure of the request, which is reported QUEUED again instead.
+     */
+    public void stop() {
+        stopping = true;
     }
 
     /** Runs the task; never throws (the outcome is also on training-status). */
@@ -166,6 +176,15 @@ public final class TrainingService {
                     result.trainNll(), result.validationNll()), mv.getVersion(), done);
             return new Outcome(true, mv.getVersion(), dir, done);
         } catch (Throwable t) {
+            if (stopping) {
+                String msg = "interrupted by the trainer's shutdown (" + t.getClass().getSimpleName()
+                        + "); runs again when it restarts";
+                status.report(ids, model, TrainingState.QUEUED, Progress.NONE, null, msg);
+                if (t instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Outcome(false, null, null, msg);
+            }
             metrics.training(model, "failed", Duration.ofNanos(System.nanoTime() - started));
             String msg = t instanceof TrainingFailure || t instanceof ConfigException ? t.getMessage()
                     : t.getClass().getSimpleName() + ": " + t.getMessage();

@@ -2,11 +2,14 @@ package io.normalcy.trainer.queue;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,5 +93,41 @@ class TrainingQueueTest {
         q.submit(req("x", "other"));
         q.submit(req("y", "third")); // evicts "old"
         assertEquals(TrainingQueue.Admission.STARTED, q.submit(req("old", "m")));
+    }
+
+    @Test
+    void afterShutdownNothingStartsAndNewRequestsAreOnlyRecorded() throws Exception {
+        TrainingQueue q = queue(100);
+        assertEquals(TrainingQueue.Admission.STARTED, q.submit(req("r1", "m")));
+        assertEquals(TrainingQueue.Admission.QUEUED, q.submit(req("r2", "m")));
+        assertTrue(q.shutdown(Duration.ZERO), "nothing was running yet");
+        assertTrue(q.isClosed());
+        tasks.poll().run(); // scheduled before the shutdown: must not train any more
+        assertEquals(List.of(), ran);
+        List<TrainingQueue.Admission> admitted = new ArrayList<>();
+        assertEquals(TrainingQueue.Admission.QUEUED, q.submit(req("r3", "other"), admitted::add));
+        assertEquals(List.of(TrainingQueue.Admission.QUEUED), admitted, "recorded with a QUEUED status");
+        assertTrue(tasks.isEmpty(), "not scheduled");
+        assertEquals(TrainingQueue.Admission.DUPLICATE, q.submit(req("r3", "other")));
+    }
+
+    @Test
+    void shutdownInterruptsTheRunningTrainingAndDropsTheWaitingOne() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        List<String> outcome = new CopyOnWriteArrayList<>();
+        TrainingQueue q = new TrainingQueue(r -> new Thread(r).start(), job -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await(); // a training that only ends when interrupted
+                outcome.add(job.request().requestId() + " finished");
+            } catch (InterruptedException e) {
+                outcome.add(job.request().requestId() + " interrupted");
+            }
+        }, 100);
+        q.submit(req("r1", "m"));
+        assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(TrainingQueue.Admission.QUEUED, q.submit(req("r2", "m")));
+        assertTrue(q.shutdown(Duration.ofSeconds(10)), "the interrupted training ended");
+        assertEquals(List.of("r1 interrupted"), outcome, "r2 is not started: it stays QUEUED for the restart");
     }
 }
