@@ -60,22 +60,21 @@ public class PinController {
             return HttpResponse.badRequest(new ApiError("body must be {\"version\": N} with N >= 1 (optional "
                     + "\"reason\"), got " + (body == null ? "no body" : "version " + body.version())));
         }
-        if (unknown(name)) {
-            return notFound(name);
-        }
-        return publish(() -> publisher.pin(name, body.version(), reason(body.reason(), "pinned over REST")));
+        return publish(name, () -> publisher.pin(name, body.version(), reason(body.reason(), "pinned over REST")));
     }
 
     @Delete
     public HttpResponse<?> unpin(@PathVariable String name) {
-        if (unknown(name)) {
-            return notFound(name);
-        }
-        return publish(() -> publisher.unpin(name, "unpinned over REST"));
+        return publish(name, () -> publisher.unpin(name, "unpinned over REST"));
     }
 
+    /** Neither configured here nor on the topic (re-read: another instance may have published it). */
     private boolean unknown(String name) {
-        return registry.find(name).isEmpty() && catalog.versions(name).isEmpty();
+        if (registry.find(name).isPresent() || !catalog.versions(name).isEmpty()) {
+            return false;
+        }
+        catalog.refresh();
+        return catalog.versions(name).isEmpty();
     }
 
     private HttpResponse<?> notFound(String name) {
@@ -87,12 +86,15 @@ public class PinController {
         return given == null || given.isBlank() ? fallback : given;
     }
 
-    private static HttpResponse<?> publish(java.util.function.Supplier<ModelControl> action) {
+    private HttpResponse<?> publish(String name, java.util.function.Supplier<ModelControl> action) {
         try {
+            if (unknown(name)) {
+                return notFound(name);
+            }
             return HttpResponse.ok(PinView.of(action.get()));
         } catch (ModelPublisher.UnknownVersionException e) {
             return HttpResponse.notFound(new ApiError(e.getMessage()));
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new ApiError(e.getMessage()));
         }
     }
