@@ -4,6 +4,7 @@ import io.normalcy.avro.Alert;
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.avro.DeadLetter;
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.avro.ModelControl;
 import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.RetrainRequest;
 import io.normalcy.avro.ScoredEvent;
@@ -37,7 +38,8 @@ public final class ReleasedSchemas {
     /** The top-level records that travel on Normalcy topics (the ones with released schemas). */
     public static final List<Class<? extends SpecificRecord>> TOPIC_RECORDS = List.of(
             FeatureVector.class, ScoredEvent.class, Alert.class, ModelVersion.class,
-            RetrainRequest.class, AlertSubscription.class, DeadLetter.class, TrainingStatus.class);
+            RetrainRequest.class, AlertSubscription.class, DeadLetter.class, TrainingStatus.class,
+            ModelControl.class);
 
     private static final String ROOT = "/io/normalcy/avro/released/";
     private static final Map<Class<?>, List<Schema>> CACHE = new ConcurrentHashMap<>();

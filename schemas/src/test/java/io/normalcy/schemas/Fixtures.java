@@ -14,6 +14,7 @@ import io.normalcy.avro.FeatureContribution;
 import io.normalcy.avro.FeatureSpec;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.FlowType;
+import io.normalcy.avro.ModelControl;
 import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.NumericField;
 import io.normalcy.avro.Provenance;
@@ -176,11 +177,20 @@ public final class Fixtures {
                 .setMessage("done").build();
     }
 
+    public static ModelControl modelControlMinimal() {
+        return ModelControls.unpin("payments", 2, T0, null, null);
+    }
+
+    public static ModelControl modelControlFull() {
+        return ModelControl.newBuilder(ModelControls.pin("payments", 3, 7, T0, "rollback", "k1"))
+                .setSignature(ByteBuffer.wrap(new byte[] {1, 2, 3})).setSignatureAlgorithm("HmacSHA256").build();
+    }
+
     /** Every fixture, full and minimal, for parameterised tests. */
     public static List<SpecificRecord> all() {
         return List.of(featureVectorMinimal(), featureVectorFull(), scoredEventMinimal(), scoredEventFull(),
                 alertMinimal(), alertFull(), modelVersionMinimal(), modelVersionFull(), retrainMinimal(), retrainFull(),
                 subscriptionMinimal(), subscriptionFull(), deadLetterMinimal(), deadLetterFull(),
-                trainingStatusMinimal(), trainingStatusFull());
+                trainingStatusMinimal(), trainingStatusFull(), modelControlMinimal(), modelControlFull());
     }
 }

@@ -91,9 +91,10 @@ public record DetectorConfiguration(
             @Bindable(defaultValue = "1h") @NotNull Duration rateLimit) {
     }
 
-    /** See {@link SigningSettings}. */
+    /** See {@link SigningSettings}; {@code keys} binds {@code signing.keys.<id>.hmac-secret|ed25519-public-key}. */
     @ConfigurationProperties("signing")
-    public record Signing(@Nullable String hmacSecret, @Nullable String ed25519PublicKey) {
+    public record Signing(@Nullable String hmacSecret, @Nullable String ed25519PublicKey,
+                          @Nullable Map<String, Map<String, Object>> keys) {
     }
 
     /** Topic names, defaults where the section is absent. */
@@ -127,7 +128,8 @@ public record DetectorConfiguration(
                 : new DriftSettings(drift.enabled(), drift.windowSize(), drift.minRecords(), drift.rateFactor(),
                 drift.meanShift(), drift.rateLimit());
         SigningSettings s = signing == null ? SigningSettings.none()
-                : new SigningSettings(signing.hmacSecret(), signing.ed25519PublicKey());
+                : new SigningSettings(signing.hmacSecret(), signing.ed25519PublicKey(),
+                SigningSettings.keysFromConfig(signing.keys()));
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultFormat, formats, d, s);
     }
 

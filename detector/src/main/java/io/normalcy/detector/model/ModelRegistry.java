@@ -6,18 +6,25 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The newest accepted version of every model, shared by the global model-store processor (writer) and all
- * stream tasks (readers). Each entry is an immutable {@link LoadedModel}, replaced atomically
- * ({@link ConcurrentHashMap#compute}), so a scoring thread sees either the old or the new version, never a mix,
- * and swaps need no restart and no lock on the scoring path. Versions only move forward.
+ * The version of every model the detector serves, shared by the global model-store processor (writer, the
+ * authority: it applies the {@link ModelLedger}'s decision) and all stream tasks (readers). Each entry is an
+ * immutable {@link LoadedModel}, replaced atomically, so a scoring thread sees either the old or the new version,
+ * never a mix, and swaps need no restart and no lock on the scoring path. Which version is right is the ledger's
+ * business (newest accepted, or pinned); the registry only holds it.
  */
 public final class ModelRegistry {
     private final ConcurrentHashMap<String, LoadedModel> models = new ConcurrentHashMap<>();
-    /** Per model: identity (hash) of the global-store value that failed to load, so it is not retried per record. */
-    private final ConcurrentHashMap<String, Integer> failedStoreValues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ModelLedger.Serving> serving = new ConcurrentHashMap<>();
+    private final Set<String> gauges = ConcurrentHashMap.newKeySet();
+    /** Bumped by every change of the global store, so a resolver knows when a miss is worth another look. */
+    private final AtomicLong generation = new AtomicLong();
+    /** Per model: the store generation at which a resolver found nothing to serve in the store. */
+    private final ConcurrentHashMap<String, Long> unservableAt = new ConcurrentHashMap<>();
     private final DetectorMetrics metrics;
 
     public ModelRegistry(DetectorMetrics metrics) {
@@ -29,43 +36,52 @@ public final class ModelRegistry {
         return models.get(name);
     }
 
+    /** Why the version in use was chosen (pinned or newest), or null. */
+    public ModelLedger.Serving serving(String name) {
+        return serving.get(name);
+    }
+
     /**
-     * Installs {@code candidate} if it is newer than the version in use.
+     * Serves {@code model} as decided by {@code why} (the processor's decision: replaces whatever is in use).
      *
-     * @return true when it was installed (a swap, or the first version of the model)
+     * @return true when the version in use changed
      */
-    public boolean offer(LoadedModel candidate) {
-        String name = candidate.name();
-        boolean[] installed = {false};
-        boolean[] first = {false};
-        models.compute(name, (k, current) -> {
-            if (current == null || candidate.version() > current.version()) {
-                installed[0] = true;
-                first[0] = current == null;
-                return candidate;
-            }
-            return current;
-        });
-        if (installed[0]) {
-            failedStoreValues.remove(name);
-            metrics.swapped(name);
-            if (first[0]) {
-                metrics.modelVersionGauge(name, this, r -> r.versionOf(name));
-            }
+    public boolean install(LoadedModel model, ModelLedger.Serving why) {
+        String name = model.name();
+        serving.put(name, why);
+        LoadedModel before = models.put(name, model);
+        unservableAt.remove(name);
+        boolean changed = before == null || before.version() != model.version()
+                || !Objects.equals(before.digestHex(), model.digestHex());
+        if (changed) {
+            swapped(name);
         }
-        return installed[0];
+        return changed;
     }
 
-    /** Whether a version ≥ {@code version} of {@code name} is in use (then a record of that version is stale). */
-    public boolean hasAtLeast(String name, long version) {
-        LoadedModel m = models.get(name);
-        return m != null && m.version() >= version;
+    /** As {@link #install}, unless a version is already in use (a resolver's rebuild must not undo the processor). */
+    public boolean installIfAbsent(LoadedModel model, ModelLedger.Serving why) {
+        String name = model.name();
+        if (models.putIfAbsent(name, model) != null) {
+            return false;
+        }
+        serving.putIfAbsent(name, why);
+        unservableAt.remove(name);
+        swapped(name);
+        return true;
     }
 
-    /** Removes a model (tombstone on the models topic): its records are parked until a new version arrives. */
+    private void swapped(String name) {
+        metrics.swapped(name);
+        if (gauges.add(name)) {
+            metrics.modelVersionGauge(name, this, r -> r.versionOf(name));
+        }
+    }
+
+    /** {@code name} has nothing to serve any more (every version retired): its records are parked. */
     public void remove(String name) {
         models.remove(name);
-        failedStoreValues.remove(name);
+        serving.remove(name);
     }
 
     /** Version in use, NaN when none (gauge). */
@@ -84,15 +100,27 @@ public final class ModelRegistry {
     /** Forgets all models, as after a process restart (tests of the store fallback). */
     public void clear() {
         models.clear();
-        failedStoreValues.clear();
+        serving.clear();
+        unservableAt.clear();
     }
 
-    boolean alreadyFailed(String name, int valueHash) {
-        Integer h = failedStoreValues.get(name);
-        return h != null && h == valueHash;
+    /** The global store changed (called by its processor after every write). */
+    public void storeChanged() {
+        generation.incrementAndGet();
     }
 
-    void markFailed(String name, int valueHash) {
-        failedStoreValues.put(name, valueHash);
+    /** Whether a resolver already found nothing to serve for {@code name} in the store as it is now. */
+    boolean knownUnservable(String name) {
+        Long at = unservableAt.get(name);
+        return at != null && at == generation.get();
+    }
+
+    /** Remembers that the store, at {@code storeGeneration}, has nothing to serve for {@code name}. */
+    void markUnservable(String name, long storeGeneration) {
+        unservableAt.put(name, storeGeneration);
+    }
+
+    long generation() {
+        return generation.get();
     }
 }

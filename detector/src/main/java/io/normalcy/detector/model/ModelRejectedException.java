@@ -1,8 +1,9 @@
 package io.normalcy.detector.model;
 
 /**
- * A model version the detector refuses to serve. {@code reason} is a short, low-cardinality code used as the
- * {@code reason} tag of {@code normalcy.models.rejected} (undecodable, invalid, signature, name-mismatch); the
+ * A record of the models topic the detector refuses. {@code reason} is a short, low-cardinality code used as the
+ * {@code reason} tag of {@code normalcy.models.rejected} (undecodable, invalid, signature, unknown-key; the
+ * {@link ModelLedger} adds key-mismatch, duplicate-version, invalid-control, stale-control, unsigned-deletion); the
  * message says what exactly is wrong.
  */
 public final class ModelRejectedException extends Exception {

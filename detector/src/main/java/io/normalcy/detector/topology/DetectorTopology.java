@@ -4,6 +4,7 @@ import io.normalcy.detector.config.DetectorSettings;
 import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.drift.DriftMonitor;
 import io.normalcy.detector.metrics.DetectorMetrics;
+import io.normalcy.detector.model.ModelLedger;
 import io.normalcy.detector.model.ModelLoader;
 import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.model.ModelResolver;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  * The detector's Kafka Streams topology, as a pure function of its inputs (used by the Micronaut factory and by
  * the TopologyTestDriver tests):
  * <pre>
- *  normalcy.models ──▶ [global store + ModelStoreProcessor] ──▶ ModelRegistry (validated, newest version)
+ *  normalcy.models ──▶ [global store + ModelStoreProcessor + ModelLedger] ──▶ ModelRegistry (newest valid or pinned)
  *  normalcy.subscriptions ──▶ [global store + SubscriptionStoreProcessor] ──▶ SubscriptionRegistry
  *  inputs (bytes) ──▶ ScoringProcessor (cool-down store) ──▶ dynamic sink: scores | alerts | subscription
  *                                                             topics | dlq | parking | retrain
@@ -72,9 +73,10 @@ public final class DetectorTopology {
         TopologyContext deps = new TopologyContext(topics, settings, resolver, subscriptions,
                 new DriftMonitor(settings.drift()), metrics, outputs);
 
+        ModelLedger ledger = new ModelLedger(loader, topics.models()); // shared by the restoring and the live processor
         builder.addGlobalStore(globalStore(MODEL_STORE), topics.models(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("models-source"),
-                () -> new ModelStoreProcessor(MODEL_STORE, topics.models(), registry, loader, metrics));
+                () -> new ModelStoreProcessor(MODEL_STORE, registry, ledger, metrics));
         builder.addGlobalStore(globalStore(SUBSCRIPTION_STORE), topics.subscriptions(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("subscriptions-source"),
                 () -> new SubscriptionStoreProcessor(SUBSCRIPTION_STORE, topics.subscriptions(), subscriptions));

@@ -3,6 +3,7 @@ package io.normalcy.detector.it;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.ModelVersion;
 import io.normalcy.detector.config.DetectorTopics;
+import io.normalcy.schemas.ModelKeys;
 import io.normalcy.schemas.serde.AvroSerde;
 
 import java.nio.file.Files;
@@ -76,8 +77,9 @@ final class ItSupport {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** Publishes {@code mv} under the key the trainer uses ({@code <model>/v<version>}). */
     static void publishModel(KafkaProducer<String, byte[]> producer, String topic, ModelVersion mv) throws Exception {
-        producer.send(new ProducerRecord<>(topic, mv.getModel(), AvroSerde.of(ModelVersion.class)
+        producer.send(new ProducerRecord<>(topic, ModelKeys.expectedKey(mv), AvroSerde.of(ModelVersion.class)
                 .serialize(topic, mv))).get();
     }
 

@@ -357,11 +357,15 @@ class DetectorTopologyTest {
         }
     }
 
+    /** A tombstone vanishes after delete.retention.ms: deleting by one would be undone by a restart. */
     @Test
-    void aTombstoneRemovesTheModel() {
+    void aRetireRecordRemovesTheModelATombstoneDoesNot() {
         try (TopologyHarness h = new TopologyHarness(NO_COOL_DOWN)) {
             h.publish(TestModels.standardNormal(MODEL, 1, 1.0));
             h.models.pipeInput(MODEL, (byte[]) null);
+            assertEquals(1L, h.registry.get(MODEL).version());
+            assertEquals(1.0, h.metrics.count(DetectorMetrics.REJECTED, "model", MODEL, "reason", "unsigned-deletion"));
+            h.control(io.normalcy.schemas.ModelControls.retire(MODEL, 1, START, "test", null)); // no key: unsigned is fine
             assertNull(h.registry.get(MODEL));
             h.send(vector(MODEL, "e", START, "1", x(0, 0, 0)));
             assertEquals(1, h.parking.getQueueSize());

@@ -4,6 +4,7 @@ import io.normalcy.avro.Alert;
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.avro.DeadLetter;
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.avro.ModelControl;
 import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.RetrainRequest;
 import io.normalcy.avro.ScoredEvent;
@@ -12,12 +13,17 @@ import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.routing.SubscriptionRegistry;
+import io.normalcy.schemas.ModelKeys;
 import io.normalcy.schemas.serde.AvroSerde;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,6 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** A {@link TopologyTestDriver} around {@link DetectorTopology} with typed input and output topics. */
 final class TopologyHarness implements AutoCloseable {
@@ -45,6 +52,9 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<byte[], DeadLetter> dlq;
     final TestOutputTopic<byte[], byte[]> parking;
     final TestOutputTopic<String, RetrainRequest> retrain;
+    /** Every record piped to the models topic, in offset order (to build its compacted view). */
+    final List<TestRecord<String, byte[]>> modelLog = new ArrayList<>();
+    private final DetectorSettings settings;
 
     private final AvroSerde<FeatureVector> fvSerde = AvroSerde.of(FeatureVector.class);
     private final AvroSerde<ModelVersion> mvSerde = AvroSerde.of(ModelVersion.class);
@@ -56,6 +66,7 @@ final class TopologyHarness implements AutoCloseable {
 
     /** @param outputs producer limit and the subscription topics that exist */
     TopologyHarness(DetectorSettings settings, OutputSettings outputs) {
+        this.settings = settings;
         StreamsBuilder builder = new StreamsBuilder();
         DetectorTopology.build(builder, topics, registry, subscriptionRegistry, settings, metrics, outputs);
         Properties props = new Properties();
@@ -80,8 +91,61 @@ final class TopologyHarness implements AutoCloseable {
         return driver.createOutputTopic(name, new StringDeserializer(), AvroSerde.of(Alert.class));
     }
 
+    /** The key the trainer publishes {@code mv} under. */
+    static String modelKey(ModelVersion mv) {
+        return ModelKeys.expectedKey(mv);
+    }
+
     void publish(ModelVersion mv) {
-        models.pipeInput(mv.getModel(), mvSerde.serialize(topics.models(), mv));
+        pipeModel(modelKey(mv), mvSerde.serialize(topics.models(), mv), new RecordHeaders());
+    }
+
+    /** As the trainer publishes with {@code normalcy.trainer.signing-key-id}: the key id in a header. */
+    void publish(ModelVersion mv, String keyId) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ModelKeys.KEY_ID_HEADER, keyId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        pipeModel(modelKey(mv), mvSerde.serialize(topics.models(), mv), headers);
+    }
+
+    /** A control record (pin, unpin, retire) under the key the trainer uses. */
+    void control(ModelControl c) {
+        pipeModel(ModelKeys.expectedKey(c), controlBytes(c), new RecordHeaders());
+    }
+
+    byte[] controlBytes(ModelControl c) {
+        return AvroSerde.of(ModelControl.class).serialize(topics.models(), c);
+    }
+
+    byte[] modelBytes(ModelVersion mv) {
+        return mvSerde.serialize(topics.models(), mv);
+    }
+
+    /** Any record (junk, tombstone, replay) to the models topic, remembered in {@link #modelLog}. */
+    void pipeModel(String key, byte[] value, Headers headers) {
+        TestRecord<String, byte[]> r = new TestRecord<>(key, value, headers, (Instant) null);
+        modelLog.add(r);
+        models.pipeInput(r);
+    }
+
+    /**
+     * A new detector (empty registry and stores, same settings) fed the models topic as log compaction leaves it:
+     * the last record of each key, in offset order, keys whose last record is a tombstone removed.
+     */
+    TopologyHarness restartedAfterCompaction() {
+        return restartedAfterCompaction(settings);
+    }
+
+    /** As {@link #restartedAfterCompaction()}, the new detector configured with {@code next}. */
+    TopologyHarness restartedAfterCompaction(DetectorSettings next) {
+        Map<String, TestRecord<String, byte[]>> last = new LinkedHashMap<>();
+        for (TestRecord<String, byte[]> r : modelLog) {
+            last.remove(r.key());
+            last.put(r.key(), r);
+        }
+        TopologyHarness restarted = new TopologyHarness(next);
+        last.values().stream().filter(r -> r.value() != null)
+                .forEach(r -> restarted.pipeModel(r.key(), r.value(), r.headers()));
+        return restarted;
     }
 
     void subscribe(AlertSubscription s) {

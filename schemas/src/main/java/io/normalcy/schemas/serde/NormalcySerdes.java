@@ -4,6 +4,7 @@ import io.normalcy.avro.Alert;
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.avro.DeadLetter;
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.avro.ModelControl;
 import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.RetrainRequest;
 import io.normalcy.avro.ScoredEvent;
@@ -53,6 +54,11 @@ public final class NormalcySerdes {
         return AvroSerde.of(ModelVersion.class);
     }
 
+    /** Control records (pin, unpin, retire) of the models topic; read the topic with {@link ModelsTopicDecoder}. */
+    public static AvroSerde<ModelControl> modelControl() {
+        return AvroSerde.of(ModelControl.class);
+    }
+
     public static AvroSerde<RetrainRequest> retrainRequest() {
         return AvroSerde.of(RetrainRequest.class);
     }
@@ -92,6 +98,13 @@ public final class NormalcySerdes {
     public static final class ModelVersionSerde extends AvroSerde<ModelVersion> {
         public ModelVersionSerde() {
             super(ModelVersion.class, null);
+        }
+    }
+
+    /** {@link AvroSerde} of {@link ModelControl}, instantiable by class name. */
+    public static final class ModelControlSerde extends AvroSerde<ModelControl> {
+        public ModelControlSerde() {
+            super(ModelControl.class, null);
         }
     }
 

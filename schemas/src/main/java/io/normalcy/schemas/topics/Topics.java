@@ -85,7 +85,11 @@ public final class Topics {
         return event(names.alerts(), NormalcySerdes.alert(), Map.of());
     }
 
-    /** Compacted, key = model name, large records. */
+    /**
+     * Compacted, large records; keys {@code <model>/v<N>} and {@code <model>/pin/<sequence>} ({@code ModelKeys}).
+     * Values are {@code ModelVersion} (the serde here) or {@code ModelControl}: read it with
+     * {@code ModelsTopicDecoder}.
+     */
     public TopicDescriptor<String, ModelVersion> models() {
         return new TopicDescriptor<>(names.models(), Serdes.String(), NormalcySerdes.modelVersion(), 1, replicationFactor,
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,

@@ -16,9 +16,10 @@ class NormalcySerdesTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     void namedSerdesAreInstantiableByKafkaAndCoverEveryRecord() throws Exception {
         List<String> names = List.of("ScoredEventSerde", "AlertSerde", "ModelVersionSerde", "RetrainRequestSerde",
-                "AlertSubscriptionSerde", "DeadLetterSerde", "TrainingStatusSerde");
+                "AlertSubscriptionSerde", "DeadLetterSerde", "TrainingStatusSerde", "ModelControlSerde");
         List<Object> fixtures = List.of(Fixtures.scoredEventFull(), Fixtures.alertFull(), Fixtures.modelVersionFull(),
-                Fixtures.retrainFull(), Fixtures.subscriptionFull(), Fixtures.deadLetterFull(), Fixtures.trainingStatusFull());
+                Fixtures.retrainFull(), Fixtures.subscriptionFull(), Fixtures.deadLetterFull(), Fixtures.trainingStatusFull(),
+                Fixtures.modelControlFull());
         for (int i = 0; i < names.size(); i++) {
             Serde serde = Utils.newInstance("io.normalcy.schemas.serde.NormalcySerdes$" + names.get(i), Serde.class);
             Object record = fixtures.get(i);

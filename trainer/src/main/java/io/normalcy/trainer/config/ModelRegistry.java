@@ -23,7 +23,8 @@ public class ModelRegistry {
     static final String PREFIX = "normalcy.trainer";
     private static final Set<String> SERVICE_KEYS = Set.of("isolation", "instance-id", "artifact-dir",
             "max-concurrent-trainings", "child-jvm-options", "training-timeout", "retrain-listener",
-            "recent-request-ids", "read-timeout", "hmac-key", "ed25519-private-key", "signing-key-id", "models");
+            "recent-request-ids", "read-timeout", "hmac-key", "ed25519-private-key", "signing-key-id", "keep-versions",
+            "models");
 
     private final Map<String, ModelDefinition> models;
 
@@ -31,6 +32,9 @@ public class ModelRegistry {
         this(readRaw(env));
         if (config.getMaxConcurrentTrainings() < 1) {
             throw new ConfigException(PREFIX + ".max-concurrent-trainings", "must be >= 1");
+        }
+        if (config.getKeepVersions() < 1) {
+            throw new ConfigException(PREFIX + ".keep-versions", "must be >= 1, got " + config.getKeepVersions());
         }
         for (String key : env.getPropertyEntries(PREFIX)) {
             checkServiceKey(env, key, key);

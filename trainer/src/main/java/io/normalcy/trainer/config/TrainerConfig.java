@@ -24,6 +24,7 @@ public class TrainerConfig {
     private String hmacKey;
     private String ed25519PrivateKey;
     private String signingKeyId = "default";
+    private int keepVersions = 5;
 
     public Isolation getIsolation() { return isolation; }
     public void setIsolation(Isolation isolation) { this.isolation = isolation; }
@@ -49,6 +50,10 @@ public class TrainerConfig {
     /** Base64 PKCS#8 Ed25519 private key; when set, published models are signed with it (preferred over HMAC). */
     public String getEd25519PrivateKey() { return ed25519PrivateKey; }
     public void setEd25519PrivateKey(String key) { this.ed25519PrivateKey = key; }
+    /** Id of the signing key, sent with every published record; detectors verify with their key of that id. */
     public String getSigningKeyId() { return signingKeyId; }
     public void setSigningKeyId(String signingKeyId) { this.signingKeyId = signingKeyId; }
+    /** Versions kept per model; after a publish older ones get signed RETIRE records (never the pinned one). */
+    public int getKeepVersions() { return keepVersions; }
+    public void setKeepVersions(int keepVersions) { this.keepVersions = keepVersions; }
 }

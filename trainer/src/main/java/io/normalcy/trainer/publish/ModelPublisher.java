@@ -1,98 +1,257 @@
 package io.normalcy.trainer.publish;
 
+import io.normalcy.avro.ModelControl;
 import io.normalcy.avro.ModelVersion;
+import io.normalcy.schemas.ModelControls;
+import io.normalcy.schemas.ModelKeys;
+import io.normalcy.schemas.serde.ModelsTopicDecoder;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
- * Publishes model versions with a transactional producer ({@code transactional.id} fixed per trainer
- * instance): a restarted instance fences its zombie predecessor, and a model record is either committed whole
- * or invisible to read_committed consumers (detectors). Transactions here hold one record; they buy fencing
- * and all-or-nothing visibility, not batching. Thread-safe (one transaction at a time).
- *
- * <p>A producer that can no longer publish (fenced by another holder of the same {@code transactional.id}, e.g.
- * the CLI's {@code --publish} with the service's instance-id; or an unrecoverable sequence or authorization error)
- * fails that publish with a clear message, is closed, and a new one is created for the next publish: Kafka
- * producers never recover from these errors, and a long-running trainer must not stay unable to publish until a
- * restart.
+ * Publishes model versions and control records (pin, unpin, retire) so that version numbers cannot collide, even
+ * with several trainer instances: every publish of a model runs in a <i>fenced section</i> of that model's own
+ * transactional producer ({@code transactional.id = }{@value #TRANSACTIONAL_ID_PREFIX}{@code <model>}):
+ * <ol>
+ *   <li>{@code initTransactions()} fences every other producer of the model and completes its open transaction;</li>
+ *   <li>the catalog re-reads the topic, {@code read_committed}, up to the log end captured now, so it sees
+ *       everything the others committed (a read to the last stable offset could stop short of it);</li>
+ *   <li>the number (max + 1) is chosen, the record built and signed, and sent with the RETIRE records that keep
+ *       the last {@code keep-versions} (never the pinned one), all in one transaction.</li>
+ * </ol>
+ * A publisher fenced between 1 and 3 (another instance started the same model's section) lost nothing: its
+ * transaction is aborted and the section is run again, after a random pause, with a fresh producer, re-read and
+ * renumbered (up to {@value #ATTEMPTS} times). Detectors read {@code read_committed}: a record is visible whole or not at all.
+ * Thread-safe (one section at a time).
  */
 public final class ModelPublisher implements AutoCloseable {
-    private final Supplier<Producer<String, ModelVersion>> factory;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
+    /** Transactional ids are this prefix + the model name: one fencing domain per model. */
+    public static final String TRANSACTIONAL_ID_PREFIX = "normalcy-trainer-model-";
+    static final int ATTEMPTS = 5;
+
+    private final Function<String, Producer<String, byte[]>> producers;
+    private final ModelCatalog catalog;
     private final String topic;
-    private Producer<String, ModelVersion> producer;
+    private final RecordSigner signer;
+    private final int keepVersions;
+    private final Clock clock;
+    private final ModelsTopicDecoder codec = new ModelsTopicDecoder();
 
-    /** @param factory creates a producer configured with a transactional.id; {@code initTransactions} is called here */
-    public ModelPublisher(Supplier<Producer<String, ModelVersion>> factory, String topic) {
-        this.factory = factory;
-        this.topic = topic;
-        this.producer = open();
+    /** Builds the record of a version number inside the fenced section (possibly again, renumbered, on a retry). */
+    @FunctionalInterface
+    public interface Draft {
+        /** @return the record of {@code version}, signed with the publisher's {@link #signer()} */
+        ModelVersion build(long version) throws Exception;
     }
 
-    private Producer<String, ModelVersion> open() {
-        Producer<String, ModelVersion> p = factory.get();
-        p.initTransactions();
-        return p;
-    }
+    /** A pin or unpin that names a version or a model that is not on the topic. */
+    public static final class UnknownVersionException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-    public synchronized RecordMetadata publish(ModelVersion model) {
-        if (producer == null) {
-            producer = open();
+        public UnknownVersionException(String message) {
+            super(message);
         }
+    }
+
+    /**
+     * @param producers    creates a transactional producer for a {@code transactional.id} (closed after each section)
+     * @param keepVersions versions kept per model (≥ 1); older ones are retired after a publish
+     */
+    public ModelPublisher(Function<String, Producer<String, byte[]>> producers, ModelCatalog catalog, String topic,
+                          RecordSigner signer, int keepVersions, Clock clock) {
+        if (keepVersions < 1) {
+            throw new IllegalArgumentException("keepVersions must be >= 1, got " + keepVersions);
+        }
+        this.producers = producers;
+        this.catalog = catalog;
+        this.topic = topic;
+        this.signer = signer;
+        this.keepVersions = keepVersions;
+        this.clock = clock;
+    }
+
+    public RecordSigner signer() {
+        return signer;
+    }
+
+    /** Numbers, builds and publishes the next version of {@code model}; returns the published record. */
+    public synchronized ModelVersion publish(String model, Draft draft) {
+        return fenced(model, producer -> {
+            long version = catalog.nextVersionAsRead(model);
+            ModelVersion mv = draft.build(version);
+            if (!model.equals(mv.getModel()) || mv.getVersion() != version) {
+                throw new IllegalStateException("draft built " + mv.getModel() + " v" + mv.getVersion() + ", not "
+                        + model + " v" + version);
+            }
+            send(producer, new ProducerRecord<>(topic, null, ModelKeys.expectedKey(mv), codec.encode(topic, mv),
+                    signer.headers()));
+            List<ModelControl> retired = new ArrayList<>();
+            for (long old : catalog.retirable(model, keepVersions, version)) {
+                retired.add(sendControl(producer, ModelControls.retire(model, old, clock.instant(),
+                        "keep-versions=" + keepVersions, null)));
+            }
+            return new Done<>(mv, () -> {
+                catalog.add(ModelSummaries.of(mv));
+                retired.forEach(catalog::applyControl);
+                if (!retired.isEmpty()) {
+                    LOG.info("model {}: retired {} (keep-versions={})", model, retired.stream()
+                            .map(c -> "v" + c.getVersion()).toList(), keepVersions);
+                }
+            });
+        });
+    }
+
+    /**
+     * Publishes a signed PIN: detectors serve {@code version} instead of the newest until an unpin.
+     *
+     * @throws UnknownVersionException when {@code version} of {@code model} is not on the topic (or retired)
+     */
+    public synchronized ModelControl pin(String model, long version, String reason) {
+        return fenced(model, producer -> {
+            boolean known = catalog.versions(model).stream().anyMatch(s -> s.version() == version);
+            if (!known) {
+                throw new UnknownVersionException("model '" + model + "' has no version " + version
+                        + " on the models topic (published, not retired): " + catalog.versions(model).stream()
+                        .map(s -> "v" + s.version()).toList());
+            }
+            ModelControl c = sendControl(producer, ModelControls.pin(model, version, catalog.nextPinSequence(model),
+                    clock.instant(), reason, null));
+            return new Done<>(c, () -> catalog.applyControl(c));
+        });
+    }
+
+    /**
+     * Publishes a signed UNPIN: detectors serve the newest version again.
+     *
+     * @throws UnknownVersionException when {@code model} has no version on the topic
+     */
+    public synchronized ModelControl unpin(String model, String reason) {
+        return fenced(model, producer -> {
+            if (catalog.versions(model).isEmpty()) {
+                throw new UnknownVersionException("model '" + model + "' has no version on the models topic");
+            }
+            ModelControl c = sendControl(producer, ModelControls.unpin(model, catalog.nextPinSequence(model),
+                    clock.instant(), reason, null));
+            return new Done<>(c, () -> catalog.applyControl(c));
+        });
+    }
+
+    private ModelControl sendControl(Producer<String, byte[]> producer, ModelControl unsigned) throws Exception {
+        ModelControl c = signer.sign(unsigned);
+        send(producer, new ProducerRecord<>(topic, ModelKeys.expectedKey(c), codec.encode(topic, c)));
+        return c;
+    }
+
+    private static void send(Producer<String, byte[]> producer, ProducerRecord<String, byte[]> record)
+            throws Exception {
+        producer.send(record).get();
+    }
+
+    /** What a section produced, and what to record once its transaction is committed. */
+    private record Done<T>(T value, Runnable afterCommit) {
+    }
+
+    @FunctionalInterface
+    private interface Section<T> {
+        Done<T> run(Producer<String, byte[]> producer) throws Exception;
+    }
+
+    private <T> T fenced(String model, Section<T> section) {
+        Exception fencedBy = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Producer<String, byte[]> producer = producers.apply(TRANSACTIONAL_ID_PREFIX + model);
+            boolean open = false;
+            try {
+                producer.initTransactions();
+                catalog.refresh();
+                producer.beginTransaction();
+                open = true;
+                Done<T> done = section.run(producer);
+                producer.commitTransaction();
+                open = false;
+                done.afterCommit().run();
+                return done.value();
+            } catch (Exception e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (open && !fenced(cause)) {
+                    abortQuietly(producer);
+                }
+                if (fenced(cause)) {
+                    fencedBy = e;
+                    LOG.info("publishing model {}: another publisher of it took over (attempt {}/{}); re-reading the "
+                            + "topic and trying again", model, attempt, ATTEMPTS);
+                    if (attempt < ATTEMPTS) {
+                        backOff(attempt);
+                    }
+                    continue;
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (cause instanceof RuntimeException re && !(cause instanceof org.apache.kafka.common.KafkaException)) {
+                    throw re; // the section's own verdict, e.g. an unknown version
+                }
+                throw new IllegalStateException("publishing to " + topic + " for model " + model + " failed: "
+                        + cause.getMessage(), cause);
+            } finally {
+                closeQuietly(producer);
+            }
+        }
+        throw new IllegalStateException("publishing model " + model + " was fenced " + ATTEMPTS + " times by other "
+                + "publishers of it (trainer instances or the CLI); nothing was published", fencedBy);
+    }
+
+    /** A random pause before the next attempt, so that two publishers do not keep fencing each other in step. */
+    private static void backOff(int attempt) {
         try {
-            producer.beginTransaction();
-            RecordMetadata md = producer.send(new ProducerRecord<>(topic, model.getModel(), model)).get();
-            producer.commitTransaction();
-            return md;
+            Thread.sleep(ThreadLocalRandom.current().nextLong(20, 20 + 100L * attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            producer.abortTransaction();
-            throw new IllegalStateException("interrupted while publishing " + model.getModel(), e);
-        } catch (ExecutionException | KafkaException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (unrecoverable(cause)) {
-                discard();
-                throw new IllegalStateException("model producer can no longer publish (" + cause.getMessage()
-                        + "); another trainer with the same instance-id? A new producer is used for the next publish",
-                        cause);
-            }
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException ignored) {
-                // the original error is the one to report
-            }
-            throw new IllegalStateException("publishing " + model.getModel() + " v" + model.getVersion()
-                    + " to " + topic + " failed: " + cause.getMessage(), cause);
+            throw new IllegalStateException("interrupted while publishing", e);
         }
     }
 
-    /** Errors after which a Kafka producer can only be closed (thrown directly or through the send future). */
-    private static boolean unrecoverable(Throwable t) {
-        return t instanceof ProducerFencedException || t instanceof OutOfOrderSequenceException
-                || t instanceof AuthorizationException;
+    /** Whether {@code t} (or a cause) says another producer with the same transactional.id took over. */
+    private static boolean fenced(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private void discard() {
+    private static void abortQuietly(Producer<String, byte[]> producer) {
         try {
-            producer.close(Duration.ZERO);
+            producer.abortTransaction();
         } catch (RuntimeException ignored) {
-            // closing a fenced producer may throw; it is gone either way
+            // the original error is the one to report; closing the producer aborts on the broker's side anyway
         }
-        producer = null;
+    }
+
+    private static void closeQuietly(Producer<String, byte[]> producer) {
+        try {
+            producer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException ignored) {
+            // a fenced producer may throw on close; it is gone either way
+        }
     }
 
     @Override
-    public synchronized void close() {
-        if (producer != null) {
-            producer.close();
-        }
+    public void close() {
+        // producers live for one section each
     }
 }

@@ -2,15 +2,37 @@ package io.normalcy.trainer.service;
 
 import io.normalcy.flow.state.ModelSigner;
 import io.normalcy.trainer.config.ConfigException;
+import io.normalcy.trainer.config.TrainerConfig;
+import io.normalcy.trainer.publish.RecordSigner;
 
 import java.security.Key;
 import java.security.KeyFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /** Signing key from configuration: Ed25519 (PKCS#8, base64) preferred, else HMAC-SHA256 (base64 secret), else none. */
 public final class Signing {
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     private Signing() {
+    }
+
+    /**
+     * The configured key with its id ({@code normalcy.trainer.signing-key-id}, sent with every record so detectors
+     * pick the matching verification key: {@code normalcy.detector.signing.keys.<id>}, or their default key for
+     * the id {@code default}).
+     *
+     * @throws ConfigException naming the key when a key or the key id is malformed
+     */
+    public static RecordSigner signer(TrainerConfig config) {
+        Key key = key(config.getEd25519PrivateKey(), config.getHmacKey());
+        String id = config.getSigningKeyId() == null ? "" : config.getSigningKeyId().trim();
+        if (key != null && !KEY_ID.matcher(id).matches()) {
+            throw new ConfigException("normalcy.trainer.signing-key-id", "'" + config.getSigningKeyId()
+                    + "' is not a key id: 1-64 of [A-Za-z0-9._-] (the detector's normalcy.detector.signing.keys.<id>)");
+        }
+        return key == null ? RecordSigner.none() : new RecordSigner(key, id);
     }
 
     public static Key key(String ed25519PrivateKey, String hmacKey) {

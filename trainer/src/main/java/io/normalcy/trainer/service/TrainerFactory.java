@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
-import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.TrainingStatus;
 import io.normalcy.schemas.serde.NormalcySerdes;
 import io.normalcy.schemas.topics.Topics;
@@ -17,13 +16,17 @@ import io.normalcy.trainer.job.ProcessRunner;
 import io.normalcy.trainer.job.TrainingRunner;
 import io.normalcy.trainer.publish.ModelCatalog;
 import io.normalcy.trainer.publish.ModelPublisher;
+import io.normalcy.trainer.publish.RecordSigner;
 import io.normalcy.trainer.queue.TrainingQueue;
 import io.normalcy.trainer.status.StatusReporter;
 import jakarta.inject.Singleton;
+import io.normalcy.schemas.kafka.TopicReader;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.file.Path;
@@ -62,20 +65,36 @@ public class TrainerFactory {
         return new TrainerMetrics(registry);
     }
 
+    /**
+     * Raw bytes (decoded per record: junk cannot fail a read), read to the log end so that a read inside the
+     * publisher's fenced section also waits for transactions that were open when it started.
+     */
     @Singleton
     ModelCatalog modelCatalog(KafkaSettings kafka, Topics topics, TrainerConfig config) {
-        return new ModelCatalog(() -> new KafkaConsumer<>(kafka.consumer("models-reader"), new StringDeserializer(),
-                NormalcySerdes.modelVersion().deserializer()), topics.names().models(), config.getReadTimeout());
+        return new ModelCatalog(() -> new KafkaConsumer<>(kafka.consumer("models-reader"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), partitions -> {
+                    try (Admin admin = Admin.create(kafka.admin())) {
+                        return TopicReader.writtenEnd(admin).of(partitions);
+                    }
+                }, topics.names().models(), config.getReadTimeout());
     }
 
     @Singleton
+    RecordSigner recordSigner(TrainerConfig config) {
+        return Signing.signer(config);
+    }
+
+    /** One transactional producer per publish, {@code transactional.id} per model (see {@link ModelPublisher}). */
+    @Singleton
     @Bean(preDestroy = "close")
-    ModelPublisher modelPublisher(KafkaSettings kafka, Topics topics, TrainerConfig config) {
-        Map<String, Object> p = kafka.producer("models");
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "normalcy-trainer-" + config.getInstanceId());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
-        return new ModelPublisher(() -> new KafkaProducer<String, ModelVersion>(p, new StringSerializer(),
-                NormalcySerdes.modelVersion().serializer()), topics.names().models());
+    ModelPublisher modelPublisher(KafkaSettings kafka, Topics topics, TrainerConfig config, ModelCatalog catalog,
+                                  RecordSigner signer) {
+        return new ModelPublisher(transactionalId -> {
+            Map<String, Object> p = kafka.producer("models");
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
+            return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        }, catalog, topics.names().models(), signer, config.getKeepVersions(), java.time.Clock.systemUTC());
     }
 
     @Singleton
@@ -96,11 +115,12 @@ public class TrainerFactory {
     @Singleton
     TrainingService trainingService(ModelRegistry registry, KafkaSettings kafka, Topics topics, TrainerConfig config,
                                     TrainingRunner runner, ModelCatalog catalog, ModelPublisher publisher,
-                                    StatusReporter status, ArtifactStore artifacts, TrainerMetrics metrics) {
+                                    StatusReporter status, ArtifactStore artifacts, TrainerMetrics metrics,
+                                    RecordSigner signer) {
         TopicHistorySource source = new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
                 config.getReadTimeout());
         return new TrainingService(registry, source::read, runner, catalog, publisher, status, artifacts, metrics,
-                Signing.key(config.getEd25519PrivateKey(), config.getHmacKey()), trainerVersion());
+                signer.key(), trainerVersion());
     }
 
     @Singleton

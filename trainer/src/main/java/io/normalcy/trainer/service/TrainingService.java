@@ -17,7 +17,6 @@ import io.normalcy.trainer.job.JobSpec;
 import io.normalcy.trainer.job.TrainingRunner;
 import io.normalcy.trainer.publish.ModelCatalog;
 import io.normalcy.trainer.publish.ModelPublisher;
-import io.normalcy.trainer.publish.ModelSummaries;
 import io.normalcy.trainer.queue.TrainingRequest;
 import io.normalcy.trainer.queue.TrainingTask;
 import io.normalcy.trainer.report.ReportWriter;
@@ -144,29 +143,21 @@ public final class TrainingService {
             if (!Files.exists(work.resolve(ArtifactStore.RESULT_FILE))) {
                 new com.fasterxml.jackson.databind.ObjectMapper().writeValue(work.resolve(ArtifactStore.RESULT_FILE).toFile(), result);
             }
-            ModelVersion mv = ModelFiles.read(Path.of(spec.modelOut()));
-            long finalVersion = catalog == null ? mv.getVersion() : catalog.nextVersion(model);
-            if (finalVersion != mv.getVersion()) {
-                mv = ModelVersion.newBuilder(mv).setVersion(finalVersion).build();
-            }
-            mv = signingKey != null ? ModelSigner.sign(mv, signingKey) : ModelDigests.withDigest(mv);
-            ModelStateMapper.fromState(mv); // the detector must be able to load what we publish
-            ModelFiles.write(work.resolve(ArtifactStore.MODEL_FILE), mv);
-            Files.writeString(work.resolve(ArtifactStore.REPORT_FILE),
-                    ReportWriter.render(Reports.from(mv, result, h)), StandardCharsets.UTF_8);
+            ModelVersion trained = ModelFiles.read(Path.of(spec.modelOut()));
+            Path workDir = work;
+            // numbered, signed and written inside the publisher's fenced section: no other trainer can take the number
+            ModelPublisher.Draft draft = v -> {
+                ModelVersion m = ModelVersion.newBuilder(trained).setVersion(v).build();
+                m = signingKey != null ? ModelSigner.sign(m, signingKey) : ModelDigests.withDigest(m);
+                ModelStateMapper.fromState(m); // the detector must be able to load what we publish
+                ModelFiles.write(workDir.resolve(ArtifactStore.MODEL_FILE), m);
+                Files.writeString(workDir.resolve(ArtifactStore.REPORT_FILE),
+                        ReportWriter.render(Reports.from(m, result, h)), StandardCharsets.UTF_8);
+                return m;
+            };
+            ModelVersion mv = publisher != null ? publisher.publish(model, draft) : draft.build(trained.getVersion());
             Path dir = artifacts.commit(work, model, mv.getVersion());
             work = null;
-            if (publisher != null) {
-                try {
-                    publisher.publish(mv);
-                } catch (RuntimeException e) {
-                    ArtifactStore.delete(dir);
-                    throw e;
-                }
-            }
-            if (catalog != null) {
-                catalog.add(ModelSummaries.of(mv));
-            }
             metrics.published(model, result.validationNll(), result.samplesPerSecond());
             metrics.training(model, "succeeded", Duration.ofNanos(System.nanoTime() - started));
             String done = (publisher != null ? "published " : "trained ") + model + " v" + mv.getVersion() + " ("

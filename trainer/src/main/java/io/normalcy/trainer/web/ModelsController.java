@@ -59,7 +59,8 @@ public class ModelsController {
         return names.stream().map(n -> {
             Optional<ModelSummary> l = catalog.latest(n);
             return new ModelView.Entry(n, registry.find(n).isPresent(), l.map(ModelSummary::version).orElse(null),
-                    l.map(ModelSummary::validationNll).orElse(null), l.map(ModelSummary::createdAt).orElse(null));
+                    l.map(ModelSummary::validationNll).orElse(null), l.map(ModelSummary::createdAt).orElse(null),
+                    catalog.pinnedVersion(n).orElse(null));
         }).toList();
     }
 
@@ -72,7 +73,7 @@ public class ModelsController {
             return HttpResponse.notFound(new ApiError("unknown model '" + name + "'"));
         }
         return HttpResponse.ok(new ModelView(name, def.isPresent(), def.map(ModelDefinition::asMap).orElse(null),
-                versions.isEmpty() ? null : versions.get(0).version(), versions));
+                versions.isEmpty() ? null : versions.get(0).version(), versions, catalog.pinnedVersion(name).orElse(null)));
     }
 
     @Get(value = "/{name}/versions/{version}/report", produces = MediaType.TEXT_HTML)

@@ -106,6 +106,17 @@ final class KafkaIo {
         }
     }
 
+    /** Any bytes (null = tombstone) to any topic, e.g. junk on the models topic. */
+    void produceRawTo(String topic, String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> p = producer(new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            try {
+                p.send(new ProducerRecord<>(topic, key, value)).get();
+            } catch (Exception e) {
+                throw new AssertionError("producing to " + topic + " failed", e);
+            }
+        }
+    }
+
     void requestRetrain(String requestId, String model, Instant start, Instant end) {
         requestRetrain(requestId, model, start, end, Map.of());
     }
@@ -155,9 +166,21 @@ final class KafkaIo {
                 .filter(s -> s.getRequestId().equals(requestId)).toList();
     }
 
+    /** The model versions of {@code model} on the models topic; other records (controls, junk) are skipped. */
     List<ModelVersion> models(String model) {
-        return readAll(TOPICS.names().models(), NormalcySerdes.modelVersion().deserializer()).stream()
-                .filter(m -> m.getModel().equals(model)).toList();
+        Deserializer<ModelVersion> d = NormalcySerdes.modelVersion().deserializer();
+        List<ModelVersion> out = new ArrayList<>();
+        for (byte[] bytes : readAll(TOPICS.names().models(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            try {
+                ModelVersion m = d.deserialize(TOPICS.names().models(), bytes);
+                if (m != null && m.getModel().equals(model)) {
+                    out.add(m);
+                }
+            } catch (org.apache.kafka.common.errors.SerializationException e) {
+                // not a model version
+            }
+        }
+        return out;
     }
 
     /** Waits until the request reaches a terminal state; returns all its statuses in order. */

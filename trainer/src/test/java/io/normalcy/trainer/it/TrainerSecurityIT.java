@@ -175,6 +175,7 @@ class TrainerSecurityIT {
                 "GET /models/{name}/versions/{version}/report", "[admin, read]",
                 "GET /models/{name}/requests/{requestId}", "[admin, read]",
                 "POST /models/{name}/retrain", "[admin]",
+                "POST /models/{name}/pin", "[admin]", "DELETE /models/{name}/pin", "[admin]",
                 "GET /health/{selector}", "endpoint health", "GET /prometheus", "endpoint prometheus")
                 .forEach((route, roles) -> assertEquals(roles, access.get(route), route + " in " + access));
     }

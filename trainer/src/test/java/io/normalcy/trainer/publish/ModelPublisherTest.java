@@ -1,59 +1,171 @@
 package io.normalcy.trainer.publish;
 
+import io.normalcy.avro.ModelControl;
+import io.normalcy.avro.ModelControlAction;
 import io.normalcy.avro.ModelVersion;
+import io.normalcy.schemas.ModelControls;
+import io.normalcy.schemas.ModelKeys;
+import io.normalcy.schemas.serde.ModelsTopicDecoder;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
+import static io.normalcy.trainer.publish.FakeModelsTopic.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelPublisherTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-05-01T10:00:00Z"), ZoneOffset.UTC);
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final RecordSigner SIGNER = new RecordSigner(io.normalcy.flow.state.ModelSigner.hmacKey(SECRET), "k1");
 
-    private final List<MockProducer<String, ModelVersion>> created = new ArrayList<>();
+    private final FakeModelsTopic topic = new FakeModelsTopic();
+    private final List<MockProducer<String, byte[]>> created = new ArrayList<>();
+    private final List<String> transactionalIds = new ArrayList<>();
+    private final List<Long> drafted = new ArrayList<>();
+    /** Runs when producer number i (0-based) is created: simulates what other publishers do meanwhile. */
+    private final List<Consumer<MockProducer<String, byte[]>>> onCreate = new ArrayList<>();
 
-    private ModelPublisher publisher() {
-        return new ModelPublisher(() -> {
-            MockProducer<String, ModelVersion> p = new MockProducer<>(true, new StringSerializer(), (t, v) -> new byte[0]);
+    private ModelPublisher publisher(int keep) {
+        return new ModelPublisher(id -> {
+            MockProducer<String, byte[]> p = new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
+            if (created.size() < onCreate.size()) {
+                onCreate.get(created.size()).accept(p);
+            }
             created.add(p);
+            transactionalIds.add(id);
             return p;
-        }, "normalcy.models");
+        }, topic.catalog(), FakeModelsTopic.TOPIC, SIGNER, keep, CLOCK);
     }
 
-    private static ModelVersion model(String name) {
-        ModelVersion m = new ModelVersion();
-        m.setModel(name);
-        return m;
+    private static ModelVersion signed(ModelVersion mv) {
+        try {
+            return SIGNER.sign(mv);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ModelControl signed(ModelControl c) {
+        try {
+            return SIGNER.sign(c);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ModelPublisher.Draft draft(String name) {
+        return v -> {
+            drafted.add(v);
+            return SIGNER.sign(model(name, v));
+        };
     }
 
     @Test
-    void publishesInATransaction() {
-        ModelPublisher pub = publisher();
-        pub.publish(model("payments"));
-        assertEquals(1, created.size());
-        MockProducer<String, ModelVersion> p = created.get(0);
-        assertTrue(p.transactionInitialized());
-        assertEquals(1, p.history().size());
-        assertEquals("payments", p.history().get(0).key());
-        assertTrue(p.transactionCommitted());
+    void numbersInsideTheFencedSectionSignsAndKeysPerVersion() {
+        topic.append(model("payments", 1));
+        topic.append("payments", "junk".getBytes(StandardCharsets.UTF_8));
+        ModelVersion mv = publisher(5).publish("payments", draft("payments"));
+        assertEquals(2, mv.getVersion());
+        MockProducer<String, byte[]> p = created.get(0);
+        assertTrue(p.transactionInitialized() && p.transactionCommitted());
+        assertEquals(List.of(ModelPublisher.TRANSACTIONAL_ID_PREFIX + "payments"), transactionalIds);
+        ProducerRecord<String, byte[]> r = p.history().get(0);
+        assertEquals("payments/v2", r.key());
+        assertEquals("k1", new String(r.headers().lastHeader(ModelKeys.KEY_ID_HEADER).value(), StandardCharsets.UTF_8));
+        assertTrue(p.closed(), "one producer per section");
     }
 
     @Test
-    void aFencedProducerFailsThatPublishAndIsReplacedForTheNext() {
-        ModelPublisher pub = publisher();
-        created.get(0).fenceProducer(); // another holder of the transactional.id took over
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pub.publish(model("payments")));
-        assertTrue(e.getMessage().contains("can no longer publish"), e.getMessage());
-        assertTrue(created.get(0).closed(), "the fenced producer is closed");
-        pub.publish(model("payments"));
-        assertEquals(2, created.size(), "a new producer for the next publish");
-        assertTrue(created.get(1).transactionInitialized());
-        assertEquals(1, created.get(1).history().size());
-        pub.close();
-        assertTrue(created.get(1).closed());
+    void aPublisherFencedByAnotherRereadsTheTopicAndTakesTheNextNumber() {
+        topic.append(model("payments", 1));
+        onCreate.add(p -> p.commitTransactionException = new ProducerFencedException("another trainer took over"));
+        // while we were fenced, the other trainer committed v2
+        onCreate.add(p -> topic.append(signed(model("payments", 2))));
+        ModelVersion mv = publisher(5).publish("payments", draft("payments"));
+        assertEquals(3, mv.getVersion());
+        assertEquals(List.of(2L, 3L), drafted, "built again with the new number");
+        assertFalse(created.get(0).transactionCommitted());
+        assertTrue(created.get(1).transactionCommitted());
+        assertEquals("payments/v3", created.get(1).history().get(0).key());
+    }
+
+    @Test
+    void fencedOnEveryAttemptPublishesNothing() {
+        for (int i = 0; i < ModelPublisher.ATTEMPTS; i++) {
+            onCreate.add(p -> p.commitTransactionException = new ProducerFencedException("fenced"));
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> publisher(5).publish("payments", draft("payments")));
+        assertTrue(e.getMessage().contains("fenced " + ModelPublisher.ATTEMPTS + " times"), e.getMessage());
+        assertTrue(created.stream().noneMatch(MockProducer::transactionCommitted));
+    }
+
+    @Test
+    void olderVersionsThanTheLastNAreRetiredInTheSameTransactionExceptThePinnedOne() {
+        for (long v = 1; v <= 4; v++) {
+            topic.append(model("payments", v));
+        }
+        topic.append(signed(ModelControls.pin("payments", 1, 1, CLOCK.instant(), null, null)));
+        ModelPublisher publisher = publisher(2);
+        assertEquals(5, publisher.publish("payments", draft("payments")).getVersion());
+        List<ProducerRecord<String, byte[]>> sent = created.get(0).history();
+        assertEquals(List.of("payments/v5", "payments/v2", "payments/v3"), sent.stream().map(ProducerRecord::key).toList());
+        ModelsTopicDecoder codec = new ModelsTopicDecoder();
+        ModelControl retire = codec.decode("t", sent.get(1).value()).control();
+        assertEquals(ModelControlAction.RETIRE, retire.getAction());
+        assertEquals("k1", retire.getKeyId());
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> ModelControls.verify(retire,
+                io.normalcy.flow.state.ModelSigner.hmacKey(SECRET)));
+        topic.appendCommitted(created.get(0));
+        assertEquals(6, publisher.publish("payments", draft("payments")).getVersion());
+        assertEquals(List.of("payments/v6", "payments/v4"), created.get(1).history().stream()
+                .map(ProducerRecord::key).toList(), "v1 stays: it is pinned");
+    }
+
+    @Test
+    void pinsNameAPublishedVersionAndTakeTheNextSequence() {
+        topic.append(model("payments", 1));
+        topic.append(model("payments", 2));
+        topic.append(signed(ModelControls.pin("payments", 1, 4, CLOCK.instant(), null, null)));
+        ModelPublisher publisher = publisher(5);
+        ModelControl pin = publisher.pin("payments", 2, "rollback");
+        assertEquals(5, pin.getSequence());
+        assertEquals("payments/pin/5", created.get(0).history().get(0).key());
+        topic.appendCommitted(created.get(0));
+        ModelControl unpin = publisher.unpin("payments", "done");
+        assertEquals(6, unpin.getSequence());
+        assertEquals(ModelControlAction.UNPIN, unpin.getAction());
+
+        ModelPublisher.UnknownVersionException e = assertThrows(ModelPublisher.UnknownVersionException.class,
+                () -> publisher.pin("payments", 9, null));
+        assertTrue(e.getMessage().contains("no version 9") && e.getMessage().contains("v2"), e.getMessage());
+        MockProducer<String, byte[]> aborted = created.get(created.size() - 1);
+        assertTrue(aborted.transactionAborted() && aborted.history().isEmpty());
+        assertThrows(ModelPublisher.UnknownVersionException.class, () -> publisher.unpin("nope", null));
+    }
+
+    @Test
+    void aFailingDraftAbortsAndPublishesNothing() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> publisher(5).publish("payments",
+                v -> {
+                    throw new java.io.IOException("disk full");
+                }));
+        assertTrue(e.getMessage().contains("disk full"), e.getMessage());
+        assertTrue(created.get(0).transactionAborted());
+        assertTrue(created.get(0).history().isEmpty());
     }
 }

@@ -38,4 +38,17 @@ class SigningTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Signing.key("AAAA", null));
         assertEquals("normalcy.trainer.ed25519-private-key", e.key());
     }
+
+    @Test
+    void theKeyIdTravelsWithTheKeyAndABadOneNamesTheProperty() {
+        io.normalcy.trainer.config.TrainerConfig config = new io.normalcy.trainer.config.TrainerConfig();
+        assertTrue(!Signing.signer(config).enabled(), "no key: unsigned");
+        config.setHmacKey(Base64.getEncoder().encodeToString(new byte[32]));
+        assertEquals("default", Signing.signer(config).keyId());
+        config.setSigningKeyId("k2026");
+        assertEquals("k2026", Signing.signer(config).keyId());
+        config.setSigningKeyId("k 2026");
+        ConfigException e = assertThrows(ConfigException.class, () -> Signing.signer(config));
+        assertEquals("normalcy.trainer.signing-key-id", e.key());
+    }
 }
