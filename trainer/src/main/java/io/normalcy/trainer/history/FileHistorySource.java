@@ -45,6 +45,11 @@ public final class FileHistorySource {
         return read(file, def, from, to, maxRecords, TimeParser.UTC);
     }
 
+    /**
+     * @param from    window start in epoch ms (inclusive), null = unbounded
+     * @param to      window end in epoch ms (exclusive), null = unbounded
+     * @param times   reads the CSV {@code eventTime} cells; its zone applies to times without an offset
+     */
     public static History read(Path file, ModelDefinition def, Long from, Long to, long maxRecords,
                                TimeParser times) {
         if (!Files.isRegularFile(file)) {
