@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,9 +53,13 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--numeric-context", split = ",", description = "Numeric context columns (standardised).")
     List<String> numericContext = new ArrayList<>();
 
-    @Option(names = "--time-column", description = "Event time column (epoch millis or ISO-8601); adds "
-            + "@hourOfDay and @dayOfWeek context unless --cyclic names calendar parts explicitly.")
+    @Option(names = "--time-column", description = "Event time column (ISO-8601, 2014-07-01 00:00:00 in "
+            + "--time-zone, a date, epoch seconds or millis); adds @hourOfDay and @dayOfWeek context unless --cyclic "
+            + "names calendar parts explicitly.")
     String timeColumn;
+
+    @Mixin
+    TimeZoneOption timeZone;
 
     @Option(names = "--integer", split = ",", description = "Integer-valued features (dequantized).")
     List<String> integer = new ArrayList<>();
@@ -102,7 +107,7 @@ final class FitCommand implements Callable<Integer> {
         CsvTable table = CsvTable.read(input);
         List<CyclicField> cyc = config.cyclicContext();
         InputColumns columns = new InputColumns(table, features, context,
-                InputColumns.numericSources(cyc, numericContext), timeColumn);
+                InputColumns.numericSources(cyc, numericContext), timeColumn, timeZone.parser());
         List<RawRecord> rows = columns.records();
         if (rows.isEmpty()) {
             throw new CliException(table.fileName() + ": no data rows");

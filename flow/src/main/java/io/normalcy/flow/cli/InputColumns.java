@@ -2,6 +2,7 @@ package io.normalcy.flow.cli;
 
 import io.normalcy.flow.preprocess.ContextSpec.CyclicField;
 import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.schemas.TimeParser;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * Which CSV columns feed which part of a {@link RawRecord}: features, categorical context, numeric context
- * (read for cyclic and numeric context fields) and the optional event-time column. Resolves every name against
+ * (read for cyclic and numeric context fields) and the optional event-time column (read by {@link TimeParser}, the
+ * same parser as the trainer's). Resolves every name against
  * the header up front, so an unknown column fails before any work with a message listing the header.
  */
 final class InputColumns {
@@ -22,10 +24,12 @@ final class InputColumns {
     private final List<String> numeric;
     private final int[] numericCols;
     private final int timeCol;
+    private final TimeParser times;
 
     InputColumns(CsvTable table, List<String> features, List<String> categorical, List<String> numericContext,
-                 String timeColumn) {
+                 String timeColumn, TimeParser times) {
         this.table = table;
+        this.times = times;
         this.features = List.copyOf(features);
         this.categorical = List.copyOf(categorical);
         this.numeric = List.copyOf(numericContext);
@@ -78,13 +82,13 @@ final class InputColumns {
         }
         long time = 0L;
         if (timeCol >= 0) {
-            String cell = table.cell(row, timeCol);
-            Long t = TimeParser.parse(cell);
-            if (t == null) {
-                throw new CliException(table.fileName() + " line " + table.line(row) + ": column '"
-                        + table.header().get(timeCol) + "' is not a time (epoch millis or ISO-8601): '" + cell + "'");
+            String subject = table.fileName() + " line " + table.line(row) + ": column '" + table.header().get(timeCol)
+                    + "'";
+            try {
+                time = times.toEpochMilli(table.cell(row, timeCol), subject);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), e);
             }
-            time = t;
         }
         return new RawRecord(f, c, n, time);
     }

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,9 +37,12 @@ final class SampleCommand implements Callable<Integer> {
             + " for cyclic/numeric fields.")
     Map<String, String> context = new LinkedHashMap<>();
 
-    @Option(names = "--time", description = "Event time (epoch millis or ISO-8601) for @hourOfDay/@dayOfWeek"
-            + " context (default 0 = 1970-01-01T00:00Z).")
+    @Option(names = "--time", description = "Event time (ISO-8601, 2014-07-01 00:00:00 in --time-zone, a date,"
+            + " epoch seconds or millis) for @hourOfDay/@dayOfWeek context (default 0 = 1970-01-01T00:00Z).")
     String time;
+
+    @Mixin
+    TimeZoneOption timeZone;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -79,11 +83,11 @@ final class SampleCommand implements Callable<Integer> {
         }
         long eventTime = 0L;
         if (time != null) {
-            Long t = TimeParser.parse(time);
-            if (t == null) {
-                throw new CliException("--time is not epoch millis or ISO-8601: '" + time + "'");
+            try {
+                eventTime = timeZone.parser().toEpochMilli(time, "--time");
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), e);
             }
-            eventTime = t;
         }
         double[][] samples = model.sample(n, categorical, numeric, eventTime, new Random(seed));
         List<String> names = model.featureNames();

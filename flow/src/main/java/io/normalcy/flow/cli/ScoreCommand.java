@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,9 +38,12 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Scored CSV to write.")
     Path output;
 
-    @Option(names = "--time-column", description = "Event time column (epoch millis or ISO-8601), required when"
-            + " the model uses @hourOfDay/@dayOfWeek.")
+    @Option(names = "--time-column", description = "Event time column (ISO-8601, 2014-07-01 00:00:00 in "
+            + "--time-zone, a date, epoch seconds or millis), required when the model uses @hourOfDay/@dayOfWeek.")
     String timeColumn;
+
+    @Mixin
+    TimeZoneOption timeZone;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +56,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
         CsvTable table = CsvTable.read(input);
         InputColumns columns = new InputColumns(table, model.featureNames(), mc.categorical(), mc.numericSources(),
-                timeColumn);
+                timeColumn, timeZone.parser());
         List<String> header = new ArrayList<>(table.header());
         header.add("log_density");
         header.add("severity");

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -120,9 +121,77 @@ class NormalcyCliTest {
             double items = Double.parseDouble(c[1]);
             assertEquals(Math.floor(items), items, 0.0, "integer feature: " + line);
         }
+        String isoSamples = Files.readString(out);
+        Path local = dir.resolve("samples-local.csv");
+        Result r2 = run("sample", "--model", model.toString(), "--n", "200", "--context", "region=us", "--context",
+                "hour=12", "--time", "2024-04-01 14:00:00", "--time-zone", "+02:00", "--seed", "3", "--output",
+                local.toString());
+        assertEquals(0, r2.code(), r2.err());
+        assertEquals(isoSamples, Files.readString(local), "same instant, same seed: same samples");
+        assertError(run("sample", "--model", model.toString(), "--n", "5", "--context", "region=us", "--context",
+                "hour=12", "--time", "", "--output", out.toString()), "--time is empty (accepted: ");
         Result missing = run("sample", "--model", model.toString(), "--n", "5", "--output", out.toString());
         assertNotEquals(0, missing.code());
         assertTrue(missing.err().contains("'hour'"), missing.err());
+    }
+
+    private static List<String> densities(Path input, String... extra) throws IOException {
+        Path out = dir.resolve("scored-times.csv");
+        List<String> args = new ArrayList<>(List.of("score", "--model", model.toString(), "--input", input.toString(),
+                "--output", out.toString(), "--time-column", "ts"));
+        args.addAll(List.of(extra));
+        Result r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return Files.readAllLines(out).stream().skip(1).map(l -> l.split(",")[6]).toList();
+    }
+
+    @Test
+    void scoreReadsEveryTimeFormOfTheSharedParserAndTheTimeZone() throws IOException {
+        long seconds = Instant.parse("2024-04-01T13:00:00Z").getEpochSecond();
+        Path in = csv("times.csv", "id,amount,items,hour,region,ts\n"
+                + "iso,20.5,2,13,eu,2024-04-01T13:00:00Z\n"
+                + "export,20.5,2,13,eu,2024-04-01 13:00:00\n"
+                + "seconds,20.5,2,13,eu," + seconds + "\n"
+                + "millis,20.5,2,13,eu," + seconds * 1000 + "\n"
+                + "slash,20.5,2,13,eu,2024/04/01 13:00:00\n"
+                + "offset,20.5,2,13,eu,2024-04-01 15:00:00+02:00\n"
+                + "later,20.5,2,13,eu,2024-04-01 19:00:00\n");
+        List<String> d = densities(in);
+        for (int i = 1; i < 6; i++) {
+            assertEquals(d.get(0), d.get(i), "row " + i + " is the same instant: " + d);
+        }
+        assertNotEquals(d.get(0), d.get(6), "the event time reaches the model (@hourOfDay): " + d);
+
+        Path paris = csv("times-paris.csv", "id,amount,items,hour,region,ts\n"
+                + "local,20.5,2,13,eu,2024-04-01 15:00:00\n"
+                + "utc,20.5,2,13,eu,2024-04-01T13:00:00Z\n");
+        List<String> p = densities(paris, "--time-zone", "Europe/Paris");
+        assertEquals(List.of(d.get(0), d.get(0)), p, "15:00 in Paris (UTC+2 in April) is 13:00Z");
+        assertError(run("score", "--model", model.toString(), "--input", paris.toString(), "--output",
+                dir.resolve("s.csv").toString(), "--time-column", "ts", "--time-zone", "Mars/Olympus"), "--time-zone");
+    }
+
+    @Test
+    void fitReadsCsvExportTimestampsAndRefusesEmptyOrAmbiguousTimes() throws IOException {
+        Random rng = new Random(2);
+        StringBuilder sb = new StringBuilder("amount,load,ts\n");
+        for (int i = 0; i < 200; i++) {
+            sb.append(String.format(Locale.ROOT, "%.4f,%.4f,2014-07-%02d %02d:00:00%n", 5 + rng.nextGaussian(),
+                    rng.nextGaussian(), 1 + i % 28, i % 24));
+        }
+        Path export = csv("export.csv", sb.toString());
+        Result ok = run("fit", "--input", export.toString(), "--features", "amount,load", "--time-column", "ts",
+                "--epochs", "1", "--blocks", "1", "--hidden", "8", "--output", dir.resolve("export.avro").toString());
+        assertEquals(0, ok.code(), ok.err());
+
+        Path empty = csv("empty-time.csv", "amount,ts\n1.5,2014-07-01 00:00:00\n2.5,\n");
+        assertError(run("fit", "--input", empty.toString(), "--features", "amount", "--time-column", "ts",
+                "--output", dir.resolve("x.avro").toString()),
+                "empty-time.csv line 3: column 'ts' is empty (accepted: ISO-8601 with offset");
+        Path dayFirst = csv("day-first.csv", "amount,ts\n1.5,01/07/2014 00:00\n");
+        assertError(run("fit", "--input", dayFirst.toString(), "--features", "amount", "--time-column", "ts",
+                "--output", dir.resolve("x.avro").toString()),
+                "day-first.csv line 2: column 'ts' is not an ISO-8601 date-time or epoch number: '01/07/2014 00:00'");
     }
 
     private static void assertError(Result r, String expectedMessage) {

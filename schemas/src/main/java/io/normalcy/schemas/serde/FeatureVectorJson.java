@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.schemas.TimeParser;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -121,25 +121,30 @@ final class FeatureVectorJson {
         return n.textValue();
     }
 
-    /** Epoch milliseconds (integer) or ISO-8601 with offset, e.g. 2026-11-24T10:00:00Z; truncated to millis. */
+    /**
+     * A JSON number or string read by {@link TimeParser#OFFSET_REQUIRED}: epoch seconds or milliseconds (the
+     * magnitude rule of {@link TimeParser}), or ISO-8601 with an offset; truncated to millis. Times without an
+     * offset are refused: a serde has no zone to read them in.
+     */
     private static Instant eventTime(JsonNode n) {
         if (n == null || n.isNull()) {
-            throw new IllegalArgumentException("missing required field 'eventTime' (epoch milliseconds or ISO-8601 string)");
+            throw new IllegalArgumentException("missing required field 'eventTime' (epoch seconds or milliseconds, "
+                    + "or an ISO-8601 string with offset)");
         }
-        if (n.isIntegralNumber() && n.canConvertToLong()) {
-            return Instant.ofEpochMilli(n.longValue());
+        if (n.isNumber()) {
+            if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) {
+                throw new IllegalArgumentException("field 'eventTime' is not a finite number: " + describe(n));
+            }
+            // a double's shortest decimal form, so 1404172800.123 is 123 ms, not 122.99999
+            BigDecimal v = n.isFloatingPointNumber() && !n.isBigDecimal() ? BigDecimal.valueOf(n.doubleValue())
+                    : n.decimalValue();
+            return Instant.ofEpochMilli(TimeParser.OFFSET_REQUIRED.epochMilli(v, "field 'eventTime'"));
         }
         if (n.isTextual()) {
-            try {
-                return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(n.textValue(), Instant::from)
-                        .truncatedTo(ChronoUnit.MILLIS);
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("field 'eventTime' is not an ISO-8601 date-time with offset "
-                        + "(e.g. 2026-11-24T10:00:00Z): \"" + n.textValue() + "\"", e);
-            }
+            return TimeParser.OFFSET_REQUIRED.parse(n.textValue(), "field 'eventTime'");
         }
-        throw new IllegalArgumentException("field 'eventTime' must be integer epoch milliseconds or an ISO-8601 string, got "
-                + describe(n));
+        throw new IllegalArgumentException("field 'eventTime' must be a number (epoch seconds or milliseconds) or an "
+                + "ISO-8601 string, got " + describe(n));
     }
 
     private static <V> Map<String, V> map(JsonNode root, String field, boolean required,

@@ -15,9 +15,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * }</pre>
  * <ul>
  *   <li>{@code model}, {@code entity}: required non-blank strings.</li>
- *   <li>{@code eventTime}: <b>required</b>, integer epoch milliseconds or ISO-8601 with offset
- *       ({@code Z} or {@code +01:00}), truncated to milliseconds. There is no default: a deserializer
- *       cannot see the Kafka record timestamp, and "now" would make replays non-deterministic.</li>
+ *   <li>{@code eventTime}: <b>required</b>, read by {@link io.normalcy.schemas.TimeParser#OFFSET_REQUIRED}:
+ *       a number (epoch seconds below 1e11, else epoch milliseconds; fractions allowed) or an ISO-8601 string
+ *       with offset ({@code Z} or {@code +01:00}; a space may replace the {@code T}), truncated to
+ *       milliseconds. A time without offset is refused: the serde has no zone to read it in. There is no
+ *       default: a deserializer cannot see the Kafka record timestamp, and "now" would make replays
+ *       non-deterministic.</li>
  *   <li>{@code features} (required), {@code contextNumeric}: objects of finite JSON numbers; strings
  *       such as {@code "NaN"} or {@code "12"} are refused.</li>
  *   <li>{@code context}, {@code attributes}: objects of strings; numbers and booleans are accepted and

@@ -58,6 +58,22 @@ class FeatureVectorJsonSerdeTest {
     }
 
     @Test
+    void eventTimeUsesTheSharedParserEpochSecondsFractionsAndSpaceSeparatedOffsets() {
+        Instant july1 = Instant.parse("2014-07-01T00:00:00Z");
+        assertEquals(july1, eventTime("1404172800"), "a number below 1e11 is epoch seconds");
+        assertEquals(july1.plusMillis(250), eventTime("1404172800.25"), "fractional epoch seconds");
+        assertEquals(july1.plusMillis(123), eventTime("1404172800.123"), "no binary rounding down to 122 ms");
+        assertEquals(Instant.ofEpochMilli(1500), eventTime("1.5"));
+        assertEquals(july1, eventTime("1404172800000"));
+        assertEquals(july1, eventTime("\"2014-07-01 02:00:00+02:00\""));
+        assertEquals(july1, eventTime("\"1404172800\""));
+    }
+
+    private Instant eventTime(String json) {
+        return read("{\"model\":\"m\",\"entity\":\"e\",\"eventTime\":" + json + ",\"features\":{}}").getEventTime();
+    }
+
+    @Test
     void roundTripsFullAndMinimal() {
         for (FeatureVector v : new FeatureVector[] {Fixtures.featureVectorFull(), Fixtures.featureVectorMinimal()}) {
             byte[] json = serde.serialize("features", v);
@@ -93,7 +109,11 @@ class FeatureVectorJsonSerdeTest {
         "missing eventTime | {\"model\":\"m\",\"entity\":\"e\",\"features\":{}} | missing required field 'eventTime'",
         "bad eventTime | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":\"yesterday\",\"features\":{}} | field 'eventTime' is not an ISO-8601 date-time",
         "local eventTime | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":\"2026-11-24T10:00:00\",\"features\":{}} | field 'eventTime' is not an ISO-8601 date-time",
-        "fractional eventTime | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":1.5,\"features\":{}} | field 'eventTime' must be integer epoch milliseconds",
+        "local eventTime names the missing offset | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":\"2026-11-24 10:00:00\",\"features\":{}} | field 'eventTime' is not an ISO-8601 date-time with offset (add Z or +hh:mm",
+        "blank eventTime | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":\" \",\"features\":{}} | field 'eventTime' is empty (accepted: ISO-8601 with offset",
+        "boolean eventTime | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":true,\"features\":{}} | field 'eventTime' must be a number (epoch seconds or milliseconds) or an ISO-8601 string, got boolean true",
+        "infinite eventTime | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":1e999,\"features\":{}} | field 'eventTime' is not a finite number",
+        "huge eventTime | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":1e300,\"features\":{}} | field 'eventTime' is out of range as epoch milliseconds",
         "NaN as string | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":1,\"features\":{\"amount\":\"NaN\"}} | features.amount has an invalid value: string \"NaN\" (expected a finite JSON number)",
         "NaN literal | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":1,\"features\":{\"amount\":NaN}} | invalid JSON at line 1",
         "number as string | {\"model\":\"m\",\"entity\":\"e\",\"eventTime\":1,\"features\":{\"amount\":\"12\"}} | features.amount has an invalid value",

@@ -2,6 +2,7 @@ package io.normalcy.trainer.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
+import io.normalcy.schemas.TimeParser;
 import io.normalcy.schemas.topics.Topics;
 import io.normalcy.trainer.config.ModelRegistry;
 import io.normalcy.trainer.history.FileHistorySource;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +62,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (for --from-topic and --publish).")
     String bootstrap;
 
-    @Option(names = "--from", description = "Window start (ISO-8601 or epoch ms); default: the model's window before --to (topic) or unbounded (file).")
+    @Option(names = "--from", description = "Window start (ISO-8601, 2014-07-01 00:00:00 in --time-zone, a date, epoch seconds or ms); default: the model's window before --to (topic) or unbounded (file).")
     String from;
 
-    @Option(names = "--to", description = "Window end, exclusive (ISO-8601 or epoch ms); default now (topic) or unbounded (file).")
+    @Option(names = "--to", description = "Window end, exclusive (same forms as --from); default now (topic) or unbounded (file).")
     String to;
+
+    @Option(names = "--time-zone", paramLabel = "ZONE", defaultValue = "UTC", description = "Zone of times without an offset in --from/--to and the CSV eventTime column, e.g. Europe/Paris (default: ${DEFAULT-VALUE}).")
+    ZoneId timeZone;
 
     @Option(names = "--publish", description = "Publish the model to the models topic (next version).")
     boolean publish;
@@ -102,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
             KafkaSettings kafka = bootstrap == null ? null : ctx.getBean(KafkaSettings.class);
             Topics topics = ctx.getBean(Topics.class);
             TrainingService.HistoryProvider history = source.fromFile != null
-                    ? (def, f, t, max) -> FileHistorySource.read(source.fromFile, def, f, t, max)
+                    ? (def, f, t, max) -> FileHistorySource.read(source.fromFile, def, f, t, max, TimeParser.inZone(timeZone))
                     : new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
                     java.time.Duration.ofMinutes(10))::read;
             ModelCatalog catalog = publish ? ctx.getBean(ModelCatalog.class) : null;
@@ -140,9 +144,9 @@ final class TrainCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return s.chars().allMatch(Character::isDigit) ? Long.parseLong(s) : Instant.parse(s).toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + s + "' is neither ISO-8601 nor epoch ms");
+            return TimeParser.inZone(timeZone).toEpochMilli(s, option);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.schemas.TimeParser;
 import io.normalcy.trainer.config.CyclicContext;
 import io.normalcy.trainer.config.ModelDefinition;
 import org.apache.avro.file.DataFileReader;
@@ -15,7 +16,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +27,9 @@ import java.util.Set;
  * History from a file: an Avro container file of {@code FeatureVector} ({@code .avro}; records of other
  * models are ignored) or a CSV file with a header row. CSV columns: the model's categorical context fields
  * → context; numeric context fields and non-calendar cyclic sources → numeric context; {@code eventTime}
- * (epoch ms or ISO-8601) → event time; {@code model} → rows of other models are ignored; {@code entity},
+ * (read by {@link TimeParser}: ISO-8601, {@code 2014-07-01 00:00:00} in the given zone, epoch seconds or millis;
+ * an empty or unreadable time makes the row {@link SkipReason#INVALID_VALUE}, it is never epoch 0) → event
+ * time; {@code model} → rows of other models are ignored; {@code entity},
  * {@code eventId} ignored; every other column is a feature (or only the declared features when the model
  * declares them; an undeclared extra column then makes every row {@link SkipReason#WRONG_FEATURE_SET}).
  * Empty cells are missing values; cells that are not numbers are {@link SkipReason#INVALID_VALUE}.
@@ -38,7 +40,18 @@ public final class FileHistorySource {
     private FileHistorySource() {
     }
 
+    /** {@link #read(Path, ModelDefinition, Long, Long, long, TimeParser)} with times without offset in UTC. */
     public static History read(Path file, ModelDefinition def, Long from, Long to, long maxRecords) {
+        return read(file, def, from, to, maxRecords, TimeParser.UTC);
+    }
+
+    /**
+     * @param from    window start in epoch ms (inclusive), null = unbounded
+     * @param to      window end in epoch ms (exclusive), null = unbounded
+     * @param times   reads the CSV {@code eventTime} cells; its zone applies to times without an offset
+     */
+    public static History read(Path file, ModelDefinition def, Long from, Long to, long maxRecords,
+                               TimeParser times) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("input file not found: " + file);
         }
@@ -48,7 +61,7 @@ public final class FileHistorySource {
             if (name.endsWith(".avro")) {
                 readAvro(file, def, from, to, c);
             } else if (name.endsWith(".csv")) {
-                readCsv(file, def, from, to, c);
+                readCsv(file, def, from, to, c, times);
             } else {
                 throw new IllegalArgumentException("unsupported input file '" + file + "': use .csv or .avro");
             }
@@ -73,7 +86,8 @@ public final class FileHistorySource {
         }
     }
 
-    private static void readCsv(Path file, ModelDefinition def, Long from, Long to, HistoryCollector c) throws IOException {
+    private static void readCsv(Path file, ModelDefinition def, Long from, Long to, HistoryCollector c,
+                                TimeParser times) throws IOException {
         Set<String> categorical = new HashSet<>(def.categoricalContext());
         Set<String> numeric = new HashSet<>(def.numericContext());
         for (CyclicContext cc : def.cyclicContext()) {
@@ -122,9 +136,9 @@ public final class FileHistorySource {
                         otherModel = !cell.isEmpty() && !cell.equals(def.name());
                     } else if (col.equals("eventTime")) {
                         try {
-                            eventTime = parseTime(cell);
-                        } catch (RuntimeException e) {
-                            bad = "column 'eventTime' = '" + cell + "' is neither epoch ms nor ISO-8601";
+                            eventTime = times.toEpochMilli(cell, "column 'eventTime'");
+                        } catch (IllegalArgumentException e) {
+                            bad = e.getMessage();
                         }
                     } else if (categorical.contains(col)) {
                         if (!cell.isEmpty()) {
@@ -160,16 +174,6 @@ public final class FileHistorySource {
                 throw new IOException("empty file (a header row is required)");
             }
         }
-    }
-
-    private static long parseTime(String s) {
-        if (s.isEmpty()) {
-            return 0;
-        }
-        if (s.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(s);
-        }
-        return Instant.parse(s).toEpochMilli();
     }
 
     private static boolean inWindow(long t, Long from, Long to) {

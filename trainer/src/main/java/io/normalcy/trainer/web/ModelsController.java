@@ -23,7 +23,6 @@ import io.normalcy.trainer.service.RetrainIntake;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,10 +137,6 @@ public class ModelsController {
         if (s == null || s.isBlank()) {
             return null;
         }
-        try {
-            return s.chars().allMatch(Character::isDigit) ? Long.parseLong(s) : Instant.parse(s).toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(field + ": '" + s + "' is neither an ISO-8601 instant nor epoch milliseconds");
-        }
+        return io.normalcy.schemas.TimeParser.UTC.toEpochMilli(s, field); // the product's one parser; local times UTC
     }
 }

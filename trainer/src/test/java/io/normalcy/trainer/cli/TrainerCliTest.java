@@ -73,6 +73,23 @@ class TrainerCliTest {
     }
 
     @Test
+    void windowTimesUseTheSharedParserInTheGivenZone() throws Exception {
+        Path data = csv(); // rows every second from 1_700_000_000_000 ms = 2023-11-14T22:13:20Z
+        // 2023-11-14 23:18:20 in Paris (UTC+1) = row 300; 1700000800 epoch seconds = row 800 (exclusive)
+        Run train = run("train", "--model", "window-model", "--from-file", data.toString(), "--output",
+                dir.resolve("w.avro").toString(), "--from", "2023-11-14 23:18:20", "--to", "1700000800",
+                "--time-zone", "Europe/Paris", "--set", "epochs=1", "--set", "blocks=1", "--set", "hidden=8",
+                "--set", "categorical-context=region", "--set", "min-context-samples=50");
+        assertEquals(0, train.exit(), train.err() + train.out());
+        assertTrue(train.out().contains("trained window-model v1 (500 records"), train.out());
+
+        Run bad = run("train", "--model", "m", "--from-file", data.toString(), "--from", "14/11/2023");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--from is not an ISO-8601 date-time or epoch number: '14/11/2023' (accepted: "),
+                bad.err());
+    }
+
+    @Test
     void usageErrorsAreClear() {
         Run noSource = run("train", "--model", "m");
         assertEquals(2, noSource.exit());

@@ -1,6 +1,7 @@
 package io.normalcy.trainer.history;
 
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.schemas.TimeParser;
 import io.normalcy.schemas.serde.FeatureVectorSerde;
 import io.normalcy.trainer.config.ModelDefinition;
 import io.normalcy.trainer.config.Parameters;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,32 @@ class HistorySourcesTest {
                 h.skips().example(SkipReason.INVALID_VALUE));
         History window = FileHistorySource.read(csv, d, 1704067260000L, 1704067300000L, 1000);
         assertEquals(1, window.rows().size());
+    }
+
+    @Test
+    void csvEventTimesUseTheSharedParserAndAnEmptyTimeIsSkippedNeverEpochZero() throws Exception {
+        Path csv = dir.resolve("export.csv");
+        Files.writeString(csv, String.join("\n",
+                "eventTime,a",
+                "2014-07-01 00:00:00,1",
+                "1404172860,2",
+                "2014-07-01T00:02:00.5Z,3",
+                ",4",
+                "01/07/2014,5",
+                "2014/07/01 00:03:00,6"), StandardCharsets.UTF_8);
+        long july1 = Instant.parse("2014-07-01T00:00:00Z").toEpochMilli();
+        History h = FileHistorySource.read(csv, def(Map.of()), null, null, 1000);
+        assertEquals(List.of(july1, july1 + 60_000, july1 + 120_500, july1 + 180_000),
+                h.rows().stream().map(r -> r.eventTime()).toList(), "export, epoch seconds, ISO and slash forms");
+        assertEquals(Map.of("INVALID_VALUE", 2L), h.skips().byReason(), "the empty and the day-first time");
+        String example = h.skips().example(SkipReason.INVALID_VALUE);
+        assertTrue(example.startsWith("export.csv line 5: column 'eventTime' is empty (accepted: "), example);
+
+        History paris = FileHistorySource.read(csv, def(Map.of()), null, null, 1000,
+                TimeParser.inZone(ZoneId.of("Europe/Paris")));
+        assertEquals(List.of(july1 - 7_200_000, july1 - 7_200_000 + 180_000, july1 + 60_000, july1 + 120_500),
+                paris.rows().stream().map(r -> r.eventTime()).toList(),
+                "local times in the given zone (UTC+2); epoch numbers and offsets unchanged");
     }
 
     @Test

@@ -116,6 +116,20 @@ class TrainerFailureIT {
     }
 
     @Test
+    void restWindowTimesUseTheSharedParser() throws Exception {
+        HttpResponse<String> r = post("/models/small/retrain",
+                "{\"requestId\":\"f-rest-window\",\"windowStart\":\"2001-01-01 00:00:00\",\"windowEnd\":\"2001/01/02\"}");
+        assertEquals(202, r.statusCode(), r.body());
+        String msg = failure("f-rest-window");
+        assertTrue(msg.contains("no valid records for model 'small'")
+                && msg.contains("[2001-01-01T00:00:00Z, 2001-01-02T00:00:00Z)"), msg);
+        HttpResponse<String> bad = post("/models/small/retrain", "{\"windowStart\":\"01/01/2001\"}");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("windowStart is not an ISO-8601 date-time or epoch number: '01/01/2001'"),
+                bad.body());
+    }
+
+    @Test
     void allInvalidDataFailsWithReasons() throws Exception {
         io.requestRetrain("f-broken", "broken", NOW.minusSeconds(3600), NOW.plusSeconds(60));
         String msg = failure("f-broken");
