@@ -71,6 +71,15 @@ class SecuritySettingsTest {
     }
 
     @Test
+    void aRefusedStartUpHasNotStartedTheOtherEagerBeans() {
+        int before = EagerProbe.CREATED.get();
+        assertTrue(startupFailure(Map.of()) != null);
+        assertEquals(before, EagerProbe.CREATED.get(), "the check runs first: nothing else started, nothing leaks");
+        assertEquals(null, startupFailure(Map.of("normalcy.security.enabled", "false")));
+        assertEquals(before + 1, EagerProbe.CREATED.get(), "the probe is an eager bean");
+    }
+
+    @Test
     void runningOpenMustBeSaidAndIsLoggedAsAWarning() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(SecurityStartupCheck.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
