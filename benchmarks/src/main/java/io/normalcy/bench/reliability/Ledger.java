@@ -129,6 +129,66 @@ final class Ledger {
         return inputs.stream().filter(p).toList();
     }
 
+    /** Inputs without any output yet. */
+    synchronized long unanswered() {
+        java.util.Set<Long> answered = new java.util.HashSet<>();
+        outputs.forEach(o -> answered.add(coord(o.partition(), o.offset())));
+        return inputs.stream().filter(in -> !answered.contains(coord(in.partition(), in.offset()))).count();
+    }
+
+    /** The outputs of the inputs of one kind. */
+    synchronized List<Output> outputsOfKind(String kind) {
+        java.util.Set<Long> coords = new java.util.HashSet<>();
+        inputs.stream().filter(in -> in.kind().equals(kind)).forEach(in -> coords.add(coord(in.partition(),
+                in.offset())));
+        return outputs.stream().filter(o -> coords.contains(coord(o.partition(), o.offset()))).toList();
+    }
+
+    synchronized long inputsOfKind(String kind) {
+        return inputs.stream().filter(in -> in.kind().equals(kind)).count();
+    }
+
+    /**
+     * Producer → visible-score latencies of the inputs {@code which} selects, sorted (ms), and how many of them have
+     * no score.
+     */
+    record Latencies(long[] sorted, long unscored) {
+        long quantile(double q) {
+            return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1,
+                    Math.max(0, (int) Math.ceil(sorted.length * q) - 1))];
+        }
+
+        String summary() {
+            return String.format(java.util.Locale.ROOT, "latency p50 %d ms, p99 %d ms, max %d ms over %d scored "
+                    + "records%s", quantile(0.5), quantile(0.99), quantile(1.0), sorted.length,
+                    unscored > 0 ? ", " + unscored + " not scored" : "");
+        }
+    }
+
+    synchronized Latencies latencies(Predicate<Input> which) {
+        java.util.Map<Long, Long> seen = new java.util.HashMap<>();
+        outputs.stream().filter(o -> o.dest() == Dest.SCORES)
+                .forEach(o -> seen.merge(coord(o.partition(), o.offset()), o.seenAtMs(), Math::min));
+        List<Long> l = new ArrayList<>();
+        long unscored = 0;
+        for (Input in : inputs) {
+            if (which.test(in)) {
+                Long s = seen.get(coord(in.partition(), in.offset()));
+                if (s == null) {
+                    unscored++;
+                } else {
+                    l.add(s - in.sentAtMs());
+                }
+            }
+        }
+        return new Latencies(l.stream().mapToLong(Long::longValue).sorted().toArray(), unscored);
+    }
+
+    /** One long for a (partition, offset) pair: offsets stay far below 2^40 in any case. */
+    static long coord(int partition, long offset) {
+        return ((long) partition << 40) | offset;
+    }
+
     /** Latest {@code seenAtMs} of any output or alert (stall detection), or -1. */
     synchronized long lastSeen() {
         long a = outputs.stream().mapToLong(Output::seenAtMs).max().orElse(-1);

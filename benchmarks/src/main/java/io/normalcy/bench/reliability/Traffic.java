@@ -78,8 +78,9 @@ record Traffic(String label, String model, int entities, double anomalyRate, lon
 
     /**
      * A paced run of good events on its own thread: event {@code first + k} is sent at {@code start + k / rate}
-     * (so a stalled broker makes the producer catch up rather than lose the schedule), until {@code duration} has
-     * passed or {@link #stop} is called.
+     * (a producer blocked by a broker restart catches up rather than losing the schedule), until {@code duration}
+     * has passed or {@link #stop} is called. The crash cases keep it running until the recovery they measure has
+     * happened, so a kill always lands in, and a resume is always measured under, steady traffic.
      */
     final class Run implements AutoCloseable {
         private final Sender sender;
@@ -133,14 +134,6 @@ record Traffic(String label, String model, int entities, double anomalyRate, lon
         /** Index of the next event this run would send (= first index of a following run). */
         long nextIndex() {
             return Math.max(first, next.get());
-        }
-
-        /** Blocks until {@code fraction} of the run's duration has passed (or the run ended). */
-        void awaitFraction(double fraction) throws InterruptedException {
-            long due = startNanos + (long) (fraction * duration.toNanos());
-            while (thread.isAlive() && System.nanoTime() < due) {
-                Thread.sleep(Math.min(200, Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()))));
-            }
         }
 
         void stop() {
