@@ -112,7 +112,10 @@ final class CaseContext implements AutoCloseable {
                 cluster.logs.resolve(name + "-" + instance + ".log"));
         detectors.put(instance, d);
         expectedAlive.add(instance);
+        long t0 = System.nanoTime();
         d.awaitUp(START_TIMEOUT);
+        notes.add(String.format(java.util.Locale.ROOT, "detector %s: JVM start → /health UP in %.1f s", instance,
+                (System.nanoTime() - t0) / 1e9));
         return d;
     }
 

@@ -70,7 +70,10 @@ final class CrashCases {
         return ctx.result(t, "resume " + seconds(List.of(resume)), "-");
     }
 
-    /** (5) SIGTERM: the detector's own shutdown, then a restart; time to exit and time to the first new score. */
+    /**
+     * (5) SIGTERM: the detector's own shutdown, then a restart; time to exit, and time from the SIGTERM to the first
+     * score the new instance committed (processed after the old one exited).
+     */
     static CaseResult sigterm(CaseContext ctx) throws Exception {
         ctx.publishModel(ctx.cluster.models.signed(CaseContext.MODEL, 1));
         ctx.startDetector("a", Map.of());
@@ -81,11 +84,13 @@ final class CrashCases {
             pause(ctx.options.trafficTime.dividedBy(2));
             long termAt = System.currentTimeMillis();
             exitMs = ctx.terminate("a");
+            long exitedAt = System.currentTimeMillis();
             if (exitMs < 0) {
                 ctx.failures.add("detector did not exit within 60 s of SIGTERM (killed)");
             }
             ctx.startDetector("a", Map.of());
-            resume = measured(ctx, "resume", termAt, ctx.awaitFirstScore(termAt, null, ctx.options.drainTimeout));
+            // scores the old instance committed while shutting down are not a resume: count from its exit
+            resume = measured(ctx, "resume", termAt, ctx.awaitFirstScore(exitedAt, null, ctx.options.drainTimeout));
             pause(ctx.options.trafficTime.dividedBy(2));
         }
         Tally t = ctx.drain();
