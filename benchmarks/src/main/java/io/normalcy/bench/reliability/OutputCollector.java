@@ -69,14 +69,33 @@ final class OutputCollector implements AutoCloseable {
         countOnly.forEach(t -> counted.put(t, new AtomicLong()));
         this.assigned = new ArrayList<>();
         for (String t : all) {
-            consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(pi -> assigned.add(new TopicPartition(t,
-                    pi.partition())));
+            partitionsOf(t).forEach(pi -> assigned.add(new TopicPartition(t, pi.partition())));
         }
         consumer.assign(assigned);
         consumer.seekToBeginning(assigned);
         this.thread = new Thread(this::loop, "chaos-reader-" + topics.prefix());
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /** The topic's partitions; waits while a just-created topic is not in the metadata yet (empty answer). */
+    private List<org.apache.kafka.common.PartitionInfo> partitionsOf(String topic) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            List<org.apache.kafka.common.PartitionInfo> p = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (p != null && !p.isEmpty()) {
+                return p;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " has no partitions in the metadata after 60 s");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
     }
 
     private void loop() {

@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class SoakCase {
     private static final double WARM_UP_SHARE = 0.2;
+    /** Shorter soaks (--quick: 1 min) report the slope without judging it. */
+    static final Duration JUDGED_FROM = Duration.ofMinutes(5);
 
     private SoakCase() {
     }
@@ -46,8 +48,13 @@ final class SoakCase {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Tally t = ctx.drain();
+        Ledger.Latencies lat = ctx.ledger.latencies(in -> true);
         ctx.notes.add(String.format(Locale.ROOT, "%d records in %.0f s (%.0f/s offered); %s", t.in(), seconds,
-                t.in() / seconds, ctx.ledger.latencies(in -> true).summary()));
+                t.in() / seconds, lat.summary()));
+        if (lat.quantile(0.5) > 5_000) {
+            ctx.notes.add("the detector did not keep up with the offered rate (median latency > 5 s; machine load "
+                    + "or too high --rate): the heap then also holds the backlog in its Kafka buffers");
+        }
         return ctx.result(t, "-", memory(ctx, samples, soak));
     }
 
@@ -68,7 +75,10 @@ final class SoakCase {
         if (!gc) {
             ctx.notes.add("jcmd GC.run was not available for every sample: the slope is of heap in use (noisy)");
         }
-        if (slope > ctx.options.maxSlopeMbPerMin) {
+        if (soak.compareTo(JUDGED_FROM) < 0) {
+            ctx.notes.add("slope reported, not judged: a soak under " + JUDGED_FROM.toMinutes() + " min cannot tell a "
+                    + "leak from the heap settling (full run: 10 min)");
+        } else if (slope > ctx.options.maxSlopeMbPerMin) {
             ctx.failures.add(String.format(Locale.ROOT, "heap-after-GC slope %+.2f MB/min > %.2f MB/min", slope,
                     ctx.options.maxSlopeMbPerMin));
         }

@@ -71,25 +71,39 @@ record Tally(long in, long scoredOnce, Map<String, Long> deadLettered, long park
         for (Output o : outputs) {
             byInput.computeIfAbsent(new Coord(o.partition(), o.offset()), c -> new ArrayList<>()).add(o);
         }
+        Counts n = new Counts();
         Set<Coord> sent = new HashSet<>();
-        Map<String, Long> dlq = new TreeMap<>();
-        Map<String, KindStats> kinds = new TreeMap<>();
-        List<String> examples = new ArrayList<>();
-        List<Output> firstScores = new ArrayList<>();
-        long scoredOnce = 0;
-        long parked = 0;
-        long lost = 0;
-        long pending = 0;
-        long duplicated = 0;
-        long misrouted = 0;
         for (Input in : inputs) {
             Coord c = new Coord(in.partition(), in.offset());
             sent.add(c);
-            List<Output> outs = byInput.getOrDefault(c, List.of());
+            n.add(in, byInput.getOrDefault(c, List.of()), committed.getOrDefault(in.partition(), 0L));
+        }
+        long unknown = undecodable + byInput.keySet().stream().filter(c -> !sent.contains(c))
+                .mapToLong(c -> byInput.get(c).size()).sum();
+        AlertCount ac = alertCount(n.firstScores, alertList, coolDownMs, n.examples);
+        return new Tally(inputs.size(), n.scoredOnce, n.dlq, n.parked, n.lost, n.pending, n.duplicated, n.misrouted,
+                unknown, alertList.size(), ac.missing, ac.extra, n.kinds, n.examples);
+    }
+
+    /** Running counts while the inputs are joined with their outputs. */
+    private static final class Counts {
+        final Map<String, Long> dlq = new TreeMap<>();
+        final Map<String, KindStats> kinds = new TreeMap<>();
+        final List<String> examples = new ArrayList<>();
+        final List<Output> firstScores = new ArrayList<>();
+        long scoredOnce;
+        long parked;
+        long lost;
+        long pending;
+        long duplicated;
+        long misrouted;
+
+        /** @param committed the detector group's committed offset of the input's partition */
+        void add(Input in, List<Output> outs, long committed) {
             String outcome;
             boolean asExpected = false;
             if (outs.isEmpty()) {
-                boolean consumed = committed.getOrDefault(in.partition(), 0L) > in.offset();
+                boolean consumed = committed > in.offset();
                 outcome = consumed ? "lost" : "pending";
                 if (consumed) {
                     lost++;
@@ -107,9 +121,7 @@ record Tally(long in, long scoredOnce, Map<String, Long> deadLettered, long park
                 switch (first.dest()) {
                     case SCORES -> {
                         firstScores.add(first);
-                        if (outs.size() == 1) {
-                            scoredOnce++;
-                        }
+                        scoredOnce += outs.size() == 1 ? 1 : 0;
                     }
                     case DLQ -> dlq.merge(first.reason(), 1L, Long::sum);
                     case PARKING -> parked++;
@@ -120,17 +132,11 @@ record Tally(long in, long scoredOnce, Map<String, Long> deadLettered, long park
                     example(examples, in, "expected " + in.expect() + ", got " + outcome);
                 }
             }
-            KindStats k = kinds.computeIfAbsent(in.kind(),
-                    n -> new KindStats(in.expect().toString(), 0, 0, new TreeMap<>()));
+            KindStats k = kinds.getOrDefault(in.kind(), new KindStats(in.expect().toString(), 0, 0, new TreeMap<>()));
             k.outcomes().merge(outcome, 1L, Long::sum);
             kinds.put(in.kind(), new KindStats(k.expected(), k.in() + 1, k.asExpected() + (asExpected ? 1 : 0),
                     k.outcomes()));
         }
-        long unknown = undecodable + byInput.keySet().stream().filter(c -> !sent.contains(c))
-                .mapToLong(c -> byInput.get(c).size()).sum();
-        AlertCount ac = alertCount(firstScores, alertList, coolDownMs, examples);
-        return new Tally(inputs.size(), scoredOnce, dlq, parked, lost, pending, duplicated, misrouted, unknown,
-                alertList.size(), ac.missing, ac.extra, kinds, examples);
     }
 
     private record AlertCount(long missing, long extra) {
