@@ -92,7 +92,7 @@ public final class FlowTrainer {
 
         FlowParameters start = initial.copy();
         int initRows = Math.min(nTrain, Math.max(options.batchSize(), 2));
-        if (spec.actNorm() && initRows >= 2) {
+        if (ActNormInit.needed(spec) && initRows >= 2) {
             ActNormInit.initialize(spec, start, Batches.select(u, trainIdx, 0, initRows),
                     cd > 0 ? Batches.select(ctx, trainIdx, 0, initRows) : null);
         }
