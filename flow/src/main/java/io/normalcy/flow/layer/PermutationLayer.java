@@ -48,12 +48,24 @@ public final class PermutationLayer implements LayerType {
         return new Permutation(decode(spec, block, params));
     }
 
+    /**
+     * {@code y = x·M} with the constant 0/1 matrix {@code M[perm[i], i] = 1}: exact in float (every other term is
+     * an exact zero), like a gather. Not {@code sd.gather}: the gradient of ND4J's Gather creates a variable with a
+     * fixed name, so a second gather in the graph (a permutation in two blocks) made the backward graph fail.
+     */
     @Override
     public LayerGraph.Output graph(LayerGraph graph, int block, SDVariable x) {
         String name = permutation(block);
         int d = graph.spec().dim();
         int[] perm = decode(name, graph.structural(name, d), d);
-        return new LayerGraph.Output(graph.sameDiff().gather(x, perm, 1), null);
+        SDVariable m = graph.constant("b" + block + "_perm_matrix", d, d, () -> {
+            float[] a = new float[d * d];
+            for (int i = 0; i < d; i++) {
+                a[perm[i] * d + i] = 1f;
+            }
+            return a;
+        });
+        return new LayerGraph.Output(graph.sameDiff().mmul(x, m), null);
     }
 
     private static int[] decode(FlowSpec spec, int block, FlowParameters params) {
