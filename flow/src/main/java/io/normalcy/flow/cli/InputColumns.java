@@ -63,10 +63,6 @@ final class InputColumns {
         return out;
     }
 
-    boolean hasTime() {
-        return timeCol >= 0;
-    }
-
     RawRecord record(int row) {
         Map<String, Double> f = new LinkedHashMap<>();
         for (int i = 0; i < featureCols.length; i++) {

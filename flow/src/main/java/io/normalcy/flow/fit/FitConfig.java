@@ -141,36 +141,6 @@ public final class FitConfig {
         return builder().build();
     }
 
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.flowType = flowType;
-        b.blocks = blocks;
-        b.hidden = hidden.clone();
-        b.actNorm = actNorm;
-        b.luLinear = luLinear;
-        b.permutation = permutation;
-        b.ordering = ordering;
-        b.additive = additive;
-        b.scaleClamp = scaleClamp;
-        b.epochs = epochs;
-        b.batchSize = batchSize;
-        b.learningRate = learningRate;
-        b.patience = patience;
-        b.seed = seed;
-        b.features = new ArrayList<>(features);
-        b.integerFeatures = new LinkedHashSet<>(integerFeatures);
-        b.log1pFeatures = new LinkedHashSet<>(log1pFeatures);
-        b.categoricalContext = new ArrayList<>(categoricalContext);
-        b.cyclicContext = new ArrayList<>(cyclicContext);
-        b.numericContext = new ArrayList<>(numericContext);
-        b.maxVocabulary = maxVocabulary;
-        b.levels = new ArrayList<>(levels);
-        b.minContextSamples = minContextSamples;
-        b.trainFraction = trainFraction;
-        b.validationFraction = validationFraction;
-        return b;
-    }
-
     public FlowType flowType() { return flowType; }
     public int blocks() { return blocks; }
     public int[] hidden() { return hidden.clone(); }

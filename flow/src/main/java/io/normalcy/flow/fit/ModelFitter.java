@@ -18,6 +18,7 @@ import io.normalcy.flow.train.TrainingData;
 import io.normalcy.flow.train.TrainingOptions;
 import io.normalcy.flow.train.TrainingResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +49,75 @@ public final class ModelFitter {
      */
     public FitResult fit(String name, long version, List<RawRecord> rows, FitConfig config,
                          ProgressListener progress) {
+        checkArguments(name, rows);
+        long t0 = System.currentTimeMillis();
+        List<String> features = features(rows, config);
+        ValidRows valid = validRows(name, rows, features, config);
+        DataSplit split = DataSplit.of(valid.size(), config.calibrationFraction(), config.seed());
+        TrainerSplit trainer = trainerSplit(valid, split.trainer(), features, config);
+        FlowSpec spec = new FlowSpec(config.flowType(), features.size(), trainer.contextDim(), config.blocks(),
+                config.hidden(), config.actNorm(), config.luLinear(), config.permutation(), config.ordering(),
+                config.additive(), config.scaleClamp(), config.seed());
+        TrainingResult trained = train(spec, trainer, config, progress);
+
+        // Calibration on the hold-out, scored exactly as the detector will (bin centres for integer features).
+        NormalcyModel uncalibrated = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
+                trainer.contextSpec(), new Thresholds(List.of(), categoricalNames(trainer.contextSpec())), Map.of(),
+                provisional(config));
+        HoldOut holdOut = scoreHoldOut(name, uncalibrated, valid.records(), split.calibration());
+        Thresholds thresholds = new ThresholdCalibrator(config.levels(), config.minContextSamples())
+                .calibrate(holdOut.logDensities(), holdOut.contexts(), categoricalNames(trainer.contextSpec()),
+                        vocabularies(trainer.contextSpec()));
+        Map<String, Double> typical = ThresholdCalibrator.typicalContributions(features, holdOut.contributions());
+
+        long skipped = valid.skipped() + holdOut.unscorable();
+        long trainingMillis = System.currentTimeMillis() - t0;
+        ModelProvenance provenance = provenance(config, features, valid.records(), skipped, trained, holdOut);
+        NormalcyModel model = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
+                trainer.contextSpec(), thresholds, typical, provenance);
+        FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
+                skipped, trained.bestValNll(), trained.bestEpoch(), trained.history().size(), trainingMillis);
+        return new FitResult(model, trained.history(), metrics, holdOut.logDensities());
+    }
+
+    /** The valid rows (in input order) with their feature values, and how many rows were skipped. */
+    private record ValidRows(List<RawRecord> records, List<double[]> values, long skipped) {
+        int size() {
+            return records.size();
+        }
+    }
+
+    /** The trainer split: raw feature rows, the preprocessing and context encoding fitted on them, the context. */
+    private record TrainerSplit(double[][] raw, FeaturePreprocessor preprocessor, ContextSpec contextSpec,
+                                int contextDim, double[][] context) {
+    }
+
+    /**
+     * The scorable calibration hold-out rows: log-densities (original units), per-feature contributions and
+     * categorical contexts, and how many rows could not be scored.
+     */
+    private record HoldOut(double[] logDensities, List<double[]> contributions, List<Map<String, String>> contexts,
+                           int unscorable) {
+        double mean() {
+            double sum = 0;
+            for (double ld : logDensities) {
+                sum += ld;
+            }
+            return sum / logDensities.length;
+        }
+    }
+
+    private static void checkArguments(String name, List<RawRecord> rows) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("model name must not be empty");
         }
         if (rows == null || rows.isEmpty()) {
             throw new IllegalArgumentException("no records to fit model '" + name + "'");
         }
-        long t0 = System.currentTimeMillis();
+    }
+
+    /** The configured features (or all of the first record's), checked against the integer and log1p lists. */
+    private static List<String> features(List<RawRecord> rows, FitConfig config) {
         List<String> features = config.features().isEmpty() ? inferFeatures(rows) : config.features();
         for (String f : config.integerFeatures()) {
             if (!features.contains(f)) {
@@ -66,15 +129,19 @@ public final class ModelFitter {
                 throw new IllegalArgumentException("log1p feature '" + f + "' is not a feature " + features);
             }
         }
-        List<String> numericSources = numericSources(config);
-        RowFilter filter = new RowFilter(features, config.integerFeatures(), numericSources);
+        return features;
+    }
+
+    /** Skips (and counts) rows with missing or non-finite values; fails below {@link #MIN_VALID_ROWS}. */
+    private static ValidRows validRows(String name, List<RawRecord> rows, List<String> features, FitConfig config) {
+        RowFilter filter = new RowFilter(features, config.integerFeatures(), numericSources(config));
         List<RawRecord> valid = new ArrayList<>();
-        List<double[]> raw = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            double[] values = filter.accept(rows.get(i), i);
-            if (values != null) {
+            double[] v = filter.accept(rows.get(i), i);
+            if (v != null) {
                 valid.add(rows.get(i));
-                raw.add(values);
+                values.add(v);
             }
         }
         long skipped = rows.size() - valid.size();
@@ -87,84 +154,77 @@ public final class ModelFitter {
             LOG.warn("model {}: skipped {} of {} records (first: {})", name, skipped, rows.size(),
                     filter.firstProblem());
         }
+        return new ValidRows(valid, values, skipped);
+    }
 
-        DataSplit split = DataSplit.of(valid.size(), config.calibrationFraction(), config.seed());
-        int[] tr = split.trainer();
-        double[][] trainerRaw = new double[tr.length][];
-        List<Map<String, String>> trainerCat = new ArrayList<>(tr.length);
-        List<Map<String, Double>> trainerNum = new ArrayList<>(tr.length);
+    /** Fits the preprocessing and the context encoding on the trainer rows {@code tr} and encodes their context. */
+    private static TrainerSplit trainerSplit(ValidRows valid, int[] tr, List<String> features, FitConfig config) {
+        double[][] raw = new double[tr.length][];
+        List<Map<String, String>> categorical = new ArrayList<>(tr.length);
+        List<Map<String, Double>> numeric = new ArrayList<>(tr.length);
         for (int i = 0; i < tr.length; i++) {
-            trainerRaw[i] = raw.get(tr[i]);
-            trainerCat.add(valid.get(tr[i]).context());
-            trainerNum.add(valid.get(tr[i]).contextNumeric());
+            raw[i] = valid.values().get(tr[i]);
+            categorical.add(valid.records().get(tr[i]).context());
+            numeric.add(valid.records().get(tr[i]).contextNumeric());
         }
-
-        FeaturePreprocessor pre = fitPreprocessor(trainerRaw, features, config);
+        FeaturePreprocessor pre = fitPreprocessor(raw, features, config);
         ContextSpec contextSpec = ContextSpec.fit(config.categoricalContext(), config.cyclicContext(),
-                config.numericContext(), trainerCat, trainerNum, config.maxVocabulary());
+                config.numericContext(), categorical, numeric, config.maxVocabulary());
         ContextEncoder encoder = new ContextEncoder(contextSpec);
-        int c = encoder.dimension();
-        double[][] ctx = c == 0 ? null : new double[tr.length][];
-        if (ctx != null) {
-            for (int i = 0; i < tr.length; i++) {
-                RawRecord r = valid.get(tr[i]);
-                ctx[i] = encoder.encode(r.context(), r.contextNumeric(), r.eventTime());
-            }
+        double[][] ctx = encoder.dimension() == 0 ? null : new double[tr.length][];
+        for (int i = 0; ctx != null && i < tr.length; i++) {
+            RawRecord r = valid.records().get(tr[i]);
+            ctx[i] = encoder.encode(r.context(), r.contextNumeric(), r.eventTime());
         }
+        return new TrainerSplit(raw, pre, contextSpec, encoder.dimension(), ctx);
+    }
 
-        FlowSpec spec = new FlowSpec(config.flowType(), features.size(), c, config.blocks(), config.hidden(),
-                config.actNorm(), config.luLinear(), config.permutation(), config.ordering(), config.additive(),
-                config.scaleClamp(), config.seed());
+    /** Maximum likelihood on the trainer split, which {@link FlowTrainer} splits again for early stopping. */
+    private static TrainingResult train(FlowSpec spec, TrainerSplit trainer, FitConfig config,
+                                        ProgressListener progress) {
         FlowParameters initial = ParameterInitializer.initialize(spec, new Random(config.seed()));
-        double trainerValFraction = config.validationFraction() / (config.trainFraction() + config.validationFraction());
+        double trainerValFraction = config.validationFraction()
+                / (config.trainFraction() + config.validationFraction());
         TrainingOptions defaults = TrainingOptions.defaults();
         TrainingOptions options = new TrainingOptions(config.epochs(), config.batchSize(), config.learningRate(),
                 defaults.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
                 config.seed(), defaults.maxRollbacks());
-        TrainingData data = trainingData(pre, trainerRaw, ctx, config.seed());
-        TrainingResult trained = new FlowTrainer(options).fit(spec, initial, data,
-                progress == null ? ProgressListener.NONE : progress);
+        TrainingData data = trainingData(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
+        return new FlowTrainer(options).fit(spec, initial, data, progress == null ? ProgressListener.NONE : progress);
+    }
 
-        // Calibration on the hold-out, scored exactly as the detector will (bin centres for integer features).
-        NormalcyModel uncalibrated = new NormalcyModel(name, version, spec, trained.best(), pre, contextSpec,
-                new Thresholds(List.of(), categoricalNames(contextSpec)), Map.of(), provisional(config));
-        Scorer scorer = uncalibrated.newScorer();
-        int[] cal = split.calibration();
+    /** Scores the hold-out rows {@code cal} with {@code model}; rows it rejects are skipped and counted. */
+    private static HoldOut scoreHoldOut(String name, NormalcyModel model, List<RawRecord> records, int[] cal) {
+        Scorer scorer = model.newScorer();
         double[] logDensities = new double[cal.length];
         List<double[]> contributions = new ArrayList<>(cal.length);
-        List<Map<String, String>> calContexts = new ArrayList<>(cal.length);
-        double sum = 0;
+        List<Map<String, String>> contexts = new ArrayList<>(cal.length);
         int scored = 0;
-        for (int i = 0; i < cal.length; i++) {
-            RawRecord r = valid.get(cal[i]);
-            double[] contrib = new double[features.size()];
+        for (int i : cal) {
+            RawRecord r = records.get(i);
+            double[] contrib = new double[model.featureNames().size()];
             try {
                 logDensities[scored] = scorer.scoreInto(r.features(), r.context(), r.contextNumeric(), r.eventTime(),
                         contrib);
             } catch (InvalidInputException e) {
                 // e.g. a negative value of a log1p feature that only occurs in the hold-out
                 LOG.warn("model {}: calibration record not scorable, skipped: {}", name, e.getMessage());
-                skipped++;
                 continue;
             }
             contributions.add(contrib);
-            calContexts.add(r.context());
-            sum += logDensities[scored++];
+            contexts.add(r.context());
+            scored++;
         }
         if (scored == 0) {
             throw new IllegalArgumentException("model '" + name + "': no calibration record could be scored");
         }
-        logDensities = java.util.Arrays.copyOf(logDensities, scored);
-        double heldOutMean = sum / scored;
-        Map<String, List<String>> vocab = new LinkedHashMap<>();
-        contextSpec.categorical().forEach(f -> vocab.put(f.name(), f.vocabulary()));
-        Thresholds thresholds = new ThresholdCalibrator(config.levels(), config.minContextSamples())
-                .calibrate(logDensities, calContexts, categoricalNames(contextSpec), vocab);
-        Map<String, Double> typical = ThresholdCalibrator.typicalContributions(features, contributions);
+        return new HoldOut(Arrays.copyOf(logDensities, scored), contributions, contexts, cal.length - scored);
+    }
 
+    private static ModelProvenance provenance(FitConfig config, List<String> features, List<RawRecord> valid,
+                                              long skipped, TrainingResult trained, HoldOut holdOut) {
         double trainNll = trained.bestEpoch() >= 0 ? trained.history().get(indexOf(trained, trained.bestEpoch()))
                 .trainNll() : Double.NaN;
-        long trainingMillis = System.currentTimeMillis() - t0;
         Map<String, String> described = new LinkedHashMap<>(config.describe());
         described.put("features", String.join(",", features));
         described.put("integerFeatures", String.join(",", new TreeSet<>(config.integerFeatures())));
@@ -173,22 +233,15 @@ public final class ModelFitter {
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
                 + " calibration hold-out");
-        ModelProvenance provenance = new ModelProvenance(trainerVersion(), config.seed(), windowStart(valid),
-                windowEnd(valid), Map.of(), valid.size(), skipped, trainNll, -heldOutMean, scored, backend(),
+        return new ModelProvenance(trainerVersion(), config.seed(), windowStart(valid), windowEnd(valid), Map.of(),
+                valid.size(), skipped, trainNll, -holdOut.mean(), holdOut.logDensities().length, backend(),
                 System.currentTimeMillis(), described);
-        NormalcyModel model = new NormalcyModel(name, version, spec, trained.best(), pre, contextSpec, thresholds,
-                typical, provenance);
+    }
 
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(FitResult.HELD_OUT_MEAN_LOG_DENSITY, heldOutMean);
-        metrics.put("heldOutCount", (double) scored);
-        metrics.put("trainerRecords", (double) tr.length);
-        metrics.put("skippedCount", (double) skipped);
-        metrics.put("bestValidationNll", trained.bestValNll());
-        metrics.put("bestEpoch", (double) trained.bestEpoch());
-        metrics.put("epochs", (double) trained.history().size());
-        metrics.put("trainingMillis", (double) trainingMillis);
-        return new FitResult(model, trained.history(), metrics, logDensities);
+    private static Map<String, List<String>> vocabularies(ContextSpec spec) {
+        Map<String, List<String>> vocab = new LinkedHashMap<>();
+        spec.categorical().forEach(f -> vocab.put(f.name(), f.vocabulary()));
+        return vocab;
     }
 
     private static int indexOf(TrainingResult r, int epoch) {

@@ -57,6 +57,37 @@ public final class ThresholdCalibrator {
      */
     public Thresholds calibrate(double[] logDensities, List<Map<String, String>> contexts,
                                 List<String> categoricalFields, Map<String, ? extends Collection<String>> vocabularies) {
+        checkHeldOut(logDensities, contexts);
+        double[] all = logDensities.clone();
+        Arrays.sort(all);
+        Map<String, Map<String, double[]>> grouped = new LinkedHashMap<>();
+        for (String field : categoricalFields) {
+            Collection<String> vocab = vocabularies == null ? null : vocabularies.get(field);
+            grouped.put(field, byValue(field, vocab, logDensities, contexts));
+        }
+        double anchor = levels.stream().mapToDouble(AlertLevel::level).max().orElse(Double.NaN);
+        Map<String, Tail> tails = new LinkedHashMap<>();
+        grouped.forEach((field, byValue) -> tails.put(field, tail(byValue, anchor)));
+        List<ThresholdLevel> out = new ArrayList<>();
+        for (AlertLevel level : levels) {
+            double q = level.level();
+            double global = quantile(all, q);
+            Map<String, Map<String, ContextThreshold>> perContext = new LinkedHashMap<>();
+            grouped.forEach((field, byValue) -> perContext.put(field,
+                    contextThresholds(byValue, tails.get(field), q, global)));
+            out.add(new ThresholdLevel(q, level.severity(), global, all.length, perContext));
+        }
+        return new Thresholds(out, categoricalFields);
+    }
+
+    /**
+     * The pooled tail shape of one field: per value with enough rows for the anchor level, its location a_v and
+     * spread s_v ({@code {a_v, s_v}}), and the sorted standardised rows of all those values.
+     */
+    private record Tail(Map<String, double[]> stats, double[] pooled) {
+    }
+
+    private static void checkHeldOut(double[] logDensities, List<Map<String, String>> contexts) {
         if (logDensities.length == 0) {
             throw new IllegalArgumentException("cannot calibrate thresholds on an empty held-out set");
         }
@@ -69,82 +100,71 @@ public final class ThresholdCalibrator {
                 throw new IllegalArgumentException("held-out log-density " + i + " is not finite: " + logDensities[i]);
             }
         }
-        double[] all = logDensities.clone();
-        Arrays.sort(all);
-        // field -> value -> sorted densities
-        Map<String, Map<String, double[]>> grouped = new LinkedHashMap<>();
-        for (String field : categoricalFields) {
-            Map<String, List<Double>> byValue = new LinkedHashMap<>();
-            Collection<String> vocab = vocabularies == null ? null : vocabularies.get(field);
-            if (vocab != null) {
-                vocab.forEach(v -> byValue.put(v, new ArrayList<>()));
-            }
-            for (int i = 0; i < logDensities.length; i++) {
-                Map<String, String> ctx = contexts.get(i);
-                String v = ctx == null ? null : ctx.get(field);
-                if (v != null) {
-                    byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(logDensities[i]);
-                }
-            }
-            Map<String, double[]> sorted = new LinkedHashMap<>();
-            byValue.forEach((v, list) -> {
-                double[] a = list.stream().mapToDouble(Double::doubleValue).toArray();
-                Arrays.sort(a);
-                sorted.put(v, a);
-            });
-            grouped.put(field, sorted);
+    }
+
+    /** Value → sorted log-densities of the rows with that value of {@code field}; vocabulary values first. */
+    private static Map<String, double[]> byValue(String field, Collection<String> vocab, double[] logDensities,
+                                                 List<Map<String, String>> contexts) {
+        Map<String, List<Double>> byValue = new LinkedHashMap<>();
+        if (vocab != null) {
+            vocab.forEach(v -> byValue.put(v, new ArrayList<>()));
         }
-        double anchor = levels.stream().mapToDouble(AlertLevel::level).max().orElse(Double.NaN);
-        long neededForAnchor = needed(anchor);
-        Map<String, Map<String, double[]>> standardised = new LinkedHashMap<>(); // field -> value -> {a_v, s_v}
-        Map<String, double[]> pooled = new LinkedHashMap<>(); // field -> sorted standardised rows
-        grouped.forEach((field, byValue) -> {
-            Map<String, double[]> stats = new LinkedHashMap<>();
-            List<Double> u = new ArrayList<>();
-            byValue.forEach((value, sorted) -> {
-                if (sorted.length >= neededForAnchor) {
-                    double a = quantile(sorted, anchor);
-                    double spread = quantile(sorted, 0.5) - a;
-                    if (spread > 0) {
-                        stats.put(value, new double[] {a, spread});
-                        for (double x : sorted) {
-                            u.add((x - a) / spread);
-                        }
-                    }
-                }
-            });
-            double[] sortedU = u.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            standardised.put(field, stats);
-            pooled.put(field, sortedU);
+        for (int i = 0; i < logDensities.length; i++) {
+            Map<String, String> ctx = contexts.get(i);
+            String v = ctx == null ? null : ctx.get(field);
+            if (v != null) {
+                byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(logDensities[i]);
+            }
+        }
+        Map<String, double[]> sorted = new LinkedHashMap<>();
+        byValue.forEach((v, list) -> {
+            double[] a = list.stream().mapToDouble(Double::doubleValue).toArray();
+            Arrays.sort(a);
+            sorted.put(v, a);
         });
-        List<ThresholdLevel> out = new ArrayList<>();
-        for (AlertLevel level : levels) {
-            double q = level.level();
-            double global = quantile(all, q);
-            long needed = needed(q);
-            Map<String, Map<String, ContextThreshold>> perContext = new LinkedHashMap<>();
-            grouped.forEach((field, byValue) -> {
-                double[] u = pooled.get(field);
-                Map<String, ContextThreshold> m = new LinkedHashMap<>();
-                byValue.forEach((value, sorted) -> {
-                    double[] stats = standardised.get(field).get(value);
-                    ContextThreshold t;
-                    if (sorted.length >= needed) {
-                        t = new ContextThreshold(quantile(sorted, q), sorted.length, false);
-                    } else if (stats != null) {
-                        // the pooled sample is at most the whole held-out set, the very sample the global threshold
-                        // rests on: no less reliable than the fallback, and in the value's own location and scale
-                        t = new ContextThreshold(stats[0] + stats[1] * quantile(u, q), sorted.length, false);
-                    } else {
-                        t = new ContextThreshold(global, sorted.length, true);
+        return sorted;
+    }
+
+    /** Standardises every value with enough rows for the {@code anchor} level and pools the result. */
+    private Tail tail(Map<String, double[]> byValue, double anchor) {
+        long neededForAnchor = needed(anchor);
+        Map<String, double[]> stats = new LinkedHashMap<>();
+        List<Double> u = new ArrayList<>();
+        byValue.forEach((value, sorted) -> {
+            if (sorted.length >= neededForAnchor) {
+                double a = quantile(sorted, anchor);
+                double spread = quantile(sorted, 0.5) - a;
+                if (spread > 0) {
+                    stats.put(value, new double[] {a, spread});
+                    for (double x : sorted) {
+                        u.add((x - a) / spread);
                     }
-                    m.put(value, t);
-                });
-                perContext.put(field, m);
-            });
-            out.add(new ThresholdLevel(q, level.severity(), global, all.length, perContext));
-        }
-        return new Thresholds(out, categoricalFields);
+                }
+            }
+        });
+        return new Tail(stats, u.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+    }
+
+    /** Each value's threshold at level {@code q}: its own quantile, else tail-extrapolated, else the global one. */
+    private Map<String, ContextThreshold> contextThresholds(Map<String, double[]> byValue, Tail tail, double q,
+                                                           double global) {
+        long needed = needed(q);
+        Map<String, ContextThreshold> m = new LinkedHashMap<>();
+        byValue.forEach((value, sorted) -> {
+            double[] stats = tail.stats().get(value);
+            ContextThreshold t;
+            if (sorted.length >= needed) {
+                t = new ContextThreshold(quantile(sorted, q), sorted.length, false);
+            } else if (stats != null) {
+                // the pooled sample is at most the whole held-out set, the very sample the global threshold
+                // rests on: no less reliable than the fallback, and in the value's own location and scale
+                t = new ContextThreshold(stats[0] + stats[1] * quantile(tail.pooled(), q), sorted.length, false);
+            } else {
+                t = new ContextThreshold(global, sorted.length, true);
+            }
+            m.put(value, t);
+        });
+        return m;
     }
 
     /** Held-out rows a context value needs for its own empirical quantile at {@code level}. */

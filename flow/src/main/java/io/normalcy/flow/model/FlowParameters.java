@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The ordered name → {@link Tensor} map of a flow (names in {@link ParameterNames}). Insertion order is
- * kept so serialised models are deterministic. Not thread-safe: build it, then share it read-only.
+ * The ordered name → {@link Tensor} map of a flow (names defined by the layer types of
+ * {@code io.normalcy.flow.layer}). Insertion order is kept so serialised models are deterministic. Not
+ * thread-safe: build it, then share it read-only.
  *
  * <p>{@link #require} is how every consumer reads a tensor: model bytes may come from an untrusted
  * topic, so a missing tensor or a wrong shape must fail with a message naming the tensor and both shapes

@@ -1,5 +1,7 @@
 package io.normalcy.flow.model;
 
+import io.normalcy.flow.layer.FlowLayout;
+import io.normalcy.flow.layer.LayerType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -150,41 +152,16 @@ public record FlowSpec(FlowType type, int dim, int contextDim, int blocks, int[]
     }
 
     /**
-     * Every tensor this spec needs, in canonical order, with its shape. The state loader checks untrusted
-     * model bytes against this map before anything reads them.
+     * Every tensor this spec needs, in canonical order (block by block, layer by layer as listed by
+     * {@link FlowLayout}), with its shape. The state loader checks untrusted model bytes against this map before
+     * anything reads them.
      */
     public Map<String, int[]> expectedShapes() {
         Map<String, int[]> m = new LinkedHashMap<>();
-        int d = dim;
         for (int k = 0; k < blocks; k++) {
-            if (actNorm) {
-                m.put(ParameterNames.actNormScale(k), new int[] {d});
-                m.put(ParameterNames.actNormBias(k), new int[] {d});
+            for (LayerType layer : FlowLayout.blockLayers(this, k)) {
+                m.putAll(layer.parameterShapes(this, k));
             }
-            if (luLinear) {
-                m.put(ParameterNames.luLower(k), new int[] {d, d});
-                m.put(ParameterNames.luUpper(k), new int[] {d, d});
-                m.put(ParameterNames.luLogDiag(k), new int[] {d});
-                m.put(ParameterNames.luBias(k), new int[] {d});
-            }
-            if (permutation != PermutationMode.NONE) {
-                m.put(ParameterNames.permutation(k), new int[] {d});
-            }
-            m.put(ParameterNames.degrees(k), new int[] {d});
-            int in = d;
-            for (int l = 0; l < hidden.length; l++) {
-                m.put(ParameterNames.hiddenWeight(k, l), new int[] {hidden[l], in});
-                if (contextDim > 0) {
-                    m.put(ParameterNames.hiddenContextWeight(k, l), new int[] {hidden[l], contextDim});
-                }
-                m.put(ParameterNames.hiddenBias(k, l), new int[] {hidden[l]});
-                in = hidden[l];
-            }
-            m.put(ParameterNames.outputWeight(k), new int[] {2 * d, in});
-            if (contextDim > 0) {
-                m.put(ParameterNames.outputContextWeight(k), new int[] {2 * d, contextDim});
-            }
-            m.put(ParameterNames.outputBias(k), new int[] {2 * d});
         }
         return m;
     }

@@ -90,59 +90,68 @@ public final class FeaturePreprocessor {
         List<Feature> out = new ArrayList<>(d);
         double[] col = new double[raw.length];
         for (int j = 0; j < d; j++) {
-            String name = names.get(j);
-            double min = Double.POSITIVE_INFINITY;
-            for (int r = 0; r < raw.length; r++) {
-                if (raw[r] == null || raw[r].length != d) {
-                    throw new IllegalArgumentException("row " + r + " must have " + d + " values");
-                }
-                double v = raw[r][j];
-                if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("feature '" + name + "' row " + r + " is not finite: " + v);
-                }
-                if (integerFlags[j] && v != Math.rint(v)) {
-                    throw new IllegalArgumentException("feature '" + name + "' is an integer feature but row " + r
-                            + " holds " + v);
-                }
-                col[r] = integerFlags[j] ? v + 0.5 : v;
-                min = Math.min(min, v);
-            }
-            boolean useLog = switch (log1p[j] == null ? Log1pMode.NEVER : log1p[j]) {
-                case NEVER -> false;
-                case ALWAYS -> {
-                    if (min < 0) {
-                        throw new IllegalArgumentException("feature '" + name + "' has negative training value "
-                                + min + " and cannot be log1p-transformed");
-                    }
-                    yield true;
-                }
-                case AUTO -> min >= 0 && skewness(col) > Log1pMode.AUTO_SKEWNESS;
-            };
-            if (useLog) {
-                for (int r = 0; r < col.length; r++) {
-                    col[r] = Math.log1p(col[r]);
-                }
-            }
-            double mean = 0;
-            for (double v : col) {
-                mean += v;
-            }
-            mean /= col.length;
-            double var = 0;
-            for (double v : col) {
-                var += (v - mean) * (v - mean);
-            }
-            var /= col.length;
-            if (integerFlags[j] && !useLog) {
-                var += 1.0 / 12.0;
-            }
-            double std = Math.sqrt(var);
-            if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) {
-                std = 1.0;
-            }
-            out.add(new Feature(name, integerFlags[j], useLog, mean, std));
+            out.add(fitFeature(raw, d, j, names.get(j), integerFlags[j], log1p[j], col));
         }
         return new FeaturePreprocessor(out);
+    }
+
+    /** Column {@code j}'s preprocessing (rows of length {@code d}); {@code col} is scratch of length raw.length. */
+    private static Feature fitFeature(double[][] raw, int d, int j, String name, boolean integer, Log1pMode mode,
+                                      double[] col) {
+        double min = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < raw.length; r++) {
+            if (raw[r] == null || raw[r].length != d) {
+                throw new IllegalArgumentException("row " + r + " must have " + d + " values");
+            }
+            double v = raw[r][j];
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("feature '" + name + "' row " + r + " is not finite: " + v);
+            }
+            if (integer && v != Math.rint(v)) {
+                throw new IllegalArgumentException("feature '" + name + "' is an integer feature but row " + r
+                        + " holds " + v);
+            }
+            col[r] = integer ? v + 0.5 : v;
+            min = Math.min(min, v);
+        }
+        boolean useLog = useLog(name, mode, min, col);
+        if (useLog) {
+            for (int r = 0; r < col.length; r++) {
+                col[r] = Math.log1p(col[r]);
+            }
+        }
+        double mean = 0;
+        for (double v : col) {
+            mean += v;
+        }
+        mean /= col.length;
+        double var = 0;
+        for (double v : col) {
+            var += (v - mean) * (v - mean);
+        }
+        var /= col.length;
+        if (integer && !useLog) {
+            var += 1.0 / 12.0;
+        }
+        double std = Math.sqrt(var);
+        if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) {
+            std = 1.0;
+        }
+        return new Feature(name, integer, useLog, mean, std);
+    }
+
+    private static boolean useLog(String name, Log1pMode mode, double min, double[] col) {
+        return switch (mode == null ? Log1pMode.NEVER : mode) {
+            case NEVER -> false;
+            case ALWAYS -> {
+                if (min < 0) {
+                    throw new IllegalArgumentException("feature '" + name + "' has negative training value "
+                            + min + " and cannot be log1p-transformed");
+                }
+                yield true;
+            }
+            case AUTO -> min >= 0 && skewness(col) > Log1pMode.AUTO_SKEWNESS;
+        };
     }
 
     public int dimension() {

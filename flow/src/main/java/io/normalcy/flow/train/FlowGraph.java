@@ -1,9 +1,10 @@
 package io.normalcy.flow.train;
 
+import io.normalcy.flow.layer.FlowLayout;
+import io.normalcy.flow.layer.LayerGraph;
+import io.normalcy.flow.layer.LayerType;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
-import io.normalcy.flow.model.ParameterNames;
-import io.normalcy.flow.model.PermutationMode;
 import io.normalcy.flow.model.Tensor;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -22,17 +22,16 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The SameDiff (ND4J) graph of a conditional flow: the same math as the plain-Java kernel
- * ({@code io.normalcy.flow.transform}), written once more in differentiable ops so it can be trained by
- * gradient descent. The formulas are the design contract's ("Parameterisation") and nothing else: ActNorm
- * and LU linear (Glow, Kingma &amp; Dhariwal 2018), a fixed permutation, and the masked affine
- * autoregressive layer (MAF, Papamakarios et al. 2017; RealNVP coupling, Dinh et al. 2017) with a ReLU
- * MADE (Germain et al. 2015) whose masks are graph constants.
+ * ({@code io.normalcy.flow.transform}), in differentiable ops so it can be trained by gradient descent. Each layer
+ * type of {@link FlowLayout} contributes its own ops ({@link LayerType#graph}, next to its kernel, so the two are
+ * written side by side); this class chains them, adds the standard normal base and owns the training-time
+ * mechanics (gradients, snapshots, parameter read-back).
  *
  * <p>Inputs are the placeholders {@value #X} [B, D] and (only when C &gt; 0) {@value #C} [B, C]; outputs are
  * {@value #LOGP} [B] (flow-space log-density) and the loss {@value #LOSS} = −mean(logp). Everything is
  * FLOAT. Every trainable tensor of {@link FlowParameters} becomes one SameDiff variable; because SameDiff
  * reserves some characters in names, the variable name is the tensor name with '.' replaced by '_'
- * ({@link #variableName}). The structural tensors ({@code perm}, {@code ar.degrees}) are constants and
+ * ({@link LayerGraph#variableName}). The structural tensors ({@code perm}, {@code ar.degrees}) are constants and
  * are copied through unchanged by {@link #parameters()}.
  *
  * <p>One graph per training: ND4J's native allocations are only released when arrays are closed or
@@ -74,11 +73,6 @@ public final class FlowGraph implements AutoCloseable {
         return new FlowGraph(spec, params);
     }
 
-    /** SameDiff variable name of a tensor. */
-    public static String variableName(String tensorName) {
-        return tensorName.replace('.', '_');
-    }
-
     public FlowSpec spec() {
         return spec;
     }
@@ -86,10 +80,6 @@ public final class FlowGraph implements AutoCloseable {
     /** Trainable tensor name → SameDiff variable name, canonical order. */
     public Map<String, String> trainableVariables() {
         return Collections.unmodifiableMap(trainable);
-    }
-
-    SameDiff sameDiff() {
-        return sd;
     }
 
     /** The SameDiff variable holding a trainable tensor (live array; do not close). */
@@ -101,56 +91,25 @@ public final class FlowGraph implements AutoCloseable {
         return sd.getArrForVarName(v);
     }
 
+    /** Chains every layer of {@link FlowLayout}, block by block, then the standard normal base and the loss. */
     private void build(FlowParameters p) {
         int d = spec.dim();
         int cdim = spec.contextDim();
         SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, d);
         SDVariable c = cdim > 0 ? sd.placeHolder(C, DataType.FLOAT, -1, cdim) : null;
+        LayerGraph graph = new LayerGraph(sd, spec, p, c);
         SDVariable logDet = null;
-        SDVariable lower = null;
-        SDVariable upper = null;
-        SDVariable eye = null;
-        if (spec.luLinear()) {
-            lower = sd.constant("mask_strict_lower", matrix(GraphMasks.strictTriangle(d, true), d, d));
-            upper = sd.constant("mask_strict_upper", matrix(GraphMasks.strictTriangle(d, false), d, d));
-            eye = sd.constant("mask_eye", matrix(GraphMasks.identity(d), d, d));
-        }
         for (int k = 0; k < spec.blocks(); k++) {
-            if (spec.actNorm()) {
-                SDVariable s = var(p, ParameterNames.actNormScale(k), d);
-                SDVariable b = var(p, ParameterNames.actNormBias(k), d);
-                x = x.mul(sd.math.exp(s)).add(b);
-                logDet = add(logDet, s.sum());
+            for (LayerType layer : FlowLayout.blockLayers(spec, k)) {
+                LayerGraph.Output out = layer.graph(graph, k, x);
+                x = out.y();
+                if (out.logDet() != null) {
+                    logDet = logDet == null ? out.logDet() : logDet.add(out.logDet());
+                }
             }
-            if (spec.luLinear()) {
-                SDVariable lw = var(p, ParameterNames.luLower(k), d, d);
-                SDVariable uw = var(p, ParameterNames.luUpper(k), d, d);
-                SDVariable ld = var(p, ParameterNames.luLogDiag(k), d);
-                SDVariable bias = var(p, ParameterNames.luBias(k), d);
-                SDVariable l = lw.mul(lower).add(eye);
-                SDVariable u = uw.mul(upper).add(eye.mul(sd.math.exp(ld)));
-                SDVariable w = sd.mmul(l, u);
-                x = sd.mmul(x, w, false, true, false).add(bias);
-                logDet = add(logDet, ld.sum());
-            }
-            if (spec.permutation() != PermutationMode.NONE) {
-                String name = ParameterNames.permutation(k);
-                Tensor t = p.require(name, d);
-                fixed.put(name, t);
-                x = sd.gather(x, GraphMasks.permutation(name, t, d), 1);
-            }
-            String degName = ParameterNames.degrees(k);
-            Tensor degT = p.require(degName, d);
-            fixed.put(degName, degT);
-            int[] deg = GraphMasks.degrees(degName, degT, d);
-            SDVariable[] muAlpha = made(p, k, x, c, deg);
-            SDVariable z = x.sub(muAlpha[0]);
-            if (muAlpha[1] != null) {
-                z = z.mul(sd.math.exp(muAlpha[1].neg()));
-                logDet = add(logDet, muAlpha[1].sum(1).neg());
-            }
-            x = z;
         }
+        trainable.putAll(graph.trainableVariables());
+        fixed.putAll(graph.structuralTensors());
         SDVariable logp = x.mul(x).sum(1).mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
         if (logDet != null) {
             logp = logp.add(logDet);
@@ -158,71 +117,6 @@ public final class FlowGraph implements AutoCloseable {
         logp = sd.identity(LOGP, logp);
         sd.identity(LOSS, logp.mean().neg());
         sd.setLossVariables(LOSS);
-    }
-
-    /** The masked network of block k: returns {μ, α} (α null in the additive variant). */
-    private SDVariable[] made(FlowParameters p, int k, SDVariable x, SDVariable c, int[] deg) {
-        int d = spec.dim();
-        int cdim = spec.contextDim();
-        int[] hidden = spec.hidden();
-        SDVariable h = x;
-        int[] prevDeg = deg;
-        int in = d;
-        for (int l = 0; l < hidden.length; l++) {
-            int[] hdeg = io.normalcy.flow.transform.MadeMasks.hiddenDegrees(deg, hidden[l]);
-            SDVariable mask = sd.constant("b" + k + "_mask" + l,
-                    matrix(io.normalcy.flow.transform.MadeMasks.hiddenMask(hdeg, prevDeg), hidden[l], in));
-            SDVariable w = var(p, ParameterNames.hiddenWeight(k, l), hidden[l], in);
-            SDVariable b = var(p, ParameterNames.hiddenBias(k, l), hidden[l]);
-            SDVariable pre = sd.mmul(h, w.mul(mask), false, true, false);
-            if (cdim > 0) {
-                SDVariable v = var(p, ParameterNames.hiddenContextWeight(k, l), hidden[l], cdim);
-                pre = pre.add(sd.mmul(c, v, false, true, false));
-            }
-            h = sd.nn.relu(pre.add(b), 0);
-            prevDeg = hdeg;
-            in = hidden[l];
-        }
-        SDVariable mask = sd.constant("b" + k + "_mask_out", matrix(io.normalcy.flow.transform.MadeMasks.outputMask(deg, prevDeg), 2 * d, in));
-        SDVariable w = var(p, ParameterNames.outputWeight(k), 2 * d, in);
-        SDVariable b = var(p, ParameterNames.outputBias(k), 2 * d);
-        SDVariable o = sd.mmul(h, w.mul(mask), false, true, false);
-        if (cdim > 0) {
-            SDVariable v = var(p, ParameterNames.outputContextWeight(k), 2 * d, cdim);
-            o = o.add(sd.mmul(c, v, false, true, false));
-        }
-        o = o.add(b);
-        SDVariable mu = o.get(SDIndex.all(), SDIndex.interval(0, d));
-        if (spec.additive()) {
-            return new SDVariable[] {mu, null};
-        }
-        double clamp = spec.scaleClamp();
-        SDVariable raw = o.get(SDIndex.all(), SDIndex.interval(d, 2 * d));
-        SDVariable alpha = sd.math.tanh(raw.div(clamp)).mul(clamp);
-        return new SDVariable[] {mu, alpha};
-    }
-
-    private SDVariable var(FlowParameters p, String name, int... shape) {
-        Tensor t = p.require(name, shape);
-        String v = variableName(name);
-        trainable.put(name, v);
-        return sd.var(v, Nd4j.create(t.data().clone(), toLong(shape), 'c'));
-    }
-
-    private static SDVariable add(SDVariable acc, SDVariable term) {
-        return acc == null ? term : acc.add(term);
-    }
-
-    private static INDArray matrix(float[] data, int rows, int cols) {
-        return Nd4j.create(data, new long[] {rows, cols}, 'c');
-    }
-
-    private static long[] toLong(int[] shape) {
-        long[] s = new long[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            s[i] = shape[i];
-        }
-        return s;
     }
 
     /** Builds the backward graph once, hiding SameDiff's "Added differentiated op" prints on stdout. */
@@ -334,17 +228,6 @@ public final class FlowGraph implements AutoCloseable {
         return m;
     }
 
-    /** Overwrites the trainable variables with {@code params} (shapes must match the spec). */
-    public void setParameters(FlowParameters params) {
-        for (Map.Entry<String, String> e : trainable.entrySet()) {
-            INDArray arr = sd.getArrForVarName(e.getValue());
-            Tensor t = params.require(e.getKey(), toInt(arr.shape()));
-            INDArray src = Nd4j.create(t.data(), arr.shape(), 'c');
-            arr.assign(src);
-            src.close();
-        }
-    }
-
     /** Current weights as float tensors in {@link FlowSpec#expectedShapes()} order (structural ones included). */
     public FlowParameters parameters() {
         FlowParameters out = new FlowParameters();
@@ -368,14 +251,6 @@ public final class FlowGraph implements AutoCloseable {
         float[] v = f.data().asFloat();
         f.close();
         return v.length == arr.length() ? v : java.util.Arrays.copyOf(v, (int) arr.length());
-    }
-
-    private static int[] toInt(long[] shape) {
-        int[] s = new int[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            s[i] = (int) shape[i];
-        }
-        return s;
     }
 
     @Override

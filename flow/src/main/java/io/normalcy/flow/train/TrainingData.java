@@ -62,12 +62,18 @@ public final class TrainingData {
         return context;
     }
 
-    double[][] inputs(int epoch) {
+    /**
+     * The flow-space rows of {@code epoch} (or {@link #VALIDATION}), checked for row count, width and finiteness.
+     *
+     * @throws IllegalArgumentException naming the epoch, record and column
+     */
+    double[][] inputs(int epoch, int width) {
         double[][] u = inputs.inputs(epoch);
         if (u == null || u.length != rows) {
             throw new IllegalArgumentException("epoch inputs for epoch " + epoch + " must have " + rows
                     + " rows, got " + (u == null ? "null" : u.length));
         }
+        Batches.validate(epoch == VALIDATION ? "validation input" : "input (epoch " + epoch + ")", u, width);
         return u;
     }
 }

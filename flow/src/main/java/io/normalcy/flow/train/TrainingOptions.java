@@ -67,29 +67,4 @@ public record TrainingOptions(int epochs, int batchSize, double learningRate, do
         return new TrainingOptions(e, batchSize, learningRate, weightDecay, clipNorm, patience, validationFraction,
                 seed, maxRollbacks);
     }
-
-    public TrainingOptions withLearningRate(double lr) {
-        return new TrainingOptions(epochs, batchSize, lr, weightDecay, clipNorm, patience, validationFraction,
-                seed, maxRollbacks);
-    }
-
-    public TrainingOptions withBatchSize(int b) {
-        return new TrainingOptions(epochs, b, learningRate, weightDecay, clipNorm, patience, validationFraction,
-                seed, maxRollbacks);
-    }
-
-    public TrainingOptions withPatience(int p) {
-        return new TrainingOptions(epochs, batchSize, learningRate, weightDecay, clipNorm, p, validationFraction,
-                seed, maxRollbacks);
-    }
-
-    public TrainingOptions withSeed(long s) {
-        return new TrainingOptions(epochs, batchSize, learningRate, weightDecay, clipNorm, patience,
-                validationFraction, s, maxRollbacks);
-    }
-
-    public TrainingOptions withMaxRollbacks(int r) {
-        return new TrainingOptions(epochs, batchSize, learningRate, weightDecay, clipNorm, patience,
-                validationFraction, seed, r);
-    }
 }

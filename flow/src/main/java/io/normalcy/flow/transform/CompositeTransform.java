@@ -28,10 +28,6 @@ public final class CompositeTransform implements Transform {
         this.buffers = ThreadLocal.withInitial(() -> new double[][] {new double[d], new double[d]});
     }
 
-    public List<Transform> parts() {
-        return List.of(parts);
-    }
-
     @Override
     public int dim() {
         return dim;

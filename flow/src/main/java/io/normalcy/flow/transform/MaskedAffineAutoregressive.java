@@ -79,12 +79,60 @@ public final class MaskedAffineAutoregressive implements Transform {
                                       double[][] hiddenContextWeights, double[][] hiddenBiases,
                                       double[] outWeight, double[] outContextWeight, double[] outBias,
                                       double scaleClamp, boolean additive) {
+        checkArguments(degrees, hiddenWeights, hiddenBiases, scaleClamp);
         this.dim = degrees.length;
         this.contextDim = contextDim;
         this.layers = hiddenBiases.length;
         this.clamp = scaleClamp;
         this.additive = additive;
-        if (dim < 1 || layers < 1 || hiddenWeights.length != layers) {
+        widths = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            widths[l] = hiddenBiases[l].length;
+        }
+        inOrder = sortedOrder(degrees);
+        int[] degS = new int[dim];
+        for (int p = 0; p < dim; p++) {
+            degS[p] = degrees[inOrder[p]];
+        }
+        groups = groupBoundaries(degS);
+
+        rows = new double[layers][][];
+        from = new int[layers][];
+        b = new double[layers][];
+        Layer prev = new Layer(null, null, null, inOrder, degS);
+        int maxIn = dim;
+        for (int l = 0; l < layers; l++) {
+            maxIn = Math.max(maxIn, prev.order().length);
+            Layer layer = hiddenLayer(l, degrees, prev, hiddenWeights[l],
+                    contextDim > 0 ? hiddenContextWeights[l] : null, hiddenBiases[l]);
+            rows[l] = layer.rows();
+            from[l] = layer.from();
+            b[l] = layer.bias();
+            prev = layer;
+        }
+        maxIn = Math.max(maxIn, widths[layers - 1]);
+        outWidth = (additive ? 1 : 2) * dim;
+        Layer out = outputLayer(degS, prev, outWeight, contextDim > 0 ? outContextWeight : null, outBias);
+        outRows = out.rows();
+        outFrom = out.from();
+        this.outBias = out.bias();
+        int d = dim;
+        int compact = maxIn + contextDim;
+        int ow = outWidth;
+        int[] w = widths.clone();
+        scratch = ThreadLocal.withInitial(() -> new Scratch(d, w, ow, compact));
+    }
+
+    /**
+     * One layer in the sorted layout: its rows (one per input in sorted order, then one per context entry), the
+     * first unmasked output of each row, its bias, and its own units' sorted order and degrees.
+     */
+    private record Layer(double[][] rows, int[] from, double[] bias, int[] order, int[] sortedDegrees) {
+    }
+
+    private static void checkArguments(int[] degrees, double[][] hiddenWeights, double[][] hiddenBiases,
+                                       double scaleClamp) {
+        if (degrees.length < 1 || hiddenBiases.length < 1 || hiddenWeights.length != hiddenBiases.length) {
             throw new IllegalArgumentException("need D ≥ 1 and matching hidden weights/biases for ≥ 1 layer");
         }
         if (!(scaleClamp > 0)) {
@@ -95,108 +143,90 @@ public final class MaskedAffineAutoregressive implements Transform {
                 throw new IllegalArgumentException("degrees must be ≥ 1: " + Arrays.toString(degrees));
             }
         }
+    }
+
+    /** Hidden layer {@code l} fed by {@code prev}: weights [H, in] row-major, context weights [H, C] or null. */
+    private Layer hiddenLayer(int l, int[] degrees, Layer prev, double[] weights, double[] contextWeights,
+                              double[] bias) {
+        int h = bias.length;
+        int in = prev.order().length;
+        int c = contextDim;
+        check("hidden weight " + l, weights, (long) h * in);
+        check("hidden bias " + l, bias, h);
+        if (c > 0) {
+            check("hidden context weight " + l, contextWeights, (long) h * c);
+        }
+        int[] hdeg = MadeMasks.hiddenDegrees(degrees, h);
+        int[] hOrder = sortedOrder(hdeg);
+        int[] hDegS = new int[h];
+        for (int jj = 0; jj < h; jj++) {
+            hDegS[jj] = hdeg[hOrder[jj]];
+        }
+        double[][] r = new double[in + c][h];
+        int[] f = new int[in + c];
+        for (int p = 0; p < in; p++) {
+            f[p] = firstAtLeast(hDegS, prev.sortedDegrees()[p]);
+            int src = prev.order()[p];
+            for (int jj = f[p]; jj < h; jj++) {
+                r[p][jj] = weights[hOrder[jj] * in + src];
+            }
+        }
+        for (int k = 0; k < c; k++) {
+            for (int jj = 0; jj < h; jj++) {
+                r[in + k][jj] = contextWeights[hOrder[jj] * c + k];
+            }
+        }
+        double[] bb = new double[h];
+        for (int jj = 0; jj < h; jj++) {
+            bb[jj] = bias[hOrder[jj]];
+        }
+        return new Layer(r, f, bb, hOrder, hDegS);
+    }
+
+    /**
+     * The output layer fed by the last hidden layer {@code last}: o[stride·p] = μ_p, o[stride·p + 1] = raw α_p
+     * (sorted positions p; stride 1 in the additive variant, which has no α).
+     */
+    private Layer outputLayer(int[] degS, Layer last, double[] weight, double[] contextWeight, double[] bias) {
         int d = dim;
         int c = contextDim;
-        widths = new int[layers];
-        for (int l = 0; l < layers; l++) {
-            widths[l] = hiddenBiases[l].length;
-        }
-        inOrder = sortedOrder(degrees);
-        int[] degS = new int[d];
-        for (int p = 0; p < d; p++) {
-            degS[p] = degrees[inOrder[p]];
-        }
-        groups = groupBoundaries(degS);
-
-        rows = new double[layers][][];
-        from = new int[layers][];
-        b = new double[layers][];
-        int[] prevOrder = inOrder;
-        int[] prevDegS = degS;
-        int[] hOrder = null;
-        int[] hDegS = null;
-        int maxIn = d;
-        for (int l = 0; l < layers; l++) {
-            int h = widths[l];
-            int in = prevOrder.length;
-            maxIn = Math.max(maxIn, in);
-            check("hidden weight " + l, hiddenWeights[l], (long) h * in);
-            check("hidden bias " + l, hiddenBiases[l], h);
-            if (c > 0) {
-                check("hidden context weight " + l, hiddenContextWeights[l], (long) h * c);
-            }
-            int[] hdeg = MadeMasks.hiddenDegrees(degrees, h);
-            hOrder = sortedOrder(hdeg);
-            hDegS = new int[h];
-            for (int jj = 0; jj < h; jj++) {
-                hDegS[jj] = hdeg[hOrder[jj]];
-            }
-            double[][] r = new double[in + c][h];
-            int[] f = new int[in + c];
-            for (int p = 0; p < in; p++) {
-                f[p] = firstAtLeast(hDegS, prevDegS[p]);
-                int src = prevOrder[p];
-                for (int jj = f[p]; jj < h; jj++) {
-                    r[p][jj] = hiddenWeights[l][hOrder[jj] * in + src];
-                }
-            }
-            for (int k = 0; k < c; k++) {
-                for (int jj = 0; jj < h; jj++) {
-                    r[in + k][jj] = hiddenContextWeights[l][hOrder[jj] * c + k];
-                }
-            }
-            rows[l] = r;
-            from[l] = f;
-            double[] bb = new double[h];
-            for (int jj = 0; jj < h; jj++) {
-                bb[jj] = hiddenBiases[l][hOrder[jj]];
-            }
-            b[l] = bb;
-            prevOrder = hOrder;
-            prevDegS = hDegS;
-        }
-        int hl = widths[layers - 1];
-        maxIn = Math.max(maxIn, hl);
-        check("output weight", outWeight, 2L * d * hl);
-        check("output bias", outBias, 2L * d);
+        int hl = last.order().length;
+        check("output weight", weight, 2L * d * hl);
+        check("output bias", bias, 2L * d);
         if (c > 0) {
-            check("output context weight", outContextWeight, 2L * d * c);
+            check("output context weight", contextWeight, 2L * d * c);
         }
-        // o[stride·p] = μ_p, o[stride·p + 1] = raw α_p (sorted positions)
         int stride = additive ? 1 : 2;
-        outWidth = stride * d;
-        outRows = new double[hl + c][outWidth];
-        outFrom = new int[hl + c];
+        double[][] r = new double[hl + c][outWidth];
+        int[] f = new int[hl + c];
         for (int i = 0; i < hl; i++) {
-            int first = firstGreater(degS, hDegS[i]);
-            outFrom[i] = stride * first;
-            int src = hOrder[i];
+            int first = firstGreater(degS, last.sortedDegrees()[i]);
+            f[i] = stride * first;
+            int src = last.order()[i];
             for (int p = first; p < d; p++) {
-                outRows[i][stride * p] = outWeight[inOrder[p] * hl + src];
-                if (!additive) {
-                    outRows[i][stride * p + 1] = outWeight[(d + inOrder[p]) * hl + src];
-                }
+                interleave(r[i], p, weight, inOrder[p] * hl + src, (d + inOrder[p]) * hl + src);
             }
         }
         for (int k = 0; k < c; k++) {
             for (int p = 0; p < d; p++) {
-                outRows[hl + k][stride * p] = outContextWeight[inOrder[p] * c + k];
-                if (!additive) {
-                    outRows[hl + k][stride * p + 1] = outContextWeight[(d + inOrder[p]) * c + k];
-                }
+                interleave(r[hl + k], p, contextWeight, inOrder[p] * c + k, (d + inOrder[p]) * c + k);
             }
         }
-        this.outBias = new double[outWidth];
+        double[] bb = new double[outWidth];
         for (int p = 0; p < d; p++) {
-            this.outBias[stride * p] = outBias[inOrder[p]];
-            if (!additive) {
-                this.outBias[stride * p + 1] = outBias[d + inOrder[p]];
-            }
+            interleave(bb, p, bias, inOrder[p], d + inOrder[p]);
         }
-        int compact = maxIn + c;
-        int ow = outWidth;
-        int[] w = widths.clone();
-        scratch = ThreadLocal.withInitial(() -> new Scratch(d, w, ow, compact));
+        return new Layer(r, f, bb, null, null);
+    }
+
+    /** Writes μ source {@code src[mu]} (and, unless additive, raw-α source {@code src[alpha]}) at position p. */
+    private void interleave(double[] row, int p, double[] src, int mu, int alpha) {
+        if (additive) {
+            row[p] = src[mu];
+        } else {
+            row[2 * p] = src[mu];
+            row[2 * p + 1] = src[alpha];
+        }
     }
 
     @Override

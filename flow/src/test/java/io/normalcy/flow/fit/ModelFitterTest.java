@@ -86,7 +86,7 @@ class ModelFitterTest {
                 + " vs true " + trueMeanLogDensity);
         assertTrue(heldOut < trueMeanLogDensity + 0.2, "held-out " + heldOut + " cannot beat the truth by much");
         double[] densities = result.heldOutLogDensities();
-        assertEquals(result.metrics().get("heldOutCount"), (double) densities.length, "one density per held-out row");
+        assertEquals(result.metrics().heldOutCount(), densities.length, "one density per held-out row");
         assertEquals(heldOut, java.util.Arrays.stream(densities).average().orElseThrow(), 1e-9,
                 "the reported held-out densities are the ones the mean was computed from");
         // the context matters: x = 4 is typical for shop B, unusual for shop A

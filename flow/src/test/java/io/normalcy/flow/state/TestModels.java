@@ -1,12 +1,12 @@
 package io.normalcy.flow.state;
 
+import io.normalcy.flow.layer.MaskedAffineLayer;
 import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.ModelProvenance;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.ParameterInitializer;
-import io.normalcy.flow.model.ParameterNames;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.model.Tensor;
 import io.normalcy.flow.model.ThresholdLevel;
@@ -86,6 +86,6 @@ public final class TestModels {
 
     /** Degree tensor name of block 0, for tamper tests. */
     public static String degrees0() {
-        return ParameterNames.degrees(0);
+        return MaskedAffineLayer.degrees(0);
     }
 }

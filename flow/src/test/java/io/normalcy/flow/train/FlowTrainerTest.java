@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.normalcy.flow.model.FlowBuilder;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
+import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.ParameterInitializer;
+import io.normalcy.flow.model.PermutationMode;
 import io.normalcy.flow.transform.Flow;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +148,25 @@ class FlowTrainerTest {
         assertEquals(1, seen.get(2).rollbacks());
         result.best().checkFinite();
         assertTrue(Double.isFinite(result.bestValNll()));
+    }
+
+    @Test
+    void trainsAFlowWithAPermutationInEveryBlock() {
+        // one gather per block: SameDiff's Gather gradient names a variable "transposeConcat" every time, so a
+        // second gather used to make building the backward graph fail
+        FlowSpec spec = new FlowSpec(FlowType.MAF, 2, 0, 3, new int[] {16}, true, false, PermutationMode.REVERSE,
+                Ordering.NATURAL, false, 3.0, 42L);
+        Random rng = new Random(8);
+        double[][] train = correlatedGaussian(1000, rng);
+        double[][] test = correlatedGaussian(1000, rng);
+        FlowParameters init = ParameterInitializer.initialize(spec, new Random(1));
+        TrainingOptions opts = new TrainingOptions(5, 64, 5e-3, 1e-5, 5.0, 10, 0.1, 3L, 0);
+        TrainingResult result = new FlowTrainer(opts).fit(spec, init, TrainingData.of(train, null),
+                ProgressListener.NONE);
+        assertEquals(5, result.history().size());
+        double before = meanNll(FlowBuilder.build(spec, init), test, null);
+        double after = meanNll(FlowBuilder.build(spec, result.best()), test, null);
+        assertTrue(after < before - 0.5, "trained NLL " + after + " vs initial " + before);
     }
 
     @Test

@@ -46,7 +46,7 @@ final class Fitting {
         });
         long millis = (System.nanoTime() - t0) / 1_000_000;
         NormalcyModel model = fit.model();
-        long fitterSkipped = Math.round(fit.metrics().getOrDefault("skippedCount", 0.0));
+        long fitterSkipped = fit.metrics().skippedCount();
         ModelVersion mv = ModelStateMapper.toState(model);
         Provenance.Builder p = Provenance.newBuilder(mv.getProvenance())
                 .setTrainerVersion(spec.trainerVersion())
@@ -67,7 +67,7 @@ final class Fitting {
         double bestVal = curve.stream().mapToDouble(JobResult.Epoch::validationNll).min().orElse(Double.NaN);
         return new JobResult(curve, fit.heldOutLogDensities(), millis, sps,
                 last == null ? Double.NaN : last.trainNll(), bestVal,
-                (int) Math.round(fit.metrics().getOrDefault("trainerRecords", (double) rows.size())),
+                fit.metrics().trainerRecords(),
                 fitterSkipped == 0 ? Map.of() : Map.of("SKIPPED_BY_FITTER", fitterSkipped));
     }
 }
