@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Global-store processor of the compacted subscriptions topic: keeps the store and the in-memory
- * {@link SubscriptionRegistry} of compiled filters in step. A tombstone deletes; an undecodable subscription or
- * one with an invalid entity regex is logged and ignored (the previous definition, if any, is removed so a broken
- * update never routes with stale filters).
+ * {@link SubscriptionRegistry} of compiled filters in step. A tombstone deletes; an undecodable subscription is
+ * logged and ignored (the previous definition, if any, is removed so a broken update never routes with stale
+ * filters); one whose entity pattern RE2 cannot compile (written before patterns were checked) is kept as unusable:
+ * it matches nothing, is logged at WARN and counted ({@code normalcy.subscriptions.unusable}).
  */
 final class SubscriptionStoreProcessor implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionStoreProcessor.class);
