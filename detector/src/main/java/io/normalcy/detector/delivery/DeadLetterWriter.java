@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * dead letter over and move on; {@code onWritten} runs once the broker has acknowledged it (that is when the
  * alert counts as handled for the offset commit). A failed write is retried every second until it succeeds or
  * the writer closes — a dead letter is never silently dropped, and until it is written the alert's offset is not
- * committed, so a restart repeats it.
+ * committed, so a restart repeats it. The producer is created with the first dead letter: most detectors never
+ * write one, and a producer built at start-up would resolve and contact the brokers before anything needs them.
  */
 final class DeadLetterWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
@@ -29,7 +30,8 @@ final class DeadLetterWriter implements AutoCloseable {
 
     private final String topic;
     private final DeliveryMetrics metrics;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Properties producerProps;
+    private KafkaProducer<byte[], byte[]> producer;
     private final AvroSerde<DeadLetter> serde = NormalcySerdes.deadLetter();
     private final ScheduledExecutorService retries;
     private volatile boolean closed;
@@ -37,7 +39,7 @@ final class DeadLetterWriter implements AutoCloseable {
     DeadLetterWriter(Properties producerProps, String topic, DeliveryMetrics metrics) {
         this.topic = topic;
         this.metrics = metrics;
-        this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producerProps = producerProps;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "webhook-dlq-retry");
             t.setDaemon(true);
@@ -55,7 +57,7 @@ final class DeadLetterWriter implements AutoCloseable {
             return;
         }
         try {
-            producer.send(r, (md, e) -> {
+            producer().send(r, (md, e) -> {
                 if (e == null) {
                     metrics.deadLetter(reason);
                     onWritten.run();
@@ -84,10 +86,21 @@ final class DeadLetterWriter implements AutoCloseable {
         }
     }
 
+    private synchronized KafkaProducer<byte[], byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
     @Override
     public void close() {
         closed = true;
         retries.shutdownNow();
-        producer.close(Duration.ofSeconds(5));
+        synchronized (this) {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        }
     }
 }

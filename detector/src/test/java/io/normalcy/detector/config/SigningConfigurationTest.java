@@ -25,7 +25,9 @@ class SigningConfigurationTest {
         Map<String, Object> all = new HashMap<>(props);
         all.put(StreamsLifecycle.AUTOSTART, "false");
         all.put("micronaut.server.port", "-1");
-        return ApplicationContext.builder().deduceEnvironment(false).properties(all);
+        // the test environment holds the test credentials (application-test.yml): without them start-up stops at the
+        // security check before the signing keys are read
+        return ApplicationContext.builder().deduceEnvironment(false).environments("test").properties(all);
     }
 
     private static String ed25519PublicKey() throws Exception {
