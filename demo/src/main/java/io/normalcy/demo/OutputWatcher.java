@@ -7,6 +7,7 @@ import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.ScoredEvent;
 import io.normalcy.avro.Severity;
 import io.normalcy.avro.TrainingStatus;
+import io.normalcy.schemas.serde.ModelsTopicDecoder;
 import io.normalcy.schemas.serde.NormalcySerdes;
 import io.normalcy.schemas.topics.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,7 +56,8 @@ final class OutputWatcher implements AutoCloseable {
     private final Deserializer<ScoredEvent> scores = NormalcySerdes.scoredEvent().deserializer();
     private final Deserializer<Alert> alerts = NormalcySerdes.alert().deserializer();
     private final Deserializer<DeadLetter> deadLetters = NormalcySerdes.deadLetter().deserializer();
-    private final Deserializer<ModelVersion> models = NormalcySerdes.modelVersion().deserializer();
+    /** The models topic carries versions and control records (pins, retirements); only versions are reported. */
+    private final ModelsTopicDecoder models = new ModelsTopicDecoder();
     private final Deserializer<TrainingStatus> statuses = NormalcySerdes.trainingStatus().deserializer();
     private final Deserializer<FeatureVector> features = NormalcySerdes.featureVector().deserializer();
 
@@ -160,8 +162,9 @@ final class OutputWatcher implements AutoCloseable {
                 parked.add(id);
             }
         } else if (topic.equals(names.models())) {
-            ModelVersion m = models.deserialize(topic, r.value());
-            if (m.getModel().equals(PaymentsModel.MODEL)) {
+            ModelsTopicDecoder.Decoded d = models.decode(topic, r.value());
+            ModelVersion m = d == null ? null : d.version();
+            if (m != null && m.getModel().equals(PaymentsModel.MODEL)) {
                 synchronized (published) {
                     published.putIfAbsent(m.getVersion(), new Published(m.getVersion(), now,
                             m.getProvenance().getRecordCount(), m.getProvenance().getValidationNll(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.normalcy.detector.api.TestCredentials;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.ModelControl;
 import io.normalcy.avro.ModelVersion;
@@ -143,7 +144,8 @@ class ModelsTopicTrustIT {
 
     private static String get(EmbeddedServer server, String path) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + server.getPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://localhost:" + server.getPort() + path)).header(TestCredentials.HEADER, TestCredentials.READ_KEY)
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
     }

@@ -97,7 +97,7 @@ class ModelsTopicTrustIT {
             assertEquals(2L, retrain(io, server, "small", "trust-2"), "numbering continues past junk");
         }
         try (EmbeddedServer restarted = ApplicationContext.run(EmbeddedServer.class, props(broker))) {
-            HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> list = HttpClient.newHttpClient().send(TestCredentials.admin(
                     URI.create("http://localhost:" + restarted.getPort() + "/models")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, list.statusCode());
@@ -164,7 +164,7 @@ class ModelsTopicTrustIT {
             String list = get(server, "/models");
             assertTrue(list.contains("\"pinnedVersion\":" + v), list);
 
-            HttpResponse<String> unpinned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> unpinned = HttpClient.newHttpClient().send(TestCredentials.admin(
                     URI.create("http://localhost:" + server.getPort() + "/models/pinned/pin")).DELETE().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, unpinned.statusCode(), unpinned.body());
@@ -198,13 +198,13 @@ class ModelsTopicTrustIT {
     }
 
     private static HttpResponse<String> post(EmbeddedServer server, String path, String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort()
+        return HttpClient.newHttpClient().send(TestCredentials.admin(URI.create("http://localhost:" + server.getPort()
                 + path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(EmbeddedServer server, String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> r = HttpClient.newHttpClient().send(TestCredentials.admin(
                 URI.create("http://localhost:" + server.getPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
@@ -212,7 +212,7 @@ class ModelsTopicTrustIT {
 
     /** Requests a retrain over REST and returns the published version. */
     private static long retrain(KafkaIo io, EmbeddedServer server, String model, String id) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> r = HttpClient.newHttpClient().send(TestCredentials.admin(
                 URI.create("http://localhost:" + server.getPort() + "/models/" + model + "/retrain"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"" + id + "\",\"window\":\"PT1H\"}"))
