@@ -137,6 +137,8 @@ class DetectorRestartIT {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // the test environment (application-test.yml on the test class path) holds the test credentials, as in this JVM
+        cmd.add("-Dmicronaut.environments=test");
         cmd.add(DetectorApplication.class.getName());
         File log = Path.of("target", "detector-restart-first-jvm.log").toFile();
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();

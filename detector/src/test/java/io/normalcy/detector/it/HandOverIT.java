@@ -383,6 +383,8 @@ class HandOverIT {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // the test environment (application-test.yml on the test class path) holds the test credentials, as in this JVM
+        cmd.add("-Dmicronaut.environments=test");
         cmd.add(DetectorApplication.class.getName());
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", name + "-first-jvm.log").toFile()).start();

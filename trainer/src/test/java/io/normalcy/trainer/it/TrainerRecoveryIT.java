@@ -206,6 +206,8 @@ class TrainerRecoveryIT {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // the test environment (application-test.yml on the test class path) holds the test credentials, as in this JVM
+        cmd.add("-Dmicronaut.environments=test");
         cmd.add(TrainerApplication.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "trainer-recovery-first-jvm.log").toFile());
@@ -220,7 +222,7 @@ class TrainerRecoveryIT {
     }
 
     private static HttpResponse<String> post(int port, String path, String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        return HttpClient.newHttpClient().send(TestCredentials.admin(URI.create("http://localhost:" + port + path))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
