@@ -54,7 +54,7 @@ public record SigningSettings(String hmacSecret, String ed25519PublicKey, Map<St
                     + DEFAULT_KEY_ID + "' of " + P + (hmacSecret != null ? "hmac-secret" : "ed25519-public-key")
                     + ": set the key in one place");
         }
-        keys = Map.copyOf(copy);
+        keys = java.util.Collections.unmodifiableMap(copy); // sorted by id: a stable order for logs and checks
     }
 
     /** A single default key (the settings before key rotation existed). */

@@ -41,7 +41,7 @@ public final class ModelSignatureVerifier {
     public ModelSignatureVerifier(SigningSettings settings) {
         Map<String, Key> parsed = new LinkedHashMap<>();
         settings.all().forEach((id, k) -> parsed.put(id, parse(settings.prefixOf(id), k)));
-        this.keys = Map.copyOf(parsed);
+        this.keys = java.util.Collections.unmodifiableMap(parsed); // the default key first, then by id
     }
 
     private static Key parse(String prefix, SigningSettings.KeySettings k) {
