@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * scored within a deadline that the old defaults (dynamic membership, 45 s session timeout) cannot meet:
  * <ul>
  *   <li>"a" does not come back: "b" takes its partition after the session timeout (default 10 s; deadline
- *   10 s + 25 s);</li>
+ *   10 s + 30 s);</li>
  *   <li>"a" restarts with the same instance id: with static membership it gets its partition back without a
- *   rebalance, even with a 90 s session timeout (deadline 45 s).</li>
+ *   rebalance, even with a 120 s session timeout (deadline 60 s);</li>
+ *   <li>"a" stops cleanly (SIGTERM) keeping its membership and restarts with the same id: "b" sees no rebalance;</li>
+ *   <li>a second instance with the same id: the first shuts down instead of fencing back.</li>
  * </ul>
  * Logged as "HAND-OVER": the outage (kill → first post-kill record of the dead instance's partition scored) and
  * the time until every post-kill record is scored. Under exactly-once both include the abort of the killed
@@ -68,7 +70,7 @@ class HandOverIT {
     void aDeadInstancesPartitionMovesToTheSurvivorAfterTheSessionTimeout(KafkaBroker broker) throws Exception {
         try (Cluster c = new Cluster(broker.bootstrapServers(), "ho1", "hand-over-failover")) {
             c.startBoth();
-            Measured m = c.crashAndMeasure(false, Duration.ofSeconds(10 + 25));
+            Measured m = c.crashAndMeasure(false, Duration.ofSeconds(10 + 30));
             LOG.info("HAND-OVER failover (SIGKILL mid-stream, no restart, default 10 s session timeout): partition {}"
                     + " scores again {} ms after the kill; all {} post-kill records scored after {} ms",
                     m.deadPartitions(), m.outage().toMillis(), m.records(), m.complete().toMillis());
@@ -80,10 +82,10 @@ class HandOverIT {
     void anInstanceRestartedWithTheSameIdResumesWithoutWaitingForItsSession(KafkaBroker broker) throws Exception {
         try (Cluster c = new Cluster(broker.bootstrapServers(), "ho2", "hand-over-restart")) {
             // a session far longer than the deadline: only static membership can hand the partition back in time
-            c.base.put("kafka.streams.detector.session.timeout.ms", "90000");
+            c.base.put("kafka.streams.detector.session.timeout.ms", "120000");
             c.startBoth();
-            Measured m = c.crashAndMeasure(true, Duration.ofSeconds(45));
-            LOG.info("HAND-OVER restart (SIGKILL mid-stream, restarted with the same instance id, 90 s session "
+            Measured m = c.crashAndMeasure(true, Duration.ofSeconds(60));
+            LOG.info("HAND-OVER restart (SIGKILL mid-stream, restarted with the same instance id, 120 s session "
                     + "timeout): partition {} scores again {} ms after the kill; all {} post-kill records scored "
                     + "after {} ms", m.deadPartitions(), m.outage().toMillis(), m.records(), m.complete().toMillis());
             assertEquals(Set.of("a-1", "b-1"), c.owners(), "the restarted instance has its partition again");
@@ -94,10 +96,10 @@ class HandOverIT {
     void aGracefullyStoppedInstanceKeepingItsMembershipResumesWithoutARebalance(KafkaBroker broker) throws Exception {
         try (Cluster c = new Cluster(broker.bootstrapServers(), "ho3", "hand-over-graceful")) {
             c.base.put("normalcy.detector.leave-group-on-close", "false");
-            c.base.put("normalcy.detector.session-timeout", "30s"); // room for the JVM to stop and start again
+            c.base.put("normalcy.detector.session-timeout", "60s"); // room for the JVM to stop and start again
             c.startBoth();
             double rebalances = c.survivorRebalances();
-            Measured m = c.stopAndMeasure(Duration.ofSeconds(45));
+            Measured m = c.stopAndMeasure(Duration.ofSeconds(90));
             LOG.info("HAND-OVER graceful restart (SIGTERM, leave-group-on-close=false, same instance id): partition {}"
                     + " scores again {} ms after the stop signal; all {} later records scored after {} ms",
                     m.deadPartitions(), m.outage().toMillis(), m.records(), m.complete().toMillis());
