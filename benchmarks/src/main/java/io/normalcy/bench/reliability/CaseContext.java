@@ -105,7 +105,12 @@ final class CaseContext implements AutoCloseable {
             c.put("kafka.streams.detector.state.dir", cluster.stateDir(name, instance).toString());
             c.put("kafka.streams.detector.client.id", clientId(instance));
             c.putAll(extra);
-            c.putAll(options.detectorProps); // the user's settings win
+            // the user's settings win; "{instance}" in a value becomes this instance's own id (e.g. a static
+            // group.instance.id must differ between the two instances of the failover case)
+            String id = clientId(instance);
+            for (Map.Entry<String, String> e : options.detectorProps.entrySet()) {
+                c.put(e.getKey(), e.getValue().replace("{instance}", id));
+            }
             configs.put(instance, c);
         }
         DetectorProcess d = DetectorProcess.start(name + "-" + instance, c, options.detectorHeap, options.apiKey,

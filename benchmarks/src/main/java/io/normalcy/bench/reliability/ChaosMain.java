@@ -54,7 +54,7 @@ public final class ChaosMain {
         List<CaseResult> results = new ArrayList<>();
         try (Cluster cluster = Cluster.start(o)) {
             System.out.printf(Locale.ROOT, "chaos: broker process at %s (started in %.1f s); logs in %s%n",
-                    cluster.bootstrap(), cluster.brokerStartMs / 1000.0, cluster.logs.toAbsolutePath());
+                    cluster.bootstrap(), cluster.brokerStartMs / 1000.0, shown(cluster.logs));
             for (String name : o.cases) {
                 if (!cluster.broker.alive()) {
                     System.out.println("chaos: the broker is down after the previous case; restarting it");
@@ -76,7 +76,7 @@ public final class ChaosMain {
                 + "- result: " + ChaosReport.totals(results);
         Path md = out.resolve("reliability.md");
         Files.writeString(md, ChaosReport.markdown(results, header));
-        System.out.println("chaos: wrote " + md);
+        System.out.println("chaos: wrote " + shown(md));
         boolean lossOrDup = results.stream().anyMatch(CaseResult::lostOrDuplicated);
         boolean failed = results.stream().anyMatch(r -> !r.pass());
         return lossOrDup ? 1 : failed ? 3 : 0;
@@ -106,6 +106,13 @@ public final class ChaosMain {
         } catch (Exception e) {
             return ctx.failed(e);
         }
+    }
+
+    /** {@code p} relative to the working directory when it lies below it (no machine paths in recorded output). */
+    static Path shown(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = p.toAbsolutePath();
+        return abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
     }
 
     static String title(String name, ChaosOptions o) {

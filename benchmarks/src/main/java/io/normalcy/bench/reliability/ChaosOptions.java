@@ -48,6 +48,7 @@ final class ChaosOptions {
     Path out = Path.of("benchmarks", "results", "reliability");
     /** Sent as X-API-Key on every HTTP call to a detector (null = none). */
     String apiKey = System.getenv("NORMALCY_API_KEY");
+    /** Applied last to every detector; "{instance}" in a value becomes the instance's id (chaos-case-a). */
     final Map<String, String> detectorProps = new LinkedHashMap<>();
     final Map<String, String> brokerProps = new LinkedHashMap<>();
 

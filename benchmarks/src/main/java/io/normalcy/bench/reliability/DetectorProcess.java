@@ -41,7 +41,8 @@ final class DetectorProcess {
         config.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
         String bootstrap = config.getOrDefault("kafka.bootstrap.servers", "");
         JvmProcess jvm = JvmProcess.start(name, jvmArgs, ChaosClasspath.detector(), MAIN, List.of(),
-                Map.of("OMP_NUM_THREADS", "1", "KAFKA_BOOTSTRAP_SERVERS", bootstrap), log);
+                // HOSTNAME: each instance its own, as each pod has (a setting derived from it must differ)
+                Map.of("OMP_NUM_THREADS", "1", "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "HOSTNAME", name), log);
         return new DetectorProcess(name, Integer.parseInt(config.get("micronaut.server.port")), apiKey, jvm);
     }
 
