@@ -3,6 +3,7 @@ package io.normalcy.detector.delivery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -106,6 +107,11 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
                 }
             }
             return status;
+        } catch (IOException | RuntimeException e) {
+            if (post.isCancelled()) { // the deadline fired: whatever broke (even mid-connect) is a timeout
+                throw new SocketTimeoutException("no response from " + url.getHost() + " within " + timeout);
+            }
+            throw e;
         } finally {
             deadline.cancel(false);
         }

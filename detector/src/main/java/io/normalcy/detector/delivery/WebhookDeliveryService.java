@@ -67,13 +67,15 @@ public final class WebhookDeliveryService {
     }
 
     private final String alertsTopic;
+    private final String dlqTopic;
     private final SubscriptionView view;
     private final JsonMapper json;
     private final DeliveryMetrics metrics;
     private final HttpWebhookTransport transport;
     private final WebhookDeliverer deliverer;
     private final Properties consumerProps;
-    private final DeadLetterWriter deadLetters;
+    private final Properties producerProps;
+    private volatile DeadLetterWriter deadLetters; // one per consumer session, like the consumer
     private final SubscriberLanes<Job> lanes;
     private final OffsetTracker tracker = new OffsetTracker();
     private final AvroSerde<Alert> alertSerde = NormalcySerdes.alert();
@@ -94,9 +96,9 @@ public final class WebhookDeliveryService {
         this.consumerProps = KafkaClients.consumer(clientProps, config.webhookGroupId(), "normalcy-webhooks");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.webhookStartOffset());
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(config.maxPollRecords()));
-        Properties producerProps = KafkaClients.producer(clientProps, "normalcy-webhooks-dlq");
+        this.producerProps = KafkaClients.producer(clientProps, "normalcy-webhooks-dlq");
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        this.deadLetters = new DeadLetterWriter(producerProps, detector.detectorTopics().dlq(), metrics);
+        this.dlqTopic = detector.detectorTopics().dlq();
         this.lanes = new SubscriberLanes<>(config.subscriberQueueSize(), this::deliver, this::overflow);
         this.thread = new Thread(this::run, "webhook-delivery");
         thread.setDaemon(true);
@@ -116,7 +118,9 @@ public final class WebhookDeliveryService {
         }
         while (running) {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                 DeadLetterWriter dlq = new DeadLetterWriter(producerProps, dlqTopic, metrics)) {
+                deadLetters = dlq;
                 consumer.subscribe(List.of(alertsTopic), new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -143,7 +147,9 @@ public final class WebhookDeliveryService {
                     sleepQuietly(1000);
                 }
             } finally {
-                tracker.revokeAll(); // a new consumer starts from the committed offsets
+                // a new session starts from the committed offsets; dead letters handed to the closed writer are
+                // not acknowledged, so their alerts were not committed and are handled again
+                tracker.revokeAll();
             }
         }
         LOG.info("Webhook delivery stopped");
@@ -275,6 +281,5 @@ public final class WebhookDeliveryService {
         if (thread.isAlive()) {
             LOG.warn("Webhook delivery did not stop within 15 s");
         }
-        deadLetters.close();
     }
 }
