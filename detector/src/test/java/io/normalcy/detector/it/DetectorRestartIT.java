@@ -137,6 +137,9 @@ class DetectorRestartIT {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // outside JUnit Micronaut does not activate the test environment by itself; its application-test.yml holds
+        // the test API keys, without which the detector refuses to start
+        cmd.add("-Dmicronaut.environments=test");
         cmd.add(DetectorApplication.class.getName());
         File log = Path.of("target", "detector-restart-first-jvm.log").toFile();
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
