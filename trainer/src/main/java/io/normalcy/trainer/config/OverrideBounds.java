@@ -1,7 +1,6 @@
 package io.normalcy.trainer.config;
 
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,9 +11,6 @@ import java.util.Map;
  * layers pass the fitter's own limits). To allow a bigger training, raise the model's configuration.
  */
 public final class OverrideBounds {
-    /** The keys whose overrides are capped. */
-    public static final List<String> CAPPED = List.of("blocks", "hidden", "epochs", "batch-size", "max-records");
-
     private OverrideBounds() {
     }
 
