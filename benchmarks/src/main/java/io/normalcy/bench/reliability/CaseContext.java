@@ -104,6 +104,9 @@ final class CaseContext implements AutoCloseable {
             c.put("normalcy.detector.shutdown-timeout", "20s");
             c.put("kafka.streams.detector.state.dir", cluster.stateDir(name, instance).toString());
             c.put("kafka.streams.detector.client.id", clientId(instance));
+            // HTTP authentication stays on: the suite's own key, with the admin role (subscriptions)
+            c.put("normalcy.security.api-keys.chaos.key", options.apiKey);
+            c.put("normalcy.security.api-keys.chaos.roles", "admin");
             c.putAll(extra);
             // the user's settings win; "{instance}" in a value becomes this instance's own id (e.g. a static
             // group.instance.id must differ between the two instances of the failover case)

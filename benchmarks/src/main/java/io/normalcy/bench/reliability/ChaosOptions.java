@@ -108,8 +108,11 @@ final class ChaosOptions {
         if (soakGiven && o.soakTime.isZero()) {
             throw new IllegalArgumentException("--soak-minutes must be > 0");
         }
-        if (o.apiKey != null && o.apiKey.isBlank()) {
-            o.apiKey = null;
+        if (o.apiKey == null || o.apiKey.isBlank()) {
+            // the detectors run with authentication on, as in production: a key of this run's own
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            o.apiKey = "chaos-" + java.util.HexFormat.of().formatHex(random);
         }
         return o;
     }
