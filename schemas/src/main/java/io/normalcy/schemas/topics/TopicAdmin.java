@@ -99,6 +99,12 @@ public final class TopicAdmin {
                 }
             }
         }
+        if (!created.isEmpty()) {
+            // Creation is acknowledged by the controller before the brokers' metadata has the topic: a client that
+            // starts right after (a Kafka Streams global store asking for the models topic's partitions) could
+            // still find none. Return only once the new topics are described.
+            awaitKnown(() -> admin.describeTopics(created).allTopicNames(), "describe created topics", timeout);
+        }
         List<String> mismatches = existing.isEmpty() ? List.of() : compare(admin, wanted, existing, timeout);
         mismatches.forEach(m -> LOG.warn("{}", m));
         return new Report(created, existing, mismatches);
