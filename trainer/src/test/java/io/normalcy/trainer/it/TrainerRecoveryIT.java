@@ -70,7 +70,7 @@ class TrainerRecoveryIT {
         io.produceFeatures(Synthetic.vectors("graceful", 3_000, 12, t, 300_000));
     }
 
-    /** Trainer properties; {@code epochs} per model: huge for the trainer that is stopped, 2 for the one after. */
+    /** Trainer properties; {@code epochs} per model: huge for the trainer that is stopped, small for the one after. */
     private static Map<String, Object> props(String instanceId, int epochs, int port) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("kafka.bootstrap.servers", bootstrap);
@@ -112,14 +112,16 @@ class TrainerRecoveryIT {
             long killed = System.nanoTime();
             LOG.info("killed the first trainer (SIGKILL) while crash-1 was RUNNING: {}", latest("crash-1"));
 
-            second = ApplicationContext.run(EmbeddedServer.class, props("recovery-crash", 2, -1));
+            // 4 epochs: crash-3's override (3) must stay within the restarted trainer's configuration (overrides may
+            // lower a model's limits, never raise them)
+            second = ApplicationContext.run(EmbeddedServer.class, props("recovery-crash", 4, -1));
             TrainingStatus one = last(io.awaitTerminal("crash-1", Duration.ofMinutes(3)));
             TrainingStatus two = last(io.awaitTerminal("crash-2", Duration.ofMinutes(3)));
             TrainingStatus three = last(io.awaitTerminal("crash-3", Duration.ofMinutes(3)));
             LOG.info("all three requests finished {} s after the kill",
                     String.format("%.1f", (System.nanoTime() - killed) / 1e9));
             assertEquals(TrainingState.SUCCEEDED, one.getState(), one.toString());
-            assertEquals(2, one.getTotalEpochs(), "resumed with the restarted trainer's definition: " + one);
+            assertEquals(4, one.getTotalEpochs(), "resumed with the restarted trainer's definition: " + one);
             assertEquals(TrainingState.SUCCEEDED, two.getState(), two.toString());
             assertEquals(TrainingState.SUCCEEDED, three.getState(), three.toString());
             assertEquals(two.getPublishedVersion(), three.getPublishedVersion(), "still coalesced into one training");
