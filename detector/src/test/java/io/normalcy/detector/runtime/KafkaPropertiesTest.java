@@ -102,7 +102,7 @@ class KafkaPropertiesTest {
 
     @Test
     void staticMembershipAndATenSecondSessionByDefault() {
-        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false)
+        try (ApplicationContext ctx = ApplicationContext.builder().deduceEnvironment(false).environments("test")
                 .properties(Map.of("normalcy.detector.streams.autostart", "false"))
                 .propertySources(EnvironmentVariables.of("test-env", Map.of("HOSTNAME", "detector-7f9c")))
                 .start()) {
