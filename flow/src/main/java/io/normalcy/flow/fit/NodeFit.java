@@ -38,8 +38,8 @@ public final class NodeFit {
 
     /**
      * Whether the node has its own threshold at {@code level}: with a fitted tail, when it expects at least
-     * {@value ThresholdCalibrator#MIN_EXPECTED_BELOW} held-out row below it (n·q ≥ 1: extrapolating further than
-     * the data reach multiplies the shape's error); without one, as an empirical quantile with
+     * {@value ThresholdCalibrator#MIN_EXPECTED_BELOW} held-out rows below it (n·q: extrapolating far beyond the
+     * data multiplies the shape's error); without one, as an empirical quantile with
      * n ≥ max(minContextSamples, {@value ThresholdCalibrator#MIN_TAIL_POINTS}/q). The global node always has one.
      */
     public boolean hasOwn(double level) {

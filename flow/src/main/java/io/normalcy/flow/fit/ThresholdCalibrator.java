@@ -32,7 +32,8 @@ import java.util.Set;
  * format stores single fields only, see {@link TailCalibration#nodeFor}) each combination of all fields. A node has
  * its own threshold at level q when its held-out data suffice ({@link NodeFit#hasOwn}): a fitted tail needs
  * n ≥ max({@code minContextSamples}, {@link LowerTail#minRows()}) rows and n·q ≥ {@value #MIN_EXPECTED_BELOW}
- * (no extrapolation further than about one held-out row beyond the threshold); below
+ * (extrapolation at most 10× beyond the rows' reach; the parent's threshold is no safer: in the quality
+ * benchmark a type without its own critical threshold alerted ×3–5 or ×0.0 on the region's or global one); below
  * {@link LowerTail#minRows()} rows a node can still have its empirical quantile with
  * n ≥ max({@code minContextSamples}, {@value #MIN_TAIL_POINTS}/q). Otherwise its entry is a {@code fallback}
  * (a copy of the global threshold) and the detector moves on to the next field, then to global, level by level
@@ -41,8 +42,11 @@ import java.util.Set;
 public final class ThresholdCalibrator {
     /** Expected number of held-out points below an empirical (not tail-fitted) per-context threshold. */
     public static final int MIN_TAIL_POINTS = 10;
-    /** Expected number of held-out points below a tail-fitted per-context threshold (n·q). */
-    public static final double MIN_EXPECTED_BELOW = 1;
+    /**
+     * Least expected number of held-out points below a tail-fitted per-context threshold (n·q): the fitted tail
+     * extrapolates at most 10× beyond the reach of the node's own rows.
+     */
+    public static final double MIN_EXPECTED_BELOW = 0.1;
     /** τ, the sd of the N(0, τ²) penalty on the GPD shape ξ (see {@link GpdFitter}). */
     public static final double SHAPE_PRIOR_SD = 0.1;
 

@@ -21,6 +21,8 @@ class ThresholdCalibratorTest {
 
     private static final List<AlertLevel> LEVELS =
             List.of(new AlertLevel(0.01, Severity.WARNING), new AlertLevel(0.001, Severity.CRITICAL));
+    private static final List<AlertLevel> RARE_LEVELS =
+            List.of(new AlertLevel(0.01, Severity.WARNING), new AlertLevel(1e-4, Severity.CRITICAL));
 
     @Test
     void quantileInterpolatesBetweenOrderStatistics() {
@@ -81,8 +83,9 @@ class ThresholdCalibratorTest {
 
     @Test
     void eachLevelUsesTheMostSpecificContextWithEnoughRowsForIt() {
-        // type=big: 5,000 rows (own thresholds at both levels); type=mid: 500 rows (≥ minContextSamples 300, but
-        // 500 * 0.001 < 1 row expected below a critical threshold); type=tiny: 50 rows; all in region=r1
+        // levels 0.01 and 0.0001; type=big: 5,000 rows (own thresholds at both levels); type=mid: 500 rows
+        // (≥ minContextSamples 300, but 500 * 0.0001 < 0.1 rows expected below a critical threshold: too far beyond
+        // its data); type=tiny: 50 rows; all in region=r1 (5,550 rows)
         Random rng = new Random(3);
         List<Map<String, String>> ctx = new ArrayList<>();
         List<Double> d = new ArrayList<>();
@@ -92,8 +95,8 @@ class ThresholdCalibratorTest {
                 ctx.add(Map.of("type", g[0], "region", "r1"));
             }
         }
-        Thresholds t = new ThresholdCalibrator(LEVELS, 300).calibrate(d.stream().mapToDouble(x -> x).toArray(), ctx,
-                List.of("type", "region"), Map.of());
+        Thresholds t = new ThresholdCalibrator(RARE_LEVELS, 300).calibrate(d.stream().mapToDouble(x -> x).toArray(),
+                ctx, List.of("type", "region"), Map.of());
         ThresholdLevel warn = t.levels().get(0);
         ThresholdLevel crit = t.levels().get(1);
         assertFalse(warn.forContext("type", "big").fallback());
@@ -131,7 +134,8 @@ class ThresholdCalibratorTest {
         assertEquals("f=a,g=x", fit.nodeFor(Map.of("f", "a", "g", "x"), 0.001).node().scope());
         assertEquals("f=a", fit.nodeFor(Map.of("f", "a", "g", "y"), 0.01).node().scope(), "100 rows < 300");
         assertEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.01).node().scope());
-        assertEquals("g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.001).node().scope(), "400 * 0.001 < 1");
+        assertEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.001).node().scope(), "400 * 0.001 >= 0.1");
+        assertEquals("g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 1e-4).node().scope(), "400 * 0.0001 < 0.1");
         assertEquals("global", fit.nodeFor(Map.of(), 0.001).node().scope());
         // the stored thresholds know single fields only
         assertNull(fit.thresholds().levels().get(0).perContext().get("f=a,g=x"));
