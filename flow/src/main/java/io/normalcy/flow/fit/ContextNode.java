@@ -3,7 +3,6 @@ package io.normalcy.flow.fit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * One node of the context hierarchy thresholds are calibrated on: global (no fields), one categorical field's
@@ -66,17 +65,6 @@ public record ContextNode(List<String> fields, List<String> values) {
             sb.append(fields.get(i)).append('=').append(values.get(i));
         }
         return sb.toString();
-    }
-
-    /** True when a record in this node is also in {@code other} (other's pairs are a subset of these). */
-    public boolean within(ContextNode other) {
-        for (int i = 0; i < other.fields.size(); i++) {
-            int j = fields.indexOf(other.fields.get(i));
-            if (j < 0 || !Objects.equals(values.get(j), other.values.get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -54,7 +54,13 @@ public final class ThresholdCalibrator {
      * {@value #MIN_TAIL_POINTS}/q rows to keep its own threshold at q (see {@link NodeFit#hasOwn}).
      */
     public static final double DIFFERENCE_Z = 2;
-    /** τ, the sd of the N(0, τ²) penalty on the GPD shape ξ (see {@link GpdFitter}). */
+    /**
+     * τ, the sd of the N(0, τ²) penalty on the GPD shape ξ (see {@link GpdFitter}). 0.1: on log-densities of
+     * Gaussians of dimension 2 to 12 (½χ² tails, locally slightly lighter than exponential) it gave the smallest
+     * bias and root-mean-square rate error of a 0.001 threshold from 2,000 rows among τ = 0, 0.05, 0.1, 0.2, 0.3
+     * and ∞ (rms of log(rate/q) 0.44–0.48 against 0.67–0.69 for the empirical quantile; τ = 0 is biased by up to
+     * ×0.6 on d = 12, τ = ∞ is noisier).
+     */
     public static final double SHAPE_PRIOR_SD = 0.1;
 
     private final List<AlertLevel> levels;
