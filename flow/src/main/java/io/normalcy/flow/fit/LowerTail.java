@@ -149,23 +149,6 @@ public final class LowerTail {
     }
 
     /**
-     * Approximate standard deviation of log(rate / q) at the level-{@code q} threshold from calibration noise: the
-     * binomial noise of u, √((1 − p_u)/k), and for q &lt; p_u the asymptotic variance of the GPD quantile at ξ = 0
-     * (Coles 2001, §4.3: var ξ = 1/k, var σ/σ = 2/k, cov = −1/k), which in units of σ is
-     * (2L² + L⁴/4 − L³)/k with L = log(p_u/q). The shrinkage of ξ makes the true value smaller; as a test threshold
-     * (see {@link NodeFit#hasOwn}) this errs towards the parent. For q ≥ p_u the empirical quantile's
-     * √((1 − q)/(n·q)).
-     */
-    public double logRateSd(double q) {
-        if (q >= tailWeight) {
-            return Math.sqrt((1 - q) / (sorted.length * q));
-        }
-        double l = Math.log(tailWeight / q);
-        double l2 = l * l;
-        return Math.sqrt(((1 - tailWeight) + 2 * l2 + l2 * l2 / 4 - l2 * l) / k);
-    }
-
-    /**
      * 95 % interval of the level-{@code q} threshold by the nonparametric bootstrap (Efron and Tibshirani 1993):
      * {@code replicates} resamples of the n values, each refitted exactly as here (u, k and the GPD), percentile
      * interval. It carries the uncertainty of u as well as of ξ and σ. Also returned: the interval mapped to the

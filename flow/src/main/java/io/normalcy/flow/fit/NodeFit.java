@@ -37,22 +37,12 @@ public final class NodeFit {
     }
 
     /**
-     * Whether the node has its own threshold at {@code level} rather than its {@code parent}'s (null = none: the
-     * global node, or no fallback to compare with):
-     * <ul>
-     *   <li>with a fitted tail and n·q ≥ {@value ThresholdCalibrator#MIN_TAIL_POINTS}: yes — as many rows as an
-     *       empirical quantile would want;</li>
-     *   <li>with a fitted tail and {@value ThresholdCalibrator#MIN_EXPECTED_BELOW} ≤ n·q &lt;
-     *       {@value ThresholdCalibrator#MIN_TAIL_POINTS}: only when the node's fitted tail shows the parent's
-     *       threshold to be off for it, |log(rate / q)| &gt; {@value ThresholdCalibrator#DIFFERENCE_Z} ×
-     *       {@link LowerTail#logRateSd}: an own threshold this far beyond the rows is noisy (×0.5–2 at 0.001 with
-     *       2,000 rows), worth it against a parent that is off by more (the global threshold alerted ×6 and ×0.0 on
-     *       entity types on different scales), not against one that fits;</li>
-     *   <li>without a fitted tail (fewer than {@link LowerTail#minRows()} rows): its empirical quantile, with
-     *       n ≥ max(minContextSamples, {@value ThresholdCalibrator#MIN_TAIL_POINTS}/q).</li>
-     * </ul>
+     * Whether the node has its own threshold at {@code level}: with a fitted tail, when it expects at least
+     * {@value ThresholdCalibrator#MIN_EXPECTED_BELOW} held-out rows below it (n·q: extrapolating far beyond the
+     * data multiplies the shape's error); without one, as an empirical quantile with
+     * n ≥ max(minContextSamples, {@value ThresholdCalibrator#MIN_TAIL_POINTS}/q). The global node always has one.
      */
-    public boolean hasOwn(double level, NodeFit parent) {
+    public boolean hasOwn(double level) {
         int n = sorted.length;
         if (n == 0) {
             return false;
@@ -60,21 +50,10 @@ public final class NodeFit {
         if (node.depth() == 0) {
             return true;
         }
-        if (tail == null) {
-            return n >= minContextSamples && n >= Math.ceil(ThresholdCalibrator.MIN_TAIL_POINTS / level);
-        }
-        double expectedBelow = n * level;
-        if (expectedBelow >= ThresholdCalibrator.MIN_TAIL_POINTS) {
+        if (tail != null && n * level >= ThresholdCalibrator.MIN_EXPECTED_BELOW) {
             return true;
         }
-        if (expectedBelow < ThresholdCalibrator.MIN_EXPECTED_BELOW) {
-            return false;
-        }
-        if (parent == null || parent.count() == 0) {
-            return true;
-        }
-        double rate = tail.pValue(parent.threshold(level)) / level;
-        return Math.abs(Math.log(rate)) > ThresholdCalibrator.DIFFERENCE_Z * tail.logRateSd(level);
+        return n >= minContextSamples && n >= Math.ceil(ThresholdCalibrator.MIN_TAIL_POINTS / level);
     }
 
     /** The node's q-threshold: from the fitted tail when there is one, else the empirical type-7 quantile. */

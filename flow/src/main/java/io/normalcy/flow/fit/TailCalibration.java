@@ -1,6 +1,7 @@
 package io.normalcy.flow.fit;
 
 import io.normalcy.flow.model.Thresholds;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,32 +44,23 @@ public final class TailCalibration {
 
     /**
      * The most specific node with its own threshold at {@code level} for a record's context, in the order
-     * combination of all fields, each single field in ContextSpec order, global — the single fields judged against
-     * the global node as in the stored thresholds, the combination against the node the single fields give.
-     * {@link Thresholds#evaluate} does the same without the combination level, which the model format cannot store.
+     * combination of all fields, each single field in ContextSpec order, global. {@link Thresholds#evaluate} does
+     * the same without the combination level, which the model format cannot store.
      */
     public NodeFit nodeFor(Map<String, String> context, double level) {
-        NodeFit global = nodes.get(ContextNode.GLOBAL.scope());
-        NodeFit chosen = global;
-        for (String f : fields) {
-            NodeFit fit = fit(List.of(f), context);
-            if (fit != null && fit.hasOwn(level, global)) {
-                chosen = fit;
-                break;
-            }
-        }
+        List<List<String>> order = new ArrayList<>();
         if (fields.size() > 1) {
-            NodeFit combination = fit(fields, context);
-            if (combination != null && combination.hasOwn(level, chosen)) {
-                return combination;
+            order.add(fields);
+        }
+        fields.forEach(f -> order.add(List.of(f)));
+        for (List<String> fs : order) {
+            ContextNode node = ContextNode.of(fs, context);
+            NodeFit fit = node == null ? null : nodes.get(node.scope());
+            if (fit != null && fit.hasOwn(level)) {
+                return fit;
             }
         }
-        return chosen;
-    }
-
-    private NodeFit fit(List<String> fs, Map<String, String> context) {
-        ContextNode node = ContextNode.of(fs, context);
-        return node == null ? null : nodes.get(node.scope());
+        return nodes.get(ContextNode.GLOBAL.scope());
     }
 
     /** Bootstrap interval of a node's threshold at {@code level} (see {@link LowerTail#interval}). */

@@ -126,13 +126,12 @@ class ModelFitterTest {
         ContextThreshold a = warn.forContext("shop", "A");
         assertFalse(a.fallback(), "shop A has about 290 held-out rows >= 10 / 0.05");
         assertTrue(a.count() >= 200);
-        // ... but too few for its own 1% quantile (about 3 points below it), and its log-densities are distributed
-        // like the other shops' (B is A shifted, which leaves log p unchanged): the global threshold, which rests on
-        // every held-out row (a context this far beyond its rows keeps its own only where the parent's misfits it)
+        // ... but too few for its own 1% quantile (about 3 points below it): tail-extrapolated from the pooled
+        // standardised held-out rows, below A's own warning threshold
         ContextThreshold aCrit = crit.forContext("shop", "A");
-        assertTrue(aCrit.fallback());
+        assertFalse(aCrit.fallback());
         assertTrue(aCrit.count() < 10 / crit.level());
-        assertEquals(crit.global(), aCrit.threshold());
+        assertTrue(aCrit.threshold() < a.threshold());
         assertTrue(crit.forContext("shop", "C").fallback());
         // about 5% of the held-out rows are below the warning threshold
         assertEquals(Severity.WARNING, result.model().thresholds().evaluate(warn.global() - 1e-6, Map.of()).severity());

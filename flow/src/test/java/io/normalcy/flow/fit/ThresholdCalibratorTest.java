@@ -2,7 +2,6 @@ package io.normalcy.flow.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,8 +38,7 @@ class ThresholdCalibratorTest {
 
     @Test
     void globalAndPerContextThresholdsWithFallback() {
-        // 1000 rows of "A" with densities 1..1000; 10 rows of "B" with densities -1000..-991 (below
-        // minContextSamples), which make the global tail unlike A's
+        // 1000 rows of "A" with densities 1..1000; 10 rows of "B" with densities -10..-1 (below minContextSamples)
         List<Map<String, String>> ctx = new ArrayList<>();
         double[] d = new double[1010];
         for (int i = 0; i < 1000; i++) {
@@ -48,21 +46,19 @@ class ThresholdCalibratorTest {
             ctx.add(Map.of("shop", "A"));
         }
         for (int i = 0; i < 10; i++) {
-            d[1000 + i] = -1000 + i;
+            d[1000 + i] = -10 + i;
             ctx.add(Map.of("shop", "B"));
         }
         TailCalibration fit = new ThresholdCalibrator(LEVELS, 100)
                 .fitTails(d, ctx, List.of("shop"), Map.of("shop", List.of("A", "B", "C")));
         Thresholds t = fit.thresholds();
-        ThresholdLevel warn = t.levels().get(0);
-        ThresholdLevel crit = t.levels().get(1);
-        assertEquals(Severity.WARNING, warn.severity());
+        ThresholdLevel warn = t.levels().stream().filter(l -> l.severity() == Severity.WARNING).findFirst().orElseThrow();
+        ThresholdLevel crit = t.levels().stream().filter(l -> l.severity() == Severity.CRITICAL).findFirst().orElseThrow();
         assertEquals(1010, warn.globalCount());
         assertEquals(fit.node("global").threshold(0.01), warn.global());
         assertEquals(fit.node("global").threshold(0.001), crit.global());
         assertTrue(crit.global() < warn.global());
-        // A: 1000 rows, its own fitted tail at both levels (at 0.001 with n·q = 1 because the global threshold,
-        // set by B, is far off for A)
+        // A: 1000 rows, its own fitted tail at both levels (n·q = 1 row expected below the critical threshold)
         for (ThresholdLevel l : List.of(warn, crit)) {
             ContextThreshold a = l.forContext("shop", "A");
             assertFalse(a.fallback());
@@ -85,27 +81,20 @@ class ThresholdCalibratorTest {
         assertEquals("global", t.evaluate(500, Map.of("shop", "B")).scope());
     }
 
-    /** Held-out rows of N(mean, 1) per {type, region, rows, mean}. */
-    private static List<Map<String, String>> rows(String[][] groups, List<Double> d, long seed) {
-        Random rng = new Random(seed);
-        List<Map<String, String>> ctx = new ArrayList<>();
-        for (String[] g : groups) {
-            for (int i = 0; i < Integer.parseInt(g[2]); i++) {
-                d.add(Double.parseDouble(g[3]) + rng.nextGaussian());
-                ctx.add(Map.of("type", g[0], "region", g[1]));
-            }
-        }
-        return ctx;
-    }
-
     @Test
     void eachLevelUsesTheMostSpecificContextWithEnoughRowsForIt() {
-        // levels 0.01 and 0.0001. type=mid: 500 rows, its own warning threshold but 500 * 0.0001 < 0.1 rows
-        // expected below a critical one; type=tiny: 50 rows, none; both in region=r1 (5,050 rows, its own at both
-        // levels: the global tail comes from type=low in r2, 20 nats lower)
+        // levels 0.01 and 0.0001; type=big: 5,000 rows (own thresholds at both levels); type=mid: 500 rows
+        // (≥ minContextSamples 300, but 500 * 0.0001 < 0.1 rows expected below a critical threshold: too far beyond
+        // its data); type=tiny: 50 rows; all in region=r1 (5,550 rows)
+        Random rng = new Random(3);
+        List<Map<String, String>> ctx = new ArrayList<>();
         List<Double> d = new ArrayList<>();
-        List<Map<String, String>> ctx = rows(new String[][] {{"big", "r2", "5000", "-10"}, {"low", "r2", "500", "-60"},
-                {"mid", "r1", "500", "-40"}, {"other", "r1", "4500", "-40"}, {"tiny", "r1", "50", "-40"}}, d, 3);
+        for (String[] g : new String[][] {{"big", "5000", "-10"}, {"mid", "500", "-20"}, {"tiny", "50", "-30"}}) {
+            for (int i = 0; i < Integer.parseInt(g[1]); i++) {
+                d.add(Double.parseDouble(g[2]) + rng.nextGaussian());
+                ctx.add(Map.of("type", g[0], "region", "r1"));
+            }
+        }
         Thresholds t = new ThresholdCalibrator(RARE_LEVELS, 300).calibrate(d.stream().mapToDouble(x -> x).toArray(),
                 ctx, List.of("type", "region"), Map.of());
         ThresholdLevel warn = t.levels().get(0);
@@ -115,10 +104,9 @@ class ThresholdCalibratorTest {
         assertFalse(warn.forContext("type", "mid").fallback(), "500 rows: own warning threshold");
         assertTrue(crit.forContext("type", "mid").fallback(), "500 rows: no own critical threshold");
         assertTrue(warn.forContext("type", "tiny").fallback());
-        assertFalse(warn.forContext("region", "r1").fallback());
         assertFalse(crit.forContext("region", "r1").fallback());
         Map<String, String> mid = Map.of("type", "mid", "region", "r1");
-        assertEquals("type=mid", t.evaluate(-40, mid).scope());
+        assertEquals("type=mid", t.evaluate(-20, mid).scope());
         Evaluation deep = t.evaluate(-100, mid);
         assertEquals(Severity.CRITICAL, deep.severity());
         assertEquals("region=r1", deep.scope(), "critical: the next field with its own threshold");
@@ -128,43 +116,26 @@ class ThresholdCalibratorTest {
     }
 
     @Test
-    void aSmallContextLikeItsParentTakesTheParentsRareThreshold() {
-        // type=same: 2,000 rows distributed like the rest; type=shifted: 2,000 rows 3 nats higher. At 0.01 both
-        // have 20 rows below their own threshold (enough); at 0.001, 2: only the one the global threshold misfits
-        // (it would almost never alert on it) keeps its own
+    void combinationNodesAreFittedForReportsAndChosenByRows() {
+        // a×x: 2,000 rows; a×y: 100 rows; b×x: 400 rows
+        Random rng = new Random(5);
+        List<Map<String, String>> ctx = new ArrayList<>();
         List<Double> d = new ArrayList<>();
-        List<Map<String, String>> ctx = rows(new String[][] {{"rest", "r", "20000", "0"}, {"same", "r", "2000", "0"},
-                {"shifted", "r", "2000", "3"}}, d, 4);
-        Thresholds t = new ThresholdCalibrator(LEVELS, 300).calibrate(d.stream().mapToDouble(x -> x).toArray(), ctx,
-                List.of("type"), Map.of());
-        ThresholdLevel warn = t.levels().get(0);
-        ThresholdLevel crit = t.levels().get(1);
-        assertFalse(warn.forContext("type", "same").fallback());
-        assertFalse(warn.forContext("type", "shifted").fallback());
-        assertTrue(crit.forContext("type", "same").fallback(), "like global: the global threshold, on 24,000 rows");
-        assertFalse(crit.forContext("type", "shifted").fallback(), "3 nats higher: its own");
-        assertEquals(crit.global(), t.evaluate(-10, Map.of("type", "same")).threshold());
-    }
-
-    @Test
-    void combinationNodesAreFittedForReportsAndChosenByRowsAndDifference() {
-        // f=a,g=x: 2,000 rows like f=a's other rows; f=a,g=y: 100 rows; f=b,g=x: 400 rows 10 nats below the rest
-        List<Double> d = new ArrayList<>();
-        List<Map<String, String>> ctx = rows(new String[][] {{"a", "x", "2000", "0"}, {"a", "y", "100", "0"},
-                {"b", "x", "400", "-10"}, {"b", "y", "2000", "0"}}, d, 5);
-        List<Map<String, String>> fg = new ArrayList<>();
-        ctx.forEach(c -> fg.add(Map.of("f", c.get("type"), "g", c.get("region"))));
+        for (String[] g : new String[][] {{"a", "x", "2000"}, {"a", "y", "100"}, {"b", "x", "400"}}) {
+            for (int i = 0; i < Integer.parseInt(g[2]); i++) {
+                d.add(rng.nextGaussian());
+                ctx.add(Map.of("f", g[0], "g", g[1]));
+            }
+        }
         TailCalibration fit = new ThresholdCalibrator(LEVELS, 300).fitTails(d.stream().mapToDouble(x -> x).toArray(),
-                fg, List.of("f", "g"), Map.of());
+                ctx, List.of("f", "g"), Map.of());
         assertEquals(2000, fit.node("f=a,g=x").count());
         assertEquals(100, fit.node("f=a,g=y").count());
-        assertNull(fit.node("f=a,g=y").tail(), "100 rows: no fitted tail");
-        // f=a is unlike global (whose tail is f=b,g=x); f=a,g=x is like f=a: f=a's threshold
-        assertEquals("f=a", fit.nodeFor(Map.of("f", "a", "g", "x"), 0.001).node().scope());
-        assertEquals("f=a", fit.nodeFor(Map.of("f", "a", "g", "y"), 0.01).node().scope());
-        // f=b,g=x differs from f=b (a mixture): its own; not where 400 * q < 0.1
+        assertEquals("f=a,g=x", fit.nodeFor(Map.of("f", "a", "g", "x"), 0.001).node().scope());
+        assertEquals("f=a", fit.nodeFor(Map.of("f", "a", "g", "y"), 0.01).node().scope(), "100 rows < 300");
         assertEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.01).node().scope());
-        assertNotEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 1e-4).node().scope());
+        assertEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.001).node().scope(), "400 * 0.001 >= 0.1");
+        assertEquals("g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 1e-4).node().scope(), "400 * 0.0001 < 0.1");
         assertEquals("global", fit.nodeFor(Map.of(), 0.001).node().scope());
         // the stored thresholds know single fields only
         assertNull(fit.thresholds().levels().get(0).perContext().get("f=a,g=x"));
