@@ -94,7 +94,8 @@ final class Calibration {
         List<ThresholdLevel> levels = model.thresholds().levels();
         List<String> groups = allGroups();
         Map<String, long[]> n = new LinkedHashMap<>();
-        Map<String, long[][]> counts = new LinkedHashMap<>(); // group -> level -> {alerts, type, region, global, whatIf}
+        // group -> level -> {alerts, on type, on region, on global, alerts with the full hierarchy}
+        Map<String, long[][]> counts = new LinkedHashMap<>();
         Map<String, double[]> used = new LinkedHashMap<>(); // group -> level -> threshold (NaN if several)
         for (String g : groups) {
             n.put(g, new long[1]);
