@@ -91,8 +91,8 @@ final class FlowMethod {
             critical[i] = s.evaluation().severity() == Severity.CRITICAL;
         }
         String rule = String.format(Locale.ROOT, "own calibrated thresholds (%,d held-out records; per context"
-                + " from its fitted lower tail where it has ≥ 300 and ≥ 1/level records, else the next field, else"
-                + " global)", fit.metrics().get("heldOutCount").longValue());
+                + " from its fitted lower tail where it has ≥ 300 records and records × level ≥ 0.1, else the next"
+                + " field, else global)", fit.metrics().get("heldOutCount").longValue());
         return new MethodScores(name(), "features given context", rule, score, warning, critical,
                 (System.nanoTime() - t0) / 1e9);
     }
