@@ -3,6 +3,10 @@ package io.normalcy.bench.quality;
 import io.normalcy.demo.DemoEvent;
 import io.normalcy.demo.EntityProfile;
 import io.normalcy.demo.PaymentsModel;
+import io.normalcy.flow.fit.LowerTail;
+import io.normalcy.flow.fit.NodeFit;
+import io.normalcy.flow.fit.TailCalibration;
+import io.normalcy.flow.fit.ThresholdCalibrator;
 import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Scorer;
@@ -17,31 +21,57 @@ import java.util.Map;
 
 /**
  * Item 4: does a threshold calibrated at level L alert on a share L of clean traffic it has never seen — overall
- * and within each context value? The alerts are the detector's ({@code Thresholds.evaluate}: the record's scope is
- * its entity type when that type has its own threshold, else its region, else global), so this measures the
- * thresholds as deployed, including where a rare level fell back to the global threshold because the hold-out had
- * fewer than max(minContextSamples, 10/level) records of that value. Per region, records keep their entity-type
- * scope: the region rows show how the type thresholds behave when the traffic is cut the other way.
+ * and within each context? The alerts are the detector's ({@code Thresholds.evaluate}: at each level the record's
+ * scope is its entity type when that type has its own threshold at that level, else its region, else global), so
+ * this measures the thresholds as deployed. Per region and per entity type × region, records keep the scope the
+ * detector gives them: those rows show how the type thresholds behave when the traffic is cut another way.
+ *
+ * <p>Next to the deployed rate, each row carries what the full context hierarchy would give (the fitted tails of
+ * the entity type × region combinations first, {@code TailCalibration.nodeFor}; the model format cannot store
+ * them yet) and the band of rate ratios the context's own fitted threshold has from calibration noise alone
+ * (bootstrap, {@code LowerTail.interval}). Issue 13's goal is judged on the contexts with ≥ 10/L held-out rows.
  */
 final class Calibration {
+    /** Bootstrap replicates per context threshold interval. */
+    static final int REPLICATES = 200;
+    /** Issue 13's target band for observed rate ÷ level. */
+    static final double GOAL_LOW = 0.7;
+    static final double GOAL_HIGH = 1.4;
+
     /**
      * Observed alert rate of one model in one group at one level.
      *
-     * @param onType    share of the group's records judged against their entity type's own threshold
-     * @param onRegion  share judged against their region's own threshold (entity type fell back)
-     * @param onGlobal  share judged against the global threshold at this level (both fell back)
-     * @param threshold the threshold used, or NaN when the group's records use several
-     * @param heldOut   calibration hold-out records behind the group's own threshold at this level (for a value
-     *                  that fell back: how many it had, against the max(minContextSamples, 10/level) needed)
+     * @param onType       share of the group's records judged against their entity type's own threshold
+     * @param onRegion     share judged against their region's own threshold (entity type fell back)
+     * @param onGlobal     share judged against the global threshold at this level (both fell back)
+     * @param threshold    the threshold used, or NaN when the group's records use several
+     * @param heldOut      calibration hold-out rows of the group
+     * @param whatIfAlerts alerts at this level with the full hierarchy (combination, field, global)
+     * @param bandLow      2.5 % point of the rate ratio the group's own fitted threshold has from calibration noise
+     *                     (NaN without a fitted tail)
+     * @param bandHigh     97.5 % point of it
      */
     record Row(String model, String group, long n, double level, long alerts, double rate, double low, double high,
-               double onType, double onRegion, double onGlobal, double threshold, long heldOut) {
+               double onType, double onRegion, double onGlobal, double threshold, long heldOut, long whatIfAlerts,
+               double bandLow, double bandHigh) {
+        /** Issue 13's goal applies to contexts with ≥ 10/level held-out rows. */
+        boolean inGoal() {
+            return heldOut >= Math.ceil(ThresholdCalibrator.MIN_TAIL_POINTS / level - 1e-9);
+        }
+
+        double ratio() {
+            return rate / level;
+        }
+
+        double whatIfRatio() {
+            return (double) whatIfAlerts / n / level;
+        }
     }
 
     private Calibration() {
     }
 
-    /** Groups: global, then each entity type, then each region, as {@code field=value}. */
+    /** Groups of the plot: global, then each entity type, then each region, as {@code field=value}. */
     static List<String> groups() {
         List<String> g = new ArrayList<>(List.of("global"));
         EntityProfile.ALL.forEach(p -> g.add(PaymentsModel.ENTITY_TYPE + "=" + p.name()));
@@ -49,33 +79,50 @@ final class Calibration {
         return g;
     }
 
-    static List<Row> rows(String modelName, NormalcyModel model, List<DemoEvent> clean) {
+    /** {@link #groups()} and every entity type × region combination ({@code entityType=x,region=y}). */
+    static List<String> allGroups() {
+        List<String> g = groups();
+        EntityProfile.ALL.forEach(p -> PaymentsModel.REGIONS.forEach(r -> g.add(combination(p.name(), r))));
+        return g;
+    }
+
+    private static String combination(String type, String region) {
+        return PaymentsModel.ENTITY_TYPE + "=" + type + "," + PaymentsModel.REGION + "=" + region;
+    }
+
+    static List<Row> rows(String modelName, NormalcyModel model, TailCalibration tails, List<DemoEvent> clean) {
         List<ThresholdLevel> levels = model.thresholds().levels();
+        List<String> groups = allGroups();
         Map<String, long[]> n = new LinkedHashMap<>();
-        Map<String, long[][]> counts = new LinkedHashMap<>(); // group -> level -> {alerts, type, region, global}
+        // group -> level -> {alerts, on type, on region, on global, alerts with the full hierarchy}
+        Map<String, long[][]> counts = new LinkedHashMap<>();
         Map<String, double[]> used = new LinkedHashMap<>(); // group -> level -> threshold (NaN if several)
-        for (String g : groups()) {
+        for (String g : groups) {
             n.put(g, new long[1]);
-            counts.put(g, new long[levels.size()][4]);
+            counts.put(g, new long[levels.size()][5]);
             double[] u = new double[levels.size()];
             java.util.Arrays.fill(u, Double.NEGATIVE_INFINITY);
             used.put(g, u);
         }
+        Map<String, double[]> whatIf = whatIfThresholds(tails, levels); // combination -> level -> threshold
         Scorer scorer = model.newScorer();
         for (DemoEvent e : clean) {
             FlowMethod.Scored s = FlowMethod.score(scorer, e);
-            String scope = s.evaluation().scope();
+            Map<String, String> context = QualityData.context(e);
+            double[] alt = whatIf.get(combination(e.entityType(), e.region()));
             for (String g : List.of("global", PaymentsModel.ENTITY_TYPE + "=" + e.entityType(),
-                    PaymentsModel.REGION + "=" + e.region())) {
+                    PaymentsModel.REGION + "=" + e.region(), combination(e.entityType(), e.region()))) {
                 n.get(g)[0]++;
                 for (int l = 0; l < levels.size(); l++) {
                     ThresholdLevel level = levels.get(l);
+                    String scope = scopeAt(model, level, context);
                     ContextThreshold ct = scoped(level, scope);
                     boolean global = ct == null || ct.fallback();
                     double threshold = global ? level.global() : ct.threshold();
                     long[] c = counts.get(g)[l];
                     c[0] += s.evaluation().severity().compareTo(level.severity()) >= 0 ? 1 : 0;
                     c[global ? 3 : scope.startsWith(PaymentsModel.ENTITY_TYPE + "=") ? 1 : 2]++;
+                    c[4] += s.logDensity() < alt[l] ? 1 : 0;
                     double[] u = used.get(g);
                     u[l] = u[l] == Double.NEGATIVE_INFINITY || u[l] == threshold ? threshold : Double.NaN;
                 }
@@ -83,16 +130,55 @@ final class Calibration {
         }
         List<Row> out = new ArrayList<>();
         for (int l = 0; l < levels.size(); l++) {
-            for (String g : groups()) {
+            double q = levels.get(l).level();
+            for (String g : groups) {
                 long size = n.get(g)[0];
                 long[] c = counts.get(g)[l];
                 double[] ci = Metrics.clopperPearson(c[0], size);
-                out.add(new Row(modelName, g, size, levels.get(l).level(), c[0], (double) c[0] / size, ci[0], ci[1],
+                NodeFit node = tails.node(g);
+                double[] band = band(tails, node, q);
+                out.add(new Row(modelName, g, size, q, c[0], (double) c[0] / size, ci[0], ci[1],
                         (double) c[1] / size, (double) c[2] / size, (double) c[3] / size, used.get(g)[l],
-                        heldOut(levels.get(l), g)));
+                        node == null ? 0 : node.count(), c[4], band[0], band[1]));
             }
         }
         return out;
+    }
+
+    /** The scope ("global" or "field=value") of the threshold the detector uses for {@code context} at a level. */
+    private static String scopeAt(NormalcyModel model, ThresholdLevel level, Map<String, String> context) {
+        for (String field : model.thresholds().scopeFields()) {
+            ContextThreshold t = level.forContext(field, context.get(field));
+            if (t != null && !t.fallback()) {
+                return field + "=" + context.get(field);
+            }
+        }
+        return "global";
+    }
+
+    /** Per combination and level, the threshold of the most specific node with its own (full hierarchy). */
+    private static Map<String, double[]> whatIfThresholds(TailCalibration tails, List<ThresholdLevel> levels) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (EntityProfile p : EntityProfile.ALL) {
+            for (String r : PaymentsModel.REGIONS) {
+                Map<String, String> ctx = Map.of(PaymentsModel.ENTITY_TYPE, p.name(), PaymentsModel.REGION, r);
+                double[] t = new double[levels.size()];
+                for (int l = 0; l < t.length; l++) {
+                    double q = levels.get(l).level();
+                    t[l] = tails.nodeFor(ctx, q).threshold(q);
+                }
+                out.put(combination(p.name(), r), t);
+            }
+        }
+        return out;
+    }
+
+    private static double[] band(TailCalibration tails, NodeFit node, double level) {
+        if (node == null || node.tail() == null) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        LowerTail.Interval i = tails.interval(node.node().scope(), level, REPLICATES, 7);
+        return new double[] {i.rateRatioLow(), i.rateRatioHigh()};
     }
 
     /** Mean log p(x | c) of a model over clean events: with the generator's, the gap in nats per event. */
@@ -131,11 +217,6 @@ final class Calibration {
         return out;
     }
 
-    private static long heldOut(ThresholdLevel level, String group) {
-        ContextThreshold ct = scoped(level, group);
-        return group.equals("global") ? level.globalCount() : ct == null ? 0 : ct.count();
-    }
-
     /** The per-context threshold behind an evaluation's scope ("global" or "field=value"), or null for global. */
     private static ContextThreshold scoped(ThresholdLevel level, String scope) {
         int eq = scope.indexOf('=');
@@ -144,12 +225,14 @@ final class Calibration {
 
     static void writeCsv(List<Row> rows, Writer w) throws IOException {
         w.write("model,group,n,level,alerts,observed_rate,ci95_low,ci95_high,ratio,on_type_threshold,"
-                + "on_region_threshold,on_global_threshold,held_out_records,threshold\n");
+                + "on_region_threshold,on_global_threshold,held_out_records,threshold,in_goal,what_if_alerts,"
+                + "what_if_ratio,noise_band_low,noise_band_high\n");
         for (Row r : rows) {
-            w.write(String.format(Locale.ROOT, "%s,%s,%d,%s,%d,%.5f,%.5f,%.5f,%.3f,%.3f,%.3f,%.3f,%d,%s%n", r.model(),
-                    r.group(), r.n(), r.level(), r.alerts(), r.rate(), r.low(), r.high(), r.rate() / r.level(),
-                    r.onType(), r.onRegion(), r.onGlobal(), r.heldOut(),
-                    Double.isNaN(r.threshold()) ? "several" : String.format(Locale.ROOT, "%.4f", r.threshold())));
+            w.write(String.format(Locale.ROOT, "\"%s\",\"%s\",%d,%s,%d,%.5f,%.5f,%.5f,%.3f,%.3f,%.3f,%.3f,%d,%s,%s,%d,"
+                            + "%.3f,%.3f,%.3f%n", r.model(), r.group(), r.n(), r.level(), r.alerts(), r.rate(), r.low(),
+                    r.high(), r.ratio(), r.onType(), r.onRegion(), r.onGlobal(), r.heldOut(),
+                    Double.isNaN(r.threshold()) ? "several" : String.format(Locale.ROOT, "%.4f", r.threshold()),
+                    r.inGoal(), r.whatIfAlerts(), r.whatIfRatio(), r.bandLow(), r.bandHigh()));
         }
     }
 }

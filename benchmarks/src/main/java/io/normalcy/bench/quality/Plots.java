@@ -60,7 +60,7 @@ final class Plots {
                 YIntervalSeries s = new YIntervalSeries(models.get(m));
                 double offset = (m - (models.size() - 1) / 2.0) * 0.18;
                 for (Calibration.Row r : rows) {
-                    if (r.model().equals(models.get(m)) && r.level() == level) {
+                    if (r.model().equals(models.get(m)) && r.level() == level && groups.contains(r.group())) {
                         s.add(groups.indexOf(r.group()) + offset, r.rate(), r.low(), r.high());
                     }
                 }
@@ -88,7 +88,7 @@ final class Plots {
             sub.addRangeMarker(target);
             double top = 0;
             for (Calibration.Row r : rows) {
-                top = r.level() == level ? Math.max(top, r.high()) : top;
+                top = r.level() == level && groups.contains(r.group()) ? Math.max(top, r.high()) : top;
             }
             y.setRange(0, Math.max(top, 2 * level) * 1.08);
             style(sub);
@@ -114,11 +114,11 @@ final class Plots {
         StringBuilder sb = new StringBuilder();
         for (double level : new double[] {0.01, 0.001}) {
             long own = rows.stream().filter(r -> r.model().equals(model) && r.level() == level
-                    && r.group().startsWith("entityType=") && r.onType() == 1).count();
+                    && r.group().startsWith("entityType=") && !r.group().contains(",") && r.onType() == 1).count();
             long types = rows.stream().filter(r -> r.model().equals(model) && r.level() == level
-                    && r.group().startsWith("entityType=")).count();
+                    && r.group().startsWith("entityType=") && !r.group().contains(",")).count();
             sb.append(String.format(Locale.ROOT, "at %s %d of %d types have their own%s", level, own, types,
-                    level == 0.01 ? ", " : " (quantile or tail-extrapolated: see the table)"));
+                    level == 0.01 ? ", " : " (fitted tails: see the table)"));
         }
         return sb.toString();
     }

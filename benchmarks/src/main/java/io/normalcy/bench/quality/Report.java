@@ -84,15 +84,17 @@ final class Report {
             md.append(calibrationTable(calibration, fl.name()));
             md.append("\n");
         }
-        md.append("Threshold column: which calibrated threshold the group's records were judged by. The detector's"
-                + " scope rule picks, at the least severe level, the entity type if it has its own threshold, else"
-                + " the region, else global, and keeps that scope at the rarer level, where a value without its own"
-                + " threshold gets the global one. *own* = the value's own threshold (its empirical quantile;"
-                + " *tail-extrapolated* = too few records for that level's own quantile, so its least-severe quantile"
-                + " and spread with the pooled standardised tail of all types, see ThresholdCalibrator); *entity"
-                + " type's* = records of this region are judged by their entity type's threshold; *global (fallback)*"
-                + " = the value had fewer than max(300, 10/level) calibration hold-out records even for the least"
-                + " severe level; shares when mixed.\n\n");
+        md.append(goalSummary(calibration, flows));
+        md.append("Columns per level: observed rate ÷ level with its exact 95 % interval; *threshold* = which"
+                + " calibrated threshold the group's records were judged by (the detector picks, level by level,"
+                + " the entity type if it has its own threshold at that level, else the region, else global; *own*"
+                + " = the context's own threshold, read off its fitted lower tail (GPD below the tail threshold,"
+                + " ThresholdCalibrator); *entity type's* = judged by their entity type's; shares when mixed);"
+                + " *noise band* = the 95 % bootstrap interval of rate ÷ level that the context's own fitted"
+                + " threshold has from the finite hold-out alone (where an observed ratio outside it points at the"
+                + " model or at a population shift, not at sampling noise); *hierarchy* = observed ratio if the"
+                + " detector could also use entity type × region thresholds (most specific node with enough"
+                + " held-out rows: combination, type, region, global; not storable in model format 1).\n\n");
         md.append("![Calibration: observed vs configured alert rate per context](calibration.png)\n");
         return md.toString();
     }
@@ -146,18 +148,57 @@ final class Report {
     }
 
     private static String calibrationTable(List<Calibration.Row> rows, String model) {
-        StringBuilder sb = new StringBuilder("| context | n | alerts @0.01 | rate @0.01 [95 % CI] | threshold @0.01 |"
-                + " alerts @0.001 | rate @0.001 [95 % CI] | threshold @0.001 |\n|---|---|---|---|---|---|---|---|\n");
-        for (String g : Calibration.groups()) {
+        StringBuilder sb = new StringBuilder("| context | n | held-out | @0.01 observed | threshold | noise band |"
+                + " hierarchy | @0.001 observed | threshold | noise band | hierarchy |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String g : Calibration.allGroups()) {
             Calibration.Row warn = find(rows, model, g, 0.01);
             Calibration.Row crit = find(rows, model, g, 0.001);
             if (warn == null || crit == null) {
                 continue;
             }
-            sb.append(f("| %s | %,d | %d | %s | %s | %d | %s | %s |\n", g, warn.n(), warn.alerts(), rate(warn),
-                    scope(warn), crit.alerts(), rate(crit), scope(crit)));
+            sb.append(f("| %s | %,d | %,d |", g, warn.n(), warn.heldOut()));
+            for (Calibration.Row r : List.of(warn, crit)) {
+                sb.append(f(" %s | %s | %s | ×%.2f |", ratio(r), scope(r), band(r), r.whatIfRatio()));
+            }
+            sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Issue 13's goal, counted: contexts with ≥ 10/level held-out rows whose observed ratio is in the band, as
+     * deployed and with the full hierarchy.
+     */
+    private static String goalSummary(List<Calibration.Row> rows, List<FlowMethod> flows) {
+        StringBuilder sb = new StringBuilder(f("**Goal (issue 13): observed rate ÷ level in [%.1f, %.1f] for every"
+                + " context with ≥ 10/level held-out rows.**", Calibration.GOAL_LOW, Calibration.GOAL_HIGH));
+        for (FlowMethod fl : flows) {
+            for (double level : new double[] {0.01, 0.001}) {
+                List<Calibration.Row> in = rows.stream().filter(r -> r.model().equals(fl.name())
+                        && r.level() == level && r.inGoal()).toList();
+                List<String> out = in.stream().filter(r -> !inBand(r.ratio()))
+                        .map(r -> f("%s ×%.2f", r.group(), r.ratio())).toList();
+                long whatIf = in.stream().filter(r -> inBand(r.whatIfRatio())).count();
+                sb.append(f(" %s @%s: %d of %d as deployed%s, %d of %d with the hierarchy.", fl.name(), level,
+                        in.size() - out.size(), in.size(), out.isEmpty() ? "" : " (outside: "
+                                + String.join(", ", out) + ")", whatIf, in.size()));
+            }
+        }
+        return sb.append("\n\n").toString();
+    }
+
+    private static boolean inBand(double ratio) {
+        return ratio >= Calibration.GOAL_LOW && ratio <= Calibration.GOAL_HIGH;
+    }
+
+    private static String ratio(Calibration.Row r) {
+        String s = f("×%.2f [%.2f, %.2f]", r.ratio(), r.low() / r.level(), r.high() / r.level());
+        return r.inGoal() ? "**" + s + "**" : s;
+    }
+
+    private static String band(Calibration.Row r) {
+        return Double.isNaN(r.bandLow()) ? "–" : f("[%.2f, %.2f]", r.bandLow(), r.bandHigh());
     }
 
     private static Calibration.Row find(List<Calibration.Row> rows, String model, String group, double level) {
@@ -165,36 +206,22 @@ final class Report {
                 .findFirst().orElse(null);
     }
 
-    private static String rate(Calibration.Row r) {
-        return f("%.3f %% [%.3f, %.3f] (×%.2f)", 100 * r.rate(), 100 * r.low(), 100 * r.high(), r.rate() / r.level());
-    }
-
     /** Which thresholds the group's records met: "own", "entity type's", "region's", "global", or the shares. */
     private static String scope(Calibration.Row r) {
-        boolean type = r.group().startsWith(PaymentsModel.ENTITY_TYPE + "=");
-        boolean region = r.group().startsWith(PaymentsModel.REGION + "=");
+        boolean combination = r.group().contains(",");
+        boolean type = !combination && r.group().startsWith(PaymentsModel.ENTITY_TYPE + "=");
+        boolean region = !combination && r.group().startsWith(PaymentsModel.REGION + "=");
         if (r.onGlobal() == 1) {
-            // a value falls back only when it has too few records even for the least severe level (0.01 here)
-            return type ? f("global (fallback: %,d held-out < %,d)", r.heldOut(), needed(0.01)) : "global";
+            return r.group().equals("global") ? "own" : "global";
         }
         if (r.onType() == 1) {
-            if (!type) {
-                return "entity type's";
-            }
-            return r.heldOut() >= needed(r.level()) ? f("own (%,d held-out)", r.heldOut())
-                    : f("own, tail-extrapolated (%,d held-out < %,d)", r.heldOut(), needed(r.level()));
+            return type ? "own" : "entity type's";
         }
         if (r.onRegion() == 1) {
             return region ? "own" : "region's";
         }
         return f("type %.0f %%, region %.0f %%, global %.0f %%", 100 * r.onType(), 100 * r.onRegion(),
                 100 * r.onGlobal());
-    }
-
-    /** Held-out records a context value needs for its own threshold at {@code level} (ThresholdCalibrator). */
-    private static long needed(double level) {
-        return Math.max(FlowMethod.MIN_CONTEXT_SAMPLES, (long) Math.ceil(
-                io.normalcy.flow.fit.ThresholdCalibrator.MIN_TAIL_POINTS / level - 1e-9));
     }
 
     private static String kinds(List<DemoEvent> test) {

@@ -92,6 +92,9 @@ public final class BrokerMain {
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "5");
+        // a dead producer's open transaction is aborted within 1 s of its timeout (default: up to 10 s later);
+        // an exactly-once task that moves to another instance waits for that abort (docs/reliability.md)
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("group.initial.rebalance.delay.ms", "0");
         return p;
     }

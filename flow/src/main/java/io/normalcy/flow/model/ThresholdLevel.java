@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * One calibrated alert level: {@code global} is the {@code level}-quantile of the held-out log-density (so about
- * a fraction {@code level} of normal traffic falls below it), {@code perContext} the same quantile per value of
- * each categorical context field (field → value → threshold). Maps keep insertion order and are unmodifiable.
+ * a fraction {@code level} of normal traffic falls below it; read off the fitted lower tail where the level is
+ * rare, see {@code ThresholdCalibrator}), {@code perContext} the same quantile per value of each categorical
+ * context field (field → value → threshold). Maps keep insertion order and are unmodifiable.
  */
 public record ThresholdLevel(double level, Severity severity, double global, long globalCount,
                              Map<String, Map<String, ContextThreshold>> perContext) {

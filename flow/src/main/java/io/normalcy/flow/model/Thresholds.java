@@ -9,8 +9,8 @@ import java.util.Map;
  * Calibrated alert thresholds on log p(x | c). A density below the {@code level}-quantile of held-out normal data
  * is rarer than {@code level} under the model, which is what an anomaly score should mean. Per-context
  * thresholds exist because densities of different contexts (e.g. countries) live on different scales; the
- * scope of a record is the first categorical field, in {@code scopeFields} (ContextSpec) order, whose value
- * has a non-fallback threshold, else the global one. Immutable and thread-safe.
+ * scope of a record at each level is the first categorical field, in {@code scopeFields} (ContextSpec) order,
+ * whose value has a non-fallback threshold at that level, else the global one. Immutable and thread-safe.
  */
 public final class Thresholds {
     private final List<ThresholdLevel> levels;
@@ -61,47 +61,104 @@ public final class Thresholds {
     }
 
     /**
-     * Most severe level whose threshold {@code logDensity} is below. When none is crossed the result is NORMAL
-     * with the least severe level's threshold (NaN when there are no levels). Allocates only the scope string.
+     * Most severe level whose threshold {@code logDensity} is below, with its scope and the event's
+     * {@link #pValue}. The threshold of each level is that of the first categorical field, in {@code scopeFields}
+     * order, whose value has its own (non-fallback) threshold at that level, else the global one: a value with
+     * enough held-out rows for the warning level but not for a rarer one moves to the next field (then global) only
+     * at the rarer level. When none is crossed the result is NORMAL with the least severe level's threshold (NaN
+     * when there are no levels). Allocates only the scope string.
      */
     public Evaluation evaluate(double logDensity, Map<String, String> context) {
         if (levels.isEmpty()) {
-            return new Evaluation(Severity.NORMAL, Double.NaN, Double.NaN, "global");
+            return new Evaluation(Severity.NORMAL, Double.NaN, Double.NaN, "global", Double.NaN);
         }
-        String scopeField = null;
-        String scopeValue = null;
-        if (context != null && !context.isEmpty()) {
-            ThresholdLevel first = levels.get(0);
-            for (int f = 0; f < scopeFields.size() && scopeField == null; f++) {
-                String field = scopeFields.get(f);
-                String value = context.get(field);
-                if (value != null) {
-                    ContextThreshold t = first.forContext(field, value);
-                    if (t != null && !t.fallback()) {
-                        scopeField = field;
-                        scopeValue = value;
-                    }
-                }
-            }
-        }
-        String scope = scopeField == null ? "global" : scopeField + "=" + scopeValue;
+        double p = pValue(logDensity, context);
         for (int i = levels.size() - 1; i >= 0; i--) {
             ThresholdLevel l = levels.get(i);
-            double threshold = threshold(l, scopeField, scopeValue);
+            int f = scopeField(l, context);
+            double threshold = threshold(l, f, context);
             if (logDensity < threshold) {
-                return new Evaluation(l.severity(), threshold, l.level(), scope);
+                return new Evaluation(l.severity(), threshold, l.level(), scope(f, context), p);
             }
         }
         ThresholdLevel least = levels.get(0);
-        return new Evaluation(Severity.NORMAL, threshold(least, scopeField, scopeValue), least.level(), scope);
+        int f = scopeField(least, context);
+        return new Evaluation(Severity.NORMAL, threshold(least, f, context), least.level(), scope(f, context), p);
     }
 
-    private static double threshold(ThresholdLevel l, String field, String value) {
-        if (field == null) {
+    /**
+     * Calibrated tail probability P(ℓ' ≤ {@code logDensity}) for a normal event of this context ("1 in 1/p"),
+     * derived from the stored thresholds, the same per level as {@link #evaluate} uses: log p is interpolated
+     * linearly in ℓ between consecutive levels (q_i, t_i) — exact for an exponential tail, the limit law of
+     * log-density tails, and what the fitted tails are shrunk towards — extrapolated below the rarest threshold
+     * with the slope of the last pair (an exponential tail beyond the rarest level), and above the least severe
+     * threshold with that of the first pair, capped at 1 (beyond the fitted tail this overstates p: a rough value
+     * for events that are not alerts). Hence {@code pValue < q} exactly when the log-density is below the
+     * level-q threshold. NaN with fewer than two levels (no slope) and when thresholds do not decrease with the
+     * level. The stored format has no tail shape (GPD ξ, σ, u): a later format carrying them makes this the fitted
+     * tail's own value ({@code LowerTail.pValue}).
+     */
+    public double pValue(double logDensity, Map<String, String> context) {
+        if (Double.isNaN(logDensity) || levels.size() < 2) {
+            return Double.NaN;
+        }
+        // walk consecutive pairs (q_i, t_i), (q_{i+1}, t_{i+1}) from the least severe level
+        double qPrev = Double.NaN;
+        double tPrev = Double.NaN;
+        double slope = Double.NaN;
+        for (ThresholdLevel l : levels) {
+            double t = threshold(l, scopeField(l, context), context);
+            double q = l.level();
+            if (!Double.isNaN(tPrev)) {
+                if (!(t < tPrev)) {
+                    return Double.NaN;
+                }
+                slope = (Math.log(qPrev) - Math.log(q)) / (tPrev - t);
+                if (logDensity == t) {
+                    return q; // exactly, so that pValue < q agrees with "below the threshold" despite rounding
+                }
+                if (logDensity > t) {
+                    return Math.min(1, qPrev * Math.exp(slope * (logDensity - tPrev)));
+                }
+            }
+            qPrev = q;
+            tPrev = t;
+        }
+        return qPrev * Math.exp(slope * (logDensity - tPrev));
+    }
+
+    /** Index in {@code scopeFields} of the first field whose value has its own threshold at {@code l}, else −1. */
+    private int scopeField(ThresholdLevel l, Map<String, String> context) {
+        if (context == null || context.isEmpty()) {
+            return -1;
+        }
+        for (int f = 0; f < scopeFields.size(); f++) {
+            String field = scopeFields.get(f);
+            String value = context.get(field);
+            if (value != null) {
+                ContextThreshold t = l.forContext(field, value);
+                if (t != null && !t.fallback()) {
+                    return f;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private double threshold(ThresholdLevel l, int field, Map<String, String> context) {
+        if (field < 0) {
             return l.global();
         }
-        ContextThreshold t = l.forContext(field, value);
-        return t == null || t.fallback() ? l.global() : t.threshold();
+        String name = scopeFields.get(field);
+        return l.forContext(name, context.get(name)).threshold();
+    }
+
+    private String scope(int field, Map<String, String> context) {
+        if (field < 0) {
+            return "global";
+        }
+        String name = scopeFields.get(field);
+        return name + "=" + context.get(name);
     }
 
     @Override

@@ -2,22 +2,28 @@ package io.normalcy.flow.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.normalcy.flow.model.ContextThreshold;
+import io.normalcy.flow.model.Evaluation;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.model.ThresholdLevel;
 import io.normalcy.flow.model.Thresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.junit.jupiter.api.Test;
 
 class ThresholdCalibratorTest {
 
     private static final List<AlertLevel> LEVELS =
             List.of(new AlertLevel(0.01, Severity.WARNING), new AlertLevel(0.001, Severity.CRITICAL));
+    private static final List<AlertLevel> RARE_LEVELS =
+            List.of(new AlertLevel(0.01, Severity.WARNING), new AlertLevel(1e-4, Severity.CRITICAL));
 
     @Test
     void quantileInterpolatesBetweenOrderStatistics() {
@@ -32,7 +38,7 @@ class ThresholdCalibratorTest {
     }
 
     @Test
-    void globalAndPerContextQuantilesWithFallback() {
+    void globalAndPerContextThresholdsWithFallback() {
         // 1000 rows of "A" with densities 1..1000; 10 rows of "B" with densities -10..-1 (below minContextSamples)
         List<Map<String, String>> ctx = new ArrayList<>();
         double[] d = new double[1010];
@@ -44,37 +50,97 @@ class ThresholdCalibratorTest {
             d[1000 + i] = -10 + i;
             ctx.add(Map.of("shop", "B"));
         }
-        Thresholds t = new ThresholdCalibrator(LEVELS, 100)
-                .calibrate(d, ctx, List.of("shop"), Map.of("shop", List.of("A", "B", "C")));
+        TailCalibration fit = new ThresholdCalibrator(LEVELS, 100)
+                .fitTails(d, ctx, List.of("shop"), Map.of("shop", List.of("A", "B", "C")));
+        Thresholds t = fit.thresholds();
         ThresholdLevel warn = t.levels().stream().filter(l -> l.severity() == Severity.WARNING).findFirst().orElseThrow();
-        // global 1% of 1010 values: h = 1009 * 0.01 = 10.09 -> sorted[10] = 1, sorted[11] = 2 -> 1.09
-        assertEquals(1.09, warn.global(), 1e-9);
-        assertEquals(1010, warn.globalCount());
-        // A: h = 999 * 0.01 = 9.99 -> 10 + 0.99
-        ContextThreshold a = warn.forContext("shop", "A");
-        assertEquals(10.99, a.threshold(), 1e-9);
-        assertEquals(1000, a.count());
-        assertFalse(a.fallback());
-        ContextThreshold b = warn.forContext("shop", "B");
-        assertTrue(b.fallback());
-        assertEquals(10, b.count());
-        assertEquals(warn.global(), b.threshold());
-        ContextThreshold c = warn.forContext("shop", "C");
-        assertTrue(c.fallback());
-        assertEquals(0, c.count());
-        // at the 0.1% level, 1000 rows leave one point below the quantile and A is the only value with enough rows
-        // for 1%, so the pooled standardised tail is A's own: u = (x - 10.99) / (500.5 - 10.99); its 0.1% quantile
-        // (h = 0.999 -> 1 + 0.999) maps back to A's own 0.1% quantile
         ThresholdLevel crit = t.levels().stream().filter(l -> l.severity() == Severity.CRITICAL).findFirst().orElseThrow();
-        ContextThreshold aCrit = crit.forContext("shop", "A");
-        assertFalse(aCrit.fallback());
-        assertEquals(1.999, aCrit.threshold(), 1e-9);
-        assertEquals(1000, aCrit.count());
-        assertTrue(crit.forContext("shop", "B").fallback());
-        assertEquals(crit.global(), crit.forContext("shop", "B").threshold());
+        assertEquals(1010, warn.globalCount());
+        assertEquals(fit.node("global").threshold(0.01), warn.global());
+        assertEquals(fit.node("global").threshold(0.001), crit.global());
+        assertTrue(crit.global() < warn.global());
+        // A: 1000 rows, its own fitted tail at both levels (n·q = 1 row expected below the critical threshold)
+        for (ThresholdLevel l : List.of(warn, crit)) {
+            ContextThreshold a = l.forContext("shop", "A");
+            assertFalse(a.fallback());
+            assertEquals(1000, a.count());
+            assertEquals(fit.node("shop=A").threshold(l.level()), a.threshold());
+            assertTrue(a.threshold() > l.global(), "A has none of B's low densities");
+            // B (10 rows) and C (vocabulary only) copy the global threshold
+            assertTrue(l.forContext("shop", "B").fallback());
+            assertEquals(10, l.forContext("shop", "B").count());
+            assertEquals(l.global(), l.forContext("shop", "B").threshold());
+            assertTrue(l.forContext("shop", "C").fallback());
+            assertEquals(0, l.forContext("shop", "C").count());
+        }
+        assertTrue(crit.forContext("shop", "A").threshold() < warn.forContext("shop", "A").threshold());
+        assertEquals(1000, fit.node("shop=A").tail().count());
+        assertEquals(100, fit.node("shop=A").tail().exceedances());
+        assertNull(fit.node("shop=B").tail());
         // evaluation uses the context scope
-        assertEquals("shop=A", t.evaluate(5, Map.of("shop", "A")).scope());
-        assertEquals("global", t.evaluate(5, Map.of("shop", "B")).scope());
+        assertEquals("shop=A", t.evaluate(500, Map.of("shop", "A")).scope());
+        assertEquals("global", t.evaluate(500, Map.of("shop", "B")).scope());
+    }
+
+    @Test
+    void eachLevelUsesTheMostSpecificContextWithEnoughRowsForIt() {
+        // levels 0.01 and 0.0001; type=big: 5,000 rows (own thresholds at both levels); type=mid: 500 rows
+        // (≥ minContextSamples 300, but 500 * 0.0001 < 0.1 rows expected below a critical threshold: too far beyond
+        // its data); type=tiny: 50 rows; all in region=r1 (5,550 rows)
+        Random rng = new Random(3);
+        List<Map<String, String>> ctx = new ArrayList<>();
+        List<Double> d = new ArrayList<>();
+        for (String[] g : new String[][] {{"big", "5000", "-10"}, {"mid", "500", "-20"}, {"tiny", "50", "-30"}}) {
+            for (int i = 0; i < Integer.parseInt(g[1]); i++) {
+                d.add(Double.parseDouble(g[2]) + rng.nextGaussian());
+                ctx.add(Map.of("type", g[0], "region", "r1"));
+            }
+        }
+        Thresholds t = new ThresholdCalibrator(RARE_LEVELS, 300).calibrate(d.stream().mapToDouble(x -> x).toArray(),
+                ctx, List.of("type", "region"), Map.of());
+        ThresholdLevel warn = t.levels().get(0);
+        ThresholdLevel crit = t.levels().get(1);
+        assertFalse(warn.forContext("type", "big").fallback());
+        assertFalse(crit.forContext("type", "big").fallback());
+        assertFalse(warn.forContext("type", "mid").fallback(), "500 rows: own warning threshold");
+        assertTrue(crit.forContext("type", "mid").fallback(), "500 rows: no own critical threshold");
+        assertTrue(warn.forContext("type", "tiny").fallback());
+        assertFalse(crit.forContext("region", "r1").fallback());
+        Map<String, String> mid = Map.of("type", "mid", "region", "r1");
+        assertEquals("type=mid", t.evaluate(-20, mid).scope());
+        Evaluation deep = t.evaluate(-100, mid);
+        assertEquals(Severity.CRITICAL, deep.severity());
+        assertEquals("region=r1", deep.scope(), "critical: the next field with its own threshold");
+        assertEquals(crit.forContext("region", "r1").threshold(), deep.threshold());
+        assertEquals("region=r1", t.evaluate(-100, Map.of("type", "tiny", "region", "r1")).scope());
+        assertEquals("global", t.evaluate(-100, Map.of("type", "tiny")).scope());
+    }
+
+    @Test
+    void combinationNodesAreFittedForReportsAndChosenByRows() {
+        // a×x: 2,000 rows; a×y: 100 rows; b×x: 400 rows
+        Random rng = new Random(5);
+        List<Map<String, String>> ctx = new ArrayList<>();
+        List<Double> d = new ArrayList<>();
+        for (String[] g : new String[][] {{"a", "x", "2000"}, {"a", "y", "100"}, {"b", "x", "400"}}) {
+            for (int i = 0; i < Integer.parseInt(g[2]); i++) {
+                d.add(rng.nextGaussian());
+                ctx.add(Map.of("f", g[0], "g", g[1]));
+            }
+        }
+        TailCalibration fit = new ThresholdCalibrator(LEVELS, 300).fitTails(d.stream().mapToDouble(x -> x).toArray(),
+                ctx, List.of("f", "g"), Map.of());
+        assertEquals(2000, fit.node("f=a,g=x").count());
+        assertEquals(100, fit.node("f=a,g=y").count());
+        assertEquals("f=a,g=x", fit.nodeFor(Map.of("f", "a", "g", "x"), 0.001).node().scope());
+        assertEquals("f=a", fit.nodeFor(Map.of("f", "a", "g", "y"), 0.01).node().scope(), "100 rows < 300");
+        assertEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.01).node().scope());
+        assertEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.001).node().scope(), "400 * 0.001 >= 0.1");
+        assertEquals("g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 1e-4).node().scope(), "400 * 0.0001 < 0.1");
+        assertEquals("global", fit.nodeFor(Map.of(), 0.001).node().scope());
+        // the stored thresholds know single fields only
+        assertNull(fit.thresholds().levels().get(0).perContext().get("f=a,g=x"));
+        assertEquals(List.of("f", "g"), List.copyOf(fit.thresholds().levels().get(0).perContext().keySet()));
     }
 
     @Test
@@ -102,6 +168,48 @@ class ThresholdCalibratorTest {
             double rate = (double) critical / fresh;
             // the global threshold alone would give ~0 for "a" and ~0.4 for "b"
             assertTrue(rate > 0.0003 && rate < 0.003, type + ": critical rate " + rate);
+        }
+    }
+
+    @Test
+    void rareThresholdsFitEachContextsOwnTailShape() {
+        // three contexts whose log-densities are those of Gaussians of dimension 2, 6 and 12 on their own scales
+        // (tails of different shape, as entity types with different features have), 3,000 held-out rows each:
+        // 3 rows below a 0.001 threshold. Root mean square of log(exact rate / q) over 40 seeds, per context.
+        int[] dims = {2, 6, 12};
+        double[] shift = {0, -8, -16};
+        double[] sq = new double[dims.length];
+        int seeds = 40;
+        for (int s = 0; s < seeds; s++) {
+            Random rng = new Random(1000 + s);
+            List<Double> d = new ArrayList<>();
+            List<Map<String, String>> ctx = new ArrayList<>();
+            for (int c = 0; c < dims.length; c++) {
+                for (int i = 0; i < 3000; i++) {
+                    double r2 = 0;
+                    for (int k = 0; k < dims[c]; k++) {
+                        double z = rng.nextGaussian();
+                        r2 += z * z;
+                    }
+                    d.add(shift[c] - 0.5 * r2);
+                    ctx.add(Map.of("t", "d" + dims[c]));
+                }
+            }
+            ThresholdLevel crit = new ThresholdCalibrator(LEVELS, 300).calibrate(
+                    d.stream().mapToDouble(x -> x).toArray(), ctx, List.of("t"), Map.of()).levels().get(1);
+            for (int c = 0; c < dims.length; c++) {
+                ContextThreshold t = crit.forContext("t", "d" + dims[c]);
+                assertFalse(t.fallback());
+                double rate = 1 - new ChiSquaredDistribution(null, dims[c])
+                        .cumulativeProbability(-2 * (t.threshold() - shift[c]));
+                double logRatio = Math.log(Math.max(rate, 1e-12) / crit.level());
+                sq[c] += logRatio * logRatio;
+            }
+        }
+        for (int c = 0; c < dims.length; c++) {
+            // the pooled-shape extrapolation this replaced: 0.49, 0.42, 0.53
+            double rms = Math.sqrt(sq[c] / seeds);
+            assertTrue(rms < 0.44, "dimension " + dims[c] + ": rms log rate ratio " + rms);
         }
     }
 

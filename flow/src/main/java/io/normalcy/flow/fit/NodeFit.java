@@ -1,0 +1,90 @@
+package io.normalcy.flow.fit;
+
+import java.util.Arrays;
+
+/**
+ * The held-out log-densities of one {@link ContextNode} and, with enough of them, their fitted {@link LowerTail}.
+ * Decides whether the node has a threshold of its own at a level and computes it.
+ */
+public final class NodeFit {
+    private final ContextNode node;
+    private final double[] sorted;
+    private final LowerTail tail;
+    private final int minContextSamples;
+
+    NodeFit(ContextNode node, double[] values, int minContextSamples, GpdFitter fitter) {
+        this.node = node;
+        this.sorted = values.clone();
+        Arrays.sort(sorted);
+        this.minContextSamples = minContextSamples;
+        boolean tailed = sorted.length >= LowerTail.minRows()
+                && (node.depth() == 0 || sorted.length >= minContextSamples);
+        this.tail = tailed ? LowerTail.fit(sorted, fitter) : null;
+    }
+
+    public ContextNode node() {
+        return node;
+    }
+
+    /** Held-out rows of the node. */
+    public long count() {
+        return sorted.length;
+    }
+
+    /** The fitted tail, or null with fewer than max(minContextSamples, {@link LowerTail#minRows()}) rows. */
+    public LowerTail tail() {
+        return tail;
+    }
+
+    /**
+     * Whether the node has its own threshold at {@code level}: with a fitted tail, when it expects at least
+     * {@value ThresholdCalibrator#MIN_EXPECTED_BELOW} held-out rows below it (n·q: extrapolating far beyond the
+     * data multiplies the shape's error); without one, as an empirical quantile with
+     * n ≥ max(minContextSamples, {@value ThresholdCalibrator#MIN_TAIL_POINTS}/q). The global node always has one.
+     */
+    public boolean hasOwn(double level) {
+        int n = sorted.length;
+        if (n == 0) {
+            return false;
+        }
+        if (node.depth() == 0) {
+            return true;
+        }
+        if (tail != null && n * level >= ThresholdCalibrator.MIN_EXPECTED_BELOW) {
+            return true;
+        }
+        return n >= minContextSamples && n >= Math.ceil(ThresholdCalibrator.MIN_TAIL_POINTS / level);
+    }
+
+    /** The node's q-threshold: from the fitted tail when there is one, else the empirical type-7 quantile. */
+    public double threshold(double level) {
+        if (sorted.length == 0) {
+            throw new IllegalStateException(node + " has no held-out rows");
+        }
+        return tail != null ? tail.quantile(level) : ThresholdCalibrator.quantile(sorted, level);
+    }
+
+    /**
+     * P(ℓ' ≤ ℓ) for a normal event of the node: the fitted tail's (empirical above u, GPD below), or the empirical
+     * CDF without one. NaN without rows.
+     */
+    public double pValue(double logDensity) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        if (tail != null) {
+            return tail.pValue(logDensity);
+        }
+        int below = 0;
+        while (below < sorted.length && sorted[below] <= logDensity) {
+            below++;
+        }
+        return (double) below / sorted.length;
+    }
+
+    @Override
+    public String toString() {
+        return node + " (n=" + sorted.length + (tail == null ? "" : ", k=" + tail.exceedances() + ", " + tail.gpd())
+                + ")";
+    }
+}
