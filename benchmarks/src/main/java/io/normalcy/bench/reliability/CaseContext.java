@@ -145,7 +145,7 @@ final class CaseContext implements AutoCloseable {
 
     /** Publishes a model version (key = model name) and waits for the acknowledgement. */
     void publishModel(ModelVersion mv) throws Exception {
-        publishRaw(topics.models(), mv.getModel(), ChaosModels.bytes(mv));
+        publishRaw(topics.models(), io.normalcy.schemas.ModelKeys.expectedKey(mv), ChaosModels.bytes(mv));
     }
 
     void publishRaw(String topic, String key, byte[] value) throws Exception {

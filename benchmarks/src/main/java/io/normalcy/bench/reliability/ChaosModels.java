@@ -15,6 +15,7 @@ import io.normalcy.flow.model.ParameterInitializer;
 import io.normalcy.flow.model.ParameterNames;
 import io.normalcy.flow.model.Tensor;
 import io.normalcy.flow.state.ModelSigner;
+import io.normalcy.schemas.ModelKeys;
 import io.normalcy.schemas.ModelDigests;
 import io.normalcy.schemas.NamedTensors;
 import io.normalcy.schemas.serde.AvroSerde;
@@ -82,27 +83,31 @@ final class ChaosModels {
      */
     List<BadModel> badModels(String name, ModelVersion good, ModelVersion older) {
         long v = good.getVersion() + 1;
+        String vk = ModelKeys.versionKey(name, v); // the key the next real version would have
         ModelVersion base = unsigned(name, v);
         List<BadModel> out = new ArrayList<>();
         byte[] junk = new byte[300];
         new Random(v).nextBytes(junk);
         junk[0] = 0x00; // not the Avro single-object marker
-        out.add(new BadModel("junk-bytes", name, junk, "random bytes keyed as the model"));
-        out.add(new BadModel("unsigned", name, bytes(ModelDigests.withDigest(base)),
+        out.add(new BadModel("junk-bytes", name, junk, "random bytes keyed as the model (legacy key)"));
+        out.add(new BadModel("unsigned", vk, bytes(ModelDigests.withDigest(base)),
                 "newer version without a signature while a key is configured"));
         Key other = ModelSigner.hmacKey(("another key, not the detector's one " + v).getBytes());
-        out.add(new BadModel("wrong-signature", name, bytes(sign(base, other)), "signed with another key"));
-        out.add(new BadModel("tampered-digest", name, bytes(tampered(sign(base, key))),
+        out.add(new BadModel("wrong-signature", vk, bytes(sign(base, other)), "signed with another key"));
+        out.add(new BadModel("tampered-digest", vk, bytes(tampered(sign(base, key))),
                 "a parameter byte changed after signing (digest no longer matches)"));
-        out.add(new BadModel("non-finite-tensor", name, bytes(sign(withNaN(base), key)),
+        out.add(new BadModel("non-finite-tensor", vk, bytes(sign(withNaN(base), key)),
                 "a NaN parameter, correctly digested and signed"));
-        out.add(new BadModel("wrong-shapes", name, bytes(sign(withWrongShape(base), key)),
+        out.add(new BadModel("wrong-shapes", vk, bytes(sign(withWrongShape(base), key)),
                 "a tensor shape that does not fit the architecture, digested and signed"));
-        out.add(new BadModel("name-mismatch", name, bytes(sign(unsigned(name + "-other", v), key)),
+        out.add(new BadModel("name-mismatch", vk, bytes(sign(unsigned(name + "-other", v), key)),
                 "another model's (valid, signed) version under this model's key"));
         out.add(new BadModel("replayed-older", name, bytes(older),
-                "a valid, signed, older version published again"));
-        out.add(new BadModel("unsigned-tombstone", name, null, "a tombstone (null value) nobody signed"));
+                "a valid, signed, older version published again under the model name (legacy key)"));
+        out.add(new BadModel("unsigned-tombstone-version", vk, null,
+                "a tombstone (null value) nobody signed, under a version key"));
+        out.add(new BadModel("unsigned-tombstone", name, null,
+                "a tombstone (null value) nobody signed, under the model name (legacy key)"));
         return out;
     }
 
