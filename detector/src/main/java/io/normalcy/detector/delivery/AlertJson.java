@@ -22,6 +22,8 @@ import java.util.TreeMap;
  *   "eventTime": "2026-03-02T10:15:00Z", // ISO-8601 UTC
  *   "createdAt": "2026-03-02T10:15:01.204Z",
  *   "logDensity": -31.7, "threshold": -18.2, "quantileLevel": 0.001, "thresholdScope": "global",
+ *   "pValue": 0.00012,                   // share of normal events of this context scoring this low ("1 in 8,300");
+ *                                        // null when the model cannot give one
  *   "topFeatures": [{"feature": "amount", "value": 9120.0, "logDensityTerm": -22.1,
  *                    "typicalTerm": -1.3, "deficit": 20.8}],
  *   "features": {"amount": 9120.0}, "context": {"country": "FR"}, "contextNumeric": {}, "attributes": {},
@@ -35,6 +37,7 @@ import java.util.TreeMap;
 public record AlertJson(String alertId, String entity, String model, long modelVersion, String severity,
                         Instant eventTime, Instant createdAt, @Nullable Double logDensity,
                         @Nullable Double threshold, @Nullable Double quantileLevel, String thresholdScope,
+                        @Nullable Double pValue,
                         List<Contribution> topFeatures, Map<String, Double> features, Map<String, String> context,
                         Map<String, Double> contextNumeric, Map<String, String> attributes,
                         @Nullable String eventId, @Nullable Source source) {
@@ -56,7 +59,8 @@ public record AlertJson(String alertId, String entity, String model, long modelV
                 ? null : new Source(a.getSourceTopic(), a.getSourcePartition(), a.getSourceOffset());
         return new AlertJson(a.getAlertId(), a.getEntity(), a.getModel(), a.getModelVersion(),
                 a.getSeverity().name(), a.getEventTime(), a.getCreatedAt(), finite(a.getLogDensity()),
-                finite(a.getThreshold()), finite(a.getQuantileLevel()), a.getThresholdScope(), top,
+                finite(a.getThreshold()), finite(a.getQuantileLevel()), a.getThresholdScope(),
+                a.getPValue() == null ? null : finite(a.getPValue()), top,
                 doubles(a.getFeatures()), strings(a.getContext()), doubles(a.getContextNumeric()),
                 strings(a.getAttributes()), a.getEventId(), source);
     }

@@ -46,7 +46,7 @@ final class EventFactory {
         }
         return new ScoredEvent(fv.getEventId(), fv.getEntity(), fv.getEventTime(), fv.getModel(), model.version(),
                 src.topic(), src.partition(), src.offset(), score.logDensity(), contributions, eval.threshold(),
-                eval.level(), severity(eval.severity()), eval.scope(), Instant.ofEpochMilli(now));
+                eval.level(), severity(eval.severity()), eval.scope(), Instant.ofEpochMilli(now), pValue(eval));
     }
 
     static Alert alert(FeatureVector fv, NormalcyModel model, Source src, Score score, Evaluation eval,
@@ -57,7 +57,12 @@ final class EventFactory {
                 eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(),
                 topFeatures(fv, model, score, topFeatures), fv.getContext(), fv.getContextNumeric(),
                 fv.getFeatures(), fv.getAttributes(), fv.getEventId(), src.topic(), src.partition(), src.offset(),
-                Instant.ofEpochMilli(now));
+                Instant.ofEpochMilli(now), pValue(eval));
+    }
+
+    /** The evaluation's tail probability, null when the thresholds cannot give one (the field is optional). */
+    static Double pValue(Evaluation eval) {
+        return Double.isFinite(eval.pValue()) ? eval.pValue() : null;
     }
 
     /** The {@code n} features with the largest deficit, largest first (ties: feature order). */

@@ -26,7 +26,7 @@ class AlertJsonTest {
     void documentedFieldsAndValues() throws Exception {
         Map<String, Object> m = render(TestAlerts.alert("a1", "payments", "card-42", Severity.CRITICAL));
         assertEquals(Set.of("alertId", "entity", "model", "modelVersion", "severity", "eventTime", "createdAt",
-                "logDensity", "threshold", "quantileLevel", "thresholdScope", "topFeatures", "features", "context",
+                "logDensity", "threshold", "quantileLevel", "thresholdScope", "pValue", "topFeatures", "features", "context",
                 "contextNumeric", "attributes", "eventId", "source"), m.keySet());
         assertEquals("a1", m.get("alertId"));
         assertEquals("card-42", m.get("entity"));
@@ -39,6 +39,7 @@ class AlertJsonTest {
         assertEquals(-18.25, ((Number) m.get("threshold")).doubleValue());
         assertEquals(0.001, ((Number) m.get("quantileLevel")).doubleValue());
         assertEquals("country=FR", m.get("thresholdScope"));
+        assertEquals(1.2e-4, ((Number) m.get("pValue")).doubleValue());
         assertEquals("ev-a1", m.get("eventId"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> top = (List<Map<String, Object>>) m.get("topFeatures");

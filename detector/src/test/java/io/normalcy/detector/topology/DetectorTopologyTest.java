@@ -58,6 +58,11 @@ class DetectorTopologyTest {
             double sum = scores.get(2).getContributions().values().stream().mapToDouble(Double::doubleValue).sum();
             assertEquals(scores.get(2).getLogDensity(), sum, 1e-9, "contributions sum to the log-density");
             assertEquals(1L, scores.get(0).getModelVersion());
+            // calibrated tail probability: above the warning level for the normal event, below each level fired
+            assertTrue(scores.get(0).getPValue() > 0.01, "normal: p = " + scores.get(0).getPValue());
+            assertTrue(scores.get(1).getPValue() < 0.01 && scores.get(1).getPValue() > 0.001,
+                    "warning: p = " + scores.get(1).getPValue());
+            assertTrue(scores.get(2).getPValue() < 0.001, "critical: p = " + scores.get(2).getPValue());
 
             List<TestRecord<String, Alert>> alerts = h.alerts.readRecordsToList();
             assertEquals(2, alerts.size());
@@ -65,6 +70,7 @@ class DetectorTopologyTest {
             assertEquals("e3", alerts.get(1).key());
             assertEquals(Severity.CRITICAL, critical.getSeverity());
             assertEquals(0.001, critical.getQuantileLevel(), 1e-12);
+            assertEquals(scores.get(2).getPValue(), critical.getPValue(), "the alert carries the score's p-value");
             assertEquals(AlertIds.derive(MODEL, "e3", START, "c", null, 0, 0), critical.getAlertId());
             assertEquals("a", critical.getTopFeatures().get(0).getFeature(), "the 6-sigma feature explains it");
             assertEquals(6.0, critical.getTopFeatures().get(0).getValue());

@@ -60,6 +60,7 @@ final class ScoreCommand implements Callable<Integer> {
         List<String> header = new ArrayList<>(table.header());
         header.add("log_density");
         header.add("severity");
+        header.add("p_value");
         for (String f : model.featureNames()) {
             header.add("contrib_" + f);
         }
@@ -78,12 +79,13 @@ final class ScoreCommand implements Callable<Integer> {
                 Evaluation ev = model.thresholds().evaluate(s.logDensity(), rec.context());
                 counts[ev.severity().ordinal()]++;
                 String[] in = table.row(r);
-                String[] row = new String[in.length + 2 + d];
+                String[] row = new String[in.length + 3 + d];
                 System.arraycopy(in, 0, row, 0, in.length);
                 row[in.length] = CsvOutput.number(s.logDensity());
                 row[in.length + 1] = ev.severity().name();
+                row[in.length + 2] = Double.isNaN(ev.pValue()) ? "" : CsvOutput.number(ev.pValue());
                 for (int i = 0; i < d; i++) {
-                    row[in.length + 2 + i] = CsvOutput.number(s.contributions()[i]);
+                    row[in.length + 3 + i] = CsvOutput.number(s.contributions()[i]);
                 }
                 csv.write(row);
             }

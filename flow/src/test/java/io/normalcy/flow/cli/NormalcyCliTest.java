@@ -87,14 +87,17 @@ class NormalcyCliTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(4, lines.size());
-        assertEquals("id,amount,items,hour,region,ts,log_density,severity,contrib_amount,contrib_items", lines.get(0));
+        assertEquals("id,amount,items,hour,region,ts,log_density,severity,p_value,contrib_amount,contrib_items", lines.get(0));
         List<double[]> parsed = new ArrayList<>();
         for (String line : lines.subList(1, 4)) {
             String[] c = line.split(",");
-            assertEquals(10, c.length, line);
+            assertEquals(11, c.length, line);
             double ld = Double.parseDouble(c[6]);
-            double sum = Double.parseDouble(c[8]) + Double.parseDouble(c[9]);
+            double sum = Double.parseDouble(c[9]) + Double.parseDouble(c[10]);
             assertEquals(ld, sum, 1e-9, line);
+            double p = Double.parseDouble(c[8]);
+            assertTrue(p > 0 && p <= 1, "p-value in (0, 1]: " + line);
+            assertEquals(c[7].equals("CRITICAL"), p < 0.001, "a critical row is rarer than 1 in 1,000: " + line);
             parsed.add(new double[] {ld});
         }
         assertTrue(lines.get(2).contains(",CRITICAL,"), "an amount of 100000 is far out: " + lines.get(2));
