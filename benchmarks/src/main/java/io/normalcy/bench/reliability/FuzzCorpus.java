@@ -85,7 +85,8 @@ final class FuzzCorpus {
                 new Kind("unknown-model", Expectation.PARK, "a valid record of a model that has no version",
                         (i, r) -> bad(i, Traffic.avro(FeatureVector.newBuilder(event(i, r))
                                 .setModel(UNKNOWN_MODEL).build()))),
-                new Kind("huge-entity", Expectation.deadLetter(), "a valid record whose entity (and key) is 600 KB",
+                new Kind("huge-entity", Expectation.SCORE, "a valid record whose entity (and key) is 600 KB: scored, its "
+                        + "outputs shortened (entity prefix + size + sha256, header normalcy.truncated)",
                         (i, r) -> hugeEntity(i, r)),
                 new Kind("one-mb-value", Expectation.deadLetter(), "a ~1 MB JSON value (an unknown 1 MB field)",
                         (i, r) -> bad(i, oneMegabyte(i))));
