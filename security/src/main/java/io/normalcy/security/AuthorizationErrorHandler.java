@@ -1,7 +1,6 @@
 package io.normalcy.security;
 
 import io.micronaut.context.annotation.Replaces;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -18,11 +17,10 @@ import io.micronaut.web.router.RouteAttributes;
 import jakarta.inject.Singleton;
 
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * 401 and 403 with a JSON body that says what is missing, in the service's error format ({@link SecurityErrorBody}),
+ * 401 and 403 with a JSON body that says what is missing, in the services' error format ({@link ApiError}),
  * instead of Micronaut Security's generic one: 401 when no credential was presented or it was not accepted
  * (with {@code WWW-Authenticate}), 403 when the credential lacks the role the route needs (naming the role and the
  * principal's roles). Never echoes a presented key or token.
@@ -32,12 +30,6 @@ import java.util.TreeSet;
 public final class AuthorizationErrorHandler implements ExceptionHandler<AuthorizationException, MutableHttpResponse<?>> {
     /** Challenges for a 401: bearer JWTs and the API-key header. */
     public static final String CHALLENGE = "Bearer realm=\"normalcy\", ApiKey header=\"" + ApiKeyTokenReader.HEADER + "\"";
-
-    private final SecurityErrorBody body;
-
-    AuthorizationErrorHandler(@Nullable SecurityErrorBody body) {
-        this.body = body != null ? body : message -> Map.of("message", message);
-    }
 
     @Override
     public MutableHttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
@@ -49,13 +41,13 @@ public final class AuthorizationErrorHandler implements ExceptionHandler<Authori
                     + " for " + route + ": send an API key in the " + ApiKeyTokenReader.HEADER
                     + " header or a JWT as 'Authorization: Bearer <token>'";
             return HttpResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
-                    .contentType(MediaType.APPLICATION_JSON_TYPE).body(body.of(message));
+                    .contentType(MediaType.APPLICATION_JSON_TYPE).body(ApiError.of(message));
         }
         Authentication a = exception.getAuthentication();
         String who = a == null ? "the caller" : "'" + a.getName() + "' (roles " + new TreeSet<>(a.getRoles()) + ")";
         String message = "forbidden: " + route + " " + required(request) + "; " + who + " does not have it";
         return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(body.of(message));
+                .body(ApiError.of(message));
     }
 
     private static String required(HttpRequest<?> request) {

@@ -124,4 +124,18 @@ class AuthenticationTest {
             assertTrue(status == 404 || status == 403, path + " → " + status + " " + r.body());
         }
     }
+
+    @Test
+    void frameworkErrorsHaveTheServicesErrorShape() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest malformed = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.getURL() + "/probe/echo"))
+                .header("X-API-Key", ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\": ")).build();
+        HttpResponse<String> r = client.send(malformed, HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().startsWith("{\"message\":") && r.body().contains("\"errors\":["), r.body());
+        assertFalse(r.body().contains("_links") || r.body().contains("_embedded"), "not Micronaut's JsonError: "
+                + r.body());
+    }
 }

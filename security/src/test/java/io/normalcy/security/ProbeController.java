@@ -1,9 +1,12 @@
 package io.normalcy.security;
 
+import io.micronaut.core.annotation.NonNull;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.Serdeable;
 
 /** Routes of every kind the services have: read, admin, and one a developer forgot to annotate. */
 @Controller("/probe")
@@ -19,6 +22,17 @@ class ProbeController {
     @Secured(Roles.ADMIN)
     String admin() {
         return "admin-ok";
+    }
+
+    /** A route with a JSON body, for the framework's own errors (malformed JSON, a missing field). */
+    @Post("/echo")
+    @Secured(Roles.ADMIN)
+    String echo(@Body Echo body) {
+        return body.text();
+    }
+
+    @Serdeable
+    record Echo(@NonNull String text) {
     }
 
     @Get("/forgotten")

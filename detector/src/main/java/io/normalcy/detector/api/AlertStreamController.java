@@ -17,10 +17,10 @@ import io.normalcy.detector.delivery.AlertStreams;
 import io.normalcy.detector.delivery.DeliveryConfiguration;
 import io.normalcy.detector.delivery.DeliveryMetrics;
 import io.normalcy.detector.routing.SubscriptionMatcher;
-import io.normalcy.detector.subscription.ApiError;
 import io.normalcy.detector.subscription.InvalidSubscriptionException;
 import io.normalcy.detector.subscription.SubscriptionBody;
 import io.normalcy.detector.subscription.SubscriptionValidator;
+import io.normalcy.security.ApiError;
 import io.normalcy.security.Roles;
 
 import java.time.Duration;
@@ -67,7 +67,7 @@ public class AlertStreamController {
             matcher = matcher(model, minSeverity, entity);
         } catch (InvalidSubscriptionException e) {
             List<ApiError.FieldError> errors = e.errors().stream().map(AlertStreamController::queryField).toList();
-            return HttpResponse.badRequest(ApiError.of(errors)).contentType(MediaType.APPLICATION_JSON_TYPE);
+            return HttpResponse.badRequest(ApiError.invalid("invalid query", errors)).contentType(MediaType.APPLICATION_JSON_TYPE);
         }
         Flux<Event<?>> events = AlertStreams.forClient(broadcaster.alerts(), matcher, bufferSize, keepAlive,
                 metrics::streamClientDropped);

@@ -13,11 +13,11 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import io.normalcy.detector.subscription.ApiError;
 import io.normalcy.detector.subscription.InvalidSubscriptionException;
 import io.normalcy.detector.subscription.SubscriptionBody;
 import io.normalcy.detector.subscription.SubscriptionResource;
 import io.normalcy.detector.subscription.SubscriptionService;
+import io.normalcy.security.ApiError;
 import io.normalcy.security.Roles;
 
 import java.net.URI;
@@ -95,7 +95,7 @@ public class SubscriptionsController {
         try {
             return a.run();
         } catch (InvalidSubscriptionException e) {
-            return HttpResponse.badRequest(ApiError.of(e.errors()));
+            return HttpResponse.badRequest(ApiError.invalid("invalid subscription", e.errors()));
         } catch (SubscriptionService.ViewUnavailableException | KafkaException e) {
             LOG.warn("Subscriptions API unavailable: {}", e.toString());
             return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(ApiError.of(e.getMessage()));

@@ -4,6 +4,7 @@ import io.normalcy.detector.config.DriftSettings;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,12 +34,13 @@ public final class DriftMonitor {
      * @param expectedRate   warning quantile level of the version (NaN when it has no thresholds)
      * @param baselineMean   held-out mean log-density of the version (NaN when unknown)
      * @param flagged        whether the record was at or above WARNING (before cool-down)
-     * @return the reason of a retrain request to emit now, or null
+     * @return the drift to request a retrain for now; empty while the model fits, before {@code min-records}
+     *         and within the rate limit
      */
-    public String observe(String model, long version, double expectedRate, double baselineMean, boolean flagged,
+    public Optional<Drift> observe(String model, long version, double expectedRate, double baselineMean, boolean flagged,
                           double logDensity, long eventTime) {
         if (!settings.enabled()) {
-            return null;
+            return Optional.empty();
         }
         Window w = windows.computeIfAbsent(model, m -> new Window(settings.windowSize()));
         synchronized (w) {
@@ -47,29 +49,29 @@ public final class DriftMonitor {
             }
             w.add(flagged, logDensity);
             if (w.size < settings.minRecords()) {
-                return null;
+                return Optional.empty();
             }
-            String reason = null;
+            Drift drift = null;
             double rate = (double) w.flagged / w.size;
             if (expectedRate > 0 && rate > settings.rateFactor() * expectedRate) {
-                reason = String.format(Locale.ROOT, "drift: alert rate %.4f over the last %d records > %.1f x "
-                        + "expected %.4f", rate, w.size, settings.rateFactor(), expectedRate);
+                drift = new Drift(Drift.Kind.ALERT_RATE, String.format(Locale.ROOT, "drift: alert rate %.4f over the last %d records > %.1f x "
+                        + "expected %.4f", rate, w.size, settings.rateFactor(), expectedRate));
             } else if (settings.meanShift() > 0 && Double.isFinite(baselineMean)) {
                 double mean = w.sum / w.size;
                 if (Math.abs(mean - baselineMean) > settings.meanShift()) {
-                    reason = String.format(Locale.ROOT, "drift: mean log-density %.3f over the last %d records "
+                    drift = new Drift(Drift.Kind.MEAN_SHIFT, String.format(Locale.ROOT, "drift: mean log-density %.3f over the last %d records "
                             + "differs from the held-out mean %.3f by more than %.3f nats", mean, w.size,
-                            baselineMean, settings.meanShift());
+                            baselineMean, settings.meanShift()));
                 }
             }
-            if (reason == null) {
-                return null;
+            if (drift == null) {
+                return Optional.empty();
             }
             if (w.lastRequest != Long.MIN_VALUE && eventTime - w.lastRequest < settings.rateLimit().toMillis()) {
-                return null;
+                return Optional.empty();
             }
             w.lastRequest = eventTime;
-            return reason;
+            return Optional.of(drift);
         }
     }
 

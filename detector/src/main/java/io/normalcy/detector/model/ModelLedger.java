@@ -59,7 +59,7 @@ public final class ModelLedger {
     }
 
     /** Refused: not stored; counted as {@code normalcy.models.rejected{model,reason}}. */
-    public record Rejected(String model, String reason, String message) implements Outcome {
+    public record Rejected(String model, RejectionReason reason, String message) implements Outcome {
     }
 
     /**
@@ -158,10 +158,10 @@ public final class ModelLedger {
     public Outcome apply(String key, byte[] value, String keyId) {
         String label = ModelKeys.modelOf(key);
         if (key == null) {
-            return new Rejected(label, "key-mismatch", "a record without key is never a model");
+            return new Rejected(label, RejectionReason.KEY_MISMATCH, "a record without key is never a model");
         }
         if (value == null) {
-            return new Rejected(label, "unsigned-deletion", "tombstone for '" + key + "' ignored: a version is "
+            return new Rejected(label, RejectionReason.UNSIGNED_DELETION, "tombstone for '" + key + "' ignored: a version is "
                     + "only removed by a " + (loader.signaturesRequired() ? "signed " : "")
                     + "RETIRE record of the trainer");
         }
@@ -178,11 +178,11 @@ public final class ModelLedger {
         String model = mv.getModel();
         long v = mv.getVersion();
         if (!ModelKeys.isValidModelName(model) || v < 1) {
-            return new Rejected(ModelKeys.modelOf(key), "invalid", "record '" + key + "': model name '" + model
+            return new Rejected(ModelKeys.modelOf(key), RejectionReason.INVALID, "record '" + key + "': model name '" + model
                     + "' (must not contain '" + ModelKeys.SEPARATOR + "') or version " + v + " (must be >= 1)");
         }
         if (!key.equals(ModelKeys.expectedKey(mv)) && !ModelKeys.isLegacyKey(key, model)) {
-            return new Rejected(model, "key-mismatch", "record key '" + key + "' does not belong to model " + model
+            return new Rejected(model, RejectionReason.KEY_MISMATCH, "record key '" + key + "' does not belong to model " + model
                     + " v" + v + " (expected '" + ModelKeys.expectedKey(mv) + "')");
         }
         History h = models.get(model);
@@ -194,7 +194,7 @@ public final class ModelLedger {
             if (existing.digest().equals(mv.getDigest())) {
                 return new Ignored(model, "v" + v + " is already accepted");
             }
-            return new Rejected(model, "duplicate-version", "v" + v + " was accepted with digest "
+            return new Rejected(model, RejectionReason.DUPLICATE_VERSION, "v" + v + " was accepted with digest "
                     + hex(existing.digest()) + "; a second record of v" + v + " (digest " + hex(mv.getDigest())
                     + ", key '" + key + "') is ignored");
         }
@@ -214,12 +214,12 @@ public final class ModelLedger {
     private Outcome applyControl(String key, ModelControl c) {
         String problem = ModelControls.problem(c);
         if (problem != null) {
-            return new Rejected(ModelKeys.modelOf(key), "invalid-control", "record '" + key + "': " + problem);
+            return new Rejected(ModelKeys.modelOf(key), RejectionReason.INVALID_CONTROL, "record '" + key + "': " + problem);
         }
         String model = c.getModel();
         String expected = ModelKeys.expectedKey(c);
         if (!key.equals(expected)) {
-            return new Rejected(model, "key-mismatch", "record key '" + key + "' does not belong to " + describe(c)
+            return new Rejected(model, RejectionReason.KEY_MISMATCH, "record key '" + key + "' does not belong to " + describe(c)
                     + " (expected '" + expected + "')");
         }
         try {
@@ -236,7 +236,7 @@ public final class ModelLedger {
             if (c.equals(h.pin)) {
                 return new Ignored(model, describe(c) + " is already in force");
             }
-            return new Rejected(model, "stale-control", describe(c) + " is not newer than " + describe(h.pin)
+            return new Rejected(model, RejectionReason.STALE_CONTROL, describe(c) + " is not newer than " + describe(h.pin)
                     + ", which stays in force");
         }
         h.pin = c;

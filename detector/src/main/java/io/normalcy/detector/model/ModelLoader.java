@@ -37,7 +37,7 @@ public final class ModelLoader {
         try {
             return decoder.decode(topic, value);
         } catch (RuntimeException e) {
-            throw new ModelRejectedException("undecodable", e.getMessage(), e);
+            throw new ModelRejectedException(RejectionReason.UNDECODABLE, e.getMessage(), e);
         }
     }
 
@@ -53,10 +53,10 @@ public final class ModelLoader {
         try {
             model = ModelStateMapper.fromState(mv);
         } catch (InvalidModelException e) {
-            throw new ModelRejectedException("invalid", "model " + mv.getModel() + " v" + mv.getVersion()
+            throw new ModelRejectedException(RejectionReason.INVALID, "model " + mv.getModel() + " v" + mv.getVersion()
                     + " is invalid: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new ModelRejectedException("invalid", "model " + mv.getModel() + " v" + mv.getVersion()
+            throw new ModelRejectedException(RejectionReason.INVALID, "model " + mv.getModel() + " v" + mv.getVersion()
                     + " cannot be loaded: " + e, e);
         }
         String digest = HexFormat.of().formatHex(ModelSignatureVerifier.bytes(mv.getDigest()));

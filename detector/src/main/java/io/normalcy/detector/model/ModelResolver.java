@@ -68,8 +68,8 @@ public final class ModelResolver {
         LoadedModel[] newest = {null};
         ledger.replay(entriesOf(name, store), outcome -> {
             if (outcome instanceof ModelLedger.Rejected r) {
-                metrics.rejected(r.model(), r.reason());
-                LOG.warn("Rejected a stored record of model {} ({}): {}", r.model(), r.reason(), r.message());
+                metrics.rejected(r.model(), r.reason().label());
+                LOG.warn("Rejected a stored record of model {} ({}): {}", r.model(), r.reason().label(), r.message());
             } else if (outcome instanceof ModelLedger.Accepted a && a.loaded() != null && name.equals(a.model())
                     && (newest[0] == null || a.loaded().version() > newest[0].version())) {
                 newest[0] = a.loaded();

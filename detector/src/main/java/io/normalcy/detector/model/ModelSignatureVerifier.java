@@ -104,13 +104,13 @@ public final class ModelSignatureVerifier {
         if (keyId != null) {
             Key key = keys.get(keyId);
             if (key == null) {
-                throw new ModelRejectedException("unknown-key", what + " is signed with key id '" + keyId
+                throw new ModelRejectedException(RejectionReason.UNKNOWN_KEY, what + " is signed with key id '" + keyId
                         + "', which is not configured (normalcy.detector.signing; known: " + keys.keySet() + ")", null);
             }
             try {
                 check.verify(key);
             } catch (SignatureException e) {
-                throw new ModelRejectedException("signature", e.getMessage() + " (key id '" + keyId + "')", e);
+                throw new ModelRejectedException(RejectionReason.SIGNATURE, e.getMessage() + " (key id '" + keyId + "')", e);
             }
             return new Verified(algorithm, keyId);
         }
@@ -123,7 +123,7 @@ public final class ModelSignatureVerifier {
                 failures.add(e.getKey() + ": " + ex.getMessage());
             }
         }
-        throw new ModelRejectedException("signature", what + " names no key id and no configured key verifies it "
+        throw new ModelRejectedException(RejectionReason.SIGNATURE, what + " names no key id and no configured key verifies it "
                 + failures, null);
     }
 

@@ -1,5 +1,6 @@
 package io.normalcy.detector.subscription;
 
+import io.normalcy.security.ApiError;
 import java.util.List;
 
 /** A subscription request failed validation; carries every offending field (→ HTTP 400). */
@@ -7,7 +8,7 @@ public final class InvalidSubscriptionException extends RuntimeException {
     private final transient List<ApiError.FieldError> errors;
 
     public InvalidSubscriptionException(List<ApiError.FieldError> errors) {
-        super(ApiError.of(errors).message());
+        super(ApiError.invalid("invalid subscription", errors).message());
         this.errors = List.copyOf(errors);
     }
 

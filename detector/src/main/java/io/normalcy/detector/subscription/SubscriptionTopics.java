@@ -6,6 +6,7 @@ import io.normalcy.schemas.topics.TopicAdmin;
 import io.normalcy.schemas.topics.TopicDescriptor;
 import io.normalcy.schemas.topics.TopicNames;
 import io.normalcy.schemas.topics.Topics;
+import io.normalcy.security.ApiError;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;

@@ -7,6 +7,7 @@ import io.normalcy.avro.SubscriptionFilter;
 import io.normalcy.detector.delivery.WebhookGuard;
 import io.normalcy.detector.delivery.WebhookSignature;
 import io.normalcy.detector.routing.SubscriptionMatcher;
+import io.normalcy.security.ApiError;
 
 import java.time.Instant;
 import java.util.ArrayList;

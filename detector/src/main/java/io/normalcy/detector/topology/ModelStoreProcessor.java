@@ -111,9 +111,9 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     }
 
     private void reject(ModelLedger.Rejected r) {
-        metrics.rejected(r.model(), r.reason());
+        metrics.rejected(r.model(), r.reason().label());
         LoadedModel current = registry.get(r.model());
-        LOG.warn("Rejected a record of model {} ({}): {}; {}", r.model(), r.reason(), r.message(),
+        LOG.warn("Rejected a record of model {} ({}): {}; {}", r.model(), r.reason().label(), r.message(),
                 current == null ? "no version of it is in use" : "v" + current.version() + " keeps serving");
     }
 

@@ -4,6 +4,7 @@ import io.normalcy.avro.Alert;
 import io.normalcy.avro.DeadLetterReason;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.RetrainRequest;
+import io.normalcy.detector.drift.Drift;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.LoadedModel;
 import io.normalcy.detector.routing.SubscriptionMatcher;
@@ -165,11 +166,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
                 }
             }
         }
-        String drift = deps.drift().observe(name, model.version(), loaded.warningLevel(), loaded.baselineMean(),
-                flagged, score.logDensity(), eventTime);
-        if (drift != null) {
-            requestRetrain(model, drift, eventTime, record.timestamp(), now);
-        }
+        deps.drift().observe(name, model.version(), loaded.warningLevel(), loaded.baselineMean(), flagged,
+                score.logDensity(), eventTime)
+                .ifPresent(drift -> requestRetrain(model, drift, eventTime, record.timestamp(), now));
     }
 
     private ScorerSlot slot(LoadedModel loaded) {
@@ -215,14 +214,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         }
     }
 
-    private void requestRetrain(NormalcyModel model, String reason, long eventTime, long timestamp, long now) {
+    private void requestRetrain(NormalcyModel model, Drift drift, long eventTime, long timestamp, long now) {
         String id = UUID.nameUUIDFromBytes((model.name() + SEP + model.version() + SEP + eventTime + SEP + "drift")
                 .getBytes(StandardCharsets.UTF_8)).toString();
         RetrainRequest request = RetrainRequest.newBuilder().setRequestId(id).setModel(model.name())
-                .setReason(reason).setRequestedAt(Instant.ofEpochMilli(now))
+                .setReason(drift.description()).setRequestedAt(Instant.ofEpochMilli(now))
                 .setRequestedBy(DeadLetters.APPLICATION).build();
-        deps.metrics().retrainRequested(model.name(), "drift");
-        LOG.info("Requesting a retrain of {} (v{}): {}", model.name(), model.version(), reason);
+        deps.metrics().retrainRequested(model.name(), drift.kind().label());
+        LOG.info("Requesting a retrain of {} (v{}): {}", model.name(), model.version(), drift.description());
         emitter.retrain(request, timestamp);
     }
 

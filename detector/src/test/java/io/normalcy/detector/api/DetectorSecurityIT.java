@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.normalcy.detector.subscription.SubscriptionResource;
+import io.normalcy.security.ApiError;
 import io.normalcy.security.SecurityStartupCheck;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;

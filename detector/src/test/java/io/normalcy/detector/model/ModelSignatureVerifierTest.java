@@ -36,7 +36,7 @@ class ModelSignatureVerifierTest {
 
         ModelVersion otherKey = ModelSigner.sign(MODEL,
                 KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate());
-        assertEquals("signature",
+        assertEquals(RejectionReason.SIGNATURE,
                 assertThrows(ModelRejectedException.class, () -> verifier.verify(otherKey)).reason());
         assertThrows(ModelRejectedException.class, () -> verifier.verify(MODEL), "unsigned model");
         byte[] sig = ModelSignatureVerifier.bytes(signed.getSignature());

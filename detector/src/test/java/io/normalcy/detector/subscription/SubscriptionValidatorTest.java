@@ -10,6 +10,7 @@ import io.normalcy.avro.Severity;
 import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.delivery.Cidr;
 import io.normalcy.detector.delivery.WebhookGuard;
+import io.normalcy.security.ApiError;
 
 import java.net.InetAddress;
 import java.time.Instant;

@@ -359,7 +359,7 @@ class DetectorTopologyTest {
             assertEquals(MODEL, requests.get(0).key());
             assertEquals(MODEL, requests.get(0).value().getModel());
             assertTrue(requests.get(0).value().getReason().startsWith("drift"), requests.get(0).value().getReason());
-            assertEquals(1.0, h.metrics.count(DetectorMetrics.RETRAIN, "model", MODEL, "reason", "drift"));
+            assertEquals(1.0, h.metrics.count(DetectorMetrics.RETRAIN, "model", MODEL, "reason", "alert-rate"));
         }
     }
 

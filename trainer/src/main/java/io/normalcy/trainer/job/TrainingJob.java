@@ -43,7 +43,9 @@ public final class TrainingJob {
             json.writeValue(Path.of(spec.resultOut()).toFile(), result);
             protocol.flush();
             System.exit(0);
-        } catch (Throwable t) {
+        } catch (Exception t) {
+            // an Error (OutOfMemoryError, a native crash surfacing as one) is left to the JVM: it exits non-zero
+            // with the stack trace on stderr, and the parent reports the exit code with that output
             String msg = t.getMessage() == null ? t.toString() : t.getMessage();
             protocol.println(ERROR_PREFIX + msg.replace('\n', ' '));
             t.printStackTrace();

@@ -4,6 +4,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.normalcy.security.ApiError;
 import io.normalcy.trainer.status.StatusReporter;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -69,7 +70,7 @@ public class ModelsController {
         Optional<ModelDefinition> def = registry.find(name);
         List<ModelSummary> versions = catalog.versions(name);
         if (def.isEmpty() && versions.isEmpty()) {
-            return HttpResponse.notFound(new ApiError("unknown model '" + name + "'"));
+            return HttpResponse.notFound(ApiError.of("unknown model '" + name + "'"));
         }
         return HttpResponse.ok(new ModelView(name, def.isPresent(), def.map(ModelDefinition::asMap).orElse(null),
                 versions.isEmpty() ? null : versions.get(0).version(), versions, catalog.pinnedVersion(name).orElse(null)));
@@ -96,7 +97,7 @@ public class ModelsController {
     public HttpResponse<?> request(@PathVariable String name, @PathVariable String requestId) {
         return status.latest(requestId).filter(s -> s.getModel().equals(name))
                 .<HttpResponse<?>>map(s -> HttpResponse.ok(RequestStatusView.of(s)))
-                .orElseGet(() -> HttpResponse.notFound(new ApiError("no request '" + requestId + "' for model '" + name
+                .orElseGet(() -> HttpResponse.notFound(ApiError.of("no request '" + requestId + "' for model '" + name
                         + "' on this trainer (see normalcy.training-status for older ones)")));
     }
 
@@ -106,7 +107,7 @@ public class ModelsController {
         RetrainBody b = body == null ? new RetrainBody(null, null, null, null, null, null) : body;
         Optional<ModelDefinition> def = registry.find(name);
         if (def.isEmpty()) {
-            return HttpResponse.notFound(new ApiError("unknown model '" + name + "'; configured models: " + registry.names()));
+            return HttpResponse.notFound(ApiError.of("unknown model '" + name + "'; configured models: " + registry.names()));
         }
         Map<String, String> overrides = b.overrides() == null ? Map.of() : b.overrides();
         Long start;
@@ -125,7 +126,7 @@ public class ModelsController {
                 start = (end == null ? System.currentTimeMillis() : end) - d.toMillis();
             }
         } catch (IllegalArgumentException e) { // includes ConfigException
-            return HttpResponse.badRequest(new ApiError(e.getMessage()));
+            return HttpResponse.badRequest(ApiError.of(e.getMessage()));
         }
         String id = b.requestId() == null || b.requestId().isBlank() ? UUID.randomUUID().toString() : b.requestId();
         var admission = intake.submit(new TrainingRequest(id, name, b.reason() == null ? "rest" : b.reason(), start, end,

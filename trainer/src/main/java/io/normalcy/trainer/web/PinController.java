@@ -13,6 +13,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
 import io.normalcy.avro.ModelControl;
+import io.normalcy.security.ApiError;
 import io.normalcy.security.Roles;
 import io.normalcy.trainer.config.ModelRegistry;
 import io.normalcy.trainer.publish.ModelCatalog;
@@ -61,7 +62,7 @@ public class PinController {
     @Post
     public HttpResponse<?> pin(@PathVariable String name, @Nullable @Body PinBody body) {
         if (body == null || body.version() == null || body.version() < 1) {
-            return HttpResponse.badRequest(new ApiError("body must be {\"version\": N} with N >= 1 (optional "
+            return HttpResponse.badRequest(ApiError.of("body must be {\"version\": N} with N >= 1 (optional "
                     + "\"reason\"), got " + (body == null ? "no body" : "version " + body.version())));
         }
         return publish(name, () -> publisher.pin(name, body.version(), reason(body.reason(), "pinned over REST")));
@@ -82,7 +83,7 @@ public class PinController {
     }
 
     private HttpResponse<?> notFound(String name) {
-        return HttpResponse.notFound(new ApiError("unknown model '" + name + "'; configured models: "
+        return HttpResponse.notFound(ApiError.of("unknown model '" + name + "'; configured models: "
                 + registry.names() + ", published: " + catalog.names()));
     }
 
@@ -97,9 +98,9 @@ public class PinController {
             }
             return HttpResponse.ok(PinView.of(action.get()));
         } catch (ModelPublisher.UnknownVersionException e) {
-            return HttpResponse.notFound(new ApiError(e.getMessage()));
+            return HttpResponse.notFound(ApiError.of(e.getMessage()));
         } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new ApiError(e.getMessage()));
+            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(ApiError.of(e.getMessage()));
         }
     }
 }

@@ -100,7 +100,7 @@ class TrainerSecurityIT {
                 {"POST", "/models/small/retrain"}}) {
             HttpResponse<String> r = send(route[0], route[1], route[0].equals("POST") ? "{}" : null);
             assertEquals(401, r.statusCode(), route[1]);
-            assertTrue(r.body().startsWith("{\"error\":\"authentication required for " + route[0]), r.body());
+            assertTrue(r.body().startsWith("{\"message\":\"authentication required for " + route[0]), r.body());
         }
         assertEquals(200, send("GET", "/health/liveness", null).statusCode());
         HttpResponse<String> health = send("GET", "/health", null);
