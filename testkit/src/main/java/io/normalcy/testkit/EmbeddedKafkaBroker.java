@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * is choosing ports up front (the controller's port is part of {@code controller.quorum.voters}). Ports are
  * picked free on 127.0.0.1 and start-up is retried with fresh ports if one was taken in between.
  *
- * <p>Storage lives in a fresh temp directory which {@link #close()} deletes after a clean shutdown.
+ * <p>Storage lives in a fresh temp directory which {@link #close()} deletes after a clean shutdown. For a broker
+ * that must come back as itself after being killed (the reliability suite runs it in its own JVM and SIGKILLs it),
+ * {@link #startPersistent} uses a given directory (formatted only once) and fixed ports, and keeps both.
  */
 public final class EmbeddedKafkaBroker implements KafkaBroker {
 
@@ -50,12 +52,14 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private final KafkaRaftServer server;
     private final Path logDir;
     private final String bootstrapServers;
+    private final boolean persistent;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, String bootstrapServers, boolean persistent) {
         this.server = server;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
+        this.persistent = persistent;
     }
 
     /** Starts a broker with {@link BrokerOptions#defaults()}. */
@@ -99,7 +103,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             awaitReady(bootstrap);
             LOG.info("Embedded Kafka {} started in {} ms (log dir {})", bootstrap,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), logDir);
-            return new EmbeddedKafkaBroker(server, logDir, bootstrap);
+            return new EmbeddedKafkaBroker(server, logDir, bootstrap, false);
         } catch (Exception e) {
             if (server != null) {
                 stopQuietly(server);
@@ -107,6 +111,34 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             deleteQuietly(logDir);
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts the broker on {@code logDir} and fixed ports, formatting the directory only when it has no
+     * {@code meta.properties} yet, so a broker killed for real restarts with its log, offsets and transactions, at
+     * the address its clients know. No retry (the ports are the caller's); {@link #close()} keeps the directory.
+     */
+    public static EmbeddedKafkaBroker startPersistent(BrokerOptions options, Path logDir, int brokerPort,
+                                                      int controllerPort) {
+        try {
+            Files.createDirectories(logDir);
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(logDir);
+            }
+            KafkaRaftServer server = new KafkaRaftServer(
+                    new KafkaConfig(serverProperties(options, logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+            server.startup();
+            String bootstrap = HOST + ":" + brokerPort;
+            awaitReady(bootstrap);
+            return new EmbeddedKafkaBroker(server, logDir, bootstrap, true);
+        } catch (Exception e) {
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Blocks until the broker has shut down (after {@link #close()}, e.g. from a shutdown hook). */
+    public void awaitShutdown() {
+        server.awaitShutdown();
     }
 
     static Properties serverProperties(BrokerOptions options, Path logDir, int brokerPort, int controllerPort) {
@@ -178,7 +210,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         return bootstrapServers;
     }
 
-    /** The broker's temp storage directory (deleted by {@link #close()}). */
+    /** The broker's storage directory (a temp one is deleted by {@link #close()}). */
     public Path logDir() {
         return logDir;
     }
@@ -190,7 +222,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         }
         long t0 = System.nanoTime();
         stopQuietly(server);
-        deleteQuietly(logDir);
+        if (!persistent) {
+            deleteQuietly(logDir);
+        }
         LOG.info("Embedded Kafka {} stopped in {} ms", bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }

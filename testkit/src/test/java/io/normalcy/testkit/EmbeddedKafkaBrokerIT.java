@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Exercises the in-JVM KRaft broker end to end: topics, idempotent and transactional produce, large records, stop. */
 class EmbeddedKafkaBrokerIT {
@@ -79,6 +80,39 @@ class EmbeddedKafkaBrokerIT {
         broker.close();
         broker.close();
         assertFalse(Files.exists(broker.logDir()));
+    }
+
+    @Test
+    void aPersistentBrokerComesBackWithItsRecordsOnTheSameAddress(@TempDir Path dir) throws Exception {
+        Path logDir = dir.resolve("kafka");
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        while (controllerPort == brokerPort) {
+            controllerPort = freePort();
+        }
+        String bootstrap;
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.startPersistent(BrokerOptions.defaults(), logDir,
+                brokerPort, controllerPort)) {
+            bootstrap = first.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("it.kept", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+                producer.send(new ProducerRecord<>("it.kept", "k", "survives a restart")).get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(Files.exists(logDir.resolve("meta.properties")), "a persistent broker keeps its directory");
+        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.startPersistent(BrokerOptions.defaults(), logDir,
+                brokerPort, controllerPort)) {
+            assertEquals(bootstrap, second.bootstrapServers());
+            assertEquals(List.of("survives a restart"), values(readAll(bootstrap, "it.kept", 1, "read_committed")));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
     }
 
     @Test
