@@ -15,10 +15,10 @@ import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.topics.TopicAdmin;
 import io.normalcy.schemas.topics.TopicNames;
 import io.normalcy.schemas.topics.Topics;
+import io.normalcy.testkit.ServiceJvm;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,17 +131,8 @@ class DetectorRestartIT {
     }
 
     private static Process startInSeparateJvm(Map<String, Object> props) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        // the test environment (application-test.yml on the test class path) holds the test credentials, as in this JVM
-        cmd.add("-Dmicronaut.environments=test");
-        cmd.add(DetectorApplication.class.getName());
-        File log = Path.of("target", "detector-restart-first-jvm.log").toFile();
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        return ServiceJvm.start(DetectorApplication.class, "256m", props,
+                Path.of("target", "detector-restart-first-jvm.log"));
     }
 
     /** The topics as the schemas module's descriptors define them (what a deployment's provisioning creates). */

@@ -13,6 +13,7 @@ import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.topics.TopicAdmin;
 import io.normalcy.schemas.topics.TopicNames;
 import io.normalcy.schemas.topics.Topics;
+import io.normalcy.testkit.ServiceJvm;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;
 
@@ -379,16 +380,6 @@ class HandOverIT {
     }
 
     private static Process startInSeparateJvm(Map<String, Object> props, String name) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        // the test environment (application-test.yml on the test class path) holds the test credentials, as in this JVM
-        cmd.add("-Dmicronaut.environments=test");
-        cmd.add(DetectorApplication.class.getName());
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", name + "-first-jvm.log").toFile()).start();
+        return ServiceJvm.start(DetectorApplication.class, "256m", props, Path.of("target", name + "-first-jvm.log"));
     }
 }

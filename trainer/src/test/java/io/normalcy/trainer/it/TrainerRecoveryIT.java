@@ -5,6 +5,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.normalcy.avro.TrainingState;
 import io.normalcy.avro.TrainingStatus;
 import io.normalcy.schemas.serde.NormalcySerdes;
+import io.normalcy.testkit.ServiceJvm;
 import io.normalcy.testkit.BrokerOptions;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;
@@ -24,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,19 +202,8 @@ class TrainerRecoveryIT {
     }
 
     private static Process startInSeparateJvm(Map<String, Object> props) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx768m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        // the test environment (application-test.yml on the test class path) holds the test credentials, as in this JVM
-        cmd.add("-Dmicronaut.environments=test");
-        cmd.add(TrainerApplication.class.getName());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "trainer-recovery-first-jvm.log").toFile());
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        return pb.start();
+        return ServiceJvm.start(TrainerApplication.class, "768m", props,
+                Path.of("target", "trainer-recovery-first-jvm.log"));
     }
 
     private static int freePort() throws Exception {
