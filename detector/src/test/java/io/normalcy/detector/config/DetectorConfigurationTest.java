@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
-import io.normalcy.detector.runtime.StreamsLifecycle;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,16 +15,9 @@ import org.junit.jupiter.api.Test;
 /** Binding, defaults and start-up validation of {@code normalcy.detector.*} (without starting Kafka Streams). */
 class DetectorConfigurationTest {
 
-    private static ApplicationContext run(Map<String, Object> props) {
-        Map<String, Object> all = new HashMap<>(props);
-        all.put(StreamsLifecycle.AUTOSTART, "false");
-        all.put("micronaut.server.port", "-1");
-        return ApplicationContext.run(all);
-    }
-
     @Test
     void defaultsFollowTheDesign() {
-        try (ApplicationContext ctx = run(Map.of())) {
+        try (ApplicationContext ctx = Startup.run(Map.of())) {
             DetectorConfiguration c = ctx.getBean(DetectorConfiguration.class);
             assertEquals(DetectorTopics.defaults(), c.detectorTopics());
             DetectorSettings s = c.detectorSettings();
@@ -41,7 +32,7 @@ class DetectorConfigurationTest {
 
     @Test
     void customValuesBind() {
-        try (ApplicationContext ctx = run(Map.of(
+        try (ApplicationContext ctx = Startup.run(Map.of(
                 "normalcy.detector.topics.inputs", "in.a:json,in.b",
                 "normalcy.detector.topics.default-input-format", "avro",
                 "normalcy.detector.topics.alerts", "my.alerts",
@@ -68,51 +59,41 @@ class DetectorConfigurationTest {
         }
     }
 
-    private static String startupFailure(String key, String value) {
-        Exception e = assertThrows(Exception.class, () -> run(Map.of(key, value)).close(),
-                key + "=" + value + " must stop start-up");
-        StringBuilder messages = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            messages.append(t.getMessage()).append('\n');
-        }
-        return messages.toString();
-    }
-
     @Test
     void constraintViolationsNameTheKey() {
-        assertTrue(startupFailure("normalcy.detector.top-features", "0").contains("topFeatures"));
-        assertTrue(startupFailure("normalcy.detector.drift.rate-factor", "0.5").contains("rateFactor"));
-        assertTrue(startupFailure("normalcy.detector.topics.inputs", "bad topic!").contains("inputs"));
+        assertTrue(Startup.failure("normalcy.detector.top-features", "0").contains("topFeatures"));
+        assertTrue(Startup.failure("normalcy.detector.drift.rate-factor", "0.5").contains("rateFactor"));
+        assertTrue(Startup.failure("normalcy.detector.topics.inputs", "bad topic!").contains("inputs"));
     }
 
     @Test
     void unparsableValuesNameTheKey() {
-        String m = startupFailure("normalcy.detector.cool-down", "soon");
+        String m = Startup.failure("normalcy.detector.cool-down", "soon");
         assertTrue(m.contains("cool-down") || m.contains("coolDown"), m);
-        m = startupFailure("normalcy.detector.session-timeout", "quick");
+        m = Startup.failure("normalcy.detector.session-timeout", "quick");
         assertTrue(m.contains("normalcy.detector.session-timeout"), m);
     }
 
     @Test
     void membershipOutsideTheBrokersBoundsOrWithABadIdStopsStartUpNamingTheKey() {
-        String m = startupFailure("normalcy.detector.session-timeout", "5s");
+        String m = Startup.failure("normalcy.detector.session-timeout", "5s");
         assertTrue(m.contains("normalcy.detector.session-timeout must be between 6s and 30m"), m);
-        assertTrue(startupFailure("normalcy.detector.session-timeout", "31m")
+        assertTrue(Startup.failure("normalcy.detector.session-timeout", "31m")
                 .contains("normalcy.detector.session-timeout"));
-        assertTrue(startupFailure("normalcy.detector.instance-id", "pod 1/x")
+        assertTrue(Startup.failure("normalcy.detector.instance-id", "pod 1/x")
                 .contains("normalcy.detector.instance-id must be 1-200 characters of [A-Za-z0-9._-]"));
     }
 
     @Test
     void inconsistentValuesNameTheKey() {
-        Exception e = assertThrows(Exception.class, () -> run(Map.of("normalcy.detector.drift.window-size", "100",
+        Exception e = assertThrows(Exception.class, () -> Startup.run(Map.of("normalcy.detector.drift.window-size", "100",
                 "normalcy.detector.drift.min-records", "500")).close());
         StringBuilder m = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             m.append(t.getMessage());
         }
         assertTrue(m.toString().contains("normalcy.detector.drift.min-records"), m.toString());
-        assertTrue(startupFailure("normalcy.detector.signing.ed25519-public-key", "not-a-key")
+        assertTrue(Startup.failure("normalcy.detector.signing.ed25519-public-key", "not-a-key")
                 .contains("normalcy.detector.signing.ed25519-public-key"));
     }
 }
