@@ -2,7 +2,9 @@ package io.normalcy.detector.runtime;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.normalcy.detector.config.DetectorConfiguration;
+import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.schemas.topics.TopicAdmin;
 
 import jakarta.annotation.PreDestroy;
@@ -17,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * Starts the detector's single {@link KafkaStreams} instance when the application context starts (after
  * provisioning the topics) and closes it with a bounded wait when the context stops, so SIGTERM leads to a clean
  * hand-over (committed transaction; partitions released unless normalcy.detector.leave-group-on-close=false keeps
- * them for this instance's restart) instead of a fenced zombie.
+ * them for this instance's restart) instead of a fenced zombie. Binds the client's own metrics (Kafka Streams
+ * thread and task rates, commit latency, rebalances, and those of its embedded consumers and producers: records lag
+ * per partition, fetch and send rates) to the service's meter registry through Micrometer's
+ * {@link KafkaStreamsMetrics}, so {@code /prometheus} shows consumer lag and throughput next to our own counters.
  */
 @Context
 @Requires(property = StreamsLifecycle.AUTOSTART, notEquals = "false")
@@ -30,8 +35,9 @@ public final class StreamsLifecycle {
     private final KafkaStreams streams;
     private final Duration shutdownTimeout;
     private final boolean leaveGroup;
+    private final KafkaStreamsMetrics streamsMetrics;
 
-    StreamsLifecycle(KafkaStreams streams, DetectorConfiguration config,
+    StreamsLifecycle(KafkaStreams streams, DetectorConfiguration config, DetectorMetrics metrics,
                      @Named("kafkaClientProperties") Properties clientProps) {
         this.streams = streams;
         this.shutdownTimeout = config.shutdownTimeout();
@@ -41,6 +47,8 @@ public final class StreamsLifecycle {
                     config.topicPartitions(), (short) config.replicationFactor());
             LOG.info("Topics created: {}, existing: {}", report.created(), report.existing());
         }
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics.registry());
         streams.start();
         LOG.info("Kafka Streams started (application.id {})", config.applicationId());
     }
@@ -52,5 +60,6 @@ public final class StreamsLifecycle {
         if (!closed) {
             LOG.warn("Kafka Streams did not close within {}", shutdownTimeout);
         }
+        streamsMetrics.close();
     }
 }

@@ -177,6 +177,11 @@ class DetectorIT {
             String prometheus = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(prometheus.contains("normalcy_records_scored_total"), "prometheus metrics exported");
+            // Kafka Streams' own metrics through Micrometer's binder: throughput, commit latency, consumer lag
+            for (String kafkaMetric : List.of("kafka_stream_thread_process_rate", "kafka_stream_thread_commit_latency_avg",
+                    "kafka_consumer_fetch_manager_records_lag")) {
+                assertTrue(prometheus.contains(kafkaMetric), kafkaMetric + " exported");
+            }
         }
     }
 
