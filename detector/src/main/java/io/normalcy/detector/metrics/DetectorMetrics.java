@@ -6,9 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -17,6 +19,7 @@ import java.util.function.ToDoubleFunction;
  * record and Micrometer's own lookup allocates. Names (Prometheus turns dots into underscores):
  * <ul>
  *   <li>{@value #SCORED} {model} – records scored; {@value #LATENCY} {model} – scoring time, with percentiles</li>
+ *   <li>{@value #EVENT_LAG} {model} – event time to score (histogram)</li>
  *   <li>{@value #ALERTS} {model,severity,scope} – alerts raised; {@value #SUPPRESSED} {model} – cooled down</li>
  *   <li>{@value #ROUTED} {subscription} – alert copies routed to subscription topics</li>
  *   <li>{@value #DLQ} {reason} – dead letters; {@value #PARKED} {model} – records parked (no model yet)</li>
@@ -31,6 +34,7 @@ import java.util.function.ToDoubleFunction;
 public final class DetectorMetrics {
     public static final String SCORED = "normalcy.records.scored";
     public static final String LATENCY = "normalcy.scoring.latency";
+    public static final String EVENT_LAG = "normalcy.event.lag";
     public static final String ALERTS = "normalcy.alerts";
     public static final String SUPPRESSED = "normalcy.alerts.suppressed";
     public static final String ROUTED = "normalcy.alerts.routed";
@@ -48,6 +52,7 @@ public final class DetectorMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> lags = new ConcurrentHashMap<>();
     /** Per-record counter by model, looked up without building a key (the stream thread calls it per record). */
     private final Map<String, Counter> scoredByModel = new ConcurrentHashMap<>();
 
@@ -75,6 +80,22 @@ public final class DetectorMetrics {
                 .publishPercentiles(0.5, 0.9, 0.99)
                 .publishPercentileHistogram()
                 .register(registry));
+    }
+
+    /**
+     * End-to-end latency of one record: wall-clock time of its score minus its event time (input lag, queueing and
+     * scoring; clock skew between producer and detector included, negative values count as 0). A histogram, so
+     * percentiles aggregate across instances; buckets from 1 ms to 1 h (a backfill of old events lands in the top
+     * bucket rather than stretching the scale).
+     */
+    public void eventLag(String model, long millis) {
+        lags.computeIfAbsent(model, m -> Timer.builder(EVENT_LAG)
+                .description("Event time to score of each record: input lag plus processing")
+                .tag("model", m)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry)).record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
     public void alert(String model, String severity, String scope) {

@@ -146,6 +146,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         deps.metrics().scored(name);
         streamTime = Math.max(streamTime, eventTime);
         long now = context.currentSystemTimeMs();
+        deps.metrics().eventLag(name, now - eventTime);
         if (deps.settings().scoresEnabled()
                 && !emitter.score(EventFactory.scored(fv, model, src, score, eval, now), record.timestamp())) {
             emitter.oversized(record, src, "score", name);

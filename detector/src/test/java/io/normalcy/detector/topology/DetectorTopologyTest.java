@@ -79,6 +79,8 @@ class DetectorTopologyTest {
             assertEquals(Map.of("k", "v"), critical.getAttributes());
             assertEquals(1.0, h.metrics.count(DetectorMetrics.ALERTS, "model", MODEL, "severity", "CRITICAL"));
             assertEquals(3.0, h.metrics.count(DetectorMetrics.SCORED, "model", MODEL));
+            assertEquals(3, h.metrics.registry().find(DetectorMetrics.EVENT_LAG).tag("model", MODEL).timer().count(),
+                    "every scored record's event-time-to-score latency is recorded");
         }
     }
 
