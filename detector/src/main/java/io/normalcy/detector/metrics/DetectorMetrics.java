@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
@@ -56,8 +57,19 @@ public final class DetectorMetrics {
     /** Per-record counter by model, looked up without building a key (the stream thread calls it per record). */
     private final Map<String, Counter> scoredByModel = new ConcurrentHashMap<>();
 
+    /**
+     * Most distinct {@code model} values of a metric whose model name comes from untrusted input: a parked record
+     * names any model it likes, a models-topic record any key. Beyond it those meters are not registered (Micrometer's
+     * {@link MeterFilter#maximumAllowableTags}), so junk cannot grow the registry or the scrape without bound.
+     */
+    public static final int MAX_UNTRUSTED_MODELS = 100;
+
     public DetectorMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        for (String untrusted : new String[] {PARKED, REJECTED}) {
+            registry.config().meterFilter(MeterFilter.maximumAllowableTags(untrusted, "model", MAX_UNTRUSTED_MODELS,
+                    MeterFilter.deny()));
+        }
     }
 
     /** Metrics in a private in-memory registry (tests, tools). */
