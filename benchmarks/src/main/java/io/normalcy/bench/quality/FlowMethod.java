@@ -79,7 +79,7 @@ final class FlowMethod {
                         name(), stats.epoch(), stats.trainNll(), stats.valNll()));
         System.out.printf(Locale.ROOT, "  %s trained in %.0f s (%d epochs, best %d); held-out mean log p %.3f%n",
                 name(), (System.nanoTime() - t0) / 1e9, fit.history().size(),
-                fit.metrics().get("bestEpoch").intValue(), fit.heldOutMeanLogDensity());
+                fit.metrics().bestEpoch(), fit.heldOutMeanLogDensity());
         Scorer scorer = fit.model().newScorer();
         double[] score = new double[test.size()];
         boolean[] warning = new boolean[test.size()];
@@ -92,7 +92,7 @@ final class FlowMethod {
         }
         String rule = String.format(Locale.ROOT, "own calibrated thresholds (%,d held-out records; per context"
                 + " from its fitted lower tail where it has ≥ 300 records and records × level ≥ 0.1, else the next"
-                + " field, else global)", fit.metrics().get("heldOutCount").longValue());
+                + " field, else global)", fit.metrics().heldOutCount());
         return new MethodScores(name(), "features given context", rule, score, warning, critical,
                 (System.nanoTime() - t0) / 1e9);
     }

@@ -49,7 +49,7 @@ final class Report {
                 + " rest (same data budget).", o.epochs(), 100 * PeerMethods.TRAIN_SHARE));
         for (FlowMethod f : flows) {
             md.append(f(" %s: %d epochs (best %d), held-out mean log p %.3f.", f.name(), f.fit().history().size(),
-                    f.fit().metrics().get("bestEpoch").intValue(), f.fit().heldOutMeanLogDensity()));
+                    f.fit().metrics().bestEpoch(), f.fit().heldOutMeanLogDensity()));
         }
         md.append("\n\n#### Detection, all anomaly kinds\n\n");
         md.append(detectionTable(detection, Detection.ALL));

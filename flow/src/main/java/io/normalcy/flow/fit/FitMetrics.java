@@ -14,25 +14,4 @@ package io.normalcy.flow.fit;
  */
 public record FitMetrics(double heldOutMeanLogDensity, int heldOutCount, int trainerRecords, long skippedCount,
                          double bestValidationNll, int bestEpoch, int epochs, long trainingMillis) {
-
-    /**
-     * The metric named like its accessor, as a double, or null for an unknown name.
-     *
-     * @deprecated the metrics were a string-keyed map; this bridge keeps the benchmarks module compiling until it
-     *             uses the accessors. Do not add callers.
-     */
-    @Deprecated(forRemoval = true)
-    public Double get(String name) {
-        return switch (name) {
-            case "heldOutMeanLogDensity" -> heldOutMeanLogDensity;
-            case "heldOutCount" -> (double) heldOutCount;
-            case "trainerRecords" -> (double) trainerRecords;
-            case "skippedCount" -> (double) skippedCount;
-            case "bestValidationNll" -> bestValidationNll;
-            case "bestEpoch" -> (double) bestEpoch;
-            case "epochs" -> (double) epochs;
-            case "trainingMillis" -> (double) trainingMillis;
-            default -> null;
-        };
-    }
 }
