@@ -136,6 +136,11 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
         return listener == null || listener.isAlive();
     }
 
+    /** Why the retrain listener stopped for good (see {@link io.normalcy.schemas.kafka.ConsumerLoop}); null if it did not. */
+    public Throwable listenerFailure() {
+        return listener == null ? null : listener.loop().failure();
+    }
+
     /**
      * Runs on the context's ShutdownEvent, before any bean is destroyed (the status producer still works): no new
      * requests, running trainings interrupted and reported QUEUED.
