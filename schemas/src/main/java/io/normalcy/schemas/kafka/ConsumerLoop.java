@@ -206,9 +206,11 @@ public final class ConsumerLoop<K, V> implements AutoCloseable {
         }
         consumer = c;
         RuntimeException error = null;
+        boolean started = false;
         try {
             if (running) {
                 handler.onStart(c);
+                started = true;
                 pollUntilStopped(c);
             }
         } catch (WakeupException | InterruptException e) {
@@ -217,7 +219,7 @@ public final class ConsumerLoop<K, V> implements AutoCloseable {
             error = e;
         }
         try {
-            if (!running) {
+            if (started && error == null && !running) {
                 stopSession(c);
             }
         } finally {

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -83,5 +84,25 @@ class RetrainListenerTest {
         }
         assertFalse(listener.isAlive());
         assertTrue(consumer.closed());
+    }
+
+    @Test
+    void notAuthorizedForTheGroupStopsTheListenerWithItsFailure() throws InterruptedException {
+        MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        consumer.setPollException(new GroupAuthorizationException("not authorized for group normalcy-trainer"));
+        RetrainIntake intake = new RetrainIntake(new TrainingQueue(r -> { }, t -> { }, 100),
+                new StatusReporter(new MockProducer<>(true, new StringSerializer(),
+                        (Serializer<TrainingStatus>) (t, s) -> new byte[0]), "status", "trainer-a"));
+        RetrainListener listener = new RetrainListener(() -> consumer, NormalcySerdes.retrainRequest().deserializer(),
+                intake, TOPIC);
+        listener.start();
+        try {
+            await(() -> !listener.isAlive(), "the listener stopped");
+            assertEquals(ConsumerLoop.State.FAILED, listener.loop().state());
+            assertTrue(listener.loop().failure() instanceof GroupAuthorizationException, "" + listener.loop().failure());
+            assertTrue(consumer.closed());
+        } finally {
+            listener.close();
+        }
     }
 }
