@@ -105,6 +105,7 @@ final class DemoRun {
 
         OutputWatcher watcher = new OutputWatcher(kafka, idPrefix, requestPrefix, this::onStatus);
         resources.push(watcher);
+        watcher.start();
         endPhase("start-up");
 
         // --- history and the first model ---

@@ -7,14 +7,15 @@ import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.ScoredEvent;
 import io.normalcy.avro.Severity;
 import io.normalcy.avro.TrainingStatus;
+import io.normalcy.schemas.kafka.ConsumerLoop;
+import io.normalcy.schemas.kafka.TopicReader;
 import io.normalcy.schemas.serde.ModelsTopicDecoder;
 import io.normalcy.schemas.serde.NormalcySerdes;
 import io.normalcy.schemas.topics.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -22,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +31,16 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Follows every output of the pipeline on its own thread, like an external observer: scores, alerts, dead letters,
  * parked records, model versions and training status. Consumes {@code read_committed}, so it sees exactly what the
  * detector's exactly-once transactions committed. Only this run's events count (event ids carry the run prefix), so
  * the demo can share a cluster with other traffic; event topics are read from where they ended when the watcher
- * started, the models topic from the beginning (to know the versions that already exist).
+ * started, the models topic from the beginning (to know the versions that already exist). The consumer is a
+ * {@link ConsumerLoop} started by {@link #start()}; a restarted session continues where the last one got to, and
+ * a record that cannot be read, or a loop that failed, makes {@link #await} fail (the demo's output is all ours).
  */
 final class OutputWatcher implements AutoCloseable {
 
@@ -50,8 +55,9 @@ final class OutputWatcher implements AutoCloseable {
     private final String idPrefix;
     private final String requestPrefix;
     private final TopicNames names;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
+    private final Supplier<KafkaConsumer<byte[], byte[]>> consumers;
+    private final ConsumerLoop<byte[], byte[]> loop;
+    private final Map<TopicPartition, Long> next = new HashMap<>(); // loop thread after start(): where to go on
     private final Consumer<TrainingStatus> statusListener;
     private final Deserializer<ScoredEvent> scores = NormalcySerdes.scoredEvent().deserializer();
     private final Deserializer<Alert> alerts = NormalcySerdes.alert().deserializer();
@@ -68,8 +74,6 @@ final class OutputWatcher implements AutoCloseable {
     private final Map<Long, Published> published = new TreeMap<>();
     private final Map<Long, Long> firstScoredAt = new TreeMap<>();
     private final Map<String, TrainingStatus> latestStatus = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
-    private volatile Throwable failure;
 
     /**
      * @param idPrefix       prefix of this run's event ids
@@ -81,51 +85,60 @@ final class OutputWatcher implements AutoCloseable {
         this.requestPrefix = requestPrefix;
         this.names = kafka.topics().names();
         this.statusListener = statusListener;
-        this.consumer = new KafkaConsumer<>(kafka.consumerConfig("watcher"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> all = new ArrayList<>();
-        List<TopicPartition> fromStart = new ArrayList<>();
-        for (String topic : List.of(names.scores(), names.alerts(), names.dlq(), names.parking(), names.models(),
-                names.trainingStatus())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist");
-            }
-            for (PartitionInfo i : infos) {
-                TopicPartition tp = new TopicPartition(topic, i.partition());
-                all.add(tp);
-                if (topic.equals(names.models())) {
-                    fromStart.add(tp);
-                }
-            }
-        }
-        consumer.assign(all);
-        Map<TopicPartition, Long> end = consumer.endOffsets(all);
-        for (TopicPartition tp : all) {
-            if (fromStart.contains(tp)) {
-                consumer.seekToBeginning(List.of(tp));
-            } else {
-                consumer.seek(tp, end.get(tp));
-            }
-        }
-        this.thread = new Thread(this::loop, "normalcy-demo-watcher");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        Map<String, Object> config = kafka.consumerConfig("watcher");
+        this.consumers = () -> new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.loop = new ConsumerLoop<>("normalcy-demo-watcher", consumers, new Handler(), Duration.ofMillis(200));
     }
 
-    private void loop() {
-        try {
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    handle(r);
+    /**
+     * Takes the start positions now — the end of every event topic, the beginning of the models topic — so that
+     * everything produced after this returns is seen, then starts the loop.
+     *
+     * @throws IllegalStateException when one of the topics does not exist
+     */
+    void start() {
+        try (KafkaConsumer<byte[], byte[]> c = consumers.get()) {
+            List<TopicPartition> all = new ArrayList<>();
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (String topic : List.of(names.scores(), names.alerts(), names.dlq(), names.parking(), names.models(),
+                    names.trainingStatus())) {
+                List<TopicPartition> tps = TopicReader.partitions(c, topic, Duration.ofSeconds(30));
+                if (tps.isEmpty()) {
+                    throw new IllegalStateException("topic " + topic + " does not exist");
+                }
+                all.addAll(tps);
+                if (topic.equals(names.models())) {
+                    fromStart.addAll(tps);
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            failure = e;
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+            Map<TopicPartition, Long> end = c.endOffsets(all);
+            Map<TopicPartition, Long> begin = c.beginningOffsets(fromStart);
+            for (TopicPartition tp : all) {
+                next.put(tp, fromStart.contains(tp) ? begin.get(tp) : end.get(tp));
+            }
+        }
+        loop.start();
+    }
+
+    /** Each session goes on from where the previous one got to (at first: the positions taken by start()). */
+    private final class Handler implements ConsumerLoop.Handler<byte[], byte[]> {
+        @Override
+        public void onStart(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c) {
+            c.assign(next.keySet());
+            next.forEach(c::seek);
+        }
+
+        @Override
+        public void onRecord(ConsumerRecord<byte[], byte[]> r) {
+            handle(r);
+        }
+
+        @Override
+        public void afterPoll(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c,
+                              ConsumerRecords<byte[], byte[]> records) {
+            for (TopicPartition tp : records.partitions()) {
+                next.put(tp, c.position(tp));
+            }
         }
     }
 
@@ -200,12 +213,20 @@ final class OutputWatcher implements AutoCloseable {
         return eventId != null && eventId.startsWith(idPrefix);
     }
 
-    /** Polls {@code condition} until it holds; false on timeout. Rethrows a failure of the watcher thread. */
+    /**
+     * Polls {@code condition} until it holds; false on timeout. Fails when the watcher's loop failed or skipped a
+     * record it could not read.
+     */
     boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
-            if (failure != null) {
-                throw new IllegalStateException("reading the output topics failed: " + failure, failure);
+            if (loop.state() == ConsumerLoop.State.FAILED) {
+                throw new IllegalStateException("reading the output topics failed: " + loop.failure(),
+                        loop.failure());
+            }
+            if (loop.recordErrors() > 0) {
+                throw new IllegalStateException(loop.recordErrors() + " output records could not be read (see the"
+                        + " log)");
             }
             if (System.nanoTime() > deadline) {
                 return false;
@@ -267,12 +288,6 @@ final class OutputWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -1,8 +1,12 @@
 package io.normalcy.detector.delivery;
 
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
 import io.normalcy.avro.Alert;
 import io.normalcy.detector.config.DetectorConfiguration;
+import io.normalcy.schemas.kafka.ConsumerLoop;
+import io.normalcy.schemas.kafka.TopicReader;
 import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.serde.NormalcySerdes;
 
@@ -11,11 +15,10 @@ import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,31 +30,34 @@ import reactor.core.publisher.Sinks;
  * manual assignment, no group: each instance serves its own clients) starting at the latest offset, emitting
  * into a multicast sink with best-effort delivery. The consumer never waits for a client: a subscriber without
  * demand simply misses the element, and the per-client bounded buffer (see {@code AlertStreamController})
- * disconnects clients that fall behind. While nobody listens, records are skipped without decoding.
+ * disconnects clients that fall behind. While nobody listens, records are skipped without decoding. The consumer is
+ * a {@link ConsumerLoop} started on the application's {@link StartupEvent} (when the stream is enabled); a failed
+ * session restarts at the then latest offsets (alerts in between are not streamed).
  */
 @Context
-public final class AlertBroadcaster {
+public final class AlertBroadcaster implements ApplicationEventListener<StartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(AlertBroadcaster.class);
 
     private final boolean enabled;
     private final String topic;
-    private final Properties consumerProps;
     private final Sinks.Many<Alert> sink = Sinks.many().multicast().directBestEffort();
     private final AvroSerde<Alert> serde = NormalcySerdes.alert();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ConsumerLoop<byte[], byte[]> loop;
     private volatile boolean ready;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     AlertBroadcaster(DeliveryConfiguration config, DetectorConfiguration detector,
                      @Named("kafkaClientProperties") Properties clientProps) {
         this.enabled = config.streamEnabled();
         this.topic = detector.detectorTopics().alerts();
-        this.consumerProps = KafkaClients.consumer(clientProps, null, "normalcy-alert-stream");
-        this.thread = new Thread(this::run, "alert-stream");
-        thread.setDaemon(true);
+        Properties consumerProps = KafkaClients.consumer(clientProps, null, "normalcy-alert-stream");
+        this.loop = new ConsumerLoop<>("alert-stream", () -> new KafkaConsumer<>(consumerProps,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()), new Streamer(), Duration.ofMillis(500));
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
         if (enabled) {
-            thread.start();
+            loop.start();
         }
     }
 
@@ -73,39 +79,33 @@ public final class AlertBroadcaster {
         return sink.currentSubscriberCount();
     }
 
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                consumer = c;
-                if (!running) {
-                    return;
-                }
-                List<TopicPartition> parts = partitions(c);
-                c.assign(parts);
-                c.seekToEnd(parts);
-                parts.forEach(c::position); // resolve "latest" now, not lazily at the first poll
-                ready = true;
-                LOG.info("Alert stream reading {} from the latest offsets", topic);
-                while (running) {
-                    var records = c.poll(Duration.ofMillis(500));
-                    if (records.isEmpty() || sink.currentSubscriberCount() == 0) {
-                        continue;
-                    }
-                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                        emit(r);
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                ready = false;
-                if (running) {
-                    LOG.warn("Alert stream consumer failed, restarting in 1 s (alerts in between are not streamed): {}",
-                            e.toString());
-                    sleepQuietly(1000);
-                }
+    /** The consumer loop's state (FAILED: e.g. not authorized to read the alerts topic; see its failure). */
+    public ConsumerLoop<byte[], byte[]> loop() {
+        return loop;
+    }
+
+    /** One session: every partition from its latest offset on. */
+    private final class Streamer implements ConsumerLoop.Handler<byte[], byte[]> {
+        @Override
+        public void onStart(Consumer<byte[], byte[]> c) {
+            List<TopicPartition> parts = TopicReader.requirePartitions(c, topic, Duration.ofSeconds(10));
+            c.assign(parts);
+            c.seekToEnd(parts);
+            parts.forEach(c::position); // resolve "latest" now, not lazily at the first poll
+            ready = true;
+            LOG.info("Alert stream reading {} from the latest offsets", topic);
+        }
+
+        @Override
+        public void onRecord(ConsumerRecord<byte[], byte[]> r) {
+            if (sink.currentSubscriberCount() > 0) {
+                emit(r);
             }
+        }
+
+        @Override
+        public void onSessionEnd() {
+            ready = false;
         }
     }
 
@@ -124,35 +124,9 @@ public final class AlertBroadcaster {
         }
     }
 
-    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c) {
-        while (running) {
-            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            }
-            sleepQuietly(500);
-        }
-        throw new WakeupException();
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @PreDestroy
-    void close() throws InterruptedException {
-        running = false;
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread.isAlive()) {
-            thread.join(10_000);
-        }
+    void close() {
+        loop.close();
         sink.tryEmitComplete();
     }
 }

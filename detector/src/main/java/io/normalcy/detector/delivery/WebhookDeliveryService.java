@@ -2,12 +2,15 @@ package io.normalcy.detector.delivery;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
 import io.micronaut.json.JsonMapper;
 import io.normalcy.avro.Alert;
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.detector.config.DetectorConfiguration;
 import io.normalcy.detector.routing.SubscriptionMatcher;
 import io.normalcy.detector.subscription.SubscriptionView;
+import io.normalcy.schemas.kafka.ConsumerLoop;
 import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.serde.NormalcySerdes;
 
@@ -22,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +34,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +58,15 @@ import org.slf4j.LoggerFactory;
  * subscription was deleted or paused meanwhile it is skipped. An undecodable record is dead-lettered
  * ({@code DESERIALIZATION}); the loop never dies on data. Shutdown drops the queues, aborts calls in flight,
  * commits what was completed and closes within a bounded time.
+ *
+ * <p>The consumer is a {@link ConsumerLoop} started on the application's {@link StartupEvent}; its session waits
+ * for the subscriptions view to be ready. Dispatching is done per poll ({@link Handler#afterPoll}), not as the
+ * loop's per-record step, on purpose: an unexpected failure must end the session uncommitted (the restart
+ * delivers again from the committed offsets), not skip the record as the loop does with per-record errors.
  */
 @Context
 @Requires(property = "normalcy.detector.delivery.enabled", notEquals = "false")
-public final class WebhookDeliveryService {
+public final class WebhookDeliveryService implements ApplicationEventListener<StartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryService.class);
     static final String SUBSCRIBER_HEADER = "X-Normalcy-Subscriber";
     static final String ALERT_ID_HEADER = "X-Normalcy-Alert-Id";
@@ -73,13 +83,12 @@ public final class WebhookDeliveryService {
     private final DeliveryMetrics metrics;
     private final HttpWebhookTransport transport;
     private final WebhookDeliverer deliverer;
-    private final Properties consumerProps;
     private final Properties producerProps;
     private volatile DeadLetterWriter deadLetters; // one per consumer session, like the consumer
     private final SubscriberLanes<Job> lanes;
     private final OffsetTracker tracker = new OffsetTracker();
     private final AvroSerde<Alert> alertSerde = NormalcySerdes.alert();
-    private final Thread thread;
+    private final ConsumerLoop<byte[], byte[]> loop;
     private volatile boolean running = true;
 
     WebhookDeliveryService(DeliveryConfiguration config, DetectorConfiguration detector, SubscriptionView view,
@@ -93,71 +102,62 @@ public final class WebhookDeliveryService {
         this.transport = new HttpWebhookTransport(config.requestTimeout(), guard);
         this.deliverer = new WebhookDeliverer(transport, policy, config.requestTimeout(),
                 d -> Thread.sleep(d.toMillis()));
-        this.consumerProps = KafkaClients.consumer(clientProps, config.webhookGroupId(), "normalcy-webhooks");
+        Properties consumerProps = KafkaClients.consumer(clientProps, config.webhookGroupId(), "normalcy-webhooks");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.webhookStartOffset());
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(config.maxPollRecords()));
         this.producerProps = KafkaClients.producer(clientProps, "normalcy-webhooks-dlq");
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         this.dlqTopic = detector.detectorTopics().dlq();
         this.lanes = new SubscriberLanes<>(config.subscriberQueueSize(), this::deliver, this::overflow);
-        this.thread = new Thread(this::run, "webhook-delivery");
-        thread.setDaemon(true);
-        thread.start();
+        this.loop = new ConsumerLoop<>("webhook-delivery", () -> new KafkaConsumer<>(consumerProps,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()), new Handler(), Duration.ofMillis(500));
         LOG.info("Webhook delivery from {} (group {}, {} attempts, back-off {}..{}, timeout {}, queue {} per"
                         + " subscriber)", alertsTopic, config.webhookGroupId(), policy.maxAttempts(), policy.initial(),
                 policy.max(), config.requestTimeout(), config.subscriberQueueSize());
     }
 
-    private void run() {
-        try {
-            while (running && !view.awaitReady(Duration.ofSeconds(1))) {
-                LOG.debug("Webhook delivery waiting for the subscriptions view");
-            }
-        } catch (InterruptedException e) {
-            return;
-        }
-        while (running) {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                 DeadLetterWriter dlq = new DeadLetterWriter(producerProps, dlqTopic, metrics)) {
-                deadLetters = dlq;
-                consumer.subscribe(List.of(alertsTopic), new ConsumerRebalanceListener() {
-                    @Override
-                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                        commit(consumer);
-                        tracker.revoke(partitions);
-                    }
-
-                    @Override
-                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                        // start from the committed offsets; nothing to track yet
-                    }
-
-                    @Override
-                    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                        tracker.revoke(partitions);
-                    }
-                });
-                loop(consumer);
-                commit(consumer);
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.error("Webhook delivery failed; restarting the consumer in 1 s", e);
-                    sleepQuietly(1000);
-                }
-            } finally {
-                // a new session starts from the committed offsets; dead letters handed to the closed writer are
-                // not acknowledged, so their alerts were not committed and are handled again
-                tracker.revokeAll();
-            }
-        }
-        LOG.info("Webhook delivery stopped");
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        loop.start();
     }
 
-    private void loop(KafkaConsumer<byte[], byte[]> consumer) {
-        while (running) {
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+    /** The consumer loop's state (FAILED: e.g. not authorized for the group or topic; see its failure). */
+    public ConsumerLoop<byte[], byte[]> loop() {
+        return loop;
+    }
+
+    /** One consumer session of the group, with its own dead-letter writer. */
+    private final class Handler implements ConsumerLoop.Handler<byte[], byte[]> {
+        @Override
+        public void onStart(Consumer<byte[], byte[]> consumer) {
+            awaitView();
+            deadLetters = new DeadLetterWriter(producerProps, dlqTopic, metrics);
+            consumer.subscribe(List.of(alertsTopic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commit(consumer);
+                    tracker.revoke(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // start from the committed offsets; nothing to track yet
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    tracker.revoke(partitions);
+                }
+            });
+        }
+
+        @Override
+        public void onRecord(ConsumerRecord<byte[], byte[]> r) {
+            // dispatched per poll in afterPoll (see the class comment)
+        }
+
+        @Override
+        public void afterPoll(Consumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
             for (TopicPartition tp : records.partitions()) {
                 List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
                 for (ConsumerRecord<byte[], byte[]> r : rs) {
@@ -167,9 +167,36 @@ public final class WebhookDeliveryService {
             }
             commit(consumer);
         }
+
+        @Override
+        public void onStop(Consumer<byte[], byte[]> consumer) {
+            commit(consumer);
+        }
+
+        @Override
+        public void onSessionEnd() {
+            DeadLetterWriter dlq = deadLetters;
+            if (dlq != null) {
+                dlq.close();
+            }
+            // a new session starts from the committed offsets; dead letters handed to the closed writer are
+            // not acknowledged, so their alerts were not committed and are handled again
+            tracker.revokeAll();
+        }
     }
 
-    private void commit(KafkaConsumer<byte[], byte[]> consumer) {
+    private void awaitView() {
+        try {
+            while (running && !view.awaitReady(Duration.ofSeconds(1))) {
+                LOG.debug("Webhook delivery waiting for the subscriptions view");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
+    }
+
+    private void commit(Consumer<byte[], byte[]> consumer) {
         Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
         if (offsets.isEmpty()) {
             return;
@@ -261,14 +288,6 @@ public final class WebhookDeliveryService {
                 job.model(), Instant.now()), "DELIVERY_FAILED", job.ticket()::done);
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @PreDestroy
     void close() throws InterruptedException {
         running = false;
@@ -277,9 +296,7 @@ public final class WebhookDeliveryService {
         if (!lanes.awaitTermination(5_000)) {
             LOG.warn("Webhook lanes still busy after 5 s");
         }
-        thread.join(15_000);
-        if (thread.isAlive()) {
-            LOG.warn("Webhook delivery did not stop within 15 s");
-        }
+        loop.close();
+        LOG.info("Webhook delivery stopped");
     }
 }

@@ -1,16 +1,21 @@
 package io.normalcy.detector.subscription;
 
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
 import io.normalcy.avro.AlertSubscription;
 import io.normalcy.detector.config.DetectorConfiguration;
 import io.normalcy.detector.delivery.DeliveryMetrics;
 import io.normalcy.detector.delivery.KafkaClients;
 import io.normalcy.detector.routing.SubscriptionMatcher;
 import io.normalcy.detector.routing.SubscriptionRegistry;
+import io.normalcy.schemas.kafka.ConsumerLoop;
+import io.normalcy.schemas.kafka.TopicReader;
 import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.serde.NormalcySerdes;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,11 +24,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -37,32 +43,50 @@ import org.slf4j.LoggerFactory;
  * {@link #awaitApplied} gives read-your-writes to the API: a POST returns once its own record is visible here.
  * Undecodable records and key ≠ subscriberId are logged and remove the entry (same rule as the topology's store);
  * a subscription whose entity pattern is not valid RE2 is kept but matches nothing (logged, and counted by the
- * {@code normalcy.subscriptions.unusable} gauge); the consumer thread never dies on data.
+ * {@code normalcy.subscriptions.unusable} gauge); the consumer never dies on data. The consumer is a
+ * {@link ConsumerLoop} started on the application's {@link StartupEvent} and closed with the bean; a session that
+ * fails (topic not there yet, broker gone) is restarted and reads the topic from the beginning again.
  */
 @Context
-public final class SubscriptionView {
+public final class SubscriptionView implements ApplicationEventListener<StartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionView.class);
 
     private final String topic;
-    private final Properties consumerProps;
-    private final SubscriptionTopics topicAdmin;
+    private final Runnable ensureTopic;
     private final SubscriptionRegistry registry = new SubscriptionRegistry();
     private final AvroSerde<AlertSubscription> serde = NormalcySerdes.alertSubscription();
     private final Map<Integer, Long> positions = new HashMap<>(); // guarded by this
     private final CountDownLatch ready = new CountDownLatch(1);
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private final ConsumerLoop<String, byte[]> loop;
+    private List<TopicPartition> parts = List.of(); // loop thread only
+    private Map<TopicPartition, Long> end = Map.of(); // loop thread only: end offsets when the session started
 
+    @Inject
     SubscriptionView(DetectorConfiguration config, DeliveryMetrics metrics,
                      @Named("kafkaClientProperties") Properties clientProps) {
-        this.topic = config.detectorTopics().subscriptions();
+        this(config.detectorTopics().subscriptions(), consumers(clientProps),
+                new SubscriptionTopics(clientProps, config)::ensureSubscriptionsTopic);
         metrics.unusableSubscriptionsGauge(registry);
-        this.consumerProps = KafkaClients.consumer(clientProps, null, "normalcy-subscriptions-view");
-        this.topicAdmin = new SubscriptionTopics(clientProps, config);
-        this.thread = new Thread(this::run, "subscriptions-view");
-        thread.setDaemon(true);
-        thread.start();
+    }
+
+    /**
+     * @param consumers   creates the consumer of one session (raw values, string keys)
+     * @param ensureTopic creates the topic if so configured, before each session
+     */
+    SubscriptionView(String topic, Supplier<? extends Consumer<String, byte[]>> consumers, Runnable ensureTopic) {
+        this.topic = topic;
+        this.ensureTopic = ensureTopic;
+        this.loop = new ConsumerLoop<>("subscriptions-view", consumers, new Reader(), Duration.ofMillis(200));
+    }
+
+    private static Supplier<Consumer<String, byte[]>> consumers(Properties clientProps) {
+        Properties props = KafkaClients.consumer(clientProps, null, "normalcy-subscriptions-view");
+        return () -> new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        loop.start();
     }
 
     public String topic() {
@@ -106,59 +130,42 @@ public final class SubscriptionView {
         return true;
     }
 
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
-                consumer = c;
-                if (!running) {
-                    return;
-                }
-                topicAdmin.ensureSubscriptionsTopic();
-                List<TopicPartition> parts = partitions(c);
-                c.assign(parts);
-                c.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = c.endOffsets(parts);
-                LOG.info("Reading subscriptions from {} ({} partitions, {} records at most)", topic, parts.size(),
-                        end.values().stream().mapToLong(Long::longValue).sum());
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        apply(r);
-                    }
-                    synchronized (this) {
-                        for (TopicPartition tp : parts) {
-                            positions.put(tp.partition(), c.position(tp));
-                        }
-                        notifyAll();
-                    }
-                    if (ready.getCount() > 0 && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
-                        LOG.info("Subscriptions view ready: {} subscriptions", registry.all().size());
-                        ready.countDown();
-                    }
-                }
-            } catch (WakeupException e) {
-                if (running) {
-                    LOG.warn("Subscriptions view woken up unexpectedly; restarting");
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warn("Subscriptions view failed, retrying in 1 s: {}", e.toString());
-                    sleepQuietly(1000);
-                }
-            }
-        }
+    /** The consumer loop's state (FAILED: e.g. not authorized to read the topic; see its failure). */
+    public ConsumerLoop<String, byte[]> loop() {
+        return loop;
     }
 
-    private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
-        while (running) {
-            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            }
-            LOG.info("Waiting for topic {} to exist", topic);
-            sleepQuietly(500);
+    /** One session: every partition from the beginning; ready once the end offsets of the session start are reached. */
+    private final class Reader implements ConsumerLoop.Handler<String, byte[]> {
+        @Override
+        public void onStart(Consumer<String, byte[]> c) {
+            ensureTopic.run();
+            parts = TopicReader.requirePartitions(c, topic, Duration.ofSeconds(10));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            end = c.endOffsets(parts);
+            LOG.info("Reading subscriptions from {} ({} partitions, {} records at most)", topic, parts.size(),
+                    end.values().stream().mapToLong(Long::longValue).sum());
         }
-        throw new WakeupException();
+
+        @Override
+        public void onRecord(ConsumerRecord<String, byte[]> r) {
+            apply(r);
+        }
+
+        @Override
+        public void afterPoll(Consumer<String, byte[]> c, ConsumerRecords<String, byte[]> records) {
+            synchronized (SubscriptionView.this) {
+                for (TopicPartition tp : parts) {
+                    positions.put(tp.partition(), c.position(tp));
+                }
+                SubscriptionView.this.notifyAll();
+            }
+            if (ready.getCount() > 0 && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                LOG.info("Subscriptions view ready: {} subscriptions", registry.all().size());
+                ready.countDown();
+            }
+        }
     }
 
     void apply(ConsumerRecord<String, byte[]> r) {
@@ -186,25 +193,8 @@ public final class SubscriptionView {
         }
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @PreDestroy
-    void close() throws InterruptedException {
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        thread.join(10_000); // closing the consumer after wakeup() can take a few seconds
-        if (thread.isAlive()) {
-            thread.interrupt(); // stuck in an admin call to an unreachable cluster
-            thread.join(5_000);
-        }
+    void close() {
+        loop.close();
     }
 }

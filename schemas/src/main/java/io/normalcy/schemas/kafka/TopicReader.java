@@ -18,13 +18,14 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The one "read a topic to its end" of Normalcy (the trainer's model catalog, status history, ...): assign every
  * partition of a topic (no consumer group), seek to where the caller says, and poll until every partition's
- * position reaches the end offset captured when the read started, handing each raw record to a callback. Raw
- * {@code byte[]} records: the caller decodes per record, so one undecodable record can be skipped instead of
- * failing {@code poll()} (a typed deserializer throws from {@code poll()} before any per-record handling).
+ * position reaches the end offset captured when the read started, handing each record to a callback. Values as
+ * raw {@code byte[]} (keys may be strings): the caller decodes per record, so one undecodable record can be skipped
+ * instead of failing {@code poll()} (a typed deserializer throws from {@code poll()} before any per-record handling).
  *
  * <p>Which end: {@link #endOffsets(org.apache.kafka.clients.consumer.Consumer)} is what the consumer reports (for a
  * {@code read_committed} consumer the last stable offset: records behind an open transaction are not waited for);
@@ -88,6 +89,30 @@ public final class TopicReader {
         };
     }
 
+    /** Every partition of {@code topic}; empty when the topic does not exist (yet). */
+    public static List<TopicPartition> partitions(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+                                                  String topic, Duration timeout) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        List<TopicPartition> tps = new ArrayList<>();
+        if (infos != null) {
+            infos.forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        return tps;
+    }
+
+    /**
+     * As {@link #partitions}, for a background consumer that cannot start without the topic: a topic that does not
+     * exist yet is a retriable {@link UnknownTopicOrPartitionException}, so {@link ConsumerLoop} tries again later.
+     */
+    public static List<TopicPartition> requirePartitions(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+                                                         String topic, Duration timeout) {
+        List<TopicPartition> tps = partitions(consumer, topic, timeout);
+        if (tps.isEmpty()) {
+            throw new UnknownTopicOrPartitionException("topic " + topic + " does not exist (yet)");
+        }
+        return tps;
+    }
+
     /**
      * Reads {@code topic} from {@code start} to {@code ends} (null = the consumer's end offsets). The consumer is
      * re-assigned; the caller owns and closes it. A topic without partitions (or unknown) reads nothing.
@@ -95,17 +120,15 @@ public final class TopicReader {
      * @return the position reached in each partition (= its end offset), e.g. for {@link #from} next time
      * @throws TimeoutException naming the topic and the partitions behind when the end is not reached in time
      */
-    public static Map<TopicPartition, Long> readToEnd(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
-                                                      String topic, Start start, EndOffsets ends, Duration timeout,
-                                                      Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
+    public static <K, V> Map<TopicPartition, Long> readToEnd(org.apache.kafka.clients.consumer.Consumer<K, V> consumer,
+                                                             String topic, Start start, EndOffsets ends,
+                                                             Duration timeout, Consumer<ConsumerRecord<K, V>> onRecord) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        List<TopicPartition> tps = partitions(consumer, topic, timeout);
         Map<TopicPartition, Long> reached = new HashMap<>();
-        if (infos == null || infos.isEmpty()) {
+        if (tps.isEmpty()) {
             return reached;
         }
-        List<TopicPartition> tps = new ArrayList<>();
-        infos.forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
         consumer.assign(tps);
         Map<TopicPartition, Long> end = (ends == null ? endOffsets(consumer, timeout) : ends).of(tps);
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps, timeout);
@@ -125,7 +148,7 @@ public final class TopicReader {
                 throw new TimeoutException("reading " + topic + " did not reach its end within " + timeout
                         + ": at " + reached + ", end " + end);
             }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
                     onRecord.accept(r);
                 }

@@ -1,72 +1,79 @@
 package io.normalcy.trainer.service;
 
 import io.normalcy.avro.RetrainRequest;
+import io.normalcy.schemas.kafka.ConsumerLoop;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Consumes {@code normalcy.retrain} on its own thread (a plain consumer in a group, so several trainer
- * instances share the topic) and hands each request to {@link RetrainIntake}. Offsets are committed after the
- * requests are admitted, and admitting returns once the request's QUEUED status (which journals the request) is
- * written: a crash before the commit re-delivers them (the ids already on training-status are dropped as
- * duplicates), a crash after it leaves them to the restarted trainer's recovery ({@code TrainerLifecycle}).
- * Undecodable records are logged and skipped (the value deserializer must be error-tolerant, see
- * {@link #decode}).
+ * Consumes {@code normalcy.retrain} on a {@link ConsumerLoop} (a plain consumer in a group, so several trainer
+ * instances share the topic) and hands each request to {@link RetrainIntake}. A poll's requests are admitted after
+ * the poll and its offsets committed after that, and admitting returns once the request's QUEUED status (which
+ * journals the request) is written: a crash before the commit re-delivers them (the ids already on
+ * training-status are dropped as duplicates), a crash after it leaves them to the restarted trainer's recovery
+ * ({@code TrainerLifecycle}). Admitting is not a per-record step of the loop on purpose: a failed admission (the
+ * status topic unreachable) ends the consumer session without a commit, so the loop's restart re-delivers the
+ * requests instead of skipping them. Undecodable records are logged and skipped (the value deserializer must be
+ * error-tolerant, see {@link #decode}).
  */
 public final class RetrainListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainListener.class);
 
-    private final Consumer<String, byte[]> consumer;
     private final org.apache.kafka.common.serialization.Deserializer<RetrainRequest> deserializer;
     private final RetrainIntake intake;
     private final String topic;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ConsumerLoop<String, byte[]> loop;
+    private final List<RetrainRequest> polled = new ArrayList<>(); // loop thread only
 
-    public RetrainListener(Consumer<String, byte[]> consumer,
+    /** @param consumers creates the group consumer of a session (a new one after a failed session) */
+    public RetrainListener(Supplier<? extends Consumer<String, byte[]>> consumers,
                            org.apache.kafka.common.serialization.Deserializer<RetrainRequest> deserializer,
                            RetrainIntake intake, String topic) {
-        this.consumer = consumer;
         this.deserializer = deserializer;
         this.intake = intake;
         this.topic = topic;
-        this.thread = new Thread(this::loop, "retrain-listener");
-        this.thread.setDaemon(true);
+        this.loop = new ConsumerLoop<>("retrain-listener", consumers, new Handler(), Duration.ofMillis(500));
+    }
+
+    private final class Handler implements ConsumerLoop.Handler<String, byte[]> {
+        @Override
+        public void onStart(Consumer<String, byte[]> consumer) {
+            consumer.subscribe(List.of(topic));
+        }
+
+        @Override
+        public void onRecord(ConsumerRecord<String, byte[]> r) {
+            RetrainRequest req = decode(r);
+            if (req != null) {
+                polled.add(req);
+            }
+        }
+
+        @Override
+        public void afterPoll(Consumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records) {
+            polled.forEach(intake::submit);
+            polled.clear();
+            if (!records.isEmpty()) {
+                consumer.commitSync();
+            }
+        }
+
+        @Override
+        public void onSessionEnd() {
+            polled.clear(); // not committed: delivered again to the next session
+        }
     }
 
     public void start() {
-        consumer.subscribe(List.of(topic));
-        thread.start();
-    }
-
-    private void loop() {
-        try {
-            while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (ConsumerRecord<String, byte[]> r : records) {
-                    RetrainRequest req = decode(r);
-                    if (req != null) {
-                        intake.submit(req);
-                    }
-                }
-                if (!records.isEmpty()) {
-                    consumer.commitSync();
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("retrain listener stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        loop.start();
     }
 
     RetrainRequest decode(ConsumerRecord<String, byte[]> r) {
@@ -86,18 +93,18 @@ public final class RetrainListener implements AutoCloseable {
         }
     }
 
+    /** Started, not closed and not stopped by a fatal consumer error. */
     public boolean isAlive() {
-        return thread.isAlive();
+        return loop.isRunning();
+    }
+
+    /** The loop, for its state and failure (health). */
+    public ConsumerLoop<String, byte[]> loop() {
+        return loop;
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

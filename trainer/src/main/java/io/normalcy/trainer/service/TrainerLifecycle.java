@@ -78,8 +78,9 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
         LOG.info("models on {}: {}", topics.names().models(), catalog.names());
         recover();
         if (config.isRetrainListener()) {
-            listener = new RetrainListener(new KafkaConsumer<>(retrainConsumer(kafka, config.getInstanceId()),
-                    new StringDeserializer(), new ByteArrayDeserializer()),
+            Map<String, Object> props = retrainConsumer(kafka, config.getInstanceId());
+            listener = new RetrainListener(() -> new KafkaConsumer<>(props, new StringDeserializer(),
+                    new ByteArrayDeserializer()),
                     NormalcySerdes.retrainRequest().deserializer(), intake, topics.names().retrain());
             listener.start();
             LOG.info("listening for retrain requests on {}", topics.names().retrain());
@@ -133,6 +134,11 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
 
     public boolean listenerAlive() {
         return listener == null || listener.isAlive();
+    }
+
+    /** Why the retrain listener stopped for good (see {@link io.normalcy.schemas.kafka.ConsumerLoop}); null if it did not. */
+    public Throwable listenerFailure() {
+        return listener == null ? null : listener.loop().failure();
     }
 
     /**

@@ -7,9 +7,13 @@ import io.normalcy.trainer.service.RetrainIntake;
 import io.normalcy.trainer.service.TrainerLifecycle;
 import jakarta.inject.Singleton;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code /health} detail "trainer": DOWN when the retrain listener thread died; shows busy models. */
+/**
+ * {@code /health} detail "trainer": DOWN when the retrain listener stopped (with the failure that stopped it, when
+ * one did); shows busy models.
+ */
 @Singleton
 @Requires(beans = TrainerLifecycle.class)
 public class TrainerHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
@@ -24,8 +28,14 @@ public class TrainerHealthIndicator extends AbstractHealthIndicator<Map<String, 
     @Override
     protected Map<String, Object> getHealthInformation() {
         healthStatus = lifecycle.listenerAlive() ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("retrainListener", lifecycle.listenerAlive() ? "running" : "stopped",
-                "busyModels", intake.queue().busyModels());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("retrainListener", lifecycle.listenerAlive() ? "running" : "stopped");
+        details.put("busyModels", intake.queue().busyModels());
+        Throwable failure = lifecycle.listenerFailure();
+        if (failure != null) {
+            details.put("retrainListenerError", failure.toString());
+        }
+        return details;
     }
 
     @Override
