@@ -22,7 +22,7 @@ import java.util.Set;
  * <p>Defaults are chosen to train well in a few minutes on 2 CPU cores: a MAF_MOG (MAF blocks with a
  * mixture-of-Gaussians base, Papamakarios et al. 2017) with NATURAL ordering, so per-feature contributions are
  * exact conditionals that can still be multi-modal and skewed (a Gaussian-base MAF with NATURAL ordering cannot fit
- * a multi-modal first feature), 4 blocks of 2×64 hidden units with ActNorm, K = 5 components, Adam at 1e-3, batch 256, up to 50 epochs with early stopping (patience 5) on a 10% validation split,
+ * a multi-modal first feature), 4 blocks of 2×64 hidden units with ActNorm, K = 3 components, Adam at 1e-3, batch 256, up to 50 epochs with early stopping (patience 5) on a 10% validation split,
  * and 20% held out for threshold calibration (0.01 → WARNING, 0.001 → CRITICAL).
  */
 public final class FitConfig {

@@ -48,10 +48,12 @@ public record FlowSpec(FlowType type, int dim, int contextDim, int blocks, int[]
     public static final double DEFAULT_SCALE_CLAMP = 3.0;
     public static final int MAX_COMPONENTS = 64;
     /**
-     * Default K of MAF_MOG: enough for the two- and three-mode conditionals seen in practice (the known-density
-     * test's bimodal feature is fitted within 0.05 nats) at about the per-record cost of two MAF blocks.
+     * Default K of MAF_MOG. Measured (docs/benchmarks.md, D = 16, 4 blocks of 2×64): the mixture base costs about
+     * 0.7 µs per record per component on top of a fixed ~2.4 µs, so K = 3 keeps a MAF_MOG under 2× the scoring cost
+     * of the same MAF (K = 5 is ~2.2–2.9×), and three modes per conditional, after the MAF blocks, fit the
+     * known-density test's bimodal feature within 0.05 nats.
      */
-    public static final int DEFAULT_COMPONENTS = 5;
+    public static final int DEFAULT_COMPONENTS = 3;
 
     /** The spec with the type's default number of mixture components ({@link #defaultComponents}). */
     public FlowSpec(FlowType type, int dim, int contextDim, int blocks, int[] hidden, boolean actNorm,

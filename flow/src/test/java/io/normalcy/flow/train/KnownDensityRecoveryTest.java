@@ -44,7 +44,7 @@ class KnownDensityRecoveryTest {
         assertGapBelow(spec, MAX_GAP);
     }
 
-    /** The default architecture (4 blocks of 2×64, NATURAL ordering, K = 5) on the bimodal-first-feature data. */
+    /** The default architecture (4 blocks of 2×64, NATURAL ordering, K = 3) on the bimodal-first-feature data. */
     @Test
     void defaultMafMogRecoversTheBimodalFirstFeatureWithNaturalOrdering() {
         assertGapBelow(FlowSpec.mafMog(KnownDensityData.D, KnownDensityData.C, 4, 64, 64), MOG_MAX_GAP);
