@@ -214,12 +214,14 @@ class NormalcyCliTest {
     }
 
     @Test
-    void flowTypeDefaultsToMafMogAndReachesTheFitConfiguration() {
+    void flowTypeDefaultsToMafMogAndReachesTheFitConfiguration() throws Exception {
         FitCommand fit = new FitCommand();
         new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro");
         assertEquals(io.normalcy.flow.model.FlowType.MAF_MOG, fit.config().flowType());
         assertEquals(io.normalcy.flow.model.FlowType.MAF_MOG,
                 io.normalcy.flow.fit.FitConfig.builder().features(java.util.List.of("x")).build().flowType());
+        assertEquals(io.normalcy.flow.model.FlowType.MAF_MOG, io.normalcy.flow.state.ModelFiles.load(model).spec().type(),
+                "the model fitted (and sampled from) by the other tests uses the default");
         for (String[] c : new String[][] {{"maf", "MAF"}, {"MAF-MOG", "MAF_MOG"}, {"realnvp", "REALNVP"}}) {
             fit = new FitCommand();
             new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
