@@ -33,6 +33,20 @@ public final class BenchModels {
         return FlowSpec.maf(dim, CONTEXT_DIM, BLOCKS, hs);
     }
 
+    /**
+     * {@code type} = "MAF" ({@link #spec(int, int, int)} with {@code blocks} blocks) or "MAF_MOG" (the same blocks
+     * plus the mixture base, K = {@value FlowSpec#DEFAULT_COMPONENTS}, hidden layers as the blocks').
+     */
+    public static FlowSpec spec(int dim, int hidden, int layers, String type, int blocks) {
+        int[] hs = new int[layers];
+        java.util.Arrays.fill(hs, hidden);
+        return switch (type) {
+            case "MAF" -> FlowSpec.maf(dim, CONTEXT_DIM, blocks, hs);
+            case "MAF_MOG" -> FlowSpec.mafMog(dim, CONTEXT_DIM, blocks, hs);
+            default -> throw new IllegalArgumentException("type must be MAF or MAF_MOG, got " + type);
+        };
+    }
+
     /** Initialised parameters plus N(0, 0.05²) noise on every non-structural tensor (seeded). */
     public static FlowParameters parameters(FlowSpec spec, long seed) {
         Random rng = new Random(seed);

@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Records/s on one thread (= per core) of the plain-Java scoring kernel ({@link Flow}): one record with the
  * per-feature decomposition (what the detector calls per event), and batches of 64 / 512 through
  * {@link Flow#logProb(double[][], double[][])}. Scores are per record ({@code @OperationsPerInvocation}).
+ * {@code type} and {@code blocks} compare flow families, e.g. {@code -p type=MAF,MAF_MOG -p blocks=4} (the trainer's
+ * default depth; the other parameters default to the benchmark grid's MAF with {@link BenchModels#BLOCKS} blocks).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -36,6 +38,10 @@ public class KernelScoringBenchmark {
     public int hidden;
     @Param({"1", "2"})
     public int layers;
+    @Param({"MAF"})
+    public String type;
+    @Param({"5"})
+    public int blocks;
 
     private Flow flow;
     private double[][] u;
@@ -47,7 +53,7 @@ public class KernelScoringBenchmark {
 
     @Setup
     public void setup() {
-        FlowSpec spec = BenchModels.spec(dim, hidden, layers);
+        FlowSpec spec = BenchModels.spec(dim, hidden, layers, type, blocks);
         flow = FlowBuilder.build(spec, BenchModels.parameters(spec, 7));
         u = BenchModels.inputs(BenchModels.ROWS, dim, 11);
         ctx = BenchModels.contexts(BenchModels.ROWS, 13);

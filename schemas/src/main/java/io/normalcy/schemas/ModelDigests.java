@@ -47,8 +47,11 @@ import org.apache.avro.specific.SpecificDatumWriter;
  */
 public final class ModelDigests {
 
-    /** formatVersion written by this release: the newest released ModelVersion schema. */
-    public static final int CURRENT_FORMAT_VERSION = 1;
+    /**
+     * The newest released ModelVersion schema (v2 added the MAF_MOG flow type and Architecture.components). A writer
+     * may still use an older version for a model that version can represent, see {@code ModelStateMapper}.
+     */
+    public static final int CURRENT_FORMAT_VERSION = 2;
 
     /** Digest algorithm (JCA name). */
     public static final String ALGORITHM = "SHA-256";

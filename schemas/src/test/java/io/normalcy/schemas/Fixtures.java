@@ -101,7 +101,7 @@ public final class Fixtures {
     public static ModelVersion modelVersionFull() {
         return ModelVersion.newBuilder().setFormatVersion(ModelDigests.CURRENT_FORMAT_VERSION).setModel("payments")
                 .setVersion(42).setFlowType(FlowType.MAF)
-                .setArchitecture(new Architecture(2, 5, 2, List.of(16, 16), true, true, "REVERSE", "NATURAL", false, 3.0, 7L))
+                .setArchitecture(new Architecture(2, 5, 2, List.of(16, 16), true, true, "REVERSE", "NATURAL", false, 3.0, 7L, 0))
                 .setFeatures(List.of(new FeatureSpec("amount", 0, false, true, 2.5, 1.25),
                         new FeatureSpec("count", 1, true, false, 3.0, 2.0)))
                 .setContext(new ContextSpecRecord(List.of(new CategoricalField("region", List.of("eu", "us"))),

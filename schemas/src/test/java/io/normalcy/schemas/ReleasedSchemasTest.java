@@ -103,6 +103,35 @@ class ReleasedSchemasTest {
         assertEquals(Map.of("x", 1.0), fv.getFeatures());
     }
 
+    /**
+     * ModelVersion v2 only adds the MAF_MOG flow type and Architecture.components (default 0): a v1 reader resolves a
+     * v2 record of a MAF model (components dropped), but refuses a MAF_MOG one instead of scoring it as something
+     * else (FlowType has no enum default on purpose).
+     */
+    @Test
+    void modelVersionV1ReaderResolvesMafButRefusesMafMog() throws IOException {
+        Schema v1 = ReleasedSchemas.version(io.normalcy.avro.ModelVersion.class, 1).orElseThrow();
+        io.normalcy.avro.ModelVersion maf = Fixtures.modelVersionFull();
+        GenericRecord read = resolve(maf, v1);
+        assertEquals("MAF", read.get("flowType").toString());
+        assertNull(((GenericRecord) read.get("architecture")).getSchema().getField("components"));
+        io.normalcy.avro.ModelVersion mog = io.normalcy.avro.ModelVersion.newBuilder(maf)
+                .setFlowType(io.normalcy.avro.FlowType.MAF_MOG)
+                .setArchitecture(io.normalcy.avro.Architecture.newBuilder(maf.getArchitecture()).setComponents(3).build())
+                .build();
+        assertThrows(org.apache.avro.AvroTypeException.class, () -> resolve(mog, v1));
+    }
+
+    private static GenericRecord resolve(io.normalcy.avro.ModelVersion record, Schema reader) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<io.normalcy.avro.ModelVersion>(
+                io.normalcy.avro.ModelVersion.getClassSchema()).write(record, enc);
+        enc.flush();
+        return new org.apache.avro.generic.GenericDatumReader<GenericRecord>(io.normalcy.avro.ModelVersion.getClassSchema(),
+                reader).read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    }
+
     @Test
     void unknownVersionIsEmpty() {
         assertFalse(ReleasedSchemas.version(FeatureVector.class, 0).isPresent());

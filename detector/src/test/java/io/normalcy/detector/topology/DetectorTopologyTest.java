@@ -147,6 +147,30 @@ class DetectorTopologyTest {
         }
     }
 
+    /** The default flow type since issue 13: a MAF_MOG model loads and scores exactly as the flow code does. */
+    @Test
+    void mixtureModelsAreLoadedAndScoredWithExactContributions() throws Exception {
+        ModelVersion mog = TestModels.mixture(MODEL, 1);
+        io.normalcy.flow.model.Scorer reference = io.normalcy.flow.state.ModelStateMapper.fromState(mog).newScorer();
+        try (TopologyHarness h = new TopologyHarness(NO_COOL_DOWN)) {
+            h.publish(mog);
+            h.send(vector(MODEL, "e1", START, "n", x(0.5, -1.5, 0.2)));
+            h.send(vector(MODEL, "e2", START, "m", x(2.0, 0.3, -0.7)));
+            List<ScoredEvent> scores = h.scores.readValuesToList();
+            assertEquals(2, scores.size());
+            double[][] inputs = {{0.5, -1.5, 0.2}, {2.0, 0.3, -0.7}};
+            for (int i = 0; i < 2; i++) {
+                double expected = reference.score(x(inputs[i][0], inputs[i][1], inputs[i][2]), Map.of(), Map.of(),
+                        START.toEpochMilli()).logDensity();
+                assertEquals(expected, scores.get(i).getLogDensity(), 1e-9);
+                double sum = scores.get(i).getContributions().values().stream().mapToDouble(Double::doubleValue).sum();
+                assertEquals(expected, sum, 1e-9, "contributions sum to the log-density");
+            }
+            assertTrue(Math.abs(scores.get(0).getLogDensity() - TestModels.logDensity(x(0.5, -1.5, 0.2), 1.0)) > 1e-3,
+                    "the mixture base changes the density of the standard normal model");
+        }
+    }
+
     @Test
     void scoresCanBeSwitchedOff() {
         try (TopologyHarness h = new TopologyHarness(NO_COOL_DOWN.withScoresEnabled(false))) {

@@ -110,6 +110,35 @@ public final class TestModels {
         return ModelDigests.withDigest(mv);
     }
 
+    /**
+     * The record of {@link #standardNormal(String, long, double)} (std 1) with a MAF_MOG flow instead (format version
+     * 2, K = 3, randomly perturbed mixture base): the density is whatever the flow code computes, so tests compare
+     * the detector's scores with {@code ModelStateMapper.fromState(record)} scored directly.
+     */
+    public static ModelVersion mixture(String name, long version) {
+        ModelVersion base = standardNormal(name, version, 1.0);
+        FlowSpec spec = new FlowSpec(io.normalcy.flow.model.FlowType.MAF_MOG, 3, 0, 1, new int[] {8}, true, false,
+                io.normalcy.flow.model.PermutationMode.NONE, io.normalcy.flow.model.Ordering.NATURAL, false,
+                FlowSpec.DEFAULT_SCALE_CLAMP, 42L, 3);
+        Random rng = new Random(11);
+        FlowParameters params = ParameterInitializer.initialize(spec, rng);
+        List<NamedTensor> tensors = new ArrayList<>();
+        params.asMap().forEach((n, t) -> {
+            float[] d = t.data().clone();
+            if (n.startsWith("base.")) {
+                for (int i = 0; i < d.length; i++) {
+                    d[i] += (float) (0.5 * rng.nextGaussian());
+                }
+            }
+            tensors.add(NamedTensors.of(n, t.shape(), d));
+        });
+        ModelVersion mv = ModelVersion.newBuilder(base).setFormatVersion(2)
+                .setFlowType(io.normalcy.avro.FlowType.MAF_MOG)
+                .setArchitecture(Architecture.newBuilder(base.getArchitecture()).setComponents(3).build())
+                .setTensors(tensors).setDigest(ByteBuffer.allocate(0)).build();
+        return ModelDigests.withDigest(mv);
+    }
+
     /** A copy with one parameter byte changed after the digest was computed (a corrupted record). */
     public static ModelVersion tampered(ModelVersion mv) {
         ModelVersion copy = ModelVersion.newBuilder(mv).build();

@@ -67,7 +67,8 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--log1p", split = ",", description = "Features to log1p-transform (need min >= 0).")
     List<String> log1p = new ArrayList<>();
 
-    @Option(names = "--flow", defaultValue = "maf", description = "maf or realnvp (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--flow", defaultValue = "maf-mog", description = "maf-mog (MAF with a mixture-of-Gaussians"
+            + " base: exact per-feature conditionals, multi-modal ones too), maf or realnvp (default: ${DEFAULT-VALUE}).")
     String flow;
 
     @Option(names = "--ordering", defaultValue = "natural", description = "MAF autoregressive order: natural (exact "
@@ -135,9 +136,10 @@ final class FitCommand implements Callable<Integer> {
                 .integerFeatures(new LinkedHashSet<>(integer)).log1pFeatures(new LinkedHashSet<>(log1p))
                 .categoricalContext(context).numericContext(numericContext).cyclicContext(cyclicContexts());
         switch (flow.toLowerCase(Locale.ROOT)) {
+            case "maf-mog", "maf_mog" -> b.flowType(FlowType.MAF_MOG);
             case "maf" -> b.flowType(FlowType.MAF);
             case "realnvp" -> b.flowType(FlowType.REALNVP);
-            default -> throw new CliException("--flow must be maf or realnvp, got '" + flow + "'");
+            default -> throw new CliException("--flow must be maf-mog, maf or realnvp, got '" + flow + "'");
         }
         try {
             b.ordering(Ordering.valueOf(ordering.toUpperCase(Locale.ROOT)));

@@ -19,9 +19,10 @@ import java.util.Set;
  * context declarations, alert levels and split fractions. Immutable; build with {@link #builder()}, which
  * validates every value with a message naming it.
  *
- * <p>Defaults are chosen to train well in a few minutes on 2 CPU cores: a MAF (Papamakarios et al. 2017) with
- * NATURAL ordering, so per-feature contributions are exact conditionals, 4 blocks of 2×64 hidden units with
- * ActNorm, Adam at 1e-3, batch 256, up to 50 epochs with early stopping (patience 5) on a 10% validation split,
+ * <p>Defaults are chosen to train well in a few minutes on 2 CPU cores: a MAF_MOG (MAF blocks with a
+ * mixture-of-Gaussians base, Papamakarios et al. 2017) with NATURAL ordering, so per-feature contributions are
+ * exact conditionals that can still be multi-modal and skewed (a Gaussian-base MAF with NATURAL ordering cannot fit
+ * a multi-modal first feature), 4 blocks of 2×64 hidden units with ActNorm, K = 3 components, Adam at 1e-3, batch 256, up to 50 epochs with early stopping (patience 5) on a 10% validation split,
  * and 20% held out for threshold calibration (0.01 → WARNING, 0.001 → CRITICAL).
  */
 public final class FitConfig {
@@ -202,7 +203,7 @@ public final class FitConfig {
 
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
-        private FlowType flowType = FlowType.MAF;
+        private FlowType flowType = FlowType.MAF_MOG;
         private int blocks = 4;
         private int[] hidden = {64, 64};
         private boolean actNorm = true;

@@ -2,6 +2,7 @@ package io.normalcy.flow.model;
 
 import io.normalcy.flow.layer.FlowLayout;
 import io.normalcy.flow.layer.LayerType;
+import io.normalcy.flow.layer.MixtureBaseLayer;
 import io.normalcy.flow.transform.CompositeTransform;
 import io.normalcy.flow.transform.Flow;
 import io.normalcy.flow.transform.Transform;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * Builds the plain-Java scoring {@link Flow} from a {@link FlowSpec} and its {@link FlowParameters}: one kernel
- * {@link Transform} per layer of {@link FlowLayout}, block by block.
+ * {@link Transform} per layer of {@link FlowLayout}, block by block, and the base density (N(0, I), or the
+ * MAF_MOG mixture of {@link MixtureBaseLayer}).
  *
  * <p>Parameters may come from an untrusted topic, so everything is validated before any transform is
  * built: the exact tensor set of {@link FlowSpec#expectedShapes()} (missing, misshapen or unexpected
@@ -32,7 +34,11 @@ public final class FlowBuilder {
         for (int k = 0; k < spec.blocks(); k++) {
             parts.addAll(blockParts(spec, params, k));
         }
-        return new Flow(new CompositeTransform(parts), spec.contextDim());
+        CompositeTransform transform = new CompositeTransform(parts);
+        if (FlowLayout.hasMixtureBase(spec)) {
+            return new Flow(transform, MixtureBaseLayer.INSTANCE.kernel(spec, params), spec.contextDim());
+        }
+        return new Flow(transform, spec.contextDim());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.normalcy.flow.model;
 
 import io.normalcy.flow.layer.FlowLayout;
 import io.normalcy.flow.layer.LayerType;
+import io.normalcy.flow.layer.MixtureBaseLayer;
 
 import java.util.Map;
 import java.util.Random;
@@ -24,6 +25,9 @@ public final class ParameterInitializer {
             for (LayerType layer : FlowLayout.blockLayers(spec, k)) {
                 layer.initialize(spec, k, p, rng);
             }
+        }
+        if (FlowLayout.hasMixtureBase(spec)) {
+            MixtureBaseLayer.INSTANCE.initialize(spec, p, rng);
         }
         assert sameLayout(spec.expectedShapes(), p) : "a layer's initialize disagrees with its parameterShapes";
         return p;

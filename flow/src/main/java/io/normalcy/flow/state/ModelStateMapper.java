@@ -29,8 +29,10 @@ import java.util.TreeMap;
  * and thresholds, and throws {@link InvalidModelException} naming the first problem.
  */
 public final class ModelStateMapper {
-    /** {@code ModelVersion.formatVersion} written and read by this release. */
-    public static final int FORMAT_VERSION = 1;
+    /** The newest {@code ModelVersion.formatVersion} this release reads and writes (v2: MAF_MOG, components). */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format version this release reads. */
+    public static final int OLDEST_FORMAT_VERSION = 1;
 
     static {
         if (FORMAT_VERSION != ModelDigests.CURRENT_FORMAT_VERSION) {
@@ -47,7 +49,7 @@ public final class ModelStateMapper {
         List<FeatureSpec> features = features(model.preprocessor());
         ContextSpecRecord context = context(model.contextSpec());
         ModelVersion mv = ModelVersion.newBuilder()
-                .setFormatVersion(FORMAT_VERSION)
+                .setFormatVersion(formatVersion(model.spec()))
                 .setModel(model.name())
                 .setVersion(model.version())
                 .setFlowType(SpecCodec.encodeType(model.spec().type()))
@@ -67,6 +69,18 @@ public final class ModelStateMapper {
     }
 
     /**
+     * The oldest format version that can represent {@code spec}: 1 for MAF and RealNVP, 2 for MAF_MOG. Why not
+     * always the newest: the digest is computed under the schema of the format version, so a MAF or RealNVP model
+     * keeps exactly the bytes and digest the previous release wrote (re-publishing a model does not change its
+     * digest, and a detector of the previous release still verifies it); only models that need v2 use it.
+     * Reading stays safe: a field v1 does not have ({@code Architecture.components}) is outside a v1 digest, but
+     * {@code FlowSpec} rejects a non-zero value for MAF and RealNVP, and MAF_MOG does not exist in the v1 schema.
+     */
+    public static int formatVersion(FlowSpec spec) {
+        return spec.type() == io.normalcy.flow.model.FlowType.MAF_MOG ? 2 : 1;
+    }
+
+    /**
      * Validates {@code state} and builds the runtime model.
      *
      * @throws InvalidModelException naming the problem (format version, digest, tensor, feature, context field,
@@ -77,9 +91,9 @@ public final class ModelStateMapper {
             throw new InvalidModelException("model record is null");
         }
         String id = "model '" + state.getModel() + "' v" + state.getVersion();
-        if (state.getFormatVersion() != FORMAT_VERSION) {
+        if (state.getFormatVersion() < OLDEST_FORMAT_VERSION || state.getFormatVersion() > FORMAT_VERSION) {
             throw new InvalidModelException(id + ": unsupported format version " + state.getFormatVersion()
-                    + " (this release reads format version " + FORMAT_VERSION + ")");
+                    + " (this release reads format versions " + OLDEST_FORMAT_VERSION + ".." + FORMAT_VERSION + ")");
         }
         boolean digestOk;
         try {

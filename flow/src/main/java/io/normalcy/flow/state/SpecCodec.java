@@ -25,7 +25,8 @@ final class SpecCodec {
         return Architecture.newBuilder().setDim(s.dim()).setContextDim(s.contextDim()).setBlocks(s.blocks())
                 .setHidden(hidden).setActNorm(s.actNorm()).setLuLinear(s.luLinear())
                 .setPermutation(s.permutation().name()).setOrdering(s.ordering().name())
-                .setAdditive(s.additive()).setScaleClamp(s.scaleClamp()).setSeed(s.seed()).build();
+                .setAdditive(s.additive()).setScaleClamp(s.scaleClamp()).setSeed(s.seed())
+                .setComponents(s.components()).build();
     }
 
     static FlowSpec decode(io.normalcy.avro.FlowType type, Architecture a) throws InvalidModelException {
@@ -37,7 +38,8 @@ final class SpecCodec {
         int[] hidden = a.getHidden().stream().mapToInt(Integer::intValue).toArray();
         try {
             return new FlowSpec(FlowType.valueOf(type.name()), a.getDim(), a.getContextDim(), a.getBlocks(), hidden,
-                    a.getActNorm(), a.getLuLinear(), perm, ordering, a.getAdditive(), a.getScaleClamp(), a.getSeed());
+                    a.getActNorm(), a.getLuLinear(), perm, ordering, a.getAdditive(), a.getScaleClamp(), a.getSeed(),
+                    a.getComponents());
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException("invalid architecture: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.normalcy.flow.train;
 import io.normalcy.flow.layer.FlowLayout;
 import io.normalcy.flow.layer.LayerGraph;
 import io.normalcy.flow.layer.LayerType;
+import io.normalcy.flow.layer.MixtureBaseLayer;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.Tensor;
@@ -24,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The SameDiff (ND4J) graph of a conditional flow: the same math as the plain-Java kernel
  * ({@code io.normalcy.flow.transform}), in differentiable ops so it can be trained by gradient descent. Each layer
  * type of {@link FlowLayout} contributes its own ops ({@link LayerType#graph}, next to its kernel, so the two are
- * written side by side); this class chains them, adds the standard normal base and owns the training-time
+ * written side by side); this class chains them, adds the base density and owns the training-time
  * mechanics (gradients, snapshots, parameter read-back).
  *
  * <p>Inputs are the placeholders {@value #X} [B, D] and (only when C &gt; 0) {@value #C} [B, C]; outputs are
@@ -91,7 +92,10 @@ public final class FlowGraph implements AutoCloseable {
         return sd.getArrForVarName(v);
     }
 
-    /** Chains every layer of {@link FlowLayout}, block by block, then the standard normal base and the loss. */
+    /**
+     * Chains every layer of {@link FlowLayout}, block by block, then the base density (standard normal, or the
+     * MAF_MOG mixture of {@link MixtureBaseLayer}) and the loss.
+     */
     private void build(FlowParameters p) {
         int d = spec.dim();
         int cdim = spec.contextDim();
@@ -108,9 +112,10 @@ public final class FlowGraph implements AutoCloseable {
                 }
             }
         }
+        SDVariable logp = FlowLayout.hasMixtureBase(spec) ? MixtureBaseLayer.INSTANCE.graph(graph, x)
+                : x.mul(x).sum(1).mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
         trainable.putAll(graph.trainableVariables());
         fixed.putAll(graph.structuralTensors());
-        SDVariable logp = x.mul(x).sum(1).mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
         if (logDet != null) {
             logp = logp.add(logDet);
         }

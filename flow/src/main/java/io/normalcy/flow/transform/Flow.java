@@ -3,8 +3,9 @@ package io.normalcy.flow.transform;
 import java.util.Random;
 
 /**
- * A conditional normalizing flow: an invertible {@link CompositeTransform} u → z with a standard normal
- * base, so log p(u | c) = log N(z) + log|det ∂z/∂u| exactly (Papamakarios et al. 2017; Dinh et al. 2017).
+ * A conditional normalizing flow: an invertible {@link CompositeTransform} u → z with a base density (standard
+ * normal, or the autoregressive mixture {@link MadeMixture}), so log p(u | c) = log p_base(z | c) +
+ * log|det ∂z/∂u| exactly (Papamakarios et al. 2017; Dinh et al. 2017).
  *
  * <p>This is the detector's scoring kernel. It is plain Java on {@code double[]} on purpose: ND4J pays
  * a fixed per-op cost that limits one-record-at-a-time scoring to a few hundred records/s, while plain loops over
@@ -18,18 +19,27 @@ public final class Flow {
     private static final double[] NO_CONTEXT = new double[0];
 
     private final CompositeTransform transform;
-    private final StandardNormal base;
+    private final BaseDensity base;
     private final int dim;
     private final int contextDim;
     /** End position i holds the feature that started at netPerm[i]; null when there is no permutation. */
     private final int[] netPerm;
     private final ThreadLocal<double[][]> scratch;
 
+    /** A flow with the standard normal base. */
     public Flow(CompositeTransform transform, int contextDim) {
+        this(transform, new StandardNormal(transform.dim()), contextDim);
+    }
+
+    /** A flow with base density {@code base} (e.g. {@link MadeMixture}), which may depend on the context. */
+    public Flow(CompositeTransform transform, BaseDensity base, int contextDim) {
         this.transform = transform;
         this.dim = transform.dim();
         this.contextDim = contextDim;
-        this.base = new StandardNormal(dim);
+        if (base.dim() != dim) {
+            throw new IllegalArgumentException("base density has dim " + base.dim() + " but the transform has " + dim);
+        }
+        this.base = base;
         int[] p = transform.netPermutation();
         boolean identity = true;
         for (int i = 0; i < p.length; i++) {
@@ -52,19 +62,23 @@ public final class Flow {
         return transform;
     }
 
+    public BaseDensity base() {
+        return base;
+    }
+
     /** log p(u | ctx) in flow space. */
     public double logProb(double[] u, double[] ctx) {
         double[] c = checkInput(u, ctx);
         double[] z = scratch.get()[0];
         double ld = transform.forward(u, c, z, null);
-        return ld + base.logProb(z);
+        return ld + base.logProb(z, c, null);
     }
 
     /**
-     * log p(u | ctx), and per feature i (overwriting {@code perDim}): log N(z_i) plus the log-det terms of
-     * position i, with permutations undone so {@code perDim[i]} belongs to input feature i. The entries
-     * sum to the total. For MAF with NATURAL ordering and no permutation / LU layer, {@code perDim[i]} is
-     * exactly log p(u_i | u_&lt;i, c).
+     * log p(u | ctx), and per feature i (overwriting {@code perDim}): the base term of position i (log N(z_i),
+     * or the mixture's log p(z_i | z_&lt;i, c)) plus the log-det terms of position i, with permutations undone so
+     * {@code perDim[i]} belongs to input feature i. The entries sum to the total. For MAF and MAF_MOG with
+     * NATURAL ordering and no permutation / LU layer, {@code perDim[i]} is exactly log p(u_i | u_&lt;i, c).
      */
     public double logProb(double[] u, double[] ctx, double[] perDim) {
         double[] c = checkInput(u, ctx);
@@ -76,7 +90,7 @@ public final class Flow {
         double[] acc = netPerm == null ? perDim : s[1];
         java.util.Arrays.fill(acc, 0.0);
         double ld = transform.forward(u, c, z, acc);
-        double total = ld + base.logProb(z, acc);
+        double total = ld + base.logProb(z, c, acc);
         if (netPerm != null) {
             for (int i = 0; i < dim; i++) {
                 perDim[netPerm[i]] = acc[i];
@@ -105,7 +119,7 @@ public final class Flow {
         return transform.forward(u, checkInput(u, ctx), z, null);
     }
 
-    /** {@code n} samples from p(u | ctx): z ~ N(0, I), u = inverse(z). */
+    /** {@code n} samples from p(u | ctx): z ~ p_base(· | ctx), u = inverse(z). */
     public double[][] sample(int n, double[] ctx, Random rng) {
         if (n < 0) {
             throw new IllegalArgumentException("sample count must be ≥ 0, got " + n);
@@ -114,7 +128,7 @@ public final class Flow {
         double[][] out = new double[n][dim];
         double[] z = new double[dim];
         for (int i = 0; i < n; i++) {
-            base.sample(rng, z);
+            base.sample(rng, c, z);
             transform.inverse(z, c, out[i]);
         }
         return out;

@@ -2,8 +2,8 @@ package io.normalcy.flow.transform;
 
 import java.util.Random;
 
-/** Base density N(0, I): log N(z) = −½ Σ z² − (D/2) log 2π. */
-public final class StandardNormal {
+/** Base density N(0, I): log N(z) = −½ Σ z² − (D/2) log 2π (ignores the context). */
+public final class StandardNormal implements BaseDensity {
     /** ½ log 2π. */
     public static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -13,8 +13,19 @@ public final class StandardNormal {
         this.dim = dim;
     }
 
+    @Override
     public int dim() {
         return dim;
+    }
+
+    @Override
+    public double logProb(double[] z, double[] ctx, double[] perDim) {
+        return logProb(z, perDim);
+    }
+
+    @Override
+    public void sample(Random rng, double[] ctx, double[] out) {
+        sample(rng, out);
     }
 
     public double logProb(double[] z) {

@@ -217,6 +217,23 @@ class NormalcyCliTest {
     }
 
     @Test
+    void flowTypeDefaultsToMafMogAndReachesTheFitConfiguration() throws Exception {
+        FitCommand fit = new FitCommand();
+        new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro");
+        assertEquals(io.normalcy.flow.model.FlowType.MAF_MOG, fit.config().flowType());
+        assertEquals(io.normalcy.flow.model.FlowType.MAF_MOG,
+                io.normalcy.flow.fit.FitConfig.builder().features(java.util.List.of("x")).build().flowType());
+        assertEquals(io.normalcy.flow.model.FlowType.MAF_MOG, io.normalcy.flow.state.ModelFiles.load(model).spec().type(),
+                "the model fitted (and sampled from) by the other tests uses the default");
+        for (String[] c : new String[][] {{"maf", "MAF"}, {"MAF-MOG", "MAF_MOG"}, {"realnvp", "REALNVP"}}) {
+            fit = new FitCommand();
+            new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                    "--flow", c[0]);
+            assertEquals(io.normalcy.flow.model.FlowType.valueOf(c[1]), fit.config().flowType());
+        }
+    }
+
+    @Test
     void orderingReachesTheFitConfiguration() {
         FitCommand fit = new FitCommand();
         new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro");
@@ -234,7 +251,7 @@ class NormalcyCliTest {
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--context", "planet",
                 "--output", dir.resolve("x.avro").toString()), "unknown context column 'planet'");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--flow", "glow",
-                "--output", dir.resolve("x.avro").toString()), "--flow must be maf or realnvp");
+                "--output", dir.resolve("x.avro").toString()), "--flow must be maf-mog, maf or realnvp");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--ordering", "sideways",
                 "--output", dir.resolve("x.avro").toString()), "--ordering must be natural, alternating or random");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--cyclic", "hour",

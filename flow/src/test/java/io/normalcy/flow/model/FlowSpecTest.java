@@ -31,6 +31,12 @@ class FlowSpecTest {
         assertMessage("FlowSpec.permutation", () -> spec(FlowType.MAF, 2, 0, 1, new int[] {4}, null, Ordering.NATURAL, 3));
         assertMessage("FlowSpec.ordering", () -> spec(FlowType.MAF, 2, 0, 1, new int[] {4}, PermutationMode.NONE, null, 3));
         assertMessage("FlowSpec.dim", () -> spec(FlowType.MAF, FlowSpec.MAX_DIM + 1, 0, 1, new int[] {4}, PermutationMode.NONE, Ordering.NATURAL, 3));
+        assertMessage("FlowSpec.components", () -> new FlowSpec(FlowType.MAF_MOG, 2, 0, 1, new int[] {4}, true,
+                false, PermutationMode.NONE, Ordering.NATURAL, false, 3.0, 1L, 0));
+        assertMessage("FlowSpec.components", () -> new FlowSpec(FlowType.MAF, 2, 0, 1, new int[] {4}, true,
+                false, PermutationMode.NONE, Ordering.NATURAL, false, 3.0, 1L, 2));
+        assertMessage("FlowSpec.components", () -> new FlowSpec(FlowType.MAF_MOG, 2, 0, 1, new int[] {4}, true,
+                false, PermutationMode.NONE, Ordering.NATURAL, false, 3.0, 1L, FlowSpec.MAX_COMPONENTS + 1));
     }
 
     @Test

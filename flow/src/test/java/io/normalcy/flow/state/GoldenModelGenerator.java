@@ -3,6 +3,7 @@ package io.normalcy.flow.state;
 import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.fit.ModelFitter;
 import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
@@ -20,19 +21,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Regenerates the committed golden model {@code src/test/resources/golden/model-v1.avro} and its expected
- * log-densities {@code golden/model-v1-expected.csv}, which {@link GoldenModelTest} checks on every build. Not part
+ * Regenerates the committed golden models and their expected log-densities, which {@link GoldenModelTest} checks
+ * on every build: {@code src/test/resources/golden/model-v1.avro} (MAF, format version 1) with
+ * {@code golden/model-v1-expected.csv}, and {@code golden/model-v2.avro} (MAF_MOG, format version 2) with
+ * {@code golden/model-v2-expected.csv}. Pass {@code v1} or {@code v2} as second argument to regenerate one only. Not part
  * of the normal suite (the class name does not end in {@code Test}, and the test is gated). Regenerate only when
  * the format or the math changes on purpose, and then bump {@link ModelStateMapper#FORMAT_VERSION} if old files can
  * no longer be read:
  * <pre>
  * ./mvnw -o -pl flow test -Dtest=GoldenModelGenerator -Dnormalcy.regenerateGolden=true -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
+ * (regenerates v2, the current format; a released version's file is only regenerated on purpose, by running
+ * {@link #main} with arguments {@code src/test/resources v1}).
+ * <pre>
+ * </pre>
  * (or run {@link #main} from an IDE with the module directory as working directory).
  */
 public final class GoldenModelGenerator {
     static final String MODEL = "golden/model-v1.avro";
     static final String EXPECTED = "golden/model-v1-expected.csv";
+    static final String MODEL_V2 = "golden/model-v2.avro";
+    static final String EXPECTED_V2 = "golden/model-v2-expected.csv";
 
     @Test
     @EnabledIfSystemProperty(named = "normalcy.regenerateGolden", matches = "true")
@@ -42,7 +51,13 @@ public final class GoldenModelGenerator {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources");
-        generate(root);
+        String which = args.length > 1 ? args[1] : "v2";
+        if (which.equals("v1")) {
+            generate(root, FlowType.MAF, MODEL, EXPECTED);
+        }
+        if (which.equals("v2")) {
+            generate(root, FlowType.MAF_MOG, MODEL_V2, EXPECTED_V2);
+        }
     }
 
     /** Synthetic rows: amount (log-normal, log1p), count (integer), ratio | amount; shop A/B; temperature. */
@@ -61,14 +76,14 @@ public final class GoldenModelGenerator {
         return rows;
     }
 
-    static void generate(Path root) throws IOException {
-        FitConfig config = FitConfig.builder().features(List.of("amount", "count", "ratio"))
+    static void generate(Path root, FlowType type, String modelName, String expectedName) throws IOException {
+        FitConfig config = FitConfig.builder().flowType(type).features(List.of("amount", "count", "ratio"))
                 .integerFeatures(Set.of("count")).log1pFeatures(Set.of("amount"))
                 .categoricalContext(List.of("shop")).numericContext(List.of("temp"))
                 .blocks(2).hidden(8, 8).epochs(3).patience(3).batchSize(64).learningRate(3e-3)
                 .minContextSamples(20).seed(2024).build();
         NormalcyModel model = new ModelFitter().fit("golden", 1, data(600, 99), config, null).model();
-        Path modelFile = root.resolve(MODEL);
+        Path modelFile = root.resolve(modelName);
         ModelFiles.save(modelFile, model);
         // expected values from a fresh load of the written file, on inputs not seen in training
         NormalcyModel loaded;
@@ -78,7 +93,7 @@ public final class GoldenModelGenerator {
             throw new IllegalStateException(e);
         }
         Scorer scorer = loaded.newScorer();
-        try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED), StandardCharsets.UTF_8)) {
+        try (Writer w = Files.newBufferedWriter(root.resolve(expectedName), StandardCharsets.UTF_8)) {
             w.write("amount,count,ratio,shop,temp,event_time,log_density,contrib_amount,contrib_count,contrib_ratio\n");
             List<RawRecord> inputs = new ArrayList<>(data(40, 7));
             inputs.add(new RawRecord(Map.of("amount", 0.0, "count", 0.0, "ratio", -3.0), Map.of("shop", "unseen"),

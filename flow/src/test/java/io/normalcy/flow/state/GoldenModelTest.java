@@ -18,8 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loads the committed golden model (written by {@link GoldenModelGenerator} with format version 1) with the current
- * code and checks its log-densities against the values computed when it was generated. Fails when the file format,
+ * Loads the committed golden models (written by {@link GoldenModelGenerator}: a MAF in format version 1 and a
+ * MAF_MOG in format version 2) with the current code and checks their log-densities and per-feature contributions
+ * against the values computed when they were generated. Fails when the file format,
  * the preprocessing, the context encoding or the flow math changes: models already on the models topic would then
  * score differently after an upgrade.
  */
@@ -33,14 +34,26 @@ class GoldenModelTest {
 
     @Test
     void committedModelScoresAsWhenItWasGenerated() throws Exception {
-        ModelVersion state = ModelFiles.read(resource(GoldenModelGenerator.MODEL));
-        assertEquals(1, state.getFormatVersion());
+        checkScores(GoldenModelGenerator.MODEL, GoldenModelGenerator.EXPECTED, 1, io.normalcy.flow.model.FlowType.MAF);
+    }
+
+    @Test
+    void committedMixtureModelScoresAsWhenItWasGenerated() throws Exception {
+        checkScores(GoldenModelGenerator.MODEL_V2, GoldenModelGenerator.EXPECTED_V2, 2,
+                io.normalcy.flow.model.FlowType.MAF_MOG);
+    }
+
+    private static void checkScores(String file, String expectedFile, int formatVersion,
+                                    io.normalcy.flow.model.FlowType type) throws Exception {
+        ModelVersion state = ModelFiles.read(resource(file));
+        assertEquals(formatVersion, state.getFormatVersion());
         assertTrue(ModelDigests.matches(state), "digest of the committed model");
         NormalcyModel model = ModelStateMapper.fromState(state);
+        assertEquals(type, model.spec().type());
         assertEquals(List.of("amount", "count", "ratio"), model.featureNames());
         assertEquals(4, model.spec().contextDim());
         Scorer scorer = model.newScorer();
-        List<String> lines = Files.readAllLines(resource(GoldenModelGenerator.EXPECTED), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(resource(expectedFile), StandardCharsets.UTF_8);
         assertTrue(lines.size() > 40);
         for (String line : lines.subList(1, lines.size())) {
             String[] c = line.split(",");
@@ -57,10 +70,13 @@ class GoldenModelTest {
     }
 
     @Test
-    void committedModelSurvivesAnotherRoundTrip() throws Exception {
-        NormalcyModel model = ModelFiles.load(resource(GoldenModelGenerator.MODEL));
-        ModelVersion again = ModelStateMapper.toState(model);
-        ModelVersion committed = ModelFiles.read(resource(GoldenModelGenerator.MODEL));
-        assertEquals(committed.getDigest(), again.getDigest(), "re-serialising the golden model is byte-stable");
+    void committedModelsSurviveAnotherRoundTrip() throws Exception {
+        for (String file : List.of(GoldenModelGenerator.MODEL, GoldenModelGenerator.MODEL_V2)) {
+            NormalcyModel model = ModelFiles.load(resource(file));
+            ModelVersion again = ModelStateMapper.toState(model);
+            ModelVersion committed = ModelFiles.read(resource(file));
+            assertEquals(committed.getFormatVersion(), again.getFormatVersion(), file);
+            assertEquals(committed.getDigest(), again.getDigest(), "re-serialising " + file + " is byte-stable");
+        }
     }
 }

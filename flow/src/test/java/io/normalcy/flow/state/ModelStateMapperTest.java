@@ -69,9 +69,50 @@ class ModelStateMapperTest {
         assertEquals(ModelDigests.featureSchemaFingerprint(mv.getFeatures(), mv.getContext()),
                 model.featureSchemaFingerprint());
         assertEquals(model.featureSchemaFingerprint(), mv.getProvenance().getFeatureSchemaFingerprint());
-        assertEquals(ModelStateMapper.FORMAT_VERSION, mv.getFormatVersion());
+        assertEquals(1, mv.getFormatVersion(), "a MAF model is still written in format version 1");
         assertEquals(32, mv.getDigest().remaining());
         assertTrue(ModelDigests.matches(mv));
+    }
+
+    @Test
+    void mixtureModelRoundTripsInFormatVersion2() throws Exception {
+        NormalcyModel mog = TestModels.model(TestModels.mixtureSpec());
+        ModelVersion mv = ModelStateMapper.toState(mog);
+        assertEquals(2, mv.getFormatVersion());
+        assertEquals(io.normalcy.avro.FlowType.MAF_MOG, mv.getFlowType());
+        assertEquals(3, mv.getArchitecture().getComponents());
+        assertTrue(ModelDigests.matches(mv));
+        NormalcyModel loaded = ModelStateMapper.fromState(mv);
+        assertEquals(mog.spec(), loaded.spec());
+        assertEquals(mog.parameters(), loaded.parameters());
+        Scorer a = mog.newScorer();
+        Scorer b = loaded.newScorer();
+        Random rng = new Random(5);
+        for (int i = 0; i < 50; i++) {
+            Map<String, Double> f = Map.of("amount", Math.exp(rng.nextGaussian()), "count", (double) rng.nextInt(8),
+                    "ratio", rng.nextGaussian());
+            Score sa = a.score(f, Map.of("shop", "A"), Map.of(), 1_700_000_000_000L);
+            Score sb = b.score(f, Map.of("shop", "A"), Map.of(), 1_700_000_000_000L);
+            assertEquals(sa.logDensity(), sb.logDensity(), 1e-12);
+            double sum = 0;
+            for (double c : sb.contributions()) {
+                sum += c;
+            }
+            assertEquals(sb.logDensity(), sum, 1e-9, "contributions sum to the log-density");
+        }
+    }
+
+    @Test
+    void formatVersion1CannotCarryAMixture() {
+        ModelVersion v2 = ModelStateMapper.toState(TestModels.model(TestModels.mixtureSpec()));
+        ModelVersion claimsV1 = ModelVersion.newBuilder(v2).setFormatVersion(1).build();
+        assertThrows(InvalidModelException.class, () -> ModelStateMapper.fromState(claimsV1));
+        ModelVersion mafWithComponents = ModelDigests.withDigest(ModelVersion.newBuilder(ModelStateMapper.toState(model))
+                .setArchitecture(io.normalcy.avro.Architecture.newBuilder(ModelStateMapper.toState(model)
+                        .getArchitecture()).setComponents(4).build()).build());
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> ModelStateMapper.fromState(mafWithComponents));
+        assertTrue(e.getMessage().contains("FlowSpec.components"), e.getMessage());
     }
 
     private ModelVersion tampered(UnaryOperator<ModelVersion.Builder> change) {
@@ -112,8 +153,8 @@ class ModelStateMapperTest {
 
     @Test
     void wrongFormatVersion() {
-        ModelVersion mv = ModelVersion.newBuilder(ModelStateMapper.toState(model)).setFormatVersion(2).build();
-        assertInvalid(mv, "format version 2");
+        ModelVersion mv = ModelVersion.newBuilder(ModelStateMapper.toState(model)).setFormatVersion(3).build();
+        assertInvalid(mv, "format version 3");
     }
 
     @Test

@@ -78,8 +78,19 @@ public final class TestModels {
         return FlowSpec.maf(3, ctx.dimension(), 2, 16, 16);
     }
 
+    /** The MAF_MOG variant of {@link #spec()} (K = 3). */
+    public static FlowSpec mixtureSpec() {
+        ContextSpec ctx = context();
+        return new FlowSpec(io.normalcy.flow.model.FlowType.MAF_MOG, 3, ctx.dimension(), 2, new int[] {16, 16}, true,
+                false, io.normalcy.flow.model.PermutationMode.NONE, io.normalcy.flow.model.Ordering.NATURAL, false,
+                FlowSpec.DEFAULT_SCALE_CLAMP, 42L, 3);
+    }
+
     public static NormalcyModel model() {
-        FlowSpec spec = spec();
+        return model(spec());
+    }
+
+    public static NormalcyModel model(FlowSpec spec) {
         return new NormalcyModel("payments", 7, spec, randomParameters(spec, 5, 0.2), preprocessor(), context(),
                 thresholds(), Map.of("amount", -1.5, "count", -2.0, "ratio", 0.5), provenance());
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The SameDiff graph and the plain-Java kernel implement the same density (design "Parameterisation").
  * Parameters are perturbed far from the near-identity initialisation so every term (ActNorm, LU, masks,
- * context, clamp) matters. The graph runs in float32, the kernel in double on the same float32 weights:
+ * context, clamp, mixture logits, means and scales) matters. The graph runs in float32, the kernel in double on the same float32 weights:
  * tolerance |Δ log p| ≤ 1e-4·(1 + |log p|).
  */
 class FlowGraphParityTest {
@@ -38,7 +38,12 @@ class FlowGraphParityTest {
                 Arguments.of(spec(FlowType.REALNVP, 3, 0, Ordering.NATURAL, PermutationMode.NONE, true, true, false)),
                 Arguments.of(spec(FlowType.REALNVP, 5, 4, Ordering.NATURAL, PermutationMode.REVERSE, true, true,
                         false)),
-                Arguments.of(spec(FlowType.REALNVP, 4, 1, Ordering.NATURAL, PermutationMode.NONE, false, true, true)));
+                Arguments.of(spec(FlowType.REALNVP, 4, 1, Ordering.NATURAL, PermutationMode.NONE, false, true, true)),
+                Arguments.of(spec(FlowType.MAF_MOG, 3, 0, Ordering.NATURAL, PermutationMode.NONE, true, false, false)),
+                Arguments.of(spec(FlowType.MAF_MOG, 4, 3, Ordering.NATURAL, PermutationMode.NONE, true, false, false)),
+                Arguments.of(spec(FlowType.MAF_MOG, 2, 2, Ordering.NATURAL, PermutationMode.NONE, false, false, false)),
+                Arguments.of(spec(FlowType.MAF_MOG, 5, 2, Ordering.ALTERNATING, PermutationMode.REVERSE, true, true,
+                        false)));
     }
 
     static FlowSpec spec(FlowType type, int d, int c, Ordering ordering, PermutationMode perm, boolean actNorm,

@@ -18,8 +18,17 @@ class DensityIntegrationTest {
 
     @Test
     void oneDimensionalConditionalFlowIntegratesToOne() {
-        FlowSpec spec = new FlowSpec(FlowType.MAF, 1, 3, 3, new int[] {8}, true, true, PermutationMode.NONE,
-                Ordering.NATURAL, false, 3.0, 1L);
+        integrate1d(new FlowSpec(FlowType.MAF, 1, 3, 3, new int[] {8}, true, true, PermutationMode.NONE,
+                Ordering.NATURAL, false, 3.0, 1L));
+    }
+
+    @Test
+    void oneDimensionalMixtureFlowIntegratesToOne() {
+        integrate1d(new FlowSpec(FlowType.MAF_MOG, 1, 3, 2, new int[] {8}, true, false, PermutationMode.NONE,
+                Ordering.NATURAL, false, 3.0, 1L, 4));
+    }
+
+    private static void integrate1d(FlowSpec spec) {
         Flow flow = FlowBuilder.build(spec, FlowTestSupport.randomParameters(spec, 77, 0.5));
         Random rng = new Random(3);
         for (int rep = 0; rep < 3; rep++) {
@@ -40,6 +49,13 @@ class DensityIntegrationTest {
         FlowSpec spec = new FlowSpec(FlowType.MAF, 2, 3, 3, new int[] {16}, true, false, PermutationMode.NONE,
                 Ordering.NATURAL, false, 3.0, 1L);
         assertEquals(1.0, integrate2d(spec, 11), 0.01);
+    }
+
+    @Test
+    void twoDimensionalMixtureFlowIntegratesToOne() {
+        FlowSpec spec = new FlowSpec(FlowType.MAF_MOG, 2, 3, 2, new int[] {16}, true, false, PermutationMode.NONE,
+                Ordering.NATURAL, false, 3.0, 3L, 5);
+        assertEquals(1.0, integrate2d(spec, 13), 0.01);
     }
 
     @Test

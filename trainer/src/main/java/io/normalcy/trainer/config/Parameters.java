@@ -49,7 +49,7 @@ public final class Parameters {
         for (String c : list(m.get("cyclic-context"))) {
             cyclic.add(CyclicContext.parse(p + "cyclic-context", c));
         }
-        String flowType = m.get("flow-type").toUpperCase(java.util.Locale.ROOT);
+        String flowType = m.get("flow-type").toUpperCase(java.util.Locale.ROOT).replace('-', '_');
         List<Integer> hidden = new ArrayList<>();
         for (String h : list(m.get("hidden"))) {
             hidden.add(intValue(p + "hidden", h));
@@ -78,8 +78,8 @@ public final class Parameters {
 
     /** Range and consistency checks; {@code p} is the key prefix for messages. */
     public static void validate(ModelDefinition d, String p) {
-        if (!d.flowType().equals("MAF") && !d.flowType().equals("REALNVP")) {
-            throw new ConfigException(p + "flow-type", "'" + d.flowType() + "' is not MAF or REALNVP");
+        if (!Set.of("MAF_MOG", "MAF", "REALNVP").contains(d.flowType())) {
+            throw new ConfigException(p + "flow-type", "'" + d.flowType() + "' is not MAF_MOG, MAF or REALNVP");
         }
         if (!Set.of("NATURAL", "ALTERNATING", "RANDOM").contains(d.ordering())) {
             throw new ConfigException(p + "ordering", "'" + d.ordering() + "' is not NATURAL, ALTERNATING or RANDOM");

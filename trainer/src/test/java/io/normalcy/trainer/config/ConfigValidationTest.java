@@ -115,6 +115,17 @@ class ConfigValidationTest {
     }
 
     @Test
+    void flowTypeDefaultsToMafMogAndAcceptsItsDashedName() {
+        ModelDefinition d = ModelDefinition.defaults("m");
+        assertEquals("MAF_MOG", d.flowType());
+        assertEquals("MAF_MOG", Parameters.apply(d, Map.of("flow-type", "maf-mog"), "overrides.").flowType());
+        assertEquals("MAF", Parameters.apply(d, Map.of("flow-type", "maf"), "overrides.").flowType());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Parameters.apply(d, Map.of("flow-type", "glow"), "overrides."));
+        assertEquals("overrides.flow-type", e.key());
+    }
+
+    @Test
     void overridesUseTheSameParserAndNameTheKey() {
         ModelDefinition d = ModelDefinition.defaults("m");
         ModelDefinition o = Parameters.apply(d, Map.of("epochs", "7", "hidden", "8,8", "flow-type", "realnvp"), "overrides.");

@@ -1,0 +1,25 @@
+package io.normalcy.flow.transform;
+
+import java.util.Random;
+
+/**
+ * The density of a flow's latent z given the context, the last factor of log p(x | c) = log p_base(z | c) +
+ * log|det ∂z/∂x|. {@link StandardNormal} is the classic choice; {@link MadeMixture} is an autoregressive
+ * mixture of Gaussians (MADE-MoG, Papamakarios et al. 2017) that can put several modes and skew on every
+ * coordinate while keeping one exact conditional term per coordinate.
+ *
+ * <p>Implementations are immutable and thread-safe and allocate nothing per call in {@link #logProb}: the detector
+ * calls it once per record.
+ */
+public interface BaseDensity {
+    int dim();
+
+    /**
+     * log p(z | ctx); also ADDS the term of coordinate i to {@code perDim[i]} (perDim nullable). The terms sum to
+     * the result.
+     */
+    double logProb(double[] z, double[] ctx, double[] perDim);
+
+    /** One draw z ~ p(· | ctx) into {@code out}. */
+    void sample(Random rng, double[] ctx, double[] out);
+}
