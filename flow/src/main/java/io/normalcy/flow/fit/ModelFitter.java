@@ -309,9 +309,9 @@ public final class ModelFitter {
 
     /** Flow-space rows; integer features get fresh U(0,1) noise per epoch and fixed noise for validation. */
     private static TrainingData trainingData(FeaturePreprocessor pre, double[][] raw, double[][] ctx, long seed) {
-        boolean anyInteger = pre.features().stream().anyMatch(FeaturePreprocessor.Feature::dequantize);
+        boolean anyDequantized = pre.features().stream().anyMatch(f -> f.binWidth() > 0);
         int d = pre.dimension();
-        if (!anyInteger) {
+        if (!anyDequantized) {
             double[][] u = new double[raw.length][d];
             for (int i = 0; i < raw.length; i++) {
                 pre.continuousToFlowSpace(raw[i], u[i], null);

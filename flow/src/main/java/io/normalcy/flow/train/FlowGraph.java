@@ -110,7 +110,9 @@ public final class FlowGraph implements AutoCloseable {
         }
         trainable.putAll(graph.trainableVariables());
         fixed.putAll(graph.structuralTensors());
-        SDVariable logp = x.mul(x).sum(1).mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
+        // D = 1: no reduction over the length-1 axis (ND4J M2.1 runs it as a no-op with a null input: NPE)
+        SDVariable sq = d == 1 ? x.mul(x).reshape(-1) : x.mul(x).sum(1);
+        SDVariable logp = sq.mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
         if (logDet != null) {
             logp = logp.add(logDet);
         }
