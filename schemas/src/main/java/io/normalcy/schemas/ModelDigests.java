@@ -48,7 +48,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 public final class ModelDigests {
 
     /** formatVersion written by this release: the newest released ModelVersion schema. */
-    public static final int CURRENT_FORMAT_VERSION = 1;
+    public static final int CURRENT_FORMAT_VERSION = 2;
 
     /** Digest algorithm (JCA name). */
     public static final String ALGORITHM = "SHA-256";

@@ -72,7 +72,8 @@ public final class ModelFitter {
 
         long skipped = valid.skipped() + holdOut.unscorable();
         long trainingMillis = System.currentTimeMillis() - t0;
-        ModelProvenance provenance = provenance(config, features, valid.records(), skipped, trained, holdOut);
+        ModelProvenance provenance = provenance(config, trainer.preprocessor(), valid.records(), skipped, trained,
+                holdOut);
         NormalcyModel model = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
                 trainer.contextSpec(), thresholds, typical, provenance);
         FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
@@ -221,14 +222,16 @@ public final class ModelFitter {
         return new HoldOut(Arrays.copyOf(logDensities, scored), contributions, contexts, cal.length - scored);
     }
 
-    private static ModelProvenance provenance(FitConfig config, List<String> features, List<RawRecord> valid,
+    private static ModelProvenance provenance(FitConfig config, FeaturePreprocessor pre, List<RawRecord> valid,
                                               long skipped, TrainingResult trained, HoldOut holdOut) {
+        List<String> features = pre.names();
         double trainNll = trained.bestEpoch() >= 0 ? trained.history().get(indexOf(trained, trained.bestEpoch()))
                 .trainNll() : Double.NaN;
         Map<String, String> described = new LinkedHashMap<>(config.describe());
         described.put("features", String.join(",", features));
         described.put("integerFeatures", String.join(",", new TreeSet<>(config.integerFeatures())));
         described.put("log1pFeatures", String.join(",", new TreeSet<>(config.log1pFeatures())));
+        described.put("dequantisationSteps", steps(pre));
         described.put("epochsRun", Integer.toString(trained.history().size()));
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
@@ -236,6 +239,17 @@ public final class ModelFitter {
         return new ModelProvenance(trainerVersion(), config.seed(), windowStart(valid), windowEnd(valid), Map.of(),
                 valid.size(), skipped, trainNll, -holdOut.mean(), holdOut.logDensities().length, backend(),
                 System.currentTimeMillis(), described);
+    }
+
+    /** "name=step" of every feature the fit gave a dequantisation step (quantised or constant in training). */
+    private static String steps(FeaturePreprocessor pre) {
+        List<String> out = new ArrayList<>();
+        for (FeaturePreprocessor.Feature f : pre.features()) {
+            if (f.step() > 0) {
+                out.add(f.name() + "=" + f.step());
+            }
+        }
+        return String.join(",", out);
     }
 
     private static Map<String, List<String>> vocabularies(ContextSpec spec) {
@@ -304,7 +318,14 @@ public final class ModelFitter {
                 }
             }
         }
-        return FeaturePreprocessor.fit(raw, features, integer, log1p);
+        FeaturePreprocessor pre = FeaturePreprocessor.fit(raw, features, integer, log1p);
+        for (FeaturePreprocessor.Feature f : pre.features()) {
+            if (f.step() > 0) {
+                LOG.info("feature '{}' repeats values (quantised or constant in training): dequantised with step {}",
+                        f.name(), f.step());
+            }
+        }
+        return pre;
     }
 
     /** Flow-space rows; integer features get fresh U(0,1) noise per epoch and fixed noise for validation. */

@@ -29,8 +29,14 @@ import java.util.TreeMap;
  * and thresholds, and throws {@link InvalidModelException} naming the first problem.
  */
 public final class ModelStateMapper {
-    /** {@code ModelVersion.formatVersion} written and read by this release. */
-    public static final int FORMAT_VERSION = 1;
+    /** Newest {@code ModelVersion.formatVersion} this release writes and reads (2 added {@code FeatureSpec.step}). */
+    public static final int FORMAT_VERSION = 2;
+    /**
+     * Oldest format this release reads. A model is written in the oldest format that can hold it (1 unless a
+     * feature has a dequantisation step), so a detector of the previous release still loads every model it can
+     * score exactly and refuses (digest under an unknown format) the ones it cannot.
+     */
+    public static final int MIN_FORMAT_VERSION = 1;
 
     static {
         if (FORMAT_VERSION != ModelDigests.CURRENT_FORMAT_VERSION) {
@@ -47,7 +53,7 @@ public final class ModelStateMapper {
         List<FeatureSpec> features = features(model.preprocessor());
         ContextSpecRecord context = context(model.contextSpec());
         ModelVersion mv = ModelVersion.newBuilder()
-                .setFormatVersion(FORMAT_VERSION)
+                .setFormatVersion(formatVersion(model.preprocessor()))
                 .setModel(model.name())
                 .setVersion(model.version())
                 .setFlowType(SpecCodec.encodeType(model.spec().type()))
@@ -77,9 +83,9 @@ public final class ModelStateMapper {
             throw new InvalidModelException("model record is null");
         }
         String id = "model '" + state.getModel() + "' v" + state.getVersion();
-        if (state.getFormatVersion() != FORMAT_VERSION) {
+        if (state.getFormatVersion() < MIN_FORMAT_VERSION || state.getFormatVersion() > FORMAT_VERSION) {
             throw new InvalidModelException(id + ": unsupported format version " + state.getFormatVersion()
-                    + " (this release reads format version " + FORMAT_VERSION + ")");
+                    + " (this release reads format versions " + MIN_FORMAT_VERSION + ".." + FORMAT_VERSION + ")");
         }
         boolean digestOk;
         try {
@@ -132,13 +138,18 @@ public final class ModelStateMapper {
         }
     }
 
+    /** The oldest format that holds {@code p}: 2 when a feature has a dequantisation step, else 1. */
+    static int formatVersion(FeaturePreprocessor p) {
+        return p.features().stream().anyMatch(f -> f.step() > 0) ? 2 : MIN_FORMAT_VERSION;
+    }
+
     private static List<FeatureSpec> features(FeaturePreprocessor p) {
         List<FeatureSpec> out = new ArrayList<>();
         List<FeaturePreprocessor.Feature> fs = p.features();
         for (int i = 0; i < fs.size(); i++) {
             FeaturePreprocessor.Feature f = fs.get(i);
             out.add(FeatureSpec.newBuilder().setName(f.name()).setIndex(i).setDequantize(f.dequantize())
-                    .setLog1p(f.log1p()).setMean(f.mean()).setStd(f.std()).build());
+                    .setLog1p(f.log1p()).setMean(f.mean()).setStd(f.std()).setStep(f.step()).build());
         }
         return out;
     }
@@ -174,7 +185,7 @@ public final class ModelStateMapper {
             }
             try {
                 byIndex[i] = new FeaturePreprocessor.Feature(f.getName(), f.getDequantize(), f.getLog1p(),
-                        f.getMean(), f.getStd());
+                        f.getMean(), f.getStd(), f.getStep());
             } catch (IllegalArgumentException e) {
                 throw new InvalidModelException("invalid feature: " + e.getMessage(), e);
             }
