@@ -49,6 +49,18 @@ public final class ModelFitter {
      */
     public FitResult fit(String name, long version, List<RawRecord> rows, FitConfig config,
                          ProgressListener progress) {
+        return fit(name, version, rows, config, progress, null);
+    }
+
+    /**
+     * {@link #fit(String, long, List, FitConfig, ProgressListener)} starting, when {@link WarmStart} allows it, from
+     * {@code warmFrom}'s weights, preprocessing and context encoding (no random start, no data-dependent ActNorm
+     * start); otherwise cold. The model's provenance says which ({@code warmStart}).
+     *
+     * @param warmFrom the currently published version of this model (nullable: cold)
+     */
+    public FitResult fit(String name, long version, List<RawRecord> rows, FitConfig config,
+                         ProgressListener progress, NormalcyModel warmFrom) {
         checkArguments(name, rows);
         long t0 = System.currentTimeMillis();
         List<String> features = features(rows, config);
@@ -58,7 +70,14 @@ public final class ModelFitter {
         FlowSpec spec = new FlowSpec(config.flowType(), features.size(), trainer.contextDim(), config.blocks(),
                 config.hidden(), config.actNorm(), config.luLinear(), config.permutation(), config.ordering(),
                 config.additive(), config.scaleClamp(), config.seed());
-        TrainingResult trained = train(spec, trainer, config, progress);
+        WarmStart warm = WarmStart.decide(warmFrom, spec, trainer.preprocessor(), trainer.contextSpec(),
+                trainer.raw());
+        if (warm.applies()) {
+            trainer = encode(valid, split.trainer(), trainer.raw(), warmFrom.preprocessor(), warmFrom.contextSpec());
+        } else if (warmFrom != null) {
+            LOG.warn("model {}: {}", name, warm.description());
+        }
+        TrainingResult trained = train(spec, trainer, config, progress, warm.applies() ? warmFrom : null);
 
         // Calibration on the hold-out, scored exactly as the detector will (bin centres for integer features).
         NormalcyModel uncalibrated = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
@@ -73,7 +92,7 @@ public final class ModelFitter {
         long skipped = valid.skipped() + holdOut.unscorable();
         long trainingMillis = System.currentTimeMillis() - t0;
         ModelProvenance provenance = provenance(config, trainer.preprocessor(), valid.records(), skipped, trained,
-                holdOut);
+                holdOut, warm);
         NormalcyModel model = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
                 trainer.contextSpec(), thresholds, typical, provenance);
         FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
@@ -171,6 +190,12 @@ public final class ModelFitter {
         FeaturePreprocessor pre = fitPreprocessor(raw, features, config);
         ContextSpec contextSpec = ContextSpec.fit(config.categoricalContext(), config.cyclicContext(),
                 config.numericContext(), categorical, numeric, config.maxVocabulary());
+        return encode(valid, tr, raw, pre, contextSpec);
+    }
+
+    /** The trainer split {@code tr} with the given preprocessing and context encoding (context rows encoded). */
+    private static TrainerSplit encode(ValidRows valid, int[] tr, double[][] raw, FeaturePreprocessor pre,
+                                       ContextSpec contextSpec) {
         ContextEncoder encoder = new ContextEncoder(contextSpec);
         double[][] ctx = encoder.dimension() == 0 ? null : new double[tr.length][];
         for (int i = 0; ctx != null && i < tr.length; i++) {
@@ -182,8 +207,9 @@ public final class ModelFitter {
 
     /** Maximum likelihood on the trainer split, which {@link FlowTrainer} splits again for early stopping. */
     private static TrainingResult train(FlowSpec spec, TrainerSplit trainer, FitConfig config,
-                                        ProgressListener progress) {
-        FlowParameters initial = ParameterInitializer.initialize(spec, new Random(config.seed()));
+                                        ProgressListener progress, NormalcyModel warmFrom) {
+        FlowParameters initial = warmFrom != null ? warmFrom.parameters()
+                : ParameterInitializer.initialize(spec, new Random(config.seed()));
         double trainerValFraction = config.validationFraction()
                 / (config.trainFraction() + config.validationFraction());
         TrainingOptions defaults = TrainingOptions.defaults();
@@ -191,7 +217,8 @@ public final class ModelFitter {
                 defaults.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
                 config.seed(), defaults.maxRollbacks());
         TrainingData data = trainingData(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
-        return new FlowTrainer(options).fit(spec, initial, data, progress == null ? ProgressListener.NONE : progress);
+        return new FlowTrainer(options).fit(spec, initial, data, progress == null ? ProgressListener.NONE : progress,
+                warmFrom == null);
     }
 
     /** Scores the hold-out rows {@code cal} with {@code model}; rows it rejects are skipped and counted. */
@@ -223,7 +250,8 @@ public final class ModelFitter {
     }
 
     private static ModelProvenance provenance(FitConfig config, FeaturePreprocessor pre, List<RawRecord> valid,
-                                              long skipped, TrainingResult trained, HoldOut holdOut) {
+                                              long skipped, TrainingResult trained, HoldOut holdOut,
+                                              WarmStart warm) {
         List<String> features = pre.names();
         double trainNll = trained.bestEpoch() >= 0 ? trained.history().get(indexOf(trained, trained.bestEpoch()))
                 .trainNll() : Double.NaN;
@@ -232,6 +260,7 @@ public final class ModelFitter {
         described.put("integerFeatures", String.join(",", new TreeSet<>(config.integerFeatures())));
         described.put("log1pFeatures", String.join(",", new TreeSet<>(config.log1pFeatures())));
         described.put("dequantisationSteps", steps(pre));
+        described.put("warmStart", warm.description());
         described.put("epochsRun", Integer.toString(trained.history().size()));
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"

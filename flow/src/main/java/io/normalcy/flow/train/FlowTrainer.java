@@ -60,13 +60,23 @@ public final class FlowTrainer {
      * @throws TrainingDivergedException   when the loss stays non-finite after the allowed rollbacks
      */
     public TrainingResult fit(FlowSpec spec, FlowParameters initial, TrainingData data, ProgressListener listener) {
+        return fit(spec, initial, data, listener, true);
+    }
+
+    /**
+     * As {@link #fit(FlowSpec, FlowParameters, TrainingData, ProgressListener)}; {@code dataDependentInit} false
+     * keeps {@code initial}'s ActNorm tensors (a warm start from trained weights, whose ActNorm already fits).
+     */
+    public TrainingResult fit(FlowSpec spec, FlowParameters initial, TrainingData data, ProgressListener listener,
+                              boolean dataDependentInit) {
         checkInputs(spec, initial, data);
         Nd4j.getRandom().setSeed(options.seed());
         Random rng = new Random(options.seed());
         TrainingRun.Split split = split(data.rows(), rng);
         double[][] validation = data.inputs(TrainingData.VALIDATION, spec.dim());
         double[][] epoch0 = data.inputs(0, spec.dim());
-        FlowParameters start = initialized(spec, initial, epoch0, data.context(), split.train());
+        FlowParameters start = dataDependentInit ? initialized(spec, initial, epoch0, data.context(), split.train())
+                : initial.copy();
         WarmupCosineSchedule schedule = schedule(split.train().length);
         try (FlowGraph graph = FlowGraph.build(spec, start); Updates updates = new Updates(graph, options)) {
             return new TrainingRun(graph, updates, options, schedule, data, validation, split, rng,
