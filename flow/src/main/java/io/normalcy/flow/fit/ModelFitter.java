@@ -15,6 +15,7 @@ import io.normalcy.flow.preprocess.Log1pMode;
 import io.normalcy.flow.train.FlowTrainer;
 import io.normalcy.flow.train.ProgressListener;
 import io.normalcy.flow.train.TrainingData;
+import io.normalcy.flow.train.TrainingDivergedException;
 import io.normalcy.flow.train.TrainingOptions;
 import io.normalcy.flow.train.TrainingResult;
 import java.util.ArrayList;
@@ -217,8 +218,35 @@ public final class ModelFitter {
                 defaults.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
                 config.seed(), defaults.maxRollbacks());
         TrainingData data = trainingData(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
-        return new FlowTrainer(options).fit(spec, initial, data, progress == null ? ProgressListener.NONE : progress,
-                warmFrom == null);
+        try {
+            return new FlowTrainer(options).fit(spec, initial, data,
+                    progress == null ? ProgressListener.NONE : progress, warmFrom == null);
+        } catch (TrainingDivergedException e) {
+            throw new TrainingDivergedException(e.getMessage() + "; " + mostExtreme(trainer), e);
+        }
+    }
+
+    /**
+     * Names the feature with the most extreme standardised training value: a diverged fit is almost always one
+     * feature's outliers or heavy tail, and the operator needs to know which one to clean, log1p or drop.
+     */
+    private static String mostExtreme(TrainerSplit trainer) {
+        FeaturePreprocessor pre = trainer.preprocessor();
+        double[] u = new double[pre.dimension()];
+        double worst = -1;
+        int worstFeature = 0;
+        for (double[] row : trainer.raw()) {
+            pre.toFlowSpace(row, u, null);
+            for (int j = 0; j < u.length; j++) {
+                if (Math.abs(u[j]) > worst) {
+                    worst = Math.abs(u[j]);
+                    worstFeature = j;
+                }
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "most extreme feature: '%s' (a training value %.3g standard"
+                + " deviations from its mean; check it for outliers, declare it log1p or drop it)",
+                pre.names().get(worstFeature), worst);
     }
 
     /** Scores the hold-out rows {@code cal} with {@code model}; rows it rejects are skipped and counted. */

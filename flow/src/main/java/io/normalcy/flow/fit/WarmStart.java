@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>It applies only when nothing that gives the weights their meaning changed: the same architecture and seed
  * (shapes, ordering, permutation), the same features with the same integer and log1p treatment, the same
- * categorical vocabularies and cyclic fields, the same numeric context fields, and every training value
+ * categorical vocabularies and cyclic fields, the same numeric context fields, the same dequantisation steps, a
+ * location and scale of every feature within {@link #MAX_DRIFT} of the previous ones, and every training value
  * acceptable to the previous preprocessing (e.g. no negative value of a log1p feature). Otherwise the fit starts
  * cold and records why.
  *
@@ -30,6 +31,8 @@ public record WarmStart(boolean applies, String description) {
 
     /** No previous model was offered. */
     public static final WarmStart COLD = new WarmStart(false, "cold");
+    /** Largest shift (in previous stds) or scale ratio of a feature that still warm-starts. */
+    static final double MAX_DRIFT = 10.0;
 
     /**
      * @param previous the currently published version (nullable: cold)
@@ -63,6 +66,10 @@ public record WarmStart(boolean applies, String description) {
                         + ") where the new fit has '" + b.name() + "' (integer " + b.dequantize() + ", log1p "
                         + b.log1p() + ")";
             }
+            String moved = moved(a, b);
+            if (moved != null) {
+                return moved;
+            }
         }
         ContextSpec oldCtx = previous.contextSpec();
         if (!oldCtx.categorical().equals(context.categorical()) || !oldCtx.cyclic().equals(context.cyclic())
@@ -76,6 +83,25 @@ public record WarmStart(boolean applies, String description) {
             } catch (IllegalArgumentException e) {
                 return "cannot preprocess training row " + r + ": " + e.getMessage();
             }
+        }
+        return null;
+    }
+
+    /**
+     * Why feature {@code a} (previous) no longer describes the new data {@code b}, or null: another dequantisation
+     * step, or a location or scale that moved by more than {@value #MAX_DRIFT} previous standard deviations / times.
+     * Past that the previous flow space puts the new rows far out in its tails, a worse start than a cold one.
+     */
+    private static String moved(FeaturePreprocessor.Feature a, FeaturePreprocessor.Feature b) {
+        if (Math.abs(a.step() - b.step()) > 1e-12 * Math.max(a.step(), b.step())) {
+            return "has feature '" + a.name() + "' with dequantisation step " + a.step() + ", the new data "
+                    + b.step();
+        }
+        double shift = Math.abs(b.mean() - a.mean()) / a.std();
+        double ratio = b.std() / a.std();
+        if (shift > MAX_DRIFT || ratio > MAX_DRIFT || ratio < 1 / MAX_DRIFT) {
+            return "has feature '" + a.name() + "' at mean " + a.mean() + ", std " + a.std() + "; the new data moved"
+                    + " to mean " + b.mean() + ", std " + b.std();
         }
         return null;
     }

@@ -75,6 +75,19 @@ class MessyDataTest {
         check("rows368", 368, r -> row("x", r.nextGaussian(), "y", r.nextGaussian()), null, config);
     }
 
+    /** When training does diverge (here forced by an absurd learning rate), the error names the suspect feature. */
+    @Test
+    void divergenceNamesTheMostExtremeFeature() {
+        Random rng = new Random(4);
+        List<RawRecord> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(RawRecord.of(row("calm", rng.nextGaussian(), "wild", i == 17 ? 1e9 : rng.nextGaussian())));
+        }
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.normalcy.flow.train.TrainingDivergedException.class,
+                () -> new ModelFitter().fit("wild", 1, rows, base().learningRate(1e6).epochs(3).build(), null));
+        assertTrue(e.getMessage().contains("most extreme feature: 'wild'"), e.getMessage());
+    }
+
     private static FitConfig.Builder base() {
         return FitConfig.builder().blocks(2).hidden(16, 16).epochs(10).patience(10).batchSize(64)
                 .learningRate(5e-3).seed(3);

@@ -64,5 +64,9 @@ class WarmStartTest {
                 .get("warmStart");
         assertTrue(why.contains("feature 2 'n' (integer true"), why);
         assertFalse(why.startsWith("from"), why);
+        FitConfig same = config().epochs(1).patience(1).build();
+        why = new ModelFitter().fit("m", 2, rows(3, 50), same, null, previous).model().provenance().config()
+                .get("warmStart");
+        assertTrue(why.contains("has feature 'x' at mean") && why.contains("moved"), why);
     }
 }
