@@ -48,8 +48,9 @@ import org.apache.avro.specific.SpecificDatumWriter;
 public final class ModelDigests {
 
     /**
-     * The newest released ModelVersion schema (v2 added the MAF_MOG flow type and Architecture.components). A writer
-     * may still use an older version for a model that version can represent, see {@code ModelStateMapper}.
+     * The newest released ModelVersion schema (v2 added the MAF_MOG flow type, Architecture.components and
+     * FeatureSpec.step). A writer may still use an older version for a model that version can represent, see
+     * {@code ModelStateMapper}.
      */
     public static final int CURRENT_FORMAT_VERSION = 2;
 

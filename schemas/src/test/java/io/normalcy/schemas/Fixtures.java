@@ -65,7 +65,7 @@ public final class Fixtures {
     public static ScoredEvent scoredEventFull() {
         return ScoredEvent.newBuilder(scoredEventMinimal()).setEventId("tx-42")
                 .setContributions(Map.of("amount", -2.0, "count", -1.25)).setThresholdScope("region=eu")
-                .setSeverity(Severity.CRITICAL).build();
+                .setSeverity(Severity.CRITICAL).setPValue(2.5e-4).build();
     }
 
     public static Alert alertMinimal() {
@@ -80,7 +80,7 @@ public final class Fixtures {
                 .setContext(Map.of("region", "eu")).setContextNumeric(Map.of("age", 3.5))
                 .setFeatures(Map.of("amount", 9999.0)).setAttributes(Map.of("merchant", "m-9"))
                 .setEventId("tx-42").setSourceTopic("normalcy.features").setSourcePartition(1).setSourceOffset(5L)
-                .build();
+                .setPValue(2.5e-4).build();
     }
 
     public static ModelVersion modelVersionMinimal() {
@@ -89,7 +89,7 @@ public final class Fixtures {
                 .setArchitecture(Architecture.newBuilder().setDim(1).setContextDim(0).setBlocks(1).setHidden(List.of(4))
                         .setActNorm(false).setLuLinear(false).setPermutation("NONE").setOrdering("NATURAL")
                         .setAdditive(true).setSeed(1).build())
-                .setFeatures(List.of(new FeatureSpec("amount", 0, false, false, 0.0, 1.0)))
+                .setFeatures(List.of(new FeatureSpec("amount", 0, false, false, 0.0, 1.0, 0.0)))
                 .setContext(ContextSpecRecord.newBuilder().build())
                 .setTensors(List.of())
                 .setProvenance(Provenance.newBuilder().setTrainerVersion("0.1.0").setSeed(1).setRecordCount(10)
@@ -102,8 +102,8 @@ public final class Fixtures {
         return ModelVersion.newBuilder().setFormatVersion(ModelDigests.CURRENT_FORMAT_VERSION).setModel("payments")
                 .setVersion(42).setFlowType(FlowType.MAF)
                 .setArchitecture(new Architecture(2, 5, 2, List.of(16, 16), true, true, "REVERSE", "NATURAL", false, 3.0, 7L, 0))
-                .setFeatures(List.of(new FeatureSpec("amount", 0, false, true, 2.5, 1.25),
-                        new FeatureSpec("count", 1, true, false, 3.0, 2.0)))
+                .setFeatures(List.of(new FeatureSpec("amount", 0, false, true, 2.5, 1.25, 0.0),
+                        new FeatureSpec("count", 1, true, false, 3.0, 2.0, 0.0)))
                 .setContext(new ContextSpecRecord(List.of(new CategoricalField("region", List.of("eu", "us"))),
                         List.of(new CyclicField("hour", "@hourOfDay", 24.0)), List.of(new NumericField("age", 30.0, 10.0))))
                 .setThresholds(List.of(new ThresholdSet(0.01, Severity.WARNING, -9.5, 1000L,

@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -164,6 +165,26 @@ class ModelDigestsTest {
         assertEquals(BASE, copy);
     }
 
+    /**
+     * FeatureSpec.step arrived with format 2: a format-2 digest covers it, a format-1 record is digested under the
+     * v1 schema (step projected away), so a model written by the previous release keeps its digest.
+     */
+    @Test
+    void featureStepIsCoveredFromFormatTwo() {
+        ModelVersion plain = mutated(m -> m.setFormatVersion(2));
+        ModelVersion stepped = mutated(m -> {
+            m.setFormatVersion(2);
+            m.getFeatures().get(0).setStep(0.1);
+        });
+        assertFalse(Arrays.equals(ModelDigests.compute(plain), ModelDigests.compute(stepped)));
+        ModelVersion v1 = mutated(m -> m.setFormatVersion(1));
+        ModelVersion v1Stepped = mutated(m -> {
+            m.setFormatVersion(1);
+            m.getFeatures().get(0).setStep(0.1);
+        });
+        assertArrayEquals(ModelDigests.compute(v1), ModelDigests.compute(v1Stepped));
+    }
+
     @Test
     void unknownFormatVersionIsRefused() {
         ModelVersion future = mutated(m -> m.setFormatVersion(99));
@@ -173,8 +194,8 @@ class ModelDigestsTest {
 
     @Test
     void featureSchemaFingerprintFollowsTheDocumentedRule() throws Exception {
-        List<FeatureSpec> features = List.of(new FeatureSpec("count", 1, true, false, 3.0, 2.0),
-                new FeatureSpec("amount", 0, false, true, 2.5, 1.25));
+        List<FeatureSpec> features = List.of(new FeatureSpec("count", 1, true, false, 3.0, 2.0, 0.0),
+                new FeatureSpec("amount", 0, false, true, 2.5, 1.25, 0.0));
         ContextSpecRecord ctx = new ContextSpecRecord(List.of(new CategoricalField("region", List.of("eu"))),
                 List.of(new CyclicField("hour", "@hourOfDay", 24.0)), List.of(new NumericField("age", 1.0, 2.0)));
         String lines = "feature:0:amount:false:true\nfeature:1:count:true:false\ncategorical:region\n"
@@ -183,12 +204,12 @@ class ModelDigestsTest {
         assertEquals(expected, ModelDigests.featureSchemaFingerprint(features, ctx));
 
         // learned statistics do not matter, the input contract does
-        List<FeatureSpec> retrained = List.of(new FeatureSpec("count", 1, true, false, 9.0, 9.0),
-                new FeatureSpec("amount", 0, false, true, 7.5, 0.5));
+        List<FeatureSpec> retrained = List.of(new FeatureSpec("count", 1, true, false, 9.0, 9.0, 0.0),
+                new FeatureSpec("amount", 0, false, true, 7.5, 0.5, 0.0));
         ContextSpecRecord newVocab = new ContextSpecRecord(List.of(new CategoricalField("region", List.of("eu", "us"))),
                 ctx.getCyclic(), List.of(new NumericField("age", 5.0, 6.0)));
         assertEquals(expected, ModelDigests.featureSchemaFingerprint(retrained, newVocab));
-        List<FeatureSpec> renamed = List.of(features.get(0), new FeatureSpec("amt", 0, false, true, 2.5, 1.25));
+        List<FeatureSpec> renamed = List.of(features.get(0), new FeatureSpec("amt", 0, false, true, 2.5, 1.25, 0.0));
         assertNotEquals(expected, ModelDigests.featureSchemaFingerprint(renamed, ctx));
     }
 }

@@ -101,10 +101,16 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--name", defaultValue = "model", description = "Model name (default: ${DEFAULT-VALUE}).")
     String name;
 
+    @Option(names = "--init-from", paramLabel = "MODEL_FILE", description = "Warm start: begin from this model's"
+            + " weights, preprocessing and context encoding when its architecture, seed, features and context match"
+            + " (otherwise the fit starts cold and says why).")
+    Path initFrom;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         FitConfig config = config();
+        NormalcyModel warmFrom = initFrom == null ? null : ModelFiles.load(initFrom);
         CsvTable table = CsvTable.read(input);
         List<CyclicField> cyc = config.cyclicContext();
         InputColumns columns = new InputColumns(table, features, context,
@@ -120,8 +126,11 @@ final class FitCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%6d %12.4f %12.4f %12.0f%n", s.epoch(), s.trainNll(), s.valNll(),
                     s.samplesPerSecond());
             out.flush();
-        });
+        }, warmFrom);
         NormalcyModel model = result.model();
+        if (warmFrom != null) {
+            out.printf(Locale.ROOT, "warm start: %s%n", model.provenance().config().get("warmStart"));
+        }
         ModelFiles.save(output, model);
         out.printf(Locale.ROOT, "held-out mean log-density %.4f nats (%d rows), skipped %d rows%n",
                 result.heldOutMeanLogDensity(), model.provenance().validationCount(),

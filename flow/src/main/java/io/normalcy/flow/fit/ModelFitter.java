@@ -15,6 +15,7 @@ import io.normalcy.flow.preprocess.Log1pMode;
 import io.normalcy.flow.train.FlowTrainer;
 import io.normalcy.flow.train.ProgressListener;
 import io.normalcy.flow.train.TrainingData;
+import io.normalcy.flow.train.TrainingDivergedException;
 import io.normalcy.flow.train.TrainingOptions;
 import io.normalcy.flow.train.TrainingResult;
 import java.util.ArrayList;
@@ -49,6 +50,18 @@ public final class ModelFitter {
      */
     public FitResult fit(String name, long version, List<RawRecord> rows, FitConfig config,
                          ProgressListener progress) {
+        return fit(name, version, rows, config, progress, null);
+    }
+
+    /**
+     * {@link #fit(String, long, List, FitConfig, ProgressListener)} starting, when {@link WarmStart} allows it, from
+     * {@code warmFrom}'s weights, preprocessing and context encoding (no random start, no data-dependent ActNorm
+     * start); otherwise cold. The model's provenance says which ({@code warmStart}).
+     *
+     * @param warmFrom the currently published version of this model (nullable: cold)
+     */
+    public FitResult fit(String name, long version, List<RawRecord> rows, FitConfig config,
+                         ProgressListener progress, NormalcyModel warmFrom) {
         checkArguments(name, rows);
         long t0 = System.currentTimeMillis();
         List<String> features = features(rows, config);
@@ -58,7 +71,14 @@ public final class ModelFitter {
         FlowSpec spec = new FlowSpec(config.flowType(), features.size(), trainer.contextDim(), config.blocks(),
                 config.hidden(), config.actNorm(), config.luLinear(), config.permutation(), config.ordering(),
                 config.additive(), config.scaleClamp(), config.seed());
-        TrainingResult trained = train(spec, trainer, config, progress);
+        WarmStart warm = WarmStart.decide(warmFrom, spec, trainer.preprocessor(), trainer.contextSpec(),
+                trainer.raw());
+        if (warm.applies()) {
+            trainer = encode(valid, split.trainer(), trainer.raw(), warmFrom.preprocessor(), warmFrom.contextSpec());
+        } else if (warmFrom != null) {
+            LOG.warn("model {}: {}", name, warm.description());
+        }
+        TrainingResult trained = train(spec, trainer, config, progress, warm.applies() ? warmFrom : null);
 
         // Calibration on the hold-out, scored exactly as the detector will (bin centres for integer features).
         NormalcyModel uncalibrated = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
@@ -72,7 +92,8 @@ public final class ModelFitter {
 
         long skipped = valid.skipped() + holdOut.unscorable();
         long trainingMillis = System.currentTimeMillis() - t0;
-        ModelProvenance provenance = provenance(config, features, valid.records(), skipped, trained, holdOut);
+        ModelProvenance provenance = provenance(config, trainer.preprocessor(), valid.records(), skipped, trained,
+                holdOut, warm);
         NormalcyModel model = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
                 trainer.contextSpec(), thresholds, typical, provenance);
         FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
@@ -170,6 +191,12 @@ public final class ModelFitter {
         FeaturePreprocessor pre = fitPreprocessor(raw, features, config);
         ContextSpec contextSpec = ContextSpec.fit(config.categoricalContext(), config.cyclicContext(),
                 config.numericContext(), categorical, numeric, config.maxVocabulary());
+        return encode(valid, tr, raw, pre, contextSpec);
+    }
+
+    /** The trainer split {@code tr} with the given preprocessing and context encoding (context rows encoded). */
+    private static TrainerSplit encode(ValidRows valid, int[] tr, double[][] raw, FeaturePreprocessor pre,
+                                       ContextSpec contextSpec) {
         ContextEncoder encoder = new ContextEncoder(contextSpec);
         double[][] ctx = encoder.dimension() == 0 ? null : new double[tr.length][];
         for (int i = 0; ctx != null && i < tr.length; i++) {
@@ -181,8 +208,9 @@ public final class ModelFitter {
 
     /** Maximum likelihood on the trainer split, which {@link FlowTrainer} splits again for early stopping. */
     private static TrainingResult train(FlowSpec spec, TrainerSplit trainer, FitConfig config,
-                                        ProgressListener progress) {
-        FlowParameters initial = ParameterInitializer.initialize(spec, new Random(config.seed()));
+                                        ProgressListener progress, NormalcyModel warmFrom) {
+        FlowParameters initial = warmFrom != null ? warmFrom.parameters()
+                : ParameterInitializer.initialize(spec, new Random(config.seed()));
         double trainerValFraction = config.validationFraction()
                 / (config.trainFraction() + config.validationFraction());
         TrainingOptions defaults = TrainingOptions.defaults();
@@ -190,7 +218,35 @@ public final class ModelFitter {
                 defaults.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
                 config.seed(), defaults.maxRollbacks());
         TrainingData data = trainingData(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
-        return new FlowTrainer(options).fit(spec, initial, data, progress == null ? ProgressListener.NONE : progress);
+        try {
+            return new FlowTrainer(options).fit(spec, initial, data,
+                    progress == null ? ProgressListener.NONE : progress, warmFrom == null);
+        } catch (TrainingDivergedException e) {
+            throw new TrainingDivergedException(e.getMessage() + "; " + mostExtreme(trainer), e);
+        }
+    }
+
+    /**
+     * Names the feature with the most extreme standardised training value: a diverged fit is almost always one
+     * feature's outliers or heavy tail, and the operator needs to know which one to clean, log1p or drop.
+     */
+    private static String mostExtreme(TrainerSplit trainer) {
+        FeaturePreprocessor pre = trainer.preprocessor();
+        double[] u = new double[pre.dimension()];
+        double worst = -1;
+        int worstFeature = 0;
+        for (double[] row : trainer.raw()) {
+            pre.toFlowSpace(row, u, null);
+            for (int j = 0; j < u.length; j++) {
+                if (Math.abs(u[j]) > worst) {
+                    worst = Math.abs(u[j]);
+                    worstFeature = j;
+                }
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "most extreme feature: '%s' (a training value %.3g standard"
+                + " deviations from its mean; check it for outliers, declare it log1p or drop it)",
+                pre.names().get(worstFeature), worst);
     }
 
     /** Scores the hold-out rows {@code cal} with {@code model}; rows it rejects are skipped and counted. */
@@ -221,14 +277,18 @@ public final class ModelFitter {
         return new HoldOut(Arrays.copyOf(logDensities, scored), contributions, contexts, cal.length - scored);
     }
 
-    private static ModelProvenance provenance(FitConfig config, List<String> features, List<RawRecord> valid,
-                                              long skipped, TrainingResult trained, HoldOut holdOut) {
+    private static ModelProvenance provenance(FitConfig config, FeaturePreprocessor pre, List<RawRecord> valid,
+                                              long skipped, TrainingResult trained, HoldOut holdOut,
+                                              WarmStart warm) {
+        List<String> features = pre.names();
         double trainNll = trained.bestEpoch() >= 0 ? trained.history().get(indexOf(trained, trained.bestEpoch()))
                 .trainNll() : Double.NaN;
         Map<String, String> described = new LinkedHashMap<>(config.describe());
         described.put("features", String.join(",", features));
         described.put("integerFeatures", String.join(",", new TreeSet<>(config.integerFeatures())));
         described.put("log1pFeatures", String.join(",", new TreeSet<>(config.log1pFeatures())));
+        described.put("dequantisationSteps", steps(pre));
+        described.put("warmStart", warm.description());
         described.put("epochsRun", Integer.toString(trained.history().size()));
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
@@ -236,6 +296,17 @@ public final class ModelFitter {
         return new ModelProvenance(trainerVersion(), config.seed(), windowStart(valid), windowEnd(valid), Map.of(),
                 valid.size(), skipped, trainNll, -holdOut.mean(), holdOut.logDensities().length, backend(),
                 System.currentTimeMillis(), described);
+    }
+
+    /** "name=step" of every feature the fit gave a dequantisation step (quantised or constant in training). */
+    private static String steps(FeaturePreprocessor pre) {
+        List<String> out = new ArrayList<>();
+        for (FeaturePreprocessor.Feature f : pre.features()) {
+            if (f.step() > 0) {
+                out.add(f.name() + "=" + f.step());
+            }
+        }
+        return String.join(",", out);
     }
 
     private static Map<String, List<String>> vocabularies(ContextSpec spec) {
@@ -304,14 +375,21 @@ public final class ModelFitter {
                 }
             }
         }
-        return FeaturePreprocessor.fit(raw, features, integer, log1p);
+        FeaturePreprocessor pre = FeaturePreprocessor.fit(raw, features, integer, log1p);
+        for (FeaturePreprocessor.Feature f : pre.features()) {
+            if (f.step() > 0) {
+                LOG.info("feature '{}' repeats values (quantised or constant in training): dequantised with step {}",
+                        f.name(), f.step());
+            }
+        }
+        return pre;
     }
 
     /** Flow-space rows; integer features get fresh U(0,1) noise per epoch and fixed noise for validation. */
     private static TrainingData trainingData(FeaturePreprocessor pre, double[][] raw, double[][] ctx, long seed) {
-        boolean anyInteger = pre.features().stream().anyMatch(FeaturePreprocessor.Feature::dequantize);
+        boolean anyDequantized = pre.features().stream().anyMatch(f -> f.binWidth() > 0);
         int d = pre.dimension();
-        if (!anyInteger) {
+        if (!anyDequantized) {
             double[][] u = new double[raw.length][d];
             for (int i = 0; i < raw.length; i++) {
                 pre.continuousToFlowSpace(raw[i], u[i], null);

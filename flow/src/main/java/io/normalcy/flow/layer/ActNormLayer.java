@@ -13,12 +13,21 @@ import org.nd4j.autodiff.samediff.SDVariable;
 /**
  * ActNorm (Glow, Kingma &amp; Dhariwal 2018): {@code z = x ⊙ exp(s) + b}, log-det {@code Σ s}. Tensors
  * {@code b{k}.actnorm.scale} [D] (= s) and {@code b{k}.actnorm.bias} [D]; they start as the identity and get
- * Glow's data-dependent initialisation {@code s = −log(std + 1e-6)}, {@code b = −mean ⊙ exp(s)} from the first
- * training batch, so the layer's output starts with zero mean and unit variance (without it the first gradient
- * steps of a deep flow fight badly scaled inputs).
+ * Glow's data-dependent initialisation {@code s = −log(max(std, MIN_INIT_STD))}, {@code b = −mean ⊙ exp(s)} from
+ * the first training rows, so the layer's output starts with zero mean and unit variance (without it the first
+ * gradient steps of a deep flow fight badly scaled inputs).
+ *
+ * <p>Why the floor instead of Glow's {@code std + 1e-6}: the inputs are already standardised over the whole
+ * training set, so a batch std far below 1 means the batch is unrepresentative (a feature constant within it, e.g.
+ * a square wave or a metric stuck at one level), not that the feature is tiny. Glow's rule then starts with a
+ * scale of 1e6, the other level lands a million standard deviations out and training diverges or silently
+ * breaks (issue 13); with the floor the scale starts at most {@code 1/MIN_INIT_STD}.
  */
 public final class ActNormLayer implements LayerType {
     public static final ActNormLayer INSTANCE = new ActNormLayer();
+
+    /** Smallest batch std the data-dependent start divides by (inputs are standardised: std ≈ 1 overall). */
+    public static final double MIN_INIT_STD = 0.1;
 
     private ActNormLayer() {
     }
@@ -68,7 +77,7 @@ public final class ActNormLayer implements LayerType {
                 var += t * t;
             }
             double std = Math.sqrt(var / n);
-            s[i] = -Math.log(std + 1e-6);
+            s[i] = -Math.log(Math.max(std, MIN_INIT_STD));
             b[i] = -mean * Math.exp(s[i]);
         }
         params.put(scale(block), Tensor.of(new int[] {d}, s));
@@ -93,6 +102,6 @@ public final class ActNormLayer implements LayerType {
         SDVariable s = graph.trainable(scale(block), d);
         SDVariable b = graph.trainable(bias(block), d);
         SDVariable y = x.mul(graph.sameDiff().math.exp(s)).add(b);
-        return new LayerGraph.Output(y, s.sum());
+        return new LayerGraph.Output(y, d == 1 ? s.reshape(-1) : s.sum()); // D = 1: see MaskedAffineLayer
     }
 }

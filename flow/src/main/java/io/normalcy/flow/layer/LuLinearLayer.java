@@ -85,7 +85,7 @@ public final class LuLinearLayer implements LayerType {
         SDVariable u = uw.mul(strictUpper).add(eye.mul(sd.math.exp(ld)));
         SDVariable w = sd.mmul(l, u);
         SDVariable y = sd.mmul(x, w, false, true, false).add(b);
-        return new LayerGraph.Output(y, ld.sum());
+        return new LayerGraph.Output(y, d == 1 ? ld.reshape(-1) : ld.sum()); // D = 1: see MaskedAffineLayer
     }
 
     /** Strict lower (lower = true) or strict upper triangle indicator, [D, D]. */

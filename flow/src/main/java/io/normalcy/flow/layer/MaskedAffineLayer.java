@@ -164,7 +164,8 @@ public final class MaskedAffineLayer implements LayerType {
         SDVariable raw = o.get(SDIndex.all(), SDIndex.interval(d, 2 * d));
         SDVariable alpha = sd.math.tanh(raw.div(clamp)).mul(clamp);
         SDVariable z = x.sub(mu).mul(sd.math.exp(alpha.neg()));
-        return new LayerGraph.Output(z, alpha.sum(1).neg());
+        // D = 1: a reduction over a length-1 axis is a no-op that ND4J M2.1 executes with a null input (NPE)
+        return new LayerGraph.Output(z, (d == 1 ? alpha.reshape(-1) : alpha.sum(1)).neg());
     }
 
     /** The masked network's output o [B, 2D] (μ then raw α); masks are graph constants. */

@@ -171,7 +171,8 @@ public final class MixtureBaseLayer {
         SDVariable u = sd.expandDims(z, 1).sub(mu).mul(sd.math.exp(logSigma.neg()));
         SDVariable a = logits.sub(logSigma).sub(u.mul(u).mul(0.5));
         SDVariable perDim = logSumExp(sd, a).sub(logSumExp(sd, logits)).sub(StandardNormal.HALF_LOG_2PI);
-        return perDim.sum(1);
+        // D = 1: no reduction over the length-1 axis (ND4J M2.1 runs it as a no-op with a null input: NPE)
+        return d == 1 ? perDim.reshape(-1) : perDim.sum(1);
     }
 
     /** log Σ_k exp(x[:, k, :]) → [B, D], with the maximum over k subtracted first. */

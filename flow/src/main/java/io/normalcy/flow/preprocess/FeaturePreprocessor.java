@@ -10,12 +10,16 @@ import java.util.Random;
  * <ol>
  *   <li>integer features are dequantised (training: r + U(0,1), scoring: r + 0.5), so the continuous
  *       flow density of a unit-width bin approximates the probability of the integer value (Uria et al.
- *       2013; Theis et al. 2016) instead of collapsing onto a spike;</li>
+ *       2013; Theis et al. 2016) instead of collapsing onto a spike; quantised continuous features (values on a
+ *       grid of step h, e.g. 0.1 % CPU, or repeated values) and constant features are dequantised the same way
+ *       with bin width h (training: r + h·U(0,1), scoring: r + h/2), see {@link QuantisationStep};</li>
  *   <li>optional y = log(1 + r), log-det −log(1 + r);</li>
  *   <li>u = (y − mean) / std, log-det −log std.</li>
  * </ol>
  * Adding the returned log-det to the flow's log-density gives log p(x | c) in the original units, so
- * scores are comparable across models with different preprocessing. Immutable and thread-safe.
+ * scores are comparable across models with different preprocessing. For a feature dequantised with width h this
+ * is the exact log-density of the dequantised variable at the bin centre, i.e. log P(bin) − log h (h = 1 for
+ * integer features: the log-probability of the integer value). Immutable and thread-safe.
  */
 public final class FeaturePreprocessor {
 
@@ -27,8 +31,15 @@ public final class FeaturePreprocessor {
      * @param log1p      apply log(1 + r) (requires values ≥ 0)
      * @param mean       mean of the (dequantised, log1p'd) training values
      * @param std        standard deviation, finite and &gt; 0
+     * @param step       dequantisation bin width h of a non-integer feature (quantised or constant in training),
+     *                   0 = none; integer features ({@code dequantize}) always use width 1 and store 0
      */
-    public record Feature(String name, boolean dequantize, boolean log1p, double mean, double std) {
+    public record Feature(String name, boolean dequantize, boolean log1p, double mean, double std, double step) {
+        /** A feature without a dequantisation step (continuous or integer). */
+        public Feature(String name, boolean dequantize, boolean log1p, double mean, double std) {
+            this(name, dequantize, log1p, mean, std, 0.0);
+        }
+
         public Feature {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("feature name must not be empty");
@@ -39,6 +50,15 @@ public final class FeaturePreprocessor {
             if (!(std > 0) || Double.isInfinite(std)) {
                 throw new IllegalArgumentException("feature '" + name + "': std must be finite and > 0, got " + std);
             }
+            if (!(step >= 0) || Double.isInfinite(step) || (dequantize && step != 0)) {
+                throw new IllegalArgumentException("feature '" + name + "': step must be finite and >= 0 (0 for"
+                        + " integer features), got " + step);
+            }
+        }
+
+        /** Width of the dequantisation bin: 1 for integer features, {@link #step} otherwise (0 = continuous). */
+        public double binWidth() {
+            return dequantize ? 1.0 : step;
         }
     }
 
@@ -71,9 +91,11 @@ public final class FeaturePreprocessor {
     }
 
     /**
-     * Learns the preprocessing from training rows. Integer features must hold integral values; the mean and
-     * std are those of the dequantised values (bin centres, plus the uniform noise's variance 1/12 when no
-     * log1p follows). A constant feature gets std 1 (any positive std is a valid bijection).
+     * Learns the preprocessing from training rows. Integer features must hold integral values; other features
+     * get a dequantisation step when their training values repeat ({@link QuantisationStep#of}). The mean and
+     * std are those of the dequantised values (bin centres, plus the uniform noise's variance h²/12 when no
+     * log1p follows). A feature whose dequantised values still have no spread gets std 1 (any positive std is
+     * a valid bijection).
      *
      * @throws IllegalArgumentException naming the feature and row for non-finite, non-integral or
      *                                  (with log1p ALWAYS) negative values
@@ -111,8 +133,13 @@ public final class FeaturePreprocessor {
                 throw new IllegalArgumentException("feature '" + name + "' is an integer feature but row " + r
                         + " holds " + v);
             }
-            col[r] = integer ? v + 0.5 : v;
+            col[r] = v;
             min = Math.min(min, v);
+        }
+        double step = integer ? 0.0 : QuantisationStep.of(col);
+        double width = integer ? 1.0 : step;
+        for (int r = 0; r < col.length; r++) {
+            col[r] += width / 2;
         }
         boolean useLog = useLog(name, mode, min, col);
         if (useLog) {
@@ -130,14 +157,18 @@ public final class FeaturePreprocessor {
             var += (v - mean) * (v - mean);
         }
         var /= col.length;
-        if (integer && !useLog) {
-            var += 1.0 / 12.0;
+        if (!useLog) {
+            var += width * width / 12.0;
+        } else if (width > 0) {
+            // the noise's spread after log1p at the bin centres (matters when the bin centres do not vary)
+            double dy = Math.log1p(Math.expm1(mean) + width / 2) - Math.log1p(Math.expm1(mean) - width / 2);
+            var += dy * dy / 12.0;
         }
         double std = Math.sqrt(var);
         if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) {
             std = 1.0;
         }
-        return new Feature(name, integer, useLog, mean, std);
+        return new Feature(name, integer, useLog, mean, std, step);
     }
 
     private static boolean useLog(String name, Log1pMode mode, double min, double[] col) {
@@ -191,6 +222,8 @@ public final class FeaturePreprocessor {
                     throw new IllegalArgumentException("feature '" + f.name() + "' is an integer feature but got " + r);
                 }
                 total += map(i, r + 0.5, r, outU, perDimLogDet);
+            } else if (f.step() > 0) {
+                total += map(i, r + f.step() / 2, r, outU, perDimLogDet);
             } else {
                 total += map(i, r, r, outU, perDimLogDet);
             }
@@ -215,7 +248,7 @@ public final class FeaturePreprocessor {
         return total;
     }
 
-    /** Training noise: integer features get r + U(0,1), others are copied. */
+    /** Training noise: integer features get r + U(0,1), stepped features r + h·U(0,1), others are copied. */
     public double[] dequantize(double[] raw, Random rng) {
         checkLength(raw, "raw");
         double[] out = new double[raw.length];
@@ -224,14 +257,16 @@ public final class FeaturePreprocessor {
             if (!Double.isFinite(r)) {
                 throw new IllegalArgumentException("feature '" + features[i].name() + "' is not finite: " + r);
             }
-            out[i] = features[i].dequantize() ? r + rng.nextDouble() : r;
+            double w = features[i].binWidth();
+            out[i] = w > 0 ? r + w * rng.nextDouble() : r;
         }
         return out;
     }
 
     /**
      * Inverse for sampling: y = u·std + mean, r = expm1(y) for log1p features (clamped at 0, their training
-     * support), floor(r) for integer features (the bin the continuous value fell into).
+     * support), floor(r) for integer features (the bin the continuous value fell into), r − h/2 for stepped
+     * features (their grid's origin is not recorded, so the value is not snapped to it).
      */
     public double[] fromFlowSpace(double[] u) {
         checkLength(u, "u");
@@ -240,7 +275,7 @@ public final class FeaturePreprocessor {
             Feature f = features[i];
             double y = u[i] * f.std() + f.mean();
             double v = f.log1p() ? Math.max(0.0, Math.expm1(y)) : y;
-            r[i] = f.dequantize() ? Math.floor(v) : v;
+            r[i] = f.dequantize() ? Math.floor(v) : v - f.step() / 2;
         }
         return r;
     }

@@ -29,10 +29,17 @@ import java.util.TreeMap;
  * and thresholds, and throws {@link InvalidModelException} naming the first problem.
  */
 public final class ModelStateMapper {
-    /** The newest {@code ModelVersion.formatVersion} this release reads and writes (v2: MAF_MOG, components). */
+    /**
+     * Newest {@code ModelVersion.formatVersion} this release writes and reads (2 added {@code FlowType.MAF_MOG},
+     * {@code Architecture.components} and {@code FeatureSpec.step}).
+     */
     public static final int FORMAT_VERSION = 2;
-    /** The oldest format version this release reads. */
-    public static final int OLDEST_FORMAT_VERSION = 1;
+    /**
+     * Oldest format this release reads. A model is written in the oldest format that can hold it (1 unless it is a
+     * MAF_MOG or a feature has a dequantisation step), so a detector of the previous release still loads every model
+     * it can score exactly and refuses (digest under an unknown format) the ones it cannot.
+     */
+    public static final int MIN_FORMAT_VERSION = 1;
 
     static {
         if (FORMAT_VERSION != ModelDigests.CURRENT_FORMAT_VERSION) {
@@ -49,7 +56,7 @@ public final class ModelStateMapper {
         List<FeatureSpec> features = features(model.preprocessor());
         ContextSpecRecord context = context(model.contextSpec());
         ModelVersion mv = ModelVersion.newBuilder()
-                .setFormatVersion(formatVersion(model.spec()))
+                .setFormatVersion(formatVersion(model.spec(), model.preprocessor()))
                 .setModel(model.name())
                 .setVersion(model.version())
                 .setFlowType(SpecCodec.encodeType(model.spec().type()))
@@ -69,15 +76,19 @@ public final class ModelStateMapper {
     }
 
     /**
-     * The oldest format version that can represent {@code spec}: 1 for MAF and RealNVP, 2 for MAF_MOG. Why not
+     * The oldest format version that can represent the model: 2 for MAF_MOG or a feature with a dequantisation step,
+     * else 1. Why not
      * always the newest: the digest is computed under the schema of the format version, so a MAF or RealNVP model
      * keeps exactly the bytes and digest the previous release wrote (re-publishing a model does not change its
      * digest, and a detector of the previous release still verifies it); only models that need v2 use it.
      * Reading stays safe: a field v1 does not have ({@code Architecture.components}) is outside a v1 digest, but
-     * {@code FlowSpec} rejects a non-zero value for MAF and RealNVP, and MAF_MOG does not exist in the v1 schema.
+     * {@code FlowSpec} rejects a non-zero value for MAF and RealNVP, MAF_MOG does not exist in the v1 schema, and a
+     * v1 record's {@code step} is read as 0 (no step).
      */
-    public static int formatVersion(FlowSpec spec) {
-        return spec.type() == io.normalcy.flow.model.FlowType.MAF_MOG ? 2 : 1;
+    public static int formatVersion(FlowSpec spec, FeaturePreprocessor p) {
+        boolean needsTwo = spec.type() == io.normalcy.flow.model.FlowType.MAF_MOG
+                || p.features().stream().anyMatch(f -> f.step() > 0);
+        return needsTwo ? 2 : MIN_FORMAT_VERSION;
     }
 
     /**
@@ -91,9 +102,9 @@ public final class ModelStateMapper {
             throw new InvalidModelException("model record is null");
         }
         String id = "model '" + state.getModel() + "' v" + state.getVersion();
-        if (state.getFormatVersion() < OLDEST_FORMAT_VERSION || state.getFormatVersion() > FORMAT_VERSION) {
+        if (state.getFormatVersion() < MIN_FORMAT_VERSION || state.getFormatVersion() > FORMAT_VERSION) {
             throw new InvalidModelException(id + ": unsupported format version " + state.getFormatVersion()
-                    + " (this release reads format versions " + OLDEST_FORMAT_VERSION + ".." + FORMAT_VERSION + ")");
+                    + " (this release reads format versions " + MIN_FORMAT_VERSION + ".." + FORMAT_VERSION + ")");
         }
         boolean digestOk;
         try {
@@ -146,13 +157,14 @@ public final class ModelStateMapper {
         }
     }
 
+    /** The oldest format that holds {@code p}: 2 when a feature has a dequantisation step, else 1. */
     private static List<FeatureSpec> features(FeaturePreprocessor p) {
         List<FeatureSpec> out = new ArrayList<>();
         List<FeaturePreprocessor.Feature> fs = p.features();
         for (int i = 0; i < fs.size(); i++) {
             FeaturePreprocessor.Feature f = fs.get(i);
             out.add(FeatureSpec.newBuilder().setName(f.name()).setIndex(i).setDequantize(f.dequantize())
-                    .setLog1p(f.log1p()).setMean(f.mean()).setStd(f.std()).build());
+                    .setLog1p(f.log1p()).setMean(f.mean()).setStd(f.std()).setStep(f.step()).build());
         }
         return out;
     }
@@ -188,7 +200,7 @@ public final class ModelStateMapper {
             }
             try {
                 byIndex[i] = new FeaturePreprocessor.Feature(f.getName(), f.getDequantize(), f.getLog1p(),
-                        f.getMean(), f.getStd());
+                        f.getMean(), f.getStd(), f.getStep());
             } catch (IllegalArgumentException e) {
                 throw new InvalidModelException("invalid feature: " + e.getMessage(), e);
             }

@@ -11,6 +11,17 @@ final class Batches {
     private Batches() {
     }
 
+    /**
+     * End (exclusive) of the mini-batch that starts at {@code from}: {@code from + batchSize}, except that a last
+     * batch of a single row is merged into this one. ND4J M2.1's backward pass of a one-row batch fails
+     * ({@code strided_slice_bp … NDArray::assign: lengths of arrays are mismatched}), so no step may see one row
+     * (a lone training row is fed twice instead, see {@code TrainingRun}).
+     */
+    static int end(int n, int from, int batchSize) {
+        int to = Math.min(n, from + batchSize);
+        return n - to == 1 ? n : to;
+    }
+
     /** Checks shape and finiteness of every row, naming the offending record and column. */
     static void validate(String what, double[][] rows, int width) {
         for (int r = 0; r < rows.length; r++) {

@@ -112,8 +112,10 @@ public final class FlowGraph implements AutoCloseable {
                 }
             }
         }
+        // D = 1: no reduction over the length-1 axis (ND4J M2.1 runs it as a no-op with a null input: NPE)
+        SDVariable sq = d == 1 ? x.mul(x).reshape(-1) : x.mul(x).sum(1);
         SDVariable logp = FlowLayout.hasMixtureBase(spec) ? MixtureBaseLayer.INSTANCE.graph(graph, x)
-                : x.mul(x).sum(1).mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
+                : sq.mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
         trainable.putAll(graph.trainableVariables());
         fixed.putAll(graph.structuralTensors());
         if (logDet != null) {

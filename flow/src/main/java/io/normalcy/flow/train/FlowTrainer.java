@@ -26,12 +26,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * Early stopping keeps the weights of the epoch with the lowest validation NLL and stops after
  * {@link TrainingOptions#patience()} epochs without improvement.
  *
- * <p>ActNorm layers get Glow's data-dependent initialisation ({@link ActNormInit}) from the first training
- * batch before the graph is built; the epoch loop itself is {@link TrainingRun}. One graph is built per
- * {@link #fit} and closed at its end (ND4J's native memory is released only when arrays are closed or
- * garbage-collected). Not thread-safe.
+ * <p>ActNorm layers get Glow's data-dependent initialisation ({@link ActNormInit}) from the first
+ * {@link #MIN_INIT_ROWS} (or batch-size) shuffled training rows before the graph is built; the epoch loop itself
+ * is {@link TrainingRun}. One graph is built per {@link #fit} and closed at its end (ND4J's native memory is
+ * released only when arrays are closed or garbage-collected). Not thread-safe.
  */
 public final class FlowTrainer {
+    /**
+     * Rows the data-dependent initialisation sees at least (more when the batch is larger): a small batch of a
+     * rarely changing metric is often constant, and a start fitted to it is fitted to the wrong scale.
+     */
+    static final int MIN_INIT_ROWS = 1024;
+
     private final TrainingOptions options;
 
     public FlowTrainer(TrainingOptions options) {
@@ -54,13 +60,23 @@ public final class FlowTrainer {
      * @throws TrainingDivergedException   when the loss stays non-finite after the allowed rollbacks
      */
     public TrainingResult fit(FlowSpec spec, FlowParameters initial, TrainingData data, ProgressListener listener) {
+        return fit(spec, initial, data, listener, true);
+    }
+
+    /**
+     * As {@link #fit(FlowSpec, FlowParameters, TrainingData, ProgressListener)}; {@code dataDependentInit} false
+     * keeps {@code initial}'s ActNorm tensors (a warm start from trained weights, whose ActNorm already fits).
+     */
+    public TrainingResult fit(FlowSpec spec, FlowParameters initial, TrainingData data, ProgressListener listener,
+                              boolean dataDependentInit) {
         checkInputs(spec, initial, data);
         Nd4j.getRandom().setSeed(options.seed());
         Random rng = new Random(options.seed());
         TrainingRun.Split split = split(data.rows(), rng);
         double[][] validation = data.inputs(TrainingData.VALIDATION, spec.dim());
         double[][] epoch0 = data.inputs(0, spec.dim());
-        FlowParameters start = initialized(spec, initial, epoch0, data.context(), split.train());
+        FlowParameters start = dataDependentInit ? initialized(spec, initial, epoch0, data.context(), split.train())
+                : initial.copy();
         WarmupCosineSchedule schedule = schedule(split.train().length);
         try (FlowGraph graph = FlowGraph.build(spec, start); Updates updates = new Updates(graph, options)) {
             return new TrainingRun(graph, updates, options, schedule, data, validation, split, rng,
@@ -92,11 +108,11 @@ public final class FlowTrainer {
         return new TrainingRun.Split(trainIdx, valIdx);
     }
 
-    /** A copy of {@code initial} with data-dependent layers (ActNorm) initialised from the first batch. */
+    /** A copy of {@code initial} with data-dependent layers (ActNorm) initialised from the first training rows. */
     private FlowParameters initialized(FlowSpec spec, FlowParameters initial, double[][] u, double[][] ctx,
                                        int[] trainIdx) {
         FlowParameters start = initial.copy();
-        int initRows = Math.min(trainIdx.length, Math.max(options.batchSize(), 2));
+        int initRows = Math.min(trainIdx.length, Math.max(options.batchSize(), MIN_INIT_ROWS));
         if (ActNormInit.needed(spec) && initRows >= 2) {
             ActNormInit.initialize(spec, start, Batches.select(u, trainIdx, 0, initRows),
                     spec.contextDim() > 0 ? Batches.select(ctx, trainIdx, 0, initRows) : null);

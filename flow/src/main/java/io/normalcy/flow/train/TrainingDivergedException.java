@@ -7,6 +7,11 @@ package io.normalcy.flow.train;
  * score every record as NaN.
  */
 public class TrainingDivergedException extends RuntimeException {
+    /** With the cause (e.g. the trainer's own exception, re-thrown with a diagnosis of the data). */
+    public TrainingDivergedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     public TrainingDivergedException(String message) {
         super(message);
     }

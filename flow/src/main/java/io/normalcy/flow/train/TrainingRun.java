@@ -128,10 +128,12 @@ final class TrainingRun {
         int cd = graph.spec().contextDim();
         double lossSum = 0;
         double lr = 0;
-        for (int from = 0; from < nTrain; from += options.batchSize()) {
-            int to = Math.min(nTrain, from + options.batchSize());
-            INDArray xb = Batches.gather(u, trainIdx, from, to, d, xBuf);
-            INDArray cb = Batches.gather(ctx, trainIdx, from, to, cd, cBuf);
+        int[] rows = nTrain == 1 ? new int[] {trainIdx[0], trainIdx[0]} : trainIdx;
+        for (int from = 0; from < nTrain; from = Batches.end(nTrain, from, options.batchSize())) {
+            int to = Batches.end(nTrain, from, options.batchSize());
+            int gatherTo = nTrain == 1 ? 2 : to;
+            INDArray xb = Batches.gather(u, rows, from, gatherTo, d, xBuf);
+            INDArray cb = Batches.gather(ctx, rows, from, gatherTo, cd, cBuf);
             FlowGraph.Step step = graph.step(xb, cb);
             xb.close();
             if (cb != null) {

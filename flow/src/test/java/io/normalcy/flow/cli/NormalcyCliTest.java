@@ -65,6 +65,36 @@ class NormalcyCliTest {
     }
 
     @Test
+    void initFromWarmStartsFromAMatchingModel() {
+        Result r = run("fit", "--input", train.toString(), "--features", "amount,items", "--context", "region",
+                "--cyclic", "hour:24", "--integer", "items", "--log1p", "amount", "--time-column", "ts",
+                "--epochs", "1", "--blocks", "2", "--hidden", "16,16", "--seed", "5", "--name", "orders",
+                "--min-context-samples", "50", "--init-from", model.toString(),
+                "--output", dir.resolve("warm.avro").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("warm start: from orders v1"), r.out());
+    }
+
+    /** One feature column used to throw a NullPointerException in FlowGraph.logProb (issue 13). */
+    @Test
+    void fitAndScoreASingleFeature() throws IOException {
+        Random rng = new Random(3);
+        StringBuilder sb = new StringBuilder("cpu\n");
+        for (int i = 0; i < 300; i++) {
+            sb.append(String.format(Locale.ROOT, "%.1f%n", 20 + rng.nextGaussian()));
+        }
+        Path in = csv("single.csv", sb.toString());
+        Path out = dir.resolve("single.avro");
+        Result r = run("fit", "--input", in.toString(), "--features", "cpu", "--epochs", "2", "--blocks", "1",
+                "--hidden", "8", "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path scored = dir.resolve("single-scored.csv");
+        Result s = run("score", "--model", out.toString(), "--input", in.toString(), "--output", scored.toString());
+        assertEquals(0, s.code(), s.err());
+        assertEquals(301, Files.readAllLines(scored).size());
+    }
+
+    @Test
     void fitPrintsProgressAndThresholds() {
         assertEquals(0, fit.code(), fit.err());
         assertTrue(Files.isRegularFile(model));

@@ -9,8 +9,33 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ActNormInitTest {
+
+    /**
+     * A feature constant within the init batch (a square wave, a metric stuck at one level) must not start with
+     * Glow's scale 1/(0 + 1e-6): the other level would land a million standard deviations out (issue 13).
+     */
+    @Test
+    void aBatchConstantFeatureStartsWithABoundedScale() {
+        FlowSpec spec = new FlowSpec(FlowType.MAF, 2, 0, 2, new int[] {8}, true, false, PermutationMode.NONE,
+                Ordering.NATURAL, false, 3, 3L);
+        FlowParameters p = ParameterInitializer.initialize(spec, new Random(4));
+        Random rng = new Random(6);
+        double[][] u = new double[64][];
+        for (int r = 0; r < u.length; r++) {
+            u[r] = new double[] {rng.nextGaussian(), -0.2};
+        }
+        ActNormInit.initialize(spec, p, u, null);
+        float s = p.get(io.normalcy.flow.layer.ActNormLayer.scale(0)).data()[1];
+        // starts at most 10x wider than the batch's standardisation (Glow's rule gives log(1e6) = 13.8)
+        assertTrue(Double.isFinite(s) && s <= Math.log(10) + 1e-6, "scale of the batch-constant feature " + s);
+        float[] s1 = p.get(io.normalcy.flow.layer.ActNormLayer.scale(1)).data();
+        for (float v : s1) {
+            assertTrue(Math.abs(v) <= 3, "block 1 scale " + v);
+        }
+    }
 
     @Test
     void everyActNormOutputIsStandardisedOnTheBatch() {

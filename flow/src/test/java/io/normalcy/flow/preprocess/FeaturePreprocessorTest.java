@@ -130,12 +130,46 @@ class FeaturePreprocessorTest {
                 () -> new FeaturePreprocessor.Feature("x", false, false, 0, 0));
     }
 
+    /**
+     * Behaviour changed for issue 13: a constant feature used to get std 1 and a zero-width flow input (a density
+     * that collapses onto the value); it is now dequantised over one bin of its decimal resolution.
+     */
     @Test
-    void constantFeatureGetsUnitStd() {
+    void constantFeatureIsAPointMassSpreadOverItsResolution() {
         double[][] rows = {{5, 1}, {5, 2}, {5, 3}};
         FeaturePreprocessor p = FeaturePreprocessor.fit(rows, List.of("c", "v"), new boolean[2],
                 new Log1pMode[] {Log1pMode.NEVER, Log1pMode.NEVER});
-        assertEquals(1.0, p.features().get(0).std(), 0.0);
-        assertEquals(5.0, p.features().get(0).mean(), 0.0);
+        FeaturePreprocessor.Feature c = p.features().get(0);
+        assertEquals(1.0, c.step(), 0.0);
+        assertEquals(5.5, c.mean(), 1e-12);
+        assertEquals(1 / Math.sqrt(12), c.std(), 1e-12);
+        assertEquals(0.0, p.features().get(1).step(), 0.0, "values that never repeat stay continuous");
+        double[] u = new double[2];
+        double[] ld = new double[2];
+        p.toFlowSpace(new double[] {5, 2}, u, ld);
+        assertEquals(0.0, u[0], 1e-12, "the training value is scored at its bin centre");
+        assertEquals(Math.log(Math.sqrt(12)), ld[0], 1e-12);
+    }
+
+    @Test
+    void quantisedFeatureIsDequantisedWithItsStep() {
+        double[][] rows = new double[200][];
+        Random rng = new Random(2);
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new double[] {Math.round((20 + rng.nextGaussian()) * 10) / 10.0};
+        }
+        FeaturePreprocessor p = FeaturePreprocessor.fit(rows, List.of("cpu"), new boolean[1],
+                new Log1pMode[] {Log1pMode.NEVER});
+        FeaturePreprocessor.Feature f = p.features().get(0);
+        assertEquals(0.1, f.step(), 1e-12);
+        assertEquals(0.1, f.binWidth(), 1e-12);
+        for (int i = 0; i < 100; i++) {
+            double d = p.dequantize(new double[] {20.3}, rng)[0];
+            assertTrue(d >= 20.3 && d < 20.4, "training noise stays in the bin [r, r + h): " + d);
+        }
+        double[] u = new double[1];
+        p.toFlowSpace(new double[] {20.3}, u, null);
+        assertEquals((20.35 - f.mean()) / f.std(), u[0], 1e-9);
+        assertEquals(20.3, p.fromFlowSpace(u)[0], 1e-9);
     }
 }

@@ -10,6 +10,7 @@ import io.normalcy.avro.ThresholdSet;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
+import io.normalcy.flow.preprocess.FeaturePreprocessor;
 import io.normalcy.schemas.ModelDigests;
 import io.normalcy.schemas.NamedTensors;
 import java.io.IOException;
@@ -63,13 +64,37 @@ class ModelStateMapperTest {
         }
     }
 
+    /** A stepped feature (issue 13) needs format 2; its step survives the round trip and shapes the score. */
+    @Test
+    void dequantisationStepRoundTripsInFormatTwo() throws Exception {
+        NormalcyModel base = TestModels.model();
+        FeaturePreprocessor stepped = new FeaturePreprocessor(List.of(
+                new FeaturePreprocessor.Feature("amount", false, true, 3.0, 1.5),
+                new FeaturePreprocessor.Feature("count", true, false, 4.0, 2.0),
+                new FeaturePreprocessor.Feature("ratio", false, false, -1.0, 0.25, 0.1)));
+        NormalcyModel model = new NormalcyModel(base.name(), base.version(), base.spec(), base.parameters(), stepped,
+                base.contextSpec(), base.thresholds(), base.typicalContributions(), base.provenance());
+        ModelVersion mv = ModelStateMapper.toState(model);
+        assertEquals(2, mv.getFormatVersion());
+        assertTrue(ModelDigests.matches(mv));
+        NormalcyModel back = ModelStateMapper.fromState(mv);
+        assertEquals(0.1, back.preprocessor().features().get(2).step(), 0.0);
+        Map<String, Double> x = Map.of("amount", 12.5, "count", 3.0, "ratio", -0.9);
+        Map<String, String> ctx = Map.of("shop", "A");
+        double before = model.newScorer().score(x, ctx, Map.of(), 1_700_000_000_000L).logDensity();
+        assertEquals(before, back.newScorer().score(x, ctx, Map.of(), 1_700_000_000_000L).logDensity(), 0.0);
+        double unstepped = base.newScorer().score(x, ctx, Map.of(), 1_700_000_000_000L).logDensity();
+        assertTrue(before != unstepped, "the step moves the scored point to the bin centre");
+    }
+
     @Test
     void fingerprintMatchesTheSchemasDefinition() {
         ModelVersion mv = ModelStateMapper.toState(model);
         assertEquals(ModelDigests.featureSchemaFingerprint(mv.getFeatures(), mv.getContext()),
                 model.featureSchemaFingerprint());
         assertEquals(model.featureSchemaFingerprint(), mv.getProvenance().getFeatureSchemaFingerprint());
-        assertEquals(1, mv.getFormatVersion(), "a MAF model is still written in format version 1");
+        // a MAF model without dequantisation steps: written in the oldest format, which older detectors read
+        assertEquals(ModelStateMapper.MIN_FORMAT_VERSION, mv.getFormatVersion());
         assertEquals(32, mv.getDigest().remaining());
         assertTrue(ModelDigests.matches(mv));
     }
@@ -153,8 +178,10 @@ class ModelStateMapperTest {
 
     @Test
     void wrongFormatVersion() {
-        ModelVersion mv = ModelVersion.newBuilder(ModelStateMapper.toState(model)).setFormatVersion(3).build();
-        assertInvalid(mv, "format version 3");
+        // format 2 is readable since issue 13 (MAF_MOG, FeatureSpec.step): the first unknown one is FORMAT_VERSION + 1
+        int future = ModelStateMapper.FORMAT_VERSION + 1;
+        ModelVersion mv = ModelVersion.newBuilder(ModelStateMapper.toState(model)).setFormatVersion(future).build();
+        assertInvalid(mv, "format version " + future);
     }
 
     @Test

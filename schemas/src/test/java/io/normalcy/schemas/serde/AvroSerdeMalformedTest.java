@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.ScoredEvent;
 import io.normalcy.schemas.Fixtures;
+import io.normalcy.schemas.ReleasedSchemas;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.Arrays;
@@ -35,7 +36,7 @@ class AvroSerdeMalformedTest {
         byte[] scored = NormalcySerdes.scoredEvent().serialize("scores", Fixtures.scoredEventFull());
         SerializationException e = fails(scored);
         assertContains("unknown writer schema fingerprint", e);
-        assertContains("ScoredEvent v1 (wrong topic or serde?)", e);
+        assertContains("ScoredEvent v" + ReleasedSchemas.latestVersion(ScoredEvent.class) + " (wrong topic or serde?)", e);
         assertContains("first bytes [c3 01 ", e);
     }
 

@@ -17,13 +17,17 @@ import java.util.Map;
  * or skewed first feature is fitted too (KnownDensityRecoveryTest: within 0.01 nats where NATURAL MAF is 0.44
  * off); plain MAF's first feature is Gaussian given the context, which ALTERNATING or RANDOM ordering work around
  * at the price of explanations by position.
+ *
+ * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
+ * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
 public record ModelDefinition(String name, List<String> features, List<String> integerFeatures,
                               List<String> log1pFeatures, List<String> categoricalContext,
                               List<CyclicContext> cyclicContext, List<String> numericContext, String flowType,
                               String ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
-                              Duration window, double validationFraction, double calibrationFraction) {
+                              Duration window, double validationFraction, double calibrationFraction,
+                              boolean warmStart) {
 
     public ModelDefinition {
         features = List.copyOf(features);
@@ -40,13 +44,13 @@ public record ModelDefinition(String name, List<String> features, List<String> i
     public static ModelDefinition defaults(String name) {
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), "MAF_MOG",
                 "NATURAL", 4, List.of(64, 64), 30, 256, 1e-3, 5, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
-                Duration.ofDays(1), 0.1, 0.25);
+                Duration.ofDays(1), 0.1, 0.25, true);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
-                levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction);
+                levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart);
     }
 
     /** The effective parameters as strings, keyed like the configuration (recorded in the model's provenance). */
@@ -73,6 +77,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("window", window.toString());
         m.put("validation-fraction", Double.toString(validationFraction));
         m.put("calibration-fraction", Double.toString(calibrationFraction));
+        m.put("warm-start", Boolean.toString(warmStart));
         return m;
     }
 }

@@ -73,7 +73,8 @@ public final class Parameters {
                 levels, intValue(p + "min-context-samples", m.get("min-context-samples")),
                 longValue(p + "seed", m.get("seed")), longValue(p + "max-records", m.get("max-records")), window,
                 doubleValue(p + "validation-fraction", m.get("validation-fraction")),
-                doubleValue(p + "calibration-fraction", m.get("calibration-fraction")));
+                doubleValue(p + "calibration-fraction", m.get("calibration-fraction")),
+                booleanValue(p + "warm-start", m.get("warm-start")));
     }
 
     /** Range and consistency checks; {@code p} is the key prefix for messages. */
@@ -187,6 +188,13 @@ public final class Parameters {
             }
         }
         return out;
+    }
+
+    private static boolean booleanValue(String key, String s) {
+        if ("true".equalsIgnoreCase(s) || "false".equalsIgnoreCase(s)) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new ConfigException(key, "'" + s + "' is not true or false");
     }
 
     private static int intValue(String key, String s) {

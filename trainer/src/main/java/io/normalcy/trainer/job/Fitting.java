@@ -31,7 +31,23 @@ import java.util.function.Consumer;
  * file. Also scores the calibration hold-out for the report's histogram.
  */
 final class Fitting {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Fitting.class);
+
     private Fitting() {
+    }
+
+    /** The model to warm-start from, or null (none offered, or its file does not load: then cold, logged). */
+    static NormalcyModel warmStart(JobSpec spec) {
+        if (spec.warmStartModel() == null) {
+            return null;
+        }
+        try {
+            return ModelFiles.load(Path.of(spec.warmStartModel()));
+        } catch (Exception e) {
+            LOG.warn("model {}: cannot warm-start from {} ({}); training cold", spec.model(), spec.warmStartModel(),
+                    e.getMessage());
+            return null;
+        }
     }
 
     static JobResult fit(JobSpec spec, List<RawRecord> rows, Consumer<JobResult.Epoch> progress) throws Exception {
@@ -43,7 +59,7 @@ final class Fitting {
             JobResult.Epoch e = new JobResult.Epoch(s.epoch() + 1, s.trainNll(), s.valNll(), s.samplesPerSecond());
             curve.add(e);
             progress.accept(e);
-        });
+        }, warmStart(spec));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         NormalcyModel model = fit.model();
         long fitterSkipped = fit.metrics().skippedCount();

@@ -8,8 +8,10 @@ import java.util.Map;
  * @param definition model parameters as in configuration ({@code ModelDefinition.asMap()}), features resolved
  * @param modelOut   where the trained, unsigned {@code ModelVersion} is written (Avro container file)
  * @param resultOut  where the {@link JobResult} JSON is written
+ * @param warmStartModel model file of the currently published version to warm-start from (null: cold; the fit
+ *                       still starts cold when the model does not match, see {@code io.normalcy.flow.fit.WarmStart})
  */
 public record JobSpec(String model, long version, Map<String, String> definition, String rowsFile, String modelOut,
                       String resultOut, Long windowStart, Long windowEnd, Map<String, Long> sourceOffsets,
-                      long skippedCount, String trainerVersion) {
+                      long skippedCount, String trainerVersion, String warmStartModel) {
 }

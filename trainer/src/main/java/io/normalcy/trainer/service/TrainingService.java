@@ -17,6 +17,7 @@ import io.normalcy.trainer.job.JobSpec;
 import io.normalcy.trainer.job.TrainingRunner;
 import io.normalcy.trainer.publish.ModelCatalog;
 import io.normalcy.trainer.publish.ModelPublisher;
+import io.normalcy.trainer.publish.ModelSummary;
 import io.normalcy.trainer.queue.TrainingRequest;
 import io.normalcy.trainer.queue.TrainingTask;
 import io.normalcy.trainer.report.ReportWriter;
@@ -30,6 +31,7 @@ import java.security.Key;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One training from request to published model: resolve the model definition and validated overrides, read
@@ -101,6 +103,27 @@ public final class TrainingService {
         stopping = true;
     }
 
+    /**
+     * The local artifact of the version detectors serve now (the pinned one, else the newest not retired), for a
+     * warm start; null when there is none or this instance does not hold its artifact (the fit then starts cold).
+     */
+    private String publishedModelFile(String model) {
+        if (catalog == null) {
+            return null;
+        }
+        Optional<Long> served = catalog.pinnedVersion(model).or(() -> catalog.latest(model).map(ModelSummary::version));
+        if (served.isEmpty()) {
+            return null;
+        }
+        Path file = artifacts.versionDir(model, served.get()).resolve(ArtifactStore.MODEL_FILE);
+        if (!Files.isRegularFile(file)) {
+            org.slf4j.LoggerFactory.getLogger(TrainingService.class).info(
+                    "model {}: no local artifact of the served version v{}; training cold", model, served.get());
+            return null;
+        }
+        return file.toString();
+    }
+
     /** Runs the task; never throws (the outcome is also on training-status). */
     public Outcome run(TrainingTask task) {
         List<String> ids = task.requestIds();
@@ -134,7 +157,8 @@ public final class TrainingService {
             work = artifacts.newWorkDir(model, ids.get(0));
             JobSpec spec = new JobSpec(model, version, def.asMap(), work.resolve("rows.bin").toString(),
                     work.resolve(ArtifactStore.MODEL_FILE).toString(), work.resolve(ArtifactStore.RESULT_FILE).toString(),
-                    from, to, h.sourceOffsets(), h.skips().total(), trainerVersion);
+                    from, to, h.sourceOffsets(), h.skips().total(), trainerVersion,
+                    def.warmStart() ? publishedModelFile(model) : null);
             status.report(ids, model, TrainingState.RUNNING, new Progress(0, def.epochs(), null, null), null,
                     "training on " + h.rows().size() + " records (" + h.skips().describe() + ")");
             final int totalEpochs = def.epochs();

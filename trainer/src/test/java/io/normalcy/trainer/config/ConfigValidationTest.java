@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,22 @@ class ConfigValidationTest {
         p.put("normalcy.trainer.models.payments.blocks", 100);
         String msg = startupError(p);
         assertTrue(msg.contains("normalcy.trainer.models.payments") && msg.contains("blocks must be in [1, 64]"), msg);
+    }
+
+    @Test
+    void warmStartDefaultsOnAndANonBooleanStopsStartUpNamingIt() {
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(base()).deduceEnvironment(false).start()) {
+            assertTrue(ctx.getBean(ModelRegistry.class).find("payments").orElseThrow().warmStart());
+        }
+        Map<String, Object> off = base();
+        off.put("normalcy.trainer.models.payments.warm-start", false);
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(off).deduceEnvironment(false).start()) {
+            assertFalse(ctx.getBean(ModelRegistry.class).find("payments").orElseThrow().warmStart());
+        }
+        Map<String, Object> p = base();
+        p.put("normalcy.trainer.models.payments.warm-start", "sometimes");
+        String msg = startupError(p);
+        assertTrue(msg.contains("normalcy.trainer.models.payments.warm-start"), msg);
     }
 
     @Test

@@ -159,5 +159,13 @@ class TrainerIT {
         HttpResponse<String> health = http.send(TestCredentials.reader(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(health.body().contains("\"trainer\""), health.body());
         Files.copy(dir.resolve("report.html"), Path.of("target", "TrainerIT-report.html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        // issue 13: the next retrain warm-starts from the published v1 (warm-start defaults to true)
+        io.requestRetrain("it-r2", "payments", NOW.minusSeconds(7200), NOW.plusSeconds(60));
+        List<TrainingStatus> again = io.awaitTerminal("it-r2", Duration.ofMinutes(3));
+        assertEquals(TrainingState.SUCCEEDED, again.get(again.size() - 1).getState(), "statuses: " + again);
+        ModelVersion v2 = io.models("payments").stream().filter(mv -> mv.getVersion() == 2).findFirst().orElseThrow();
+        assertEquals("from payments v1", v2.getProvenance().getConfig().get("warmStart"), v2.getProvenance().getConfig()
+                .toString());
     }
 }

@@ -26,7 +26,7 @@ class ProcessRunnerTest {
         Map<String, String> def = new HashMap<>(ModelDefinition.defaults("m").asMap());
         def.put("epochs", "0"); // rejected inside the child, before any ND4J work
         JobSpec spec = new JobSpec("m", 1, def, dir.resolve("rows.bin").toString(), dir.resolve("model.avro").toString(),
-                dir.resolve("result.json").toString(), null, null, Map.of(), 0, "test");
+                dir.resolve("result.json").toString(), null, null, Map.of(), 0, "test", null);
         ProcessRunner runner = new ProcessRunner(List.of("-Xmx128m"), Duration.ofMinutes(1));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner.run(spec,
                 List.of(RawRecord.of(Map.of("a", 1.0))), x -> { }));

@@ -82,7 +82,7 @@ final class FakeModelsTopic {
                 .setArchitecture(Architecture.newBuilder().setDim(1).setContextDim(0).setBlocks(1)
                         .setHidden(List.of(4)).setActNorm(false).setLuLinear(false).setPermutation("NONE")
                         .setOrdering("NATURAL").setAdditive(true).setSeed(1).build())
-                .setFeatures(List.of(new FeatureSpec("amount", 0, false, false, 0.0, 1.0)))
+                .setFeatures(List.of(new FeatureSpec("amount", 0, false, false, 0.0, 1.0, 0.0)))
                 .setContext(ContextSpecRecord.newBuilder().build()).setTensors(List.of())
                 .setProvenance(Provenance.newBuilder().setTrainerVersion("test").setSeed(1).setRecordCount(10)
                         .setSkippedCount(0).setTrainNll(1.0).setValidationNll(1.1).setValidationCount(2)
