@@ -17,9 +17,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,7 +52,7 @@ class KubernetesManifestsTest {
     }
 
     private static Rendered render(String dir) {
-        return new Rendered(dir, Kustomize.build(K8S.resolve(dir)));
+        return new Rendered(dir, KustomizeRenderer.render(K8S.resolve(dir)));
     }
 
     @Test
@@ -79,6 +81,46 @@ class KubernetesManifestsTest {
             assertTrue(used.contains(f), f + " is not referenced by any kustomization.yaml");
         }
         assertTrue(kustomizations().toList().containsAll(List.of("base", "overlays/dev", "overlays/gpu", "overlays/prod")));
+    }
+
+    /** Kinds that live outside namespaces (Kustomize's namespace transformer leaves them alone). */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
+            "CustomResourceDefinition", "PriorityClass", "StorageClass", "PersistentVolume");
+
+    /**
+     * Every namespaced resource lands in the one Namespace the rendering declares: a resource without
+     * metadata.namespace goes to whatever namespace kubectl's context has, away from the Secrets, Services and
+     * NetworkPolicies it belongs with (a PodDisruptionBudget or ServiceMonitor there selects nothing).
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void everyNamespacedResourceIsInTheOverlaysNamespace(String dir) {
+        Rendered r = render(dir);
+        List<Object> declared = r.ofKind("Namespace").stream().map(n -> Repo.at(n, "metadata", "name")).toList();
+        assertEquals(1, declared.size(), dir + ": declares Namespaces " + declared);
+        Object namespace = declared.get(0);
+        List<String> misplaced = r.resources().stream()
+                .filter(o -> !CLUSTER_SCOPED.contains(String.valueOf(o.get("kind"))))
+                .filter(o -> !namespace.equals(Repo.at(o, "metadata", "namespace")))
+                .map(o -> Kustomize.id(o) + " in " + Repo.at(o, "metadata", "namespace")).toList();
+        assertEquals(List.of(), misplaced, dir + ": resources outside namespace " + namespace);
+    }
+
+    /**
+     * Where kubectl is installed, the Java fallback must render exactly what real Kustomize renders, so a
+     * machine without kubectl checks the same manifests.
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void theJavaFallbackRendersWhatKubectlRenders(String dir) {
+        Optional<List<Map<String, Object>>> real = KustomizeRenderer.renderWithKubectl(K8S.resolve(dir));
+        Assumptions.assumeTrue(real.isPresent(), "kubectl is not installed: nothing to compare the fallback with");
+        Map<String, Object> expected = new TreeMap<>();
+        real.get().forEach(o -> expected.put(Kustomize.id(o), o));
+        Map<String, Object> actual = new TreeMap<>();
+        Kustomize.build(K8S.resolve(dir)).forEach(o -> actual.put(Kustomize.id(o), o));
+        assertEquals(expected.keySet(), actual.keySet(), dir + ": resources");
+        expected.forEach((id, o) -> assertEquals(o, actual.get(id), dir + ": " + id + " differs between kubectl kustomize and the fallback"));
     }
 
     /** The descriptors the services would create, with the detector's effective settings in this rendering. */

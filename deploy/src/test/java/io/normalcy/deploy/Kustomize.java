@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A deliberately small Kustomize renderer for the features deploy/k8s uses: {@code resources} (files and
+ * The fallback renderer of {@link KustomizeRenderer} for machines without kubectl: a deliberately small
+ * Kustomize subset for the features deploy/k8s uses: {@code resources} (files and
  * directories), {@code patches} with {@code path} (strategic merge: maps merge, lists of named items merge by
  * name, other lists are replaced), {@code images} ({@code newName}/{@code newTag}) and {@code namespace}. Any
- * other kustomization field fails the test, so the manifests cannot drift beyond what is checked. (kubectl
- * kustomize renders the same output; it is not available in CI.)
+ * other kustomization field fails the test, so the manifests cannot drift beyond what is checked. Where kubectl
+ * is installed the tests render with the real {@code kubectl kustomize} instead and check that this subset
+ * still agrees with it ({@code KubernetesManifestsTest#theJavaFallbackRendersWhatKubectlRenders}).
  */
 final class Kustomize {
     private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "patches", "images", "namespace");
