@@ -39,7 +39,7 @@ class KubernetesManifestsTest {
     private static final Path K8S = Repo.root().resolve("deploy/k8s");
     private static final Map<String, ServiceModule> MODULES = new LinkedHashMap<>();
 
-    private static ServiceModule module(String name) {
+    static ServiceModule module(String name) {
         return MODULES.computeIfAbsent(name, ServiceModule::load);
     }
 
@@ -130,6 +130,14 @@ class KubernetesManifestsTest {
         String p = "normalcy.detector.";
         int partitions = Integer.parseInt(required(detector, p + "topic-partitions", env, r));
         short replication = Short.parseShort(required(detector, p + "replication-factor", env, r));
+        return new Topics(topicNames(r), partitions, replication).all();
+    }
+
+    /** The topic names in effect for the detector in this rendering (the trainer uses the defaults). */
+    static TopicNames topicNames(Rendered r) {
+        ServiceModule detector = module("detector");
+        Map<String, String> env = r.environment(r.container("detector"));
+        String p = "normalcy.detector.";
         String inputs = required(detector, p + "topics.inputs", env, r);
         String features = inputs.split(",")[0].split(":")[0].trim();
         TopicNames names = new TopicNames(features, required(detector, p + "topics.scores", env, r),
@@ -137,10 +145,10 @@ class KubernetesManifestsTest {
                 required(detector, p + "topics.retrain", env, r), required(detector, p + "topics.subscriptions", env, r),
                 required(detector, p + "topics.dlq", env, r), required(detector, p + "topics.parking", env, r),
                 TopicNames.defaults().trainingStatus());
-        return new Topics(names, partitions, replication).all();
+        return names;
     }
 
-    private static String required(ServiceModule m, String key, Map<String, String> env, Rendered r) {
+    static String required(ServiceModule m, String key, Map<String, String> env, Rendered r) {
         return m.value(key, env).orElseThrow(() -> new AssertionError(r.label() + ": detector key " + key
                 + " has no value (renamed in the code? declared keys: " + m.keys() + ")"));
     }
