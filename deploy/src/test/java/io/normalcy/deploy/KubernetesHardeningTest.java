@@ -38,6 +38,37 @@ class KubernetesHardeningTest {
         return MODULES.computeIfAbsent(name, ServiceModule::load);
     }
 
+    /**
+     * No schema is available offline, so the core kinds are checked structurally: each at the API version a
+     * current cluster serves (a removed beta version is rejected by {@code kubectl apply}), with metadata.name
+     * and the top-level sections its kind has and nothing else.
+     */
+    private static final Map<String, String> CORE_API_VERSIONS = Map.of("Deployment", "apps/v1", "StatefulSet", "apps/v1",
+            "Service", "v1", "ConfigMap", "v1", "Secret", "v1", "Namespace", "v1", "NetworkPolicy", "networking.k8s.io/v1",
+            "PodDisruptionBudget", "policy/v1", "HorizontalPodAutoscaler", "autoscaling/v2");
+    private static final Set<String> DATA_KINDS = Set.of("ConfigMap", "Secret");
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void coreKindsUseServedApiVersionsAndTheirKnownTopLevelFields(String dir) {
+        for (Map<String, Object> o : render(dir).resources()) {
+            String kind = String.valueOf(o.get("kind"));
+            if (!CORE_API_VERSIONS.containsKey(kind)) {
+                continue;
+            }
+            assertEquals(CORE_API_VERSIONS.get(kind), o.get("apiVersion"), dir + ": " + Kustomize.id(o) + " apiVersion");
+            assertTrue(Repo.at(o, "metadata", "name") instanceof String, dir + ": " + Kustomize.id(o) + " metadata.name");
+            Set<String> allowed = DATA_KINDS.contains(kind)
+                    ? Set.of("apiVersion", "kind", "metadata", "data", "stringData", "binaryData", "type", "immutable")
+                    : Set.of("apiVersion", "kind", "metadata", "spec");
+            assertTrue(allowed.containsAll(o.keySet()), dir + ": " + Kustomize.id(o) + " has fields " + o.keySet()
+                    + " outside " + allowed);
+            if (!DATA_KINDS.contains(kind) && !kind.equals("Namespace")) {
+                assertTrue(o.get("spec") instanceof Map<?, ?>, dir + ": " + Kustomize.id(o) + " has no spec");
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kustomizations")
     void podsRunWithTheRuntimeDefaultSeccompProfileAsNonRootWithoutPrivilegeEscalation(String dir) {
