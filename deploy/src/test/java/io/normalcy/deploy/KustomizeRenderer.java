@@ -18,8 +18,8 @@ import org.yaml.snakeyaml.Yaml;
  * Renders a kustomization the way {@code kubectl apply -k} will: with the real {@code kubectl kustomize} when
  * kubectl is on the PATH (developer machines and CI hosts that have it), because a hand-written subset of
  * Kustomize once accepted overlays whose resources real Kustomize left without a namespace. Where kubectl is
- * missing (a clean CI image: Debian 12's kubernetes-client is kubectl 1.20, whose built-in Kustomize v2.0.3
- * predates the {@code patches} field these overlays use) it falls back to {@link Kustomize}, the Java subset, and says so on stdout, so a build without
+ * missing (a clean CI image; Debian 12's kubernetes-client is kubectl 1.20 with an old built-in Kustomize, not
+ * relied on) it falls back to {@link Kustomize}, the Java subset, and says so on stdout, so a build without
  * kubectl still checks the manifests instead of failing for a missing tool.
  *
  * <p>System property {@code normalcy.deploy.renderer}: {@code kubectl} (required: fail when kubectl is
@@ -34,10 +34,6 @@ final class KustomizeRenderer {
     private static final Engine ENGINE = choose();
 
     private KustomizeRenderer() {
-    }
-
-    static Engine engine() {
-        return ENGINE;
     }
 
     /** The resources {@code kubectl kustomize dir} prints (or the Java subset's rendering without kubectl). */
