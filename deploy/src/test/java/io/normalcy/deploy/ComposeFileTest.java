@@ -62,6 +62,25 @@ class ComposeFileTest {
         assertEquals("demo", builtModule("demo").orElseThrow());
     }
 
+    /**
+     * The broker's log lives on a named volume at its log.dirs: without it every re-created container starts an
+     * empty cluster and the trained models on the compacted models topic are gone.
+     */
+    @Test
+    void kafkasDataIsOnANamedVolumeAtItsLogDirs() {
+        Map<String, Object> kafka = compose.service("kafka");
+        String logDirs = Compose.environment(kafka).get("KAFKA_LOG_DIRS");
+        assertEquals("/var/lib/kafka/data", logDirs, "KAFKA_LOG_DIRS: the apache/kafka image's own data VOLUME, "
+                + "writable by its non-root user (the default /tmp/kraft-combined-logs is not kept)");
+        String mount = Repo.list(kafka, "volumes").stream().map(String::valueOf)
+                .filter(v -> v.split(":").length >= 2 && v.split(":")[1].equals(logDirs)).findFirst()
+                .orElseThrow(() -> new AssertionError("kafka: no volume mounted at " + logDirs));
+        String volume = mount.split(":")[0];
+        assertFalse(volume.startsWith(".") || volume.startsWith("/"), "kafka: " + mount + " must be a named volume, not a bind mount");
+        assertTrue(compose.root.containsKey("volumes") && Repo.map(compose.root, "volumes").containsKey(volume),
+                "named volume " + volume + " is not declared under top-level volumes");
+    }
+
     @Test
     void everyServiceHasAnImageOrABuildFromTheRepositoryRoot() {
         for (String name : compose.services().keySet()) {

@@ -17,9 +17,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +39,7 @@ class KubernetesManifestsTest {
     private static final Path K8S = Repo.root().resolve("deploy/k8s");
     private static final Map<String, ServiceModule> MODULES = new LinkedHashMap<>();
 
-    private static ServiceModule module(String name) {
+    static ServiceModule module(String name) {
         return MODULES.computeIfAbsent(name, ServiceModule::load);
     }
 
@@ -50,7 +52,7 @@ class KubernetesManifestsTest {
     }
 
     private static Rendered render(String dir) {
-        return new Rendered(dir, Kustomize.build(K8S.resolve(dir)));
+        return new Rendered(dir, KustomizeRenderer.render(K8S.resolve(dir)));
     }
 
     @Test
@@ -81,6 +83,46 @@ class KubernetesManifestsTest {
         assertTrue(kustomizations().toList().containsAll(List.of("base", "overlays/dev", "overlays/gpu", "overlays/prod")));
     }
 
+    /** Kinds that live outside namespaces (Kustomize's namespace transformer leaves them alone). */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
+            "CustomResourceDefinition", "PriorityClass", "StorageClass", "PersistentVolume");
+
+    /**
+     * Every namespaced resource lands in the one Namespace the rendering declares: a resource without
+     * metadata.namespace goes to whatever namespace kubectl's context has, away from the Secrets, Services and
+     * NetworkPolicies it belongs with (a PodDisruptionBudget or ServiceMonitor there selects nothing).
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void everyNamespacedResourceIsInTheOverlaysNamespace(String dir) {
+        Rendered r = render(dir);
+        List<Object> declared = r.ofKind("Namespace").stream().map(n -> Repo.at(n, "metadata", "name")).toList();
+        assertEquals(1, declared.size(), dir + ": declares Namespaces " + declared);
+        Object namespace = declared.get(0);
+        List<String> misplaced = r.resources().stream()
+                .filter(o -> !CLUSTER_SCOPED.contains(String.valueOf(o.get("kind"))))
+                .filter(o -> !namespace.equals(Repo.at(o, "metadata", "namespace")))
+                .map(o -> Kustomize.id(o) + " in " + Repo.at(o, "metadata", "namespace")).toList();
+        assertEquals(List.of(), misplaced, dir + ": resources outside namespace " + namespace);
+    }
+
+    /**
+     * Where kubectl is installed, the Java fallback must render exactly what real Kustomize renders, so a
+     * machine without kubectl checks the same manifests.
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void theJavaFallbackRendersWhatKubectlRenders(String dir) {
+        Optional<List<Map<String, Object>>> real = KustomizeRenderer.renderWithKubectl(K8S.resolve(dir));
+        Assumptions.assumeTrue(real.isPresent(), "kubectl is not installed: nothing to compare the fallback with");
+        Map<String, Object> expected = new TreeMap<>();
+        real.get().forEach(o -> expected.put(Kustomize.id(o), o));
+        Map<String, Object> actual = new TreeMap<>();
+        Kustomize.build(K8S.resolve(dir)).forEach(o -> actual.put(Kustomize.id(o), o));
+        assertEquals(expected.keySet(), actual.keySet(), dir + ": resources");
+        expected.forEach((id, o) -> assertEquals(o, actual.get(id), dir + ": " + id + " differs between kubectl kustomize and the fallback"));
+    }
+
     /** The descriptors the services would create, with the detector's effective settings in this rendering. */
     private static List<TopicDescriptor<?, ?>> expectedTopics(Rendered r) {
         ServiceModule detector = module("detector");
@@ -88,6 +130,14 @@ class KubernetesManifestsTest {
         String p = "normalcy.detector.";
         int partitions = Integer.parseInt(required(detector, p + "topic-partitions", env, r));
         short replication = Short.parseShort(required(detector, p + "replication-factor", env, r));
+        return new Topics(topicNames(r), partitions, replication).all();
+    }
+
+    /** The topic names in effect for the detector in this rendering (the trainer uses the defaults). */
+    static TopicNames topicNames(Rendered r) {
+        ServiceModule detector = module("detector");
+        Map<String, String> env = r.environment(r.container("detector"));
+        String p = "normalcy.detector.";
         String inputs = required(detector, p + "topics.inputs", env, r);
         String features = inputs.split(",")[0].split(":")[0].trim();
         TopicNames names = new TopicNames(features, required(detector, p + "topics.scores", env, r),
@@ -95,10 +145,10 @@ class KubernetesManifestsTest {
                 required(detector, p + "topics.retrain", env, r), required(detector, p + "topics.subscriptions", env, r),
                 required(detector, p + "topics.dlq", env, r), required(detector, p + "topics.parking", env, r),
                 TopicNames.defaults().trainingStatus());
-        return new Topics(names, partitions, replication).all();
+        return names;
     }
 
-    private static String required(ServiceModule m, String key, Map<String, String> env, Rendered r) {
+    static String required(ServiceModule m, String key, Map<String, String> env, Rendered r) {
         return m.value(key, env).orElseThrow(() -> new AssertionError(r.label() + ": detector key " + key
                 + " has no value (renamed in the code? declared keys: " + m.keys() + ")"));
     }

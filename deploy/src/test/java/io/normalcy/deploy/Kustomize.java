@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A deliberately small Kustomize renderer for the features deploy/k8s uses: {@code resources} (files and
+ * The fallback renderer of {@link KustomizeRenderer} for machines without kubectl: a deliberately small
+ * Kustomize subset for the features deploy/k8s uses: {@code resources} (files and
  * directories), {@code patches} with {@code path} (strategic merge: maps merge, lists of named items merge by
  * name, other lists are replaced), {@code images} ({@code newName}/{@code newTag}) and {@code namespace}. Any
- * other kustomization field fails the test, so the manifests cannot drift beyond what is checked. (kubectl
- * kustomize renders the same output; it is not available in CI.)
+ * other kustomization field fails the test, so the manifests cannot drift beyond what is checked. Where kubectl
+ * is installed the tests render with the real {@code kubectl kustomize} instead and check that this subset
+ * still agrees with it ({@code KubernetesManifestsTest#theJavaFallbackRendersWhatKubectlRenders}).
  */
 final class Kustomize {
     private static final Set<String> SUPPORTED = Set.of("apiVersion", "kind", "resources", "patches", "images", "namespace");
@@ -97,7 +99,7 @@ final class Kustomize {
                 && Objects.equals(Repo.at(a, "metadata", "name"), Repo.at(b, "metadata", "name"));
     }
 
-    /** Strategic-merge-like: maps recursively, lists whose items all have a name merge by name, else replace. */
+    /** Strategic-merge-like: maps recursively, lists whose items all have a name merge by name (new items first), else replace. */
     static void merge(Map<String, Object> target, Map<String, Object> patch) {
         patch.forEach((k, v) -> {
             Object cur = target.get(k);
@@ -105,15 +107,18 @@ final class Kustomize {
                 merge(Repo.cast(cm), Repo.cast(vm));
             } else if (cur instanceof List<?> cl && v instanceof List<?> vl && named(cl) && named(vl)) {
                 List<Object> merged = new ArrayList<>(cl);
+                List<Object> added = new ArrayList<>();
                 for (Object item : vl) {
                     Object name = Repo.at(item, "name");
                     Object existing = merged.stream().filter(e -> Objects.equals(Repo.at(e, "name"), name)).findFirst().orElse(null);
                     if (existing == null) {
-                        merged.add(copy(item));
+                        added.add(copy(item));
                     } else {
                         merge(Repo.cast(existing), Repo.cast(item));
                     }
                 }
+                // kubectl kustomize (kyaml's strategic merge) puts items new to the list before the existing ones
+                merged.addAll(0, added);
                 target.put(k, merged);
             } else {
                 target.put(k, copy(v));

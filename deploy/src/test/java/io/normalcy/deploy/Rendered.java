@@ -18,8 +18,18 @@ record Rendered(String label, List<Map<String, Object>> resources) {
         return ofKind(kind).stream().filter(r -> name.equals(Repo.at(r, "metadata", "name"))).findFirst();
     }
 
-    /** ConfigMap data or Secret data ∪ stringData. */
+    /**
+     * Keys of the Secret the Strimzi User Operator creates for a SCRAM-SHA-512 KafkaUser (same name as the
+     * user): it is not in the manifests but exists once the KafkaUser is reconciled.
+     */
+    static final Map<String, String> KAFKA_USER_SCRAM_SECRET = Map.of("password", "<generated>", "sasl.jaas.config", "<generated>");
+
+    /** ConfigMap data or Secret data ∪ stringData (or the generated Secret of a SCRAM KafkaUser). */
     Map<String, String> data(String kind, String name) {
+        if (kind.equals("Secret") && find(kind, name).isEmpty() && find("KafkaUser", name)
+                .filter(u -> "scram-sha-512".equals(Repo.at(u, "spec", "authentication", "type"))).isPresent()) {
+            return KAFKA_USER_SCRAM_SECRET;
+        }
         Map<String, Object> r = find(kind, name).orElseThrow(() -> new AssertionError(label + ": " + kind + " " + name + " is referenced but not defined"));
         Map<String, String> out = new LinkedHashMap<>();
         Repo.map(r, "data").forEach((k, v) -> out.put(k, String.valueOf(v)));

@@ -29,7 +29,8 @@ final class TrainerBoot {
 
     /** @return the model names the trainer defines with this environment */
     static List<String> check(Map<String, String> env, String where) {
-        PropertySource source = EnvironmentVariables.of(where, SecurityBoot.withSecrets(env));
+        Map<String, String> effective = SecurityBoot.withSecrets(env); // secret references get stand-in values
+        PropertySource source = EnvironmentVariables.of(where, effective);
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
                 .propertySources(source).start()) {
             List<String> models = ctx.getBean(ModelRegistry.class).names();
@@ -38,7 +39,7 @@ final class TrainerBoot {
                 assertEquals(env.get("NORMALCY_TRAINER_ARTIFACT_DIR"), config.getArtifactDir(), where + ": artifact dir");
             }
             KafkaSettings kafka = ctx.getBean(KafkaSettings.class);
-            env.forEach((k, v) -> {
+            effective.forEach((k, v) -> {
                 if (k.startsWith("KAFKA_")) {
                     String key = k.substring("KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
                     assertEquals(v, String.valueOf(kafka.admin().get(key)), where + ": " + k + " reaches the clients");
