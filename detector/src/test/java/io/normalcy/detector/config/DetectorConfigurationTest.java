@@ -115,4 +115,41 @@ class DetectorConfigurationTest {
         assertTrue(startupFailure("normalcy.detector.signing.ed25519-public-key", "not-a-key")
                 .contains("normalcy.detector.signing.ed25519-public-key"));
     }
+
+    private static String startupFailure(Map<String, Object> props) {
+        Exception e = assertThrows(Exception.class, () -> {
+            try (ApplicationContext ctx = run(props)) {
+                ctx.getBean(org.apache.kafka.streams.KafkaStreams.class).close();
+            }
+        }, props + " must stop start-up");
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
+    }
+
+    @Test
+    void registryIsOffByDefaultAndItsSettingsAreValidatedNamingTheKey() {
+        try (ApplicationContext ctx = run(Map.of())) {
+            assertFalse(ctx.containsBean(io.normalcy.schemas.registry.SchemaRegistryClient.class));
+        }
+        try (ApplicationContext ctx = run(Map.of("normalcy.detector.registry.url", "http://registry:8081/",
+                "normalcy.detector.registry.bearer-token", "t0ken", "normalcy.detector.registry.cache-size", "50"))) {
+            var s = ctx.getBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).settings();
+            assertEquals("http://registry:8081", s.url().toString());
+            assertEquals("t0ken", s.bearerToken());
+            assertEquals(50, s.cacheSize());
+        }
+        String url = "normalcy.detector.registry.url";
+        assertTrue(startupFailure(url, "ftp://registry").contains(url));
+        assertTrue(startupFailure(Map.of(url, "http://r:8081", "normalcy.detector.registry.username", "u"))
+                .contains("normalcy.detector.registry.password"));
+        assertTrue(startupFailure(Map.of(url, "http://r:8081", "normalcy.detector.registry.max-block", "soon"))
+                .contains("normalcy.detector.registry.max-block"));
+        String tooLong = startupFailure(Map.of(url, "http://r:8081", "kafka.bootstrap.servers", "localhost:9",
+                "normalcy.detector.registry.max-block", "8s"));
+        assertTrue(tooLong.contains("normalcy.detector.registry.max-block") && tooLong.contains("transaction.timeout.ms"),
+                tooLong);
+    }
 }
