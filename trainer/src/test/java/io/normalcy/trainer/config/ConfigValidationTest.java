@@ -178,4 +178,29 @@ class ConfigValidationTest {
         }
         assertTrue(sb.toString().contains("normalcy.trainer.artifact-directory"), sb.toString());
     }
+
+    @Test
+    void registrySettingsBindAndABadOneStopsStartUpNamingTheKey() {
+        Map<String, Object> p = base();
+        p.put("normalcy.trainer.registry.url", "https://registry.example:8081");
+        p.put("normalcy.trainer.registry.username", "normalcy");
+        p.put("normalcy.trainer.registry.password", "pw");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(p).deduceEnvironment(false).start()) {
+            var s = ctx.getBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).settings();
+            assertEquals("normalcy", s.username());
+            assertEquals(java.time.Duration.ofSeconds(30), s.maxBlock());
+        }
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(base()).deduceEnvironment(false).start()) {
+            assertTrue(ctx.findBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).isEmpty());
+        }
+        Map<String, Object> bad = base();
+        bad.put("normalcy.trainer.registry.url", "registry:8081");
+        assertTrue(startupError(bad).contains("normalcy.trainer.registry.url"));
+        Map<String, Object> half = base();
+        half.put("normalcy.trainer.registry.url", "http://registry:8081");
+        half.put("normalcy.trainer.registry.bearer-token", "t");
+        half.put("normalcy.trainer.registry.username", "u");
+        half.put("normalcy.trainer.registry.password", "p");
+        assertTrue(startupError(half).contains("normalcy.trainer.registry.bearer-token"));
+    }
 }
