@@ -124,7 +124,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         try {
             fv = decoder.decode(src.topic(), record.value());
         } catch (RegistryUnavailableException e) {
-            throw e; // not the record's fault: see onRegistryUnavailable in the class comment
+            throw e; // not the record's fault: the class comment says why this one leaves process()
         } catch (UnknownSchemaException e) {
             deadLetter(record, src, DeadLetterReason.UNKNOWN_SCHEMA, e, null);
             return;
