@@ -142,6 +142,9 @@ class ConfigValidationTest {
         vars.put("KAFKA_BOOTSTRAP_SERVERS", "broker:9093");
         vars.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
         vars.put("KAFKA_SSL_TRUSTSTORE_LOCATION", "/tls/ts.p12");
+        vars.put("NORMALCY_TRAINER_REGISTRY_URL", "http://registry:8081");
+        vars.put("NORMALCY_TRAINER_REGISTRY_BEARER_TOKEN", "t0ken");
+        vars.put("NORMALCY_TRAINER_REGISTRY_MAX_BLOCK", "1m");
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
                 .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
             TrainerConfig config = ctx.getBean(TrainerConfig.class);
@@ -153,6 +156,9 @@ class ConfigValidationTest {
             assertEquals(List.of("entityType", "region"), d.categoricalContext());
             assertEquals(200, d.minContextSamples());
             assertEquals(List.of("payments"), ctx.getBean(ModelRegistry.class).names());
+            var registry = ctx.getBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).settings();
+            assertEquals("t0ken", registry.bearerToken());
+            assertEquals(java.time.Duration.ofMinutes(1), registry.maxBlock());
             KafkaSettings kafka = ctx.getBean(KafkaSettings.class);
             for (Map<String, Object> client : List.of(kafka.admin(), kafka.consumer("c"), kafka.producer("p"))) {
                 assertEquals("broker:9093", client.get("bootstrap.servers"));
