@@ -65,7 +65,7 @@ public final class Fixtures {
     public static ScoredEvent scoredEventFull() {
         return ScoredEvent.newBuilder(scoredEventMinimal()).setEventId("tx-42")
                 .setContributions(Map.of("amount", -2.0, "count", -1.25)).setThresholdScope("region=eu")
-                .setSeverity(Severity.CRITICAL).build();
+                .setSeverity(Severity.CRITICAL).setPValue(0.0004).build();
     }
 
     public static Alert alertMinimal() {
@@ -80,7 +80,7 @@ public final class Fixtures {
                 .setContext(Map.of("region", "eu")).setContextNumeric(Map.of("age", 3.5))
                 .setFeatures(Map.of("amount", 9999.0)).setAttributes(Map.of("merchant", "m-9"))
                 .setEventId("tx-42").setSourceTopic("normalcy.features").setSourcePartition(1).setSourceOffset(5L)
-                .build();
+                .setPValue(0.004).build();
     }
 
     public static ModelVersion modelVersionMinimal() {

@@ -35,7 +35,7 @@ class AvroSerdeMalformedTest {
         byte[] scored = NormalcySerdes.scoredEvent().serialize("scores", Fixtures.scoredEventFull());
         SerializationException e = fails(scored);
         assertContains("unknown writer schema fingerprint", e);
-        assertContains("ScoredEvent v1 (wrong topic or serde?)", e);
+        assertContains("ScoredEvent v2 (wrong topic or serde?)", e); // v2 since pValue
         assertContains("first bytes [c3 01 ", e);
     }
 
