@@ -27,9 +27,12 @@ public final class ConfigurationCheck {
             Map.entry("drift.rate-factor", Double.class), Map.entry("drift.mean-shift", Double.class),
             Map.entry("scores-enabled", Boolean.class), Map.entry("ensure-topics", Boolean.class),
             Map.entry("drift.enabled", Boolean.class), Map.entry("session-timeout", Duration.class),
-            Map.entry("leave-group-on-close", Boolean.class));
+            Map.entry("leave-group-on-close", Boolean.class), Map.entry("registry.connect-timeout", Duration.class),
+            Map.entry("registry.request-timeout", Duration.class), Map.entry("registry.max-block", Duration.class),
+            Map.entry("registry.retry-backoff", Duration.class), Map.entry("registry.probe-interval", Duration.class),
+            Map.entry("registry.cache-size", Integer.class));
 
-    ConfigurationCheck(DetectorConfiguration config, Environment env) {
+    ConfigurationCheck(DetectorConfiguration config, RegistryConfiguration registry, Environment env) {
         TYPED_KEYS.forEach((key, type) -> {
             String raw = env.getProperty(P + key, String.class).orElse(null);
             if (raw != null && env.getProperty(P + key, type).isEmpty()) {
@@ -40,6 +43,9 @@ public final class ConfigurationCheck {
         DetectorTopics topics = config.detectorTopics();
         DetectorSettings settings = config.detectorSettings();
         new ModelSignatureVerifier(settings.signing()); // parses the configured key
+        if (registry.enabled()) {
+            LOG.info("Detector {}: schema registry {}", config.applicationId(), registry.settings());
+        }
         GroupMembership membership = config.membership();
         LOG.info("Detector {}: {} membership{}, session timeout {}, {}", config.applicationId(),
                 membership.isStatic() ? "static" : "dynamic",

@@ -2,17 +2,21 @@ package io.normalcy.detector.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import io.normalcy.detector.config.DetectorConfiguration;
 import io.normalcy.detector.config.DetectorSettings;
 import io.normalcy.detector.config.DetectorTopics;
+import io.normalcy.detector.config.RegistryConfiguration;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.routing.SubscriptionRegistry;
 import io.normalcy.detector.topology.DetectorTopology;
 import io.normalcy.detector.topology.KnownTopics;
 import io.normalcy.detector.topology.OutputSettings;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
 
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -21,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -85,6 +90,13 @@ public class DetectorFactory {
         return KafkaProperties.clients(kafka);
     }
 
+    /** The schema registry client, only when {@code normalcy.detector.registry.url} is set. */
+    @Singleton
+    @Requires(property = RegistryConfiguration.PREFIX + ".url")
+    SchemaRegistryClient schemaRegistryClient(RegistryConfiguration config) {
+        return new SchemaRegistryClient(config.settings());
+    }
+
     /**
      * The topology gets the per-record limit of the producers Streams will create (from the same effective config)
      * and the {@link KnownTopics}, so that it never forwards a record the producer would refuse.
@@ -92,18 +104,27 @@ public class DetectorFactory {
     @Singleton
     KafkaStreams kafkaStreams(DetectorConfiguration config, DetectorSettings settings, DetectorTopics topics,
                               ModelRegistry registry, SubscriptionRegistry subscriptions, DetectorMetrics metrics,
-                              KnownTopics knownTopics, @Named("kafkaProperties") Map<String, Object> kafka) {
+                              KnownTopics knownTopics, @Named("kafkaProperties") Map<String, Object> kafka,
+                              @Nullable SchemaRegistryClient schemaRegistry, RegistryConfiguration registryConfig) {
         Properties props = KafkaProperties.streams(config.applicationId(), config.membership(), kafka, metrics);
         StreamsConfig streamsConfig = new StreamsConfig(props);
+        if (schemaRegistry != null) {
+            checkMaxBlock(schemaRegistry, streamsConfig);
+        }
         OutputSettings outputs = new OutputSettings(OutputSettings.maxRecordSize(streamsConfig), knownTopics);
         StreamsBuilder builder = new StreamsBuilder();
-        DetectorTopology.build(builder, topics, registry, subscriptions, settings, metrics, outputs);
+        DetectorTopology.build(builder, topics, registry, subscriptions, settings, metrics, outputs, schemaRegistry);
         Topology topology = builder.build(props);
         LOG.debug("Detector topology:\n{}", topology.describe());
         KafkaStreams streams = new KafkaStreams(topology, streamsConfig);
         Deque<Long> failures = new ArrayDeque<>();
         String instanceId = config.membership().instanceId();
+        RegistryOutage outage = schemaRegistry == null ? null
+                : new RegistryOutage(streams, schemaRegistry, registryConfig.probeInterval(), metrics);
         streams.setUncaughtExceptionHandler(e -> {
+            if (outage != null && outage.onFailure(e)) {
+                return StreamThreadExceptionResponse.REPLACE_THREAD; // paused until the registry is back; not a failure
+            }
             if (fencedInstance(e)) {
                 LOG.error("Another detector joined group {} with this instance's normalcy.detector.instance-id '{}' "
                         + "and took over its partitions: shutting this client down (health DOWN). Every running "
@@ -128,6 +149,19 @@ public class DetectorFactory {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         return streams;
+    }
+
+    /**
+     * A registry lookup blocks the stream thread inside an open transaction: it must give up well before the
+     * transaction times out, or the outage would turn into a fenced producer instead of a clean pause.
+     */
+    private static void checkMaxBlock(SchemaRegistryClient client, StreamsConfig streamsConfig) {
+        Object timeout = streamsConfig.getProducerConfigs("check").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        long maxBlock = client.settings().maxBlock().toMillis();
+        if (timeout != null && maxBlock * 2 > Long.parseLong(timeout.toString())) {
+            throw new IllegalArgumentException(RegistryConfiguration.PREFIX + ".max-block (" + maxBlock
+                    + " ms) must be at most half of the Streams producer's transaction.timeout.ms (" + timeout + " ms)");
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.model.ModelResolver;
 import io.normalcy.detector.model.ModelSignatureVerifier;
 import io.normalcy.detector.routing.SubscriptionRegistry;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
 
 import java.time.Clock;
 import java.util.Set;
@@ -68,10 +69,20 @@ public final class DetectorTopology {
     public static void build(StreamsBuilder builder, DetectorTopics topics, ModelRegistry registry,
                              SubscriptionRegistry subscriptions, DetectorSettings settings, DetectorMetrics metrics,
                              OutputSettings outputs) {
+        build(builder, topics, registry, subscriptions, settings, metrics, outputs, null);
+    }
+
+    /**
+     * As above, with a schema registry for Confluent-framed input records ({@code schemaRegistry} may be null: such
+     * records are then dead-lettered as undecodable, naming the missing {@code normalcy.detector.registry.url}).
+     */
+    public static void build(StreamsBuilder builder, DetectorTopics topics, ModelRegistry registry,
+                             SubscriptionRegistry subscriptions, DetectorSettings settings, DetectorMetrics metrics,
+                             OutputSettings outputs, SchemaRegistryClient schemaRegistry) {
         ModelLoader loader = new ModelLoader(new ModelSignatureVerifier(settings.signing()), Clock.systemUTC());
         ModelResolver resolver = new ModelResolver(registry, loader, metrics, topics.models());
         TopologyContext deps = new TopologyContext(topics, settings, resolver, subscriptions,
-                new DriftMonitor(settings.drift()), metrics, outputs);
+                new DriftMonitor(settings.drift()), metrics, outputs, schemaRegistry);
 
         ModelLedger ledger = new ModelLedger(loader, topics.models()); // shared by the restoring and the live processor
         builder.addGlobalStore(globalStore(MODEL_STORE), topics.models(),

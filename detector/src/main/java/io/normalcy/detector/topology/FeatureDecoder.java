@@ -3,7 +3,9 @@ package io.normalcy.detector.topology;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.detector.config.DetectorSettings;
 import io.normalcy.detector.config.InputFormat;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
 import io.normalcy.schemas.serde.AvroSerde;
+import io.normalcy.schemas.serde.ConfluentAvroDecoder;
 import io.normalcy.schemas.serde.FeatureVectorJsonSerde;
 import io.normalcy.schemas.serde.FeatureVectorSerde;
 import io.normalcy.schemas.serde.Format;
@@ -13,16 +15,22 @@ import org.apache.kafka.common.errors.SerializationException;
 /**
  * Decodes feature-vector bytes in the format configured for their topic. AUTO picks Avro when the value starts
  * with the single-object marker {@code C3 01}, JSON when it starts with <code>{</code>
- * ({@link FeatureVectorSerde#detect}). Every failure is a {@link SerializationException}
- * whose message names the topic and the problem (the dead letter carries it). Not thread-safe (one per task).
+ * ({@link FeatureVectorSerde#detect}), and the schema-registry (Confluent) framing when it starts with {@code 00}
+ * (decoded by the shared {@link FeatureVectorSerde#deserializeFramed}). Every bad record is a
+ * {@link SerializationException} whose message names the topic and the problem (the dead letter carries it); an
+ * unknown schema id is its subclass {@code UnknownSchemaException}. A registry that cannot answer throws
+ * {@code RegistryUnavailableException}, which is not a verdict on the record. Not thread-safe (one per task).
  */
 final class FeatureDecoder {
     private final AvroSerde<FeatureVector> avro = AvroSerde.of(FeatureVector.class);
     private final FeatureVectorJsonSerde json = new FeatureVectorJsonSerde();
+    private final FeatureVectorSerde shared;
     private final DetectorSettings settings;
 
-    FeatureDecoder(DetectorSettings settings) {
+    /** @param registry schema registry for Confluent-framed records, or null when none is configured */
+    FeatureDecoder(DetectorSettings settings, SchemaRegistryClient registry) {
         this.settings = settings;
+        this.shared = FeatureVectorSerde.withRegistry(registry);
     }
 
     FeatureVector decode(String topic, byte[] value) {
@@ -31,6 +39,9 @@ final class FeatureDecoder {
                     + "': null value (tombstone) where a feature vector was expected");
         }
         InputFormat format = settings.formatOf(topic);
+        if (format == InputFormat.AUTO && ConfluentAvroDecoder.isFramed(value)) {
+            return validated(topic, shared.deserializeFramed(topic, value));
+        }
         if (format == InputFormat.AUTO) {
             Format detected = FeatureVectorSerde.detect(value);
             if (detected == null) {
@@ -39,7 +50,11 @@ final class FeatureDecoder {
             }
             format = detected == Format.AVRO ? InputFormat.AVRO : InputFormat.JSON;
         }
-        FeatureVector fv = format == InputFormat.AVRO ? avro.deserialize(topic, value) : json.deserialize(topic, value);
+        return validated(topic, format == InputFormat.AVRO ? avro.deserialize(topic, value)
+                : json.deserialize(topic, value));
+    }
+
+    private static FeatureVector validated(String topic, FeatureVector fv) {
         if (fv == null) {
             throw new SerializationException("Cannot deserialize FeatureVector from topic '" + topic + "': empty record");
         }

@@ -16,6 +16,8 @@ import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.model.Reason;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.schemas.registry.RegistryUnavailableException;
+import io.normalcy.schemas.registry.UnknownSchemaException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * outside the training vocabulary, not for a producer that forgot the field. Scorers are per task (a task runs on
  * one thread at a time) and rebuilt when the registry's version of a model changes, so a swap takes effect at the
  * next record: no record is dropped or scored twice. Per-entity cool-down state lives in a changelogged store (exactly-once with the outputs).
+ *
+ * <p>The one exception that does leave {@link #process}: a {@code RegistryUnavailableException} while decoding a
+ * schema-registry-framed record (the registry client has already retried for {@code normalcy.detector.registry.max-block},
+ * kept below the transaction timeout). Dead-lettering would lose good records for an outage, so the exception fails
+ * the stream thread instead: under exactly-once its open transaction is aborted, nothing of this record or of the
+ * batch is committed, and the detector's exception handler pauses processing until the registry answers again and
+ * replaces the thread, which re-reads from the last committed offset ({@code RegistryOutage}). Each record is then
+ * scored exactly once after the registry is back.
  */
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output> {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
@@ -94,7 +104,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     public void init(ProcessorContext<byte[], Output> ctx) {
         this.context = ctx;
         this.emitter = new Emitter(ctx, deps);
-        this.decoder = new FeatureDecoder(deps.settings());
+        this.decoder = new FeatureDecoder(deps.settings(), deps.schemaRegistry());
         this.coolDown = ctx.getStateStore(DetectorTopology.COOLDOWN_STORE);
         this.modelStore = ctx.getStateStore(DetectorTopology.MODEL_STORE);
         deps.resolver().warmUp(modelStore);
@@ -113,6 +123,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         FeatureVector fv;
         try {
             fv = decoder.decode(src.topic(), record.value());
+        } catch (RegistryUnavailableException e) {
+            throw e; // not the record's fault: the class comment says why this one leaves process()
+        } catch (UnknownSchemaException e) {
+            deadLetter(record, src, DeadLetterReason.UNKNOWN_SCHEMA, e, null);
+            return;
         } catch (RuntimeException e) {
             deadLetter(record, src, DeadLetterReason.DESERIALIZATION, e, null);
             return;

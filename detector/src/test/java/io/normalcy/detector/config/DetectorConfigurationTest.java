@@ -96,4 +96,28 @@ class DetectorConfigurationTest {
         assertTrue(Startup.failure("normalcy.detector.signing.ed25519-public-key", "not-a-key")
                 .contains("normalcy.detector.signing.ed25519-public-key"));
     }
+
+    @Test
+    void registryIsOffByDefaultAndItsSettingsAreValidatedNamingTheKey() {
+        try (ApplicationContext ctx = Startup.run(Map.of())) {
+            assertFalse(ctx.containsBean(io.normalcy.schemas.registry.SchemaRegistryClient.class));
+        }
+        try (ApplicationContext ctx = Startup.run(Map.of("normalcy.detector.registry.url", "http://registry:8081/",
+                "normalcy.detector.registry.bearer-token", "t0ken", "normalcy.detector.registry.cache-size", "50"))) {
+            var s = ctx.getBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).settings();
+            assertEquals("http://registry:8081", s.url().toString());
+            assertEquals("t0ken", s.bearerToken());
+            assertEquals(50, s.cacheSize());
+        }
+        String url = "normalcy.detector.registry.url";
+        assertTrue(Startup.failure(url, "ftp://registry").contains(url));
+        assertTrue(Startup.failure(Map.of(url, "http://r:8081", "normalcy.detector.registry.username", "u"))
+                .contains("normalcy.detector.registry.password"));
+        assertTrue(Startup.failure(Map.of(url, "http://r:8081", "normalcy.detector.registry.max-block", "soon"))
+                .contains("normalcy.detector.registry.max-block"));
+        String tooLong = Startup.failure(Map.of(url, "http://r:8081", "kafka.bootstrap.servers", "localhost:9",
+                "normalcy.detector.registry.max-block", "8s"));
+        assertTrue(tooLong.contains("normalcy.detector.registry.max-block") && tooLong.contains("transaction.timeout.ms"),
+                tooLong);
+    }
 }

@@ -66,9 +66,16 @@ final class TopologyHarness implements AutoCloseable {
 
     /** @param outputs producer limit and the subscription topics that exist */
     TopologyHarness(DetectorSettings settings, OutputSettings outputs) {
+        this(settings, outputs, null);
+    }
+
+    /** @param schemaRegistry registry for Confluent-framed inputs, or null */
+    TopologyHarness(DetectorSettings settings, OutputSettings outputs,
+                    io.normalcy.schemas.registry.SchemaRegistryClient schemaRegistry) {
         this.settings = settings;
         StreamsBuilder builder = new StreamsBuilder();
-        DetectorTopology.build(builder, topics, registry, subscriptionRegistry, settings, metrics, outputs);
+        DetectorTopology.build(builder, topics, registry, subscriptionRegistry, settings, metrics, outputs,
+                schemaRegistry);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

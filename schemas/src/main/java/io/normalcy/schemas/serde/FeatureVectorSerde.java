@@ -1,6 +1,8 @@
 package io.normalcy.schemas.serde;
 
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +16,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * first bytes, {@code C3 01} → Avro single-object ({@link AvroSerde}), {@code '{'} (after optional
  * whitespace or a UTF-8 byte-order mark) → JSON ({@link FeatureVectorJsonSerde}); anything else is a
  * {@link org.apache.kafka.common.errors.SerializationException}. The two cannot be confused: 0xC3 is
- * not valid as the first byte of a JSON document.
+ * not valid as the first byte of a JSON document. A third encoding, the Confluent wire format ({@code 00} + 4-byte
+ * schema id + Avro binary, {@link ConfluentAvroDecoder}), is read when the serde was built with a schema registry
+ * ({@link #withRegistry}); without one such a record is a SerializationException that says so. This is the one
+ * decoding the detector and the trainer's history reader share.
  *
  * <p>Writes in one {@link Format} (default {@link Format#AVRO}); when Kafka instantiates the class by
  * name, the config {@value #FORMAT_CONFIG} ({@code AVRO} or {@code JSON}) selects it.
@@ -26,6 +31,7 @@ public class FeatureVectorSerde implements Serde<FeatureVector>, Serializer<Feat
 
     private final AvroSerde<FeatureVector> avro = AvroSerde.of(FeatureVector.class);
     private final FeatureVectorJsonSerde json = new FeatureVectorJsonSerde();
+    private final ConfluentAvroDecoder<FeatureVector> registry;
     private Format writeFormat;
 
     /** Writes Avro; reads both formats. */
@@ -35,7 +41,34 @@ public class FeatureVectorSerde implements Serde<FeatureVector>, Serializer<Feat
 
     /** Writes {@code writeFormat}; reads both formats. */
     public FeatureVectorSerde(Format writeFormat) {
+        this(writeFormat, null);
+    }
+
+    private FeatureVectorSerde(Format writeFormat, SchemaRegistryClient registry) {
         this.writeFormat = Objects.requireNonNull(writeFormat, "writeFormat");
+        this.registry = registry == null ? null : new ConfluentAvroDecoder<>(FeatureVector.class, registry);
+    }
+
+    /** Writes Avro; reads single-object Avro, JSON and, through {@code registry} (may be null), Confluent framing. */
+    public static FeatureVectorSerde withRegistry(SchemaRegistryClient registry) {
+        return new FeatureVectorSerde(Format.AVRO, registry);
+    }
+
+    /**
+     * Decodes a Confluent-framed record ({@link ConfluentAvroDecoder#isFramed}) through the registry.
+     *
+     * @throws org.apache.kafka.common.errors.SerializationException when no registry is configured, the id is unknown
+     *         ({@link io.normalcy.schemas.registry.UnknownSchemaException}) or the body is bad
+     * @throws io.normalcy.schemas.registry.RegistryUnavailableException when the registry cannot answer now
+     */
+    public FeatureVector deserializeFramed(String topic, byte[] data) {
+        if (registry == null) {
+            String id = data.length >= ConfluentAvroDecoder.HEADER_LENGTH
+                    ? "schema id " + ByteBuffer.wrap(data, 1, 4).getInt() : "truncated header";
+            throw SerdeErrors.deserialization("FeatureVector", topic, "schema-registry (Confluent) framing (" + id
+                    + ") but no schema registry is configured (set the service's registry.url)", data, null);
+        }
+        return registry.decode(topic, data);
     }
 
     /** The format {@link #serialize} writes. */
@@ -67,6 +100,9 @@ public class FeatureVectorSerde implements Serde<FeatureVector>, Serializer<Feat
     public FeatureVector deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
+        }
+        if (ConfluentAvroDecoder.isFramed(data)) {
+            return deserializeFramed(topic, data);
         }
         Format format = detect(data);
         if (format == null) {

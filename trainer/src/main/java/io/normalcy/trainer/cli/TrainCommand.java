@@ -108,7 +108,8 @@ final class TrainCommand implements Callable<Integer> {
             TrainingService.HistoryProvider history = source.fromFile != null
                     ? (def, f, t, max) -> FileHistorySource.read(source.fromFile, def, f, t, max, TimeParser.inZone(timeZone))
                     : new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
-                    java.time.Duration.ofMinutes(10))::read;
+                    java.time.Duration.ofMinutes(10),
+                    ctx.findBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).orElse(null))::read;
             ModelCatalog catalog = publish ? ctx.getBean(ModelCatalog.class) : null;
             ModelPublisher publisher = publish ? ctx.getBean(ModelPublisher.class) : null;
             TrainingService service = new TrainingService(registry, history, new InProcessRunner(), catalog, publisher,

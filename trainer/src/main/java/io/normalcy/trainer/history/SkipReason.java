@@ -4,6 +4,8 @@ package io.normalcy.trainer.history;
 public enum SkipReason {
     /** the bytes are neither a FeatureVector in Avro nor in JSON */
     UNDECODABLE,
+    /** a schema-registry-framed record whose schema id the registry does not know */
+    UNKNOWN_SCHEMA,
     /** a feature of the model is absent */
     MISSING_FEATURE,
     /** a feature is NaN or infinite */

@@ -1,6 +1,8 @@
 package io.normalcy.trainer.history;
 
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
+import io.normalcy.schemas.registry.UnknownSchemaException;
 import io.normalcy.schemas.serde.FeatureVectorSerde;
 import io.normalcy.trainer.config.ModelDefinition;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -19,15 +21,26 @@ import java.util.Map;
  * {@code RetrainRequest.windowStart/End} promise. Producers that set the record timestamp to the event time
  * (the default with CreateTime when both are "now") see no difference; a record whose two clocks fall on
  * different sides of a window edge is left out. Values are decoded as Avro or JSON per record; undecodable
- * ones are counted as {@link SkipReason#UNDECODABLE}, never fatal. read_committed, so aborted transactions
- * never train a model.
+ * ones are counted as {@link SkipReason#UNDECODABLE}, never fatal. Schema-registry (Confluent) framed records are
+ * decoded through the registry with the detector's decoding ({@link FeatureVectorSerde#withRegistry}); an id the
+ * registry does not know is {@link SkipReason#UNKNOWN_SCHEMA}, while a registry that cannot answer (after the
+ * client's retries) fails the read: a model must not be trained on the part of the history that happened to decode.
+ * read_committed, so aborted transactions never train a model.
  */
 public final class TopicHistorySource {
     private final Map<String, Object> consumerConfig;
     private final String topic;
     private final Duration readTimeout;
+    private final SchemaRegistryClient registry;
 
     public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout) {
+        this(clientConfig, topic, readTimeout, null);
+    }
+
+    /** @param registry schema registry for Confluent-framed records, or null when none is configured */
+    public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout,
+                              SchemaRegistryClient registry) {
+        this.registry = registry;
         this.consumerConfig = new HashMap<>(clientConfig);
         this.consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -47,7 +60,7 @@ public final class TopicHistorySource {
     /** Reads with a given consumer (tests pass a MockConsumer). */
     public History read(Consumer<String, byte[]> consumer, ModelDefinition def, Long from, Long to, long maxRecords) {
         HistoryCollector collector = new HistoryCollector(def, maxRecords);
-        FeatureVectorSerde serde = new FeatureVectorSerde();
+        FeatureVectorSerde serde = FeatureVectorSerde.withRegistry(registry);
         String model = def.name();
         TopicWindowReader<String, byte[]> reader = new TopicWindowReader<>(consumer, Duration.ofMillis(500), readTimeout);
         TopicWindowReader.Result result = reader.read(topic, from, to, Long.MAX_VALUE, rec -> {
@@ -55,6 +68,11 @@ public final class TopicHistorySource {
             FeatureVector v;
             try {
                 v = serde.deserialize(rec.topic(), rec.value());
+            } catch (UnknownSchemaException e) {
+                collector.skip(SkipReason.UNKNOWN_SCHEMA, where + ": " + e.getMessage());
+                return false;
+            } catch (io.normalcy.schemas.registry.RegistryUnavailableException e) {
+                throw e;
             } catch (RuntimeException e) {
                 collector.skip(SkipReason.UNDECODABLE, where + ": " + e.getMessage());
                 return false;

@@ -5,10 +5,12 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.normalcy.avro.TrainingStatus;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
 import io.normalcy.schemas.serde.NormalcySerdes;
 import io.normalcy.schemas.topics.Topics;
 import io.normalcy.trainer.config.Isolation;
 import io.normalcy.trainer.config.ModelRegistry;
+import io.normalcy.trainer.config.RegistryConfig;
 import io.normalcy.trainer.config.TrainerConfig;
 import io.normalcy.trainer.history.TopicHistorySource;
 import io.normalcy.trainer.job.InProcessRunner;
@@ -112,13 +114,23 @@ public class TrainerFactory {
                 : new InProcessRunner();
     }
 
+    /**
+     * The schema registry client, only when {@code normalcy.trainer.registry.url} is set; created at start-up so that a
+     * bad {@code normalcy.trainer.registry.*} value stops the trainer naming the key.
+     */
+    @io.micronaut.context.annotation.Context
+    @io.micronaut.context.annotation.Requires(property = RegistryConfig.PREFIX + ".url")
+    SchemaRegistryClient schemaRegistryClient(RegistryConfig config) {
+        return new SchemaRegistryClient(config.settings());
+    }
+
     @Singleton
     TrainingService trainingService(ModelRegistry registry, KafkaSettings kafka, Topics topics, TrainerConfig config,
                                     TrainingRunner runner, ModelCatalog catalog, ModelPublisher publisher,
                                     StatusReporter status, ArtifactStore artifacts, TrainerMetrics metrics,
-                                    RecordSigner signer) {
+                                    RecordSigner signer, @io.micronaut.core.annotation.Nullable SchemaRegistryClient schemas) {
         TopicHistorySource source = new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
-                config.getReadTimeout());
+                config.getReadTimeout(), schemas);
         return new TrainingService(registry, source::read, runner, catalog, publisher, status, artifacts, metrics,
                 signer.key(), trainerVersion());
     }

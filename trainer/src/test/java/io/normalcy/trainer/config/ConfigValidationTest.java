@@ -170,6 +170,9 @@ class ConfigValidationTest {
         vars.put("KAFKA_BOOTSTRAP_SERVERS", "broker:9093");
         vars.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
         vars.put("KAFKA_SSL_TRUSTSTORE_LOCATION", "/tls/ts.p12");
+        vars.put("NORMALCY_TRAINER_REGISTRY_URL", "http://registry:8081");
+        vars.put("NORMALCY_TRAINER_REGISTRY_BEARER_TOKEN", "t0ken");
+        vars.put("NORMALCY_TRAINER_REGISTRY_MAX_BLOCK", "1m");
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
                 .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
             TrainerConfig config = ctx.getBean(TrainerConfig.class);
@@ -181,6 +184,9 @@ class ConfigValidationTest {
             assertEquals(List.of("entityType", "region"), d.categoricalContext());
             assertEquals(200, d.minContextSamples());
             assertEquals(List.of("payments"), ctx.getBean(ModelRegistry.class).names());
+            var registry = ctx.getBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).settings();
+            assertEquals("t0ken", registry.bearerToken());
+            assertEquals(java.time.Duration.ofMinutes(1), registry.maxBlock());
             KafkaSettings kafka = ctx.getBean(KafkaSettings.class);
             for (Map<String, Object> client : List.of(kafka.admin(), kafka.consumer("c"), kafka.producer("p"))) {
                 assertEquals("broker:9093", client.get("bootstrap.servers"));
@@ -205,5 +211,30 @@ class ConfigValidationTest {
             sb.append(c.getMessage()).append('\n');
         }
         assertTrue(sb.toString().contains("normalcy.trainer.artifact-directory"), sb.toString());
+    }
+
+    @Test
+    void registrySettingsBindAndABadOneStopsStartUpNamingTheKey() {
+        Map<String, Object> p = base();
+        p.put("normalcy.trainer.registry.url", "https://registry.example:8081");
+        p.put("normalcy.trainer.registry.username", "normalcy");
+        p.put("normalcy.trainer.registry.password", "pw");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(p).deduceEnvironment(false).start()) {
+            var s = ctx.getBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).settings();
+            assertEquals("normalcy", s.username());
+            assertEquals(java.time.Duration.ofSeconds(30), s.maxBlock());
+        }
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(base()).deduceEnvironment(false).start()) {
+            assertTrue(ctx.findBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).isEmpty());
+        }
+        Map<String, Object> bad = base();
+        bad.put("normalcy.trainer.registry.url", "registry:8081");
+        assertTrue(startupError(bad).contains("normalcy.trainer.registry.url"));
+        Map<String, Object> half = base();
+        half.put("normalcy.trainer.registry.url", "http://registry:8081");
+        half.put("normalcy.trainer.registry.bearer-token", "t");
+        half.put("normalcy.trainer.registry.username", "u");
+        half.put("normalcy.trainer.registry.password", "p");
+        assertTrue(startupError(half).contains("normalcy.trainer.registry.bearer-token"));
     }
 }

@@ -1,0 +1,246 @@
+package io.normalcy.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads writer schemas by id from a registry with the Confluent-compatible REST API ({@code GET /schemas/ids/{id}},
+ * Avro references through {@code GET /subjects/{subject}/versions/{version}}), keeping a bounded cache: schema ids are
+ * immutable, so a cached schema never goes stale and a steady stream costs no request at all.
+ *
+ * <p>Why hand-written over {@code java.net.http}: the Confluent client ({@code io.confluent:kafka-schema-registry-client})
+ * is not published on Maven Central, and Apicurio's Java client and serdes speak Apicurio's native
+ * {@code /apis/registry} API, not the Confluent-compatible one, so they cannot read from Confluent or Karapace. The
+ * client needs exactly two read-only calls.
+ *
+ * <p>Failure split, the point of this class: the registry's own "schema not found" ({@code 404} with
+ * {@code error_code 40403}) is an {@link UnknownSchemaException} (a property of the record); everything that says the
+ * registry could not answer — connection refused, timeout, 5xx, 401/403, a 404 without that code (wrong base path) —
+ * is retried with backoff for {@link RegistrySettings#maxBlock()} and then a {@link RegistryUnavailableException} (a
+ * property of the moment, never a reason to drop the record). Thread-safe.
+ */
+public final class SchemaRegistryClient {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, application/json";
+    private static final int SCHEMA_NOT_FOUND = 40403;
+    private static final int SUBJECT_NOT_FOUND = 40401;
+    private static final int VERSION_NOT_FOUND = 40402;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+    private final RegistrySettings settings;
+    private final HttpClient http;
+    private final String authorization;
+    private final Map<Integer, Schema> cache;
+
+    public SchemaRegistryClient(RegistrySettings settings) {
+        this.settings = settings;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (settings.truststore() != null) {
+            b.sslContext(sslContext(settings));
+        }
+        this.http = b.build();
+        this.authorization = settings.username() != null
+                ? "Basic " + Base64.getEncoder().encodeToString((settings.username() + ":" + settings.password())
+                .getBytes(StandardCharsets.UTF_8))
+                : settings.bearerToken() != null ? "Bearer " + settings.bearerToken() : null;
+        int max = settings.cacheSize();
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Schema> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    /**
+     * The Avro schema with this id (cached).
+     *
+     * @throws UnknownSchemaException       the registry has no schema with this id
+     * @throws RegistryUnavailableException the registry did not answer within {@link RegistrySettings#maxBlock()}
+     * @throws SerializationException       the id names a non-Avro or unparsable schema (permanent)
+     */
+    public Schema schemaById(int id) {
+        synchronized (cache) {
+            Schema s = cache.get(id);
+            if (s != null) {
+                return s;
+            }
+        }
+        JsonNode body = withRetry("schema id " + id, "/schemas/ids/" + id);
+        if (body == null) {
+            throw new UnknownSchemaException(id, "schema id " + id + " is not in the registry at " + settings.url()
+                    + " (error_code " + SCHEMA_NOT_FOUND + ")");
+        }
+        Schema schema = parse(id, body);
+        synchronized (cache) {
+            cache.put(id, schema);
+        }
+        return schema;
+    }
+
+    /** Whether the registry answers at all now (one request to {@code /subjects}, no retry); used to resume after an outage. */
+    public boolean reachable() {
+        try {
+            HttpResponse<String> r = http.send(request("/subjects"), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() / 100 == 2;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Schema parse(int id, JsonNode body) {
+        String type = body.path("schemaType").asText("AVRO");
+        if (!"AVRO".equalsIgnoreCase(type)) {
+            throw new SerializationException("schema id " + id + " is a " + type + " schema, not Avro");
+        }
+        Schema.Parser parser = new Schema.Parser();
+        try {
+            addReferences(parser, body.path("references"), new ArrayList<>());
+            return parser.parse(body.path("schema").asText());
+        } catch (SchemaParseException e) {
+            throw new SerializationException("schema id " + id + " from the registry is not a valid Avro schema: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Parses referenced schemas (depth first) into {@code parser} so that the main schema can name their types. */
+    private void addReferences(Schema.Parser parser, JsonNode refs, List<String> seen) {
+        for (JsonNode ref : refs) {
+            String subject = ref.path("subject").asText();
+            String version = ref.path("version").asText("latest");
+            String key = subject + "/" + version;
+            if (seen.contains(key)) {
+                continue;
+            }
+            seen.add(key);
+            JsonNode body = withRetry("reference " + key, "/subjects/"
+                    + URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20") + "/versions/" + version);
+            if (body == null) {
+                throw new SerializationException("schema reference " + key + " is not in the registry");
+            }
+            addReferences(parser, body.path("references"), seen);
+            parser.parse(body.path("schema").asText());
+        }
+    }
+
+    /** GET with retries until {@code maxBlock}; the parsed body, or null on the registry's own "not found". */
+    private JsonNode withRetry(String what, String path) {
+        long deadline = System.nanoTime() + settings.maxBlock().toNanos();
+        Duration backoff = settings.retryBackoff();
+        while (true) {
+            String problem;
+            Exception cause = null;
+            try {
+                HttpResponse<String> r = http.send(request(path), HttpResponse.BodyHandlers.ofString());
+                int status = r.statusCode();
+                if (status / 100 == 2) {
+                    return readJson(what, r.body());
+                }
+                if (status == 404 && notFoundCode(r.body())) {
+                    return null;
+                }
+                problem = "HTTP " + status + (status == 401 || status == 403 ? " (check the credentials)" : "")
+                        + (status == 404 ? " without a registry error code (check the URL)" : "") + ": "
+                        + abbreviate(r.body());
+            } catch (IOException e) {
+                problem = e.toString();
+                cause = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("interrupted while reading " + what + " from " + settings.url(), e);
+            }
+            if (System.nanoTime() + backoff.toNanos() > deadline) {
+                throw new RegistryUnavailableException("schema registry " + settings.url() + " unavailable reading "
+                        + what + ": " + problem, cause);
+            }
+            LOG.debug("Registry lookup of {} failed ({}), retrying in {}", what, problem, backoff);
+            try {
+                Thread.sleep(backoff.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("interrupted while reading " + what + " from " + settings.url(), e);
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    private HttpRequest request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.url() + path))
+                .timeout(settings.requestTimeout()).header("Accept", ACCEPT).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b.build();
+    }
+
+    private static boolean notFoundCode(String body) {
+        try {
+            int code = JSON.readTree(body).path("error_code").asInt();
+            return code == SCHEMA_NOT_FOUND || code == SUBJECT_NOT_FOUND || code == VERSION_NOT_FOUND;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private JsonNode readJson(String what, String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new RegistryUnavailableException("schema registry " + settings.url() + " answered " + what
+                    + " with something that is not JSON: " + abbreviate(body), e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    private static SSLContext sslContext(RegistrySettings s) {
+        String key = s.keyPrefix() + ".truststore";
+        try (InputStream in = Files.newInputStream(s.truststore())) {
+            KeyStore ks = KeyStore.getInstance(s.truststoreType());
+            ks.load(in, s.truststorePassword() == null ? null : s.truststorePassword().toCharArray());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(key + ": cannot load " + s.truststoreType() + " trust store "
+                    + s.truststore() + " (" + e.getMessage() + "; check " + key + "-password and " + key + "-type)", e);
+        }
+    }
+}
