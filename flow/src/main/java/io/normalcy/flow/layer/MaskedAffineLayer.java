@@ -196,9 +196,9 @@ public final class MaskedAffineLayer implements LayerType {
     /**
      * {@code h·(W∘mask)ᵀ [+ c·Vᵀ] + b}, the context term only when C &gt; 0. Variables are created in the order
      * W, b, V: creation order is the order the trainer sums squared gradients in for its clip norm, and keeping
-     * it keeps training reproducible bit for bit across versions.
+     * it keeps training reproducible bit for bit across versions. Shared with {@link MixtureBaseLayer}'s MADE.
      */
-    private static SDVariable affine(LayerGraph graph, SDVariable h, SDVariable mask, String weight, String bias,
+    static SDVariable affine(LayerGraph graph, SDVariable h, SDVariable mask, String weight, String bias,
                                      String contextWeight, int out, int in) {
         SameDiff sd = graph.sameDiff();
         SDVariable w = graph.trainable(weight, out, in);

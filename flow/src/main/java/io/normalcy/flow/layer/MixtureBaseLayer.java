@@ -195,8 +195,8 @@ public final class MixtureBaseLayer {
             int[] inDeg = prevDeg;
             SDVariable mask = graph.constant("base_mask" + l, hidden[l], in,
                     () -> inDeg == null ? MadeMixture.inputMask(d, hdeg) : hiddenMask(hdeg, inDeg));
-            h = sd.nn.relu(affine(graph, h, mask, hiddenWeight(l), hiddenBias(l), hiddenContextWeight(l),
-                    hidden[l], in), 0);
+            h = sd.nn.relu(MaskedAffineLayer.affine(graph, h, mask, hiddenWeight(l), hiddenBias(l),
+                    hiddenContextWeight(l), hidden[l], in), 0);
             prevDeg = hdeg;
             in = hidden[l];
         }
@@ -204,22 +204,7 @@ public final class MixtureBaseLayer {
         int out = outputs(spec);
         SDVariable mask = graph.constant("base_mask_out", out, in,
                 () -> MadeMixture.outputMask(d, spec.components(), lastDeg));
-        return affine(graph, h, mask, outputWeight(), outputBias(), outputContextWeight(), out, in);
-    }
-
-    /** {@code h·(W∘mask)ᵀ [+ c·Vᵀ] + b}; variables created in the order W, b, V as in {@link MaskedAffineLayer}. */
-    private static SDVariable affine(LayerGraph graph, SDVariable h, SDVariable mask, String weight, String bias,
-                                     String contextWeight, int out, int in) {
-        SameDiff sd = graph.sameDiff();
-        SDVariable w = graph.trainable(weight, out, in);
-        SDVariable b = graph.trainable(bias, out);
-        SDVariable pre = sd.mmul(h, w.mul(mask), false, true, false);
-        int c = graph.spec().contextDim();
-        if (c > 0) {
-            SDVariable v = graph.trainable(contextWeight, out, c);
-            pre = pre.add(sd.mmul(graph.context(), v, false, true, false));
-        }
-        return pre.add(b);
+        return MaskedAffineLayer.affine(graph, h, mask, outputWeight(), outputBias(), outputContextWeight(), out, in);
     }
 
     /** Hidden→hidden mask: hdegOut ≥ hdegIn (as in MADE). */
