@@ -1,9 +1,9 @@
 package io.normalcy.bench.kernel;
 
+import io.normalcy.flow.layer.MaskedAffineLayer;
 import io.normalcy.flow.model.FlowBuilder;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
-import io.normalcy.flow.model.ParameterNames;
 import io.normalcy.flow.transform.CompositeTransform;
 import io.normalcy.flow.transform.Flow;
 import io.normalcy.flow.transform.MaskedAffineAutoregressive;
@@ -36,15 +36,15 @@ public final class BaselineFlows {
         double[][] v = ctx ? new double[layers][] : null;
         double[][] b = new double[layers][];
         for (int l = 0; l < layers; l++) {
-            w[l] = p.get(ParameterNames.hiddenWeight(k, l)).toDoubleArray();
+            w[l] = p.get(MaskedAffineLayer.hiddenWeight(k, l)).toDoubleArray();
             if (ctx) {
-                v[l] = p.get(ParameterNames.hiddenContextWeight(k, l)).toDoubleArray();
+                v[l] = p.get(MaskedAffineLayer.hiddenContextWeight(k, l)).toDoubleArray();
             }
-            b[l] = p.get(ParameterNames.hiddenBias(k, l)).toDoubleArray();
+            b[l] = p.get(MaskedAffineLayer.hiddenBias(k, l)).toDoubleArray();
         }
         return new BaselineMaf(spec.degrees(k), spec.contextDim(), w, v, b,
-                p.get(ParameterNames.outputWeight(k)).toDoubleArray(),
-                ctx ? p.get(ParameterNames.outputContextWeight(k)).toDoubleArray() : null,
-                p.get(ParameterNames.outputBias(k)).toDoubleArray(), spec.scaleClamp(), spec.additive());
+                p.get(MaskedAffineLayer.outputWeight(k)).toDoubleArray(),
+                ctx ? p.get(MaskedAffineLayer.outputContextWeight(k)).toDoubleArray() : null,
+                p.get(MaskedAffineLayer.outputBias(k)).toDoubleArray(), spec.scaleClamp(), spec.additive());
     }
 }

@@ -9,10 +9,10 @@ import io.normalcy.avro.NamedTensor;
 import io.normalcy.avro.Provenance;
 import io.normalcy.avro.Severity;
 import io.normalcy.avro.ThresholdSet;
+import io.normalcy.flow.layer.MaskedAffineLayer;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.ParameterInitializer;
-import io.normalcy.flow.model.ParameterNames;
 import io.normalcy.flow.model.Tensor;
 import io.normalcy.flow.state.ModelSigner;
 import io.normalcy.schemas.ModelKeys;
@@ -167,7 +167,8 @@ final class ChaosModels {
     static ModelVersion unsigned(String name, long version) {
         FlowSpec spec = FlowSpec.maf(3, 0, 1, 8);
         FlowParameters params = ParameterInitializer.initialize(spec, new Random(7));
-        params.put(ParameterNames.outputWeight(0), Tensor.zeros(params.get(ParameterNames.outputWeight(0)).shape()));
+        String outputWeight = MaskedAffineLayer.outputWeight(0);
+        params.put(outputWeight, Tensor.zeros(params.get(outputWeight).shape()));
         List<NamedTensor> tensors = new ArrayList<>();
         params.asMap().forEach((n, t) -> tensors.add(NamedTensors.of(n, t.shape(), t.data())));
         List<Integer> hidden = new ArrayList<>();

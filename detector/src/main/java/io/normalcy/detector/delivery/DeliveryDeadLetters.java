@@ -1,5 +1,6 @@
 package io.normalcy.detector.delivery;
 
+import io.normalcy.avro.Alert;
 import io.normalcy.avro.DeadLetter;
 import io.normalcy.avro.DeadLetterHeader;
 import io.normalcy.avro.DeadLetterReason;
@@ -42,6 +43,12 @@ final class DeliveryDeadLetters {
     static DeadLetter undecodable(ConsumerRecord<byte[], byte[]> r, RuntimeException e, Instant now) {
         return of(r, DeadLetterReason.DESERIALIZATION, e.getClass().getName(),
                 "webhook delivery cannot decode alert: " + e.getMessage(), null, now);
+    }
+
+    /** The alert decoded but could not be rendered to the webhook body: not bad input, an alert not delivered. */
+    static DeadLetter unrenderable(ConsumerRecord<byte[], byte[]> r, Alert alert, Exception e, Instant now) {
+        return of(r, DeadLetterReason.DELIVERY_FAILED, e.getClass().getName(), "webhook delivery cannot render alert '"
+                + alert.getAlertId() + "' as its webhook body: " + e.getMessage(), alert.getModel(), now);
     }
 
     private static String errorClassOf(String lastError) {

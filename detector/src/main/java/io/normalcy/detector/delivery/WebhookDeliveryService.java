@@ -7,6 +7,7 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.json.JsonMapper;
 import io.normalcy.avro.Alert;
 import io.normalcy.avro.AlertSubscription;
+import io.normalcy.avro.DeadLetter;
 import io.normalcy.detector.config.DetectorConfiguration;
 import io.normalcy.detector.routing.SubscriptionMatcher;
 import io.normalcy.detector.subscription.SubscriptionView;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * so a crash repeats deliveries rather than losing them (receivers dedupe on {@code alertId}). A queued alert is
  * sent with the subscription's settings at the time of sending (URL, headers, signing secret); if the
  * subscription was deleted or paused meanwhile it is skipped. An undecodable record is dead-lettered
- * ({@code DESERIALIZATION}); the loop never dies on data. Shutdown drops the queues, aborts calls in flight,
+ * ({@code DESERIALIZATION}), an alert that cannot be rendered to its webhook body too ({@code DELIVERY_FAILED});
+ * the loop never dies on data. Shutdown drops the queues, aborts calls in flight,
  * commits what was completed and closes within a bounded time.
  *
  * <p>The consumer is a {@link ConsumerLoop} started on the application's {@link StartupEvent}; its session waits
@@ -212,22 +214,17 @@ public final class WebhookDeliveryService implements ApplicationEventListener<St
 
     /** Hands one record to the lanes of its matching subscribers (or the dead-letter writer); never blocks. */
     private void dispatch(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
-        Alert alert;
-        byte[] body;
-        try {
-            alert = alertSerde.deserialize(r.topic(), r.value());
-            body = alert == null ? null : json.writeValueAsBytes(AlertJson.of(alert));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Undecodable alert at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
-            RuntimeException cause = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        Prepared p = prepare(r, alertSerde, a -> json.writeValueAsBytes(AlertJson.of(a)), Instant.now());
+        if (p.deadLetter() != null) {
             OffsetTracker.Ticket t = tracker.open(tp, r.offset(), 1);
-            deadLetters.write(r, DeliveryDeadLetters.undecodable(r, cause, Instant.now()), "DESERIALIZATION",
-                    t::done);
+            deadLetters.write(r, p.deadLetter(), p.deadLetter().getReason().name(), t::done);
             return;
         }
+        Alert alert = p.alert();
         if (alert == null) {
             return;
         }
+        byte[] body = p.body();
         List<SubscriptionMatcher> targets = new ArrayList<>();
         for (SubscriptionMatcher m : view.registry().matching(alert)) {
             String url = m.subscription().getDelivery().getWebhookUrl();
@@ -242,6 +239,43 @@ public final class WebhookDeliveryService implements ApplicationEventListener<St
         for (SubscriptionMatcher m : targets) {
             lanes.submit(m.subscriberId(), new Job(ticket, r, m.subscriberId(), alert.getAlertId(), alert.getModel(),
                     body));
+        }
+    }
+
+    /** Turns an alert into the webhook's body (its JSON). */
+    @FunctionalInterface
+    interface Renderer {
+        byte[] render(Alert alert) throws IOException;
+    }
+
+    /** A record decoded and rendered (alert and body), or its dead letter; all null for a tombstone. */
+    record Prepared(Alert alert, byte[] body, DeadLetter deadLetter) {
+    }
+
+    /**
+     * Decodes and renders one alert record. The two failures get different dead-letter reasons because they call for
+     * different fixes: bytes that are no alert are bad input ({@code DESERIALIZATION}); an alert that decodes but
+     * cannot be rendered is one this instance cannot deliver ({@code DELIVERY_FAILED}, with its model), to replay
+     * once the detector is fixed.
+     */
+    static Prepared prepare(ConsumerRecord<byte[], byte[]> r, AvroSerde<Alert> serde, Renderer renderer,
+                            Instant now) {
+        Alert alert;
+        try {
+            alert = serde.deserialize(r.topic(), r.value());
+        } catch (RuntimeException e) {
+            LOG.warn("Undecodable alert at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            return new Prepared(null, null, DeliveryDeadLetters.undecodable(r, e, now));
+        }
+        if (alert == null) {
+            return new Prepared(null, null, null);
+        }
+        try {
+            return new Prepared(alert, renderer.render(alert), null);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Alert {} at {}-{}@{} cannot be rendered for webhooks: {}", alert.getAlertId(), r.topic(),
+                    r.partition(), r.offset(), e.toString());
+            return new Prepared(alert, null, DeliveryDeadLetters.unrenderable(r, alert, e, now));
         }
     }
 

@@ -173,6 +173,8 @@ class DetectorIT {
                     .header(TestCredentials.HEADER, TestCredentials.READ_KEY).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().contains("RUNNING"), health.body());
+            assertTrue(health.body().contains("\"consumers\"") && health.body().contains("\"subscriptionsView\""),
+                    "the background consumers are reported: " + health.body());
             // metrics are open by default (normalcy.security.protect-metrics=false): no credential
             String prometheus = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
