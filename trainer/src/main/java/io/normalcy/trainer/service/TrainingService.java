@@ -39,6 +39,7 @@ import java.util.Optional;
  * loads, sign, write the artifact and report, publish to the models topic, and report every step on
  * training-status. Any failure ends in FAILED with a message and publishes nothing, except one caused by the
  * trainer's own shutdown ({@link #stop}): that request goes back to QUEUED, and the restarted trainer resumes it.
+ * A JVM {@link Error} is reported FAILED too, then propagates: it is not the request's fault, and the JVM is in doubt.
  */
 public final class TrainingService {
     /** Fewer valid rows than this cannot give a meaningful density, let alone 1e-3 quantiles. */
@@ -124,95 +125,180 @@ public final class TrainingService {
         return file.toString();
     }
 
-    /** Runs the task; never throws (the outcome is also on training-status). */
+    /** Runs the task; never throws an {@link Exception} (the outcome is also on training-status). */
     public Outcome run(TrainingTask task) {
-        List<String> ids = task.requestIds();
-        String model = task.model();
-        long started = System.nanoTime();
-        Path work = null;
+        Attempt a = new Attempt(task.requestIds(), task.model(), System.nanoTime());
         try {
+            return a.train(task.request());
+        } catch (Exception e) {
+            return stopping ? a.requeued(e) : a.failed(e);
+        } catch (Error e) {
+            // an Error (out of memory, a broken native library) is not the request's fault and leaves this JVM in
+            // doubt: it propagates, but the request must not stay RUNNING on training-status
+            a.failed(e);
+            throw e;
+        } finally {
+            ArtifactStore.delete(a.work);
+        }
+    }
+
+    /** The state of one run, so that each step below is a short method reading top-down. */
+    private final class Attempt {
+        private final List<String> ids;
+        private final String model;
+        private final long started;
+        private Path work; // the work directory until it becomes the version's artifact directory
+
+        Attempt(List<String> ids, String model, long started) {
+            this.ids = ids;
+            this.model = model;
+            this.started = started;
+        }
+
+        Outcome train(TrainingRequest req) throws Exception {
             status.report(ids, model, TrainingState.RUNNING, Progress.NONE, null, "reading history");
-            ModelDefinition def = definition(task.request());
-            TrainingRequest req = task.request();
-            long end = req.windowEnd() != null ? req.windowEnd() : System.currentTimeMillis();
-            long start = req.windowStart() != null ? req.windowStart() : end - def.window().toMillis();
-            if (start >= end) {
-                throw new TrainingFailure("empty window: windowStart " + Instant.ofEpochMilli(start)
-                        + " is not before windowEnd " + Instant.ofEpochMilli(end));
-            }
-            Long from = start == Long.MIN_VALUE ? null : start; // MIN/MAX = unbounded (files in the CLI)
-            Long to = end == Long.MAX_VALUE ? null : end;
-            History h = history.read(def, from, to, def.maxRecords());
-            metrics.skipped(model, h.skips().byReason());
-            if (h.rows().size() < MIN_ROWS) {
-                throw new TrainingFailure((h.rows().isEmpty() ? "no valid records" : "only " + h.rows().size()
-                        + " valid records (need " + MIN_ROWS + ")") + " for model '" + model + "' in " + h.source()
-                        + " window [" + (from == null ? "-inf" : Instant.ofEpochMilli(from)) + ", "
-                        + (to == null ? "+inf" : Instant.ofEpochMilli(to)) + "): "
-                        + h.examined() + " records of the model examined, " + h.skips().describe());
-            }
-            metrics.used(model, h.rows().size());
+            ModelDefinition def = definition(req);
+            Window window = window(req, def);
+            History h = collectHistory(def, window);
             def = def.withFeatures(h.features());
-            long version = catalog == null ? 1 : catalog.nextVersion(model);
-            work = artifacts.newWorkDir(model, ids.get(0));
-            JobSpec spec = new JobSpec(model, version, def.asMap(), work.resolve("rows.bin").toString(),
-                    work.resolve(ArtifactStore.MODEL_FILE).toString(), work.resolve(ArtifactStore.RESULT_FILE).toString(),
-                    from, to, h.sourceOffsets(), h.skips().total(), trainerVersion,
-                    def.warmStart() ? publishedModelFile(model) : null);
-            status.report(ids, model, TrainingState.RUNNING, new Progress(0, def.epochs(), null, null), null,
-                    "training on " + h.rows().size() + " records (" + h.skips().describe() + ")");
-            final int totalEpochs = def.epochs();
-            JobResult result = runner.run(spec, h.rows(), e -> status.report(ids, model, TrainingState.RUNNING,
-                    new Progress(e.epoch(), totalEpochs, e.trainNll(), e.validationNll()), null, ""));
-            if (!Files.exists(work.resolve(ArtifactStore.RESULT_FILE))) {
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValue(work.resolve(ArtifactStore.RESULT_FILE).toFile(), result);
-            }
-            ModelVersion trained = ModelFiles.read(Path.of(spec.modelOut()));
-            Path workDir = work;
-            // numbered, signed and written inside the publisher's fenced section: no other trainer can take the number
-            ModelPublisher.Draft draft = v -> {
-                ModelVersion m = ModelVersion.newBuilder(trained).setVersion(v).build();
-                m = signingKey != null ? ModelSigner.sign(m, signingKey) : ModelDigests.withDigest(m);
-                ModelStateMapper.fromState(m); // the detector must be able to load what we publish
-                ModelFiles.write(workDir.resolve(ArtifactStore.MODEL_FILE), m);
-                Files.writeString(workDir.resolve(ArtifactStore.REPORT_FILE),
-                        ReportWriter.render(Reports.from(m, result, h)), StandardCharsets.UTF_8);
-                return m;
-            };
-            ModelVersion mv = publisher != null ? publisher.publish(model, draft) : draft.build(trained.getVersion());
+            JobSpec spec = jobSpec(def, window, h);
+            JobResult result = fit(spec, def.epochs(), h);
+            ModelVersion mv = publish(ModelFiles.read(Path.of(spec.modelOut())), result, h);
             Path dir = artifacts.commit(work, model, mv.getVersion());
             work = null;
+            return succeeded(mv, result, h, def.epochs(), dir);
+        }
+
+        /** Reads the window's valid rows, failing with the reasons for skipped records when too few remain. */
+        private History collectHistory(ModelDefinition def, Window w) throws Exception {
+            History h = history.read(def, w.from(), w.to(), def.maxRecords());
+            metrics.skipped(model, h.skips().byReason());
+            if (h.rows().size() < MIN_ROWS) {
+                throw new TrainingFailure(tooFewRows(model, h, w));
+            }
+            metrics.used(model, h.rows().size());
+            return h;
+        }
+
+        /** Creates the work directory and describes the fit for the runner (and a child JVM). */
+        private JobSpec jobSpec(ModelDefinition def, Window w, History h) throws Exception {
+            long version = provisionalVersion(model);
+            work = artifacts.newWorkDir(model, ids.get(0));
+            return new JobSpec(model, version, def.asMap(), work.resolve("rows.bin").toString(),
+                    work.resolve(ArtifactStore.MODEL_FILE).toString(), work.resolve(ArtifactStore.RESULT_FILE).toString(),
+                    w.from(), w.to(), h.sourceOffsets(), h.skips().total(), trainerVersion,
+                    def.warmStart() ? publishedModelFile(model) : null);
+        }
+
+        /** Trains with the runner, reporting each epoch; the result file exists afterwards whatever the runner. */
+        private JobResult fit(JobSpec spec, int totalEpochs, History h) throws Exception {
+            status.report(ids, model, TrainingState.RUNNING, new Progress(0, totalEpochs, null, null), null,
+                    "training on " + h.rows().size() + " records (" + h.skips().describe() + ")");
+            JobResult result = runner.run(spec, h.rows(), e -> status.report(ids, model, TrainingState.RUNNING,
+                    new Progress(e.epoch(), totalEpochs, e.trainNll(), e.validationNll()), null, ""));
+            Path resultFile = work.resolve(ArtifactStore.RESULT_FILE);
+            if (!Files.exists(resultFile)) {
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValue(resultFile.toFile(), result);
+            }
+            return result;
+        }
+
+        /**
+         * Numbers, signs, verifies and writes the trained model inside the publisher's fenced section, so that no
+         * other trainer can take the number; without a publisher (CLI) it keeps the provisional number.
+         */
+        private ModelVersion publish(ModelVersion trained, JobResult result, History h) throws Exception {
+            ModelPublisher.Draft draft = v -> signedVersion(trained, v, work, result, h);
+            return publisher != null ? publisher.publish(model, draft) : draft.build(trained.getVersion());
+        }
+
+        private Outcome succeeded(ModelVersion mv, JobResult result, History h, int totalEpochs, Path dir) {
             metrics.published(model, result.validationNll(), result.samplesPerSecond());
-            metrics.training(model, "succeeded", Duration.ofNanos(System.nanoTime() - started));
+            metrics.training(model, "succeeded", elapsed());
             String done = (publisher != null ? "published " : "trained ") + model + " v" + mv.getVersion() + " ("
                     + h.rows().size() + " records, validation NLL "
                     + String.format(java.util.Locale.ROOT, "%.4f", result.validationNll()) + ", artifact " + dir + ")";
             status.report(ids, model, TrainingState.SUCCEEDED, new Progress(result.curve().size(), totalEpochs,
                     result.trainNll(), result.validationNll()), mv.getVersion(), done);
             return new Outcome(true, mv.getVersion(), dir, done);
-        } catch (Throwable t) {
-            if (stopping) {
-                String msg = "interrupted by the trainer's shutdown (" + t.getClass().getSimpleName()
-                        + "); runs again when it restarts";
-                status.report(ids, model, TrainingState.QUEUED, Progress.NONE, null, msg);
-                if (t instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                return new Outcome(false, null, null, msg);
-            }
-            metrics.training(model, "failed", Duration.ofNanos(System.nanoTime() - started));
-            String msg = t instanceof TrainingFailure || t instanceof ConfigException ? t.getMessage()
-                    : t.getClass().getSimpleName() + ": " + t.getMessage();
+        }
+
+        /** Ended by the trainer's shutdown: not the request's failure, it runs again after the restart. */
+        private Outcome requeued(Exception e) {
+            String msg = "interrupted by the trainer's shutdown (" + e.getClass().getSimpleName()
+                    + "); runs again when it restarts";
+            status.report(ids, model, TrainingState.QUEUED, Progress.NONE, null, msg);
+            keepInterrupt(e);
+            return new Outcome(false, null, null, msg);
+        }
+
+        private Outcome failed(Throwable t) {
+            metrics.training(model, "failed", elapsed());
+            boolean expected = t instanceof TrainingFailure || t instanceof ConfigException;
+            String msg = expected ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
             status.report(ids, model, TrainingState.FAILED, Progress.NONE, null, msg);
-            if (!(t instanceof TrainingFailure || t instanceof ConfigException)) {
+            if (!expected) {
                 org.slf4j.LoggerFactory.getLogger(TrainingService.class).warn("training of {} failed", model, t);
             }
-            if (t instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            keepInterrupt(t);
             return new Outcome(false, null, null, msg);
-        } finally {
-            ArtifactStore.delete(work);
+        }
+
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
+    }
+
+    /** The window to read; {@code from}/{@code to} null = unbounded. */
+    record Window(Long from, Long to) {
+    }
+
+    /**
+     * The request's window, defaulting to the model's window ending now; Long.MIN/MAX_VALUE mean unbounded (files
+     * in the CLI).
+     */
+    static Window window(TrainingRequest req, ModelDefinition def) {
+        long end = req.windowEnd() != null ? req.windowEnd() : System.currentTimeMillis();
+        long start = req.windowStart() != null ? req.windowStart() : end - def.window().toMillis();
+        if (start >= end) {
+            throw new TrainingFailure("empty window: windowStart " + Instant.ofEpochMilli(start)
+                    + " is not before windowEnd " + Instant.ofEpochMilli(end));
+        }
+        return new Window(start == Long.MIN_VALUE ? null : start, end == Long.MAX_VALUE ? null : end);
+    }
+
+    static String tooFewRows(String model, History h, Window w) {
+        return (h.rows().isEmpty() ? "no valid records" : "only " + h.rows().size()
+                + " valid records (need " + MIN_ROWS + ")") + " for model '" + model + "' in " + h.source()
+                + " window [" + (w.from() == null ? "-inf" : Instant.ofEpochMilli(w.from())) + ", "
+                + (w.to() == null ? "+inf" : Instant.ofEpochMilli(w.to())) + "): "
+                + h.examined() + " records of the model examined, " + h.skips().describe();
+    }
+
+    /**
+     * The number the fit records in the model, read once per run (re-reading the models topic, which also brings
+     * the warm start's choice of the served version up to date). It is provisional: the publisher assigns the final
+     * number inside its fenced section ({@link ModelPublisher#publish}), where it must be read again under the fence.
+     */
+    private long provisionalVersion(String model) {
+        return catalog == null ? 1 : catalog.nextVersion(model);
+    }
+
+    /** The trained model as version {@code v}: signed (or digested), checked to load, written with its report. */
+    private ModelVersion signedVersion(ModelVersion trained, long v, Path workDir, JobResult result, History h)
+            throws Exception {
+        ModelVersion m = ModelVersion.newBuilder(trained).setVersion(v).build();
+        m = signingKey != null ? ModelSigner.sign(m, signingKey) : ModelDigests.withDigest(m);
+        ModelStateMapper.fromState(m); // the detector must be able to load what we publish
+        ModelFiles.write(workDir.resolve(ArtifactStore.MODEL_FILE), m);
+        Files.writeString(workDir.resolve(ArtifactStore.REPORT_FILE),
+                ReportWriter.render(Reports.from(m, result, h)), StandardCharsets.UTF_8);
+        return m;
+    }
+
+    private static void keepInterrupt(Throwable t) {
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
         }
     }
 
