@@ -166,11 +166,22 @@ public final class TrainingQueue {
                 }
                 workers.put(job.model(), Thread.currentThread());
             }
+            boolean returned = false;
             try {
                 runner.accept(job);
+                returned = true;
             } catch (RuntimeException e) {
                 // the runner reports its own failures; never let one kill the model's slot
                 org.slf4j.LoggerFactory.getLogger(TrainingQueue.class).error("training of {} threw", job.model(), e);
+                returned = true;
+            } finally {
+                if (!returned) { // an Error (it was reported FAILED) ends this worker: free the slot for the next one
+                    synchronized (this) {
+                        workers.remove(job.model());
+                        slots.get(job.model()).running = false;
+                        notifyAll();
+                    }
+                }
             }
             synchronized (this) {
                 workers.remove(job.model());

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingQueueTest {
@@ -83,6 +84,23 @@ class TrainingQueueTest {
         tasks.poll().run();
         assertEquals(List.of("r1", "r2"), calls);
         assertTrue(q.isIdle());
+    }
+
+    @Test
+    void anErrorEndsTheWorkerButFreesTheModelsSlot() {
+        List<String> calls = new ArrayList<>();
+        TrainingQueue q = new TrainingQueue(tasks::add, j -> {
+            calls.add(j.request().requestId());
+            if (j.request().requestId().equals("r1")) {
+                throw new OutOfMemoryError("simulated");
+            }
+        }, 100);
+        q.submit(req("r1", "m"));
+        assertThrows(OutOfMemoryError.class, () -> tasks.poll().run());
+        assertTrue(q.isIdle(), "the slot is free again");
+        q.submit(req("r2", "m"));
+        tasks.poll().run();
+        assertEquals(List.of("r1", "r2"), calls, "the next request of the model runs");
     }
 
     @Test
