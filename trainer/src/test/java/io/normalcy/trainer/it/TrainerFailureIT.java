@@ -156,11 +156,15 @@ class TrainerFailureIT {
         assertTrue(viaRest.body().contains("DUPLICATE"), viaRest.body());
         List<TrainingStatus> s = io.awaitTerminal("dup-1", Duration.ofMinutes(2));
         assertEquals(TrainingState.SUCCEEDED, s.get(s.size() - 1).getState(), "statuses: " + s);
-        Thread.sleep(3000); // give a wrongly admitted duplicate time to show up
+        // a sentinel request for the same model, sent after the duplicates: a model's requests run in order, so once
+        // it has finished, a wrongly admitted duplicate would have run before it (no fixed wait)
+        io.requestRetrain("dup-1-sentinel", "small", NOW.minusSeconds(3600), NOW.plusSeconds(60));
+        List<TrainingStatus> sentinel = io.awaitTerminal("dup-1-sentinel", Duration.ofMinutes(2));
+        assertEquals(TrainingState.SUCCEEDED, sentinel.get(sentinel.size() - 1).getState(), "sentinel: " + sentinel);
         List<TrainingStatus> all = io.statuses("dup-1");
         assertEquals(1, all.stream().filter(x -> x.getState() == TrainingState.SUCCEEDED).count(), "statuses: " + all);
         assertEquals(1, all.stream().filter(x -> x.getState() == TrainingState.QUEUED).count(), "statuses: " + all);
-        assertEquals(1, io.models("small").size());
+        assertEquals(2, io.models("small").size(), "one version for dup-1, one for the sentinel");
         // the REST view of the same request: its latest status, under its own model only
         HttpResponse<String> status = get("/models/small/requests/dup-1");
         assertEquals(200, status.statusCode(), status.body());
