@@ -126,26 +126,11 @@ public final class MaskedAffineLayer implements LayerType {
 
     @Override
     public Transform kernel(FlowSpec spec, int block, FlowParameters params) {
-        int d = spec.dim();
-        int c = spec.contextDim();
-        int[] hidden = spec.hidden();
-        double[][] w = new double[hidden.length][];
-        double[][] v = new double[hidden.length][];
-        double[][] b = new double[hidden.length][];
-        int in = d;
-        for (int l = 0; l < hidden.length; l++) {
-            w[l] = params.require(hiddenWeight(block, l), hidden[l], in).toDoubleArray();
-            if (c > 0) {
-                v[l] = params.require(hiddenContextWeight(block, l), hidden[l], c).toDoubleArray();
-            }
-            b[l] = params.require(hiddenBias(block, l), hidden[l]).toDoubleArray();
-            in = hidden[l];
-        }
-        double[] wout = params.require(outputWeight(block), 2 * d, in).toDoubleArray();
-        double[] vout = c > 0 ? params.require(outputContextWeight(block), 2 * d, c).toDoubleArray() : null;
-        double[] bout = params.require(outputBias(block), 2 * d).toDoubleArray();
-        return new MaskedAffineAutoregressive(decodeDegrees(spec, block, params), c, w, v, b, wout, vout, bout,
-                spec.scaleClamp(), spec.additive());
+        MadeWeights m = MadeWeights.read(spec, params, new MadeWeights.Names(l -> hiddenWeight(block, l),
+                l -> hiddenContextWeight(block, l), l -> hiddenBias(block, l), outputWeight(block),
+                outputContextWeight(block), outputBias(block)), 2 * spec.dim());
+        return new MaskedAffineAutoregressive(decodeDegrees(spec, block, params), spec.contextDim(), m.w(), m.v(),
+                m.b(), m.wout(), m.vout(), m.bout(), spec.scaleClamp(), spec.additive());
     }
 
     @Override

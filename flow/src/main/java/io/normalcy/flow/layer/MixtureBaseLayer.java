@@ -128,26 +128,12 @@ public final class MixtureBaseLayer {
 
     /** The scoring kernel. */
     public MadeMixture kernel(FlowSpec spec, FlowParameters params) {
-        int d = spec.dim();
         int c = spec.contextDim();
-        int[] hidden = spec.hidden();
-        double[][] w = new double[hidden.length][];
-        double[][] v = new double[hidden.length][];
-        double[][] b = new double[hidden.length][];
-        int in = d;
-        for (int l = 0; l < hidden.length; l++) {
-            w[l] = params.require(hiddenWeight(l), hidden[l], in).toDoubleArray();
-            if (c > 0) {
-                v[l] = params.require(hiddenContextWeight(l), hidden[l], c).toDoubleArray();
-            }
-            b[l] = params.require(hiddenBias(l), hidden[l]).toDoubleArray();
-            in = hidden[l];
-        }
-        int out = outputs(spec);
-        double[] wout = params.require(outputWeight(), out, in).toDoubleArray();
-        double[] vout = c > 0 ? params.require(outputContextWeight(), out, c).toDoubleArray() : null;
-        double[] bout = params.require(outputBias(), out).toDoubleArray();
-        return new MadeMixture(d, c, spec.components(), w, c > 0 ? v : null, b, wout, vout, bout);
+        MadeWeights m = MadeWeights.read(spec, params, new MadeWeights.Names(MixtureBaseLayer::hiddenWeight,
+                MixtureBaseLayer::hiddenContextWeight, MixtureBaseLayer::hiddenBias, outputWeight(),
+                outputContextWeight(), outputBias()), outputs(spec));
+        return new MadeMixture(spec.dim(), c, spec.components(), m.w(), c > 0 ? m.v() : null, m.b(), m.wout(),
+                m.vout(), m.bout());
     }
 
     /**
