@@ -33,14 +33,18 @@ import java.util.function.Function;
  * </ol>
  * A publisher fenced between 1 and 3 (another instance started the same model's section) lost nothing: its
  * transaction is aborted and the section is run again, after a random pause, with a fresh producer, re-read and
- * renumbered (up to {@value #ATTEMPTS} times). Detectors read {@code read_committed}: a record is visible whole or not at all.
+ * renumbered (up to {@value #ATTEMPTS} times). The pause is randomised exponential back-off scaled by how long the
+ * fenced attempt took: the other publisher's section takes about as long, so a loaded machine (slow sections) waits
+ * longer instead of fencing the other publisher again mid-section, round after round. Detectors read {@code read_committed}: a record is visible whole or not at all.
  * Thread-safe (one section at a time).
  */
 public final class ModelPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
     /** Transactional ids are this prefix + the model name: one fencing domain per model. */
     public static final String TRANSACTIONAL_ID_PREFIX = "normalcy-trainer-model-";
-    static final int ATTEMPTS = 5;
+    static final int ATTEMPTS = 10;
+    /** The longest pause between two attempts. */
+    private static final long MAX_BACK_OFF_MILLIS = 10_000;
 
     private final Function<String, Producer<String, byte[]>> producers;
     private final ModelCatalog catalog;
@@ -49,6 +53,13 @@ public final class ModelPublisher implements AutoCloseable {
     private final int keepVersions;
     private final Clock clock;
     private final ModelsTopicDecoder codec = new ModelsTopicDecoder();
+    private final Pause pause;
+
+    /** Waits between attempts (a test records the pauses instead). */
+    @FunctionalInterface
+    interface Pause {
+        void millis(long millis) throws InterruptedException;
+    }
 
     /** Builds the record of a version number inside the fenced section (possibly again, renumbered, on a retry). */
     @FunctionalInterface
@@ -72,6 +83,11 @@ public final class ModelPublisher implements AutoCloseable {
      */
     public ModelPublisher(Function<String, Producer<String, byte[]>> producers, ModelCatalog catalog, String topic,
                           RecordSigner signer, int keepVersions, Clock clock) {
+        this(producers, catalog, topic, signer, keepVersions, clock, Thread::sleep);
+    }
+
+    ModelPublisher(Function<String, Producer<String, byte[]>> producers, ModelCatalog catalog, String topic,
+                   RecordSigner signer, int keepVersions, Clock clock, Pause pause) {
         if (keepVersions < 1) {
             throw new IllegalArgumentException("keepVersions must be >= 1, got " + keepVersions);
         }
@@ -81,6 +97,7 @@ public final class ModelPublisher implements AutoCloseable {
         this.signer = signer;
         this.keepVersions = keepVersions;
         this.clock = clock;
+        this.pause = pause;
     }
 
     public RecordSigner signer() {
@@ -172,6 +189,7 @@ public final class ModelPublisher implements AutoCloseable {
     private <T> T fenced(String model, Section<T> section) {
         Exception fencedBy = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            long started = System.nanoTime();
             Producer<String, byte[]> producer = producers.apply(TRANSACTIONAL_ID_PREFIX + model);
             boolean open = false;
             try {
@@ -194,7 +212,7 @@ public final class ModelPublisher implements AutoCloseable {
                     LOG.info("publishing model {}: another publisher of it took over (attempt {}/{}); re-reading the "
                             + "topic and trying again", model, attempt, ATTEMPTS);
                     if (attempt < ATTEMPTS) {
-                        backOff(attempt);
+                        backOff(attempt, Duration.ofNanos(System.nanoTime() - started));
                     }
                     continue;
                 }
@@ -214,10 +232,21 @@ public final class ModelPublisher implements AutoCloseable {
                 + "publishers of it (trainer instances or the CLI); nothing was published", fencedBy);
     }
 
-    /** A random pause before the next attempt, so that two publishers do not keep fencing each other in step. */
-    private static void backOff(int attempt) {
+    /**
+     * A random pause before the next attempt, so that two publishers do not keep fencing each other in step: between
+     * one and 2<sup>attempt</sup> times the fenced attempt's duration (at least 50 ms), at most
+     * {@value #MAX_BACK_OFF_MILLIS} ms.
+     */
+    static long backOffMillis(int attempt, Duration fencedAttempt, long random) {
+        long unit = Math.max(50, fencedAttempt.toMillis());
+        long upper = Math.min(MAX_BACK_OFF_MILLIS, unit << Math.min(attempt, 16));
+        long lower = Math.min(unit, upper);
+        return lower + Math.floorMod(random, upper - lower + 1);
+    }
+
+    private void backOff(int attempt, Duration fencedAttempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(20, 20 + 100L * attempt));
+            pause.millis(backOffMillis(attempt, fencedAttempt, ThreadLocalRandom.current().nextLong()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing", e);

@@ -38,6 +38,7 @@ class ModelPublisherTest {
     private final List<Long> drafted = new ArrayList<>();
     /** Runs when producer number i (0-based) is created: simulates what other publishers do meanwhile. */
     private final List<Consumer<MockProducer<String, byte[]>>> onCreate = new ArrayList<>();
+    private final List<Long> pauses = new ArrayList<>();
 
     private ModelPublisher publisher(int keep) {
         return new ModelPublisher(id -> {
@@ -48,7 +49,7 @@ class ModelPublisherTest {
             created.add(p);
             transactionalIds.add(id);
             return p;
-        }, topic.catalog(), FakeModelsTopic.TOPIC, SIGNER, keep, CLOCK);
+        }, topic.catalog(), FakeModelsTopic.TOPIC, SIGNER, keep, CLOCK, pauses::add);
     }
 
     private static ModelVersion signed(ModelVersion mv) {
@@ -112,6 +113,23 @@ class ModelPublisherTest {
                 () -> publisher(5).publish("payments", draft("payments")));
         assertTrue(e.getMessage().contains("fenced " + ModelPublisher.ATTEMPTS + " times"), e.getMessage());
         assertTrue(created.stream().noneMatch(MockProducer::transactionCommitted));
+        assertEquals(ModelPublisher.ATTEMPTS - 1, pauses.size(), "a pause between attempts, none after the last");
+    }
+
+    @Test
+    void backOffGrowsWithTheAttemptAndTheFencedAttemptsDuration() {
+        java.time.Duration slow = java.time.Duration.ofMillis(400);
+        for (long random : new long[]{0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 123_456_789}) {
+            long first = ModelPublisher.backOffMillis(1, slow, random);
+            assertTrue(first >= 400 && first <= 800, "attempt 1 waits 1-2x the attempt: " + first);
+            long third = ModelPublisher.backOffMillis(3, slow, random);
+            assertTrue(third >= 400 && third <= 3200, "attempt 3 waits 1-8x the attempt: " + third);
+            long fast = ModelPublisher.backOffMillis(1, java.time.Duration.ofMillis(1), random);
+            assertTrue(fast >= 50 && fast <= 100, "at least 50 ms: " + fast);
+            long late = ModelPublisher.backOffMillis(9, java.time.Duration.ofSeconds(30), random);
+            assertTrue(late >= 0 && late <= 10_000, "capped at 10 s: " + late);
+        }
+        assertEquals(800, ModelPublisher.backOffMillis(1, slow, 400), "the random part spans the whole range");
     }
 
     @Test
