@@ -66,24 +66,37 @@ public final class Thresholds {
      * order, whose value has its own (non-fallback) threshold at that level, else the global one: a value with
      * enough held-out rows for the warning level but not for a rarer one moves to the next field (then global) only
      * at the rarer level. When none is crossed the result is NORMAL with the least severe level's threshold (NaN
-     * when there are no levels). Allocates only the scope string.
+     * when there are no levels). The levels' thresholds for the context are looked up once and shared with the
+     * p-value.
      */
     public Evaluation evaluate(double logDensity, Map<String, String> context) {
         if (levels.isEmpty()) {
             return new Evaluation(Severity.NORMAL, Double.NaN, Double.NaN, "global", Double.NaN);
         }
-        double p = pValue(logDensity, context);
-        for (int i = levels.size() - 1; i >= 0; i--) {
-            ThresholdLevel l = levels.get(i);
-            int f = scopeField(l, context);
-            double threshold = threshold(l, f, context);
-            if (logDensity < threshold) {
-                return new Evaluation(l.severity(), threshold, l.level(), scope(f, context), p);
+        int n = levels.size();
+        int[] fields = new int[n];
+        double[] thresholds = new double[n];
+        resolve(context, fields, thresholds);
+        double p = pValue(logDensity, thresholds);
+        for (int i = n - 1; i >= 0; i--) {
+            if (logDensity < thresholds[i]) {
+                ThresholdLevel l = levels.get(i);
+                return new Evaluation(l.severity(), thresholds[i], l.level(), scope(fields[i], context), p);
             }
         }
-        ThresholdLevel least = levels.get(0);
-        int f = scopeField(least, context);
-        return new Evaluation(Severity.NORMAL, threshold(least, f, context), least.level(), scope(f, context), p);
+        return new Evaluation(Severity.NORMAL, thresholds[0], levels.get(0).level(), scope(fields[0], context), p);
+    }
+
+    /**
+     * The scope field and threshold of every level for {@code context}, found once per event and shared by the
+     * severity and the p-value.
+     */
+    private void resolve(Map<String, String> context, int[] fields, double[] thresholds) {
+        for (int i = 0; i < levels.size(); i++) {
+            ThresholdLevel l = levels.get(i);
+            fields[i] = scopeField(l, context);
+            thresholds[i] = threshold(l, fields[i], context);
+        }
     }
 
     /**
@@ -102,13 +115,24 @@ public final class Thresholds {
         if (Double.isNaN(logDensity) || levels.size() < 2) {
             return Double.NaN;
         }
+        int n = levels.size();
+        double[] thresholds = new double[n];
+        resolve(context, new int[n], thresholds);
+        return pValue(logDensity, thresholds);
+    }
+
+    /** {@link #pValue(double, Map)} given each level's threshold for the event's context. */
+    private double pValue(double logDensity, double[] thresholds) {
+        if (Double.isNaN(logDensity) || levels.size() < 2) {
+            return Double.NaN;
+        }
         // walk consecutive pairs (q_i, t_i), (q_{i+1}, t_{i+1}) from the least severe level
         double qPrev = Double.NaN;
         double tPrev = Double.NaN;
         double slope = Double.NaN;
-        for (ThresholdLevel l : levels) {
-            double t = threshold(l, scopeField(l, context), context);
-            double q = l.level();
+        for (int i = 0; i < levels.size(); i++) {
+            double t = thresholds[i];
+            double q = levels.get(i).level();
             if (!Double.isNaN(tPrev)) {
                 if (!(t < tPrev)) {
                     return Double.NaN;
