@@ -1,5 +1,7 @@
 package io.normalcy.trainer.config;
 
+import io.normalcy.flow.preprocess.ContextSpec;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,16 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart);
+    }
+
+    /** The flow's cyclic fields of {@link #cyclicContext()}. */
+    public List<ContextSpec.CyclicField> cyclicFields() {
+        return cyclicContext.stream().map(CyclicContext::field).toList();
+    }
+
+    /** Numeric context keys a record must carry ({@link ContextSpec#numericSources(List, List)}). */
+    public List<String> numericSources() {
+        return ContextSpec.numericSources(cyclicFields(), numericContext);
     }
 
     /** The effective parameters as strings, keyed like the configuration (recorded in the model's provenance). */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.flow.fit.RawRecord;
 import io.normalcy.schemas.TimeParser;
-import io.normalcy.trainer.config.CyclicContext;
 import io.normalcy.trainer.config.ModelDefinition;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -89,12 +88,7 @@ public final class FileHistorySource {
     private static void readCsv(Path file, ModelDefinition def, Long from, Long to, HistoryCollector c,
                                 TimeParser times) throws IOException {
         Set<String> categorical = new HashSet<>(def.categoricalContext());
-        Set<String> numeric = new HashSet<>(def.numericContext());
-        for (CyclicContext cc : def.cyclicContext()) {
-            if (!cc.source().startsWith("@")) {
-                numeric.add(cc.source());
-            }
-        }
+        Set<String> numeric = new HashSet<>(def.numericSources());
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CsvParser p = new CsvMapper().getFactory().createParser(reader)) {
             p.enable(CsvParser.Feature.WRAP_AS_ARRAY);

@@ -4,7 +4,6 @@ import io.normalcy.flow.fit.AlertLevel;
 import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Severity;
-import io.normalcy.trainer.config.CyclicContext;
 import io.normalcy.trainer.config.ModelDefinition;
 
 import java.util.ArrayList;
@@ -27,10 +26,6 @@ public final class FitConfigs {
         for (int i = 0; i < sorted.size(); i++) {
             levels.add(new AlertLevel(sorted.get(i), i == 0 ? Severity.WARNING : Severity.CRITICAL));
         }
-        List<io.normalcy.flow.preprocess.ContextSpec.CyclicField> cyclic = new ArrayList<>();
-        for (CyclicContext c : d.cyclicContext()) {
-            cyclic.add(new io.normalcy.flow.preprocess.ContextSpec.CyclicField(c.name(), c.source(), c.period()));
-        }
         return FitConfig.builder()
                 .flowType(FlowType.valueOf(d.flowType()))
                 .ordering(io.normalcy.flow.model.Ordering.valueOf(d.ordering()))
@@ -45,7 +40,7 @@ public final class FitConfigs {
                 .integerFeatures(new LinkedHashSet<>(d.integerFeatures()))
                 .log1pFeatures(new LinkedHashSet<>(d.log1pFeatures()))
                 .categoricalContext(d.categoricalContext())
-                .cyclicContext(cyclic)
+                .cyclicContext(d.cyclicFields())
                 .numericContext(d.numericContext())
                 .levels(levels)
                 .minContextSamples(d.minContextSamples())
