@@ -176,8 +176,8 @@ class ConfigValidationTest {
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
                 .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
             TrainerConfig config = ctx.getBean(TrainerConfig.class);
-            assertEquals("/var/lib/normalcy/models", config.getArtifactDir());
-            assertEquals("trainer-7", config.getInstanceId());
+            assertEquals("/var/lib/normalcy/models", config.artifactDir());
+            assertEquals("trainer-7", config.instanceId());
             ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
             assertEquals(List.of("amount", "itemCount"), d.features());
             assertEquals(List.of("itemCount"), d.integerFeatures());
