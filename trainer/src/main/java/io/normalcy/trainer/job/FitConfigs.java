@@ -2,7 +2,6 @@ package io.normalcy.trainer.job;
 
 import io.normalcy.flow.fit.AlertLevel;
 import io.normalcy.flow.fit.FitConfig;
-import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.trainer.config.ModelDefinition;
 
@@ -11,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Model definition → flow's {@link FitConfig}. Levels are sorted from most to least frequent; the most
+ * Model definition → flow's {@link FitConfig}: a mapping of typed values, nothing parsed. Levels are sorted from most to least frequent; the most
  * frequent (largest) level is WARNING and every rarer one CRITICAL (so the default 0.01, 0.001 gives
  * 0.01 → WARNING, 0.001 → CRITICAL).
  */
@@ -27,8 +26,8 @@ public final class FitConfigs {
             levels.add(new AlertLevel(sorted.get(i), i == 0 ? Severity.WARNING : Severity.CRITICAL));
         }
         return FitConfig.builder()
-                .flowType(FlowType.valueOf(d.flowType()))
-                .ordering(io.normalcy.flow.model.Ordering.valueOf(d.ordering()))
+                .flowType(d.flowType())
+                .ordering(d.ordering())
                 .blocks(d.blocks())
                 .hidden(d.hidden().stream().mapToInt(Integer::intValue).toArray())
                 .epochs(d.epochs())

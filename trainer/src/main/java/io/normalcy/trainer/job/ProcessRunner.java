@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  */
 public final class ProcessRunner implements TrainingRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JobJson.MAPPER;
 
     /** Children still running; killed when this JVM exits so no training outlives the service. */
     private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
