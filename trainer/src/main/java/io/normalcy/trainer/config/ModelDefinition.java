@@ -69,7 +69,10 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         return ContextSpec.numericSources(cyclicFields(), numericContext);
     }
 
-    /** The effective parameters as strings, keyed like the configuration (recorded in the model's provenance). */
+    /**
+     * The parameters as configuration text, keyed like the configuration: the known keys, and the base
+     * {@link Parameters#apply} lays overrides on before parsing the result once.
+     */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("features", String.join(",", features));
