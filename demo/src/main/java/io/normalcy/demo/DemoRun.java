@@ -61,48 +61,12 @@ final class DemoRun {
         String runId = Long.toString(startMillis, 36);
         String idPrefix = "demo-" + runId;
         String requestPrefix = "demo-" + runId + "-retrain-";
-        String bootstrap = options.bootstrapServers();
-        String kafkaText;
-        if (bootstrap == null) {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerOptions.defaults());
-            resources.push(broker);
-            bootstrap = broker.bootstrapServers();
-            kafkaText = "in-JVM KRaft broker at " + bootstrap;
-        } else {
-            kafkaText = "existing cluster at " + bootstrap;
-        }
-        console.line("Kafka: %s", kafkaText);
-        final String servers = bootstrap;
-        DemoKafka kafka = new DemoKafka(servers);
+        Cluster cluster = cluster();
+        DemoKafka kafka = new DemoKafka(cluster.servers());
         resources.push(kafka);
         int created = kafka.ensureTopics();
         console.line("topics ready (%d created, %d partitions per event topic)", created, DemoKafka.PARTITIONS);
-
-        Path work = Files.createTempDirectory("normalcy-demo-");
-        resources.push(() -> deleteTree(work));
-        DemoCredentials credentials = DemoCredentials.generate();
-        // both services start at once: each spends most of its start-up loading classes, on separate cores
-        var detectorStart = new java.util.concurrent.FutureTask<>(() ->
-                EmbeddedService.detector(ServiceConfig.detector(servers, work.resolve("streams"), credentials)));
-        Thread starter = new Thread(detectorStart, "normalcy-demo-detector-start");
-        starter.start();
-        EmbeddedService trainer = null;
-        try {
-            trainer = EmbeddedService.trainer(ServiceConfig.trainer(servers, work.resolve("models"), options,
-                    credentials));
-        } finally {
-            starter.join();
-            if (trainer == null) {
-                resources.push(() -> started(detectorStart).close()); // the trainer failed: still stop the detector
-            }
-        }
-        resources.push(trainer);
-        EmbeddedService detector = started(detectorStart);
-        resources.push(detector);
-        console.line("trainer started (Micronaut, http://localhost:%d, training in-process)", trainer.port());
-        console.line("detector started (Micronaut + Kafka Streams, http://localhost:%d)", detector.port());
-        DetectorClient detectorApi = new DetectorClient(detector.port(), credentials.readKey());
-
+        DetectorClient detectorApi = startServices(cluster.servers());
         OutputWatcher watcher = new OutputWatcher(kafka, idPrefix, requestPrefix, this::onStatus);
         resources.push(watcher);
         watcher.start();
@@ -127,25 +91,99 @@ final class DemoRun {
         awaitLoaded(watcher, detectorApi, v1);
         endPhase("train v1");
 
-        // --- the scored stream, with a retrain (and hot swap) in the middle ---
-        List<DemoEvent> stream = generator.next(options.records(), options.anomalyRate());
-        Map<String, AnomalyKind> truth = new HashMap<>();
-        Map<AnomalyKind, Long> injected = new EnumMap<>(AnomalyKind.class);
-        for (AnomalyKind k : AnomalyKind.values()) {
-            injected.put(k, 0L);
+        Injected stream = Injected.of(generator.next(options.records(), options.anomalyRate()));
+        long v2 = streamWithRetrain(stream, kafka, watcher, detectorApi, requestPrefix + 2, v1);
+        endPhase("stream + retrain");
+
+        drain(watcher, total);
+        endPhase("drain");
+        if (options.scoresCsv() != null) {
+            writeCsv(options.scoresCsv(), stream.events(), watcher);
+            console.line("wrote every scored stream event with its truth to %s", options.scoresCsv());
         }
-        for (DemoEvent e : stream) {
-            if (e.isAnomaly()) {
-                truth.put(e.eventId(), e.anomaly());
-                injected.merge(e.anomaly(), 1L, Long::sum);
+        return summary(cluster.text(), watcher, history.size(), stream.events().size(), stream.counts(),
+                stream.truth(), v1, v2);
+    }
+
+    /** Bootstrap servers of the cluster the demo runs on, and how to describe it. */
+    private record Cluster(String servers, String text) {
+    }
+
+    /** The given cluster, or an in-JVM KRaft broker (closed with the demo). */
+    private Cluster cluster() throws Exception {
+        String bootstrap = options.bootstrapServers();
+        Cluster cluster;
+        if (bootstrap == null) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerOptions.defaults());
+            resources.push(broker);
+            cluster = new Cluster(broker.bootstrapServers(), "in-JVM KRaft broker at " + broker.bootstrapServers());
+        } else {
+            cluster = new Cluster(bootstrap, "existing cluster at " + bootstrap);
+        }
+        console.line("Kafka: %s", cluster.text());
+        return cluster;
+    }
+
+    /** Starts the trainer and the detector (closed with the demo); returns a client of the detector's API. */
+    private DetectorClient startServices(String servers) throws Exception {
+        Path work = Files.createTempDirectory("normalcy-demo-");
+        resources.push(() -> deleteTree(work));
+        DemoCredentials credentials = DemoCredentials.generate();
+        // both services start at once: each spends most of its start-up loading classes, on separate cores
+        var detectorStart = new java.util.concurrent.FutureTask<>(() ->
+                EmbeddedService.detector(ServiceConfig.detector(servers, work.resolve("streams"), credentials)));
+        Thread starter = new Thread(detectorStart, "normalcy-demo-detector-start");
+        starter.start();
+        EmbeddedService trainer = null;
+        try {
+            trainer = EmbeddedService.trainer(ServiceConfig.trainer(servers, work.resolve("models"), options,
+                    credentials));
+        } finally {
+            starter.join();
+            if (trainer == null) {
+                resources.push(() -> started(detectorStart).close()); // the trainer failed: still stop the detector
             }
         }
+        resources.push(trainer);
+        EmbeddedService detector = started(detectorStart);
+        resources.push(detector);
+        console.line("trainer started (Micronaut, http://localhost:%d, training in-process)", trainer.port());
+        console.line("detector started (Micronaut + Kafka Streams, http://localhost:%d)", detector.port());
+        return new DetectorClient(detector.port(), credentials.readKey());
+    }
+
+    /** The stream's events with the injected truth: event id → kind, and the count per kind. */
+    private record Injected(List<DemoEvent> events, Map<String, AnomalyKind> truth, Map<AnomalyKind, Long> counts) {
+        static Injected of(List<DemoEvent> stream) {
+            Map<String, AnomalyKind> truth = new HashMap<>();
+            Map<AnomalyKind, Long> injected = new EnumMap<>(AnomalyKind.class);
+            for (AnomalyKind k : AnomalyKind.values()) {
+                injected.put(k, 0L);
+            }
+            for (DemoEvent e : stream) {
+                if (e.isAnomaly()) {
+                    truth.put(e.eventId(), e.anomaly());
+                    injected.merge(e.anomaly(), 1L, Long::sum);
+                }
+            }
+            return new Injected(stream, truth, injected);
+        }
+    }
+
+    /**
+     * The scored stream with a retrain (and hot swap) in the middle: half the stream, the retrain request, a
+     * trickle while v2 trains, then the rest once the detector has loaded v2.
+     *
+     * @return v2
+     */
+    private long streamWithRetrain(Injected injected, DemoKafka kafka, OutputWatcher watcher, DetectorClient detectorApi,
+                                   String second, long v1) throws Exception {
+        List<DemoEvent> stream = injected.events();
         int half = stream.size() / 2;
         int threeQuarters = stream.size() * 3 / 4;
         kafka.produce(stream.subList(0, half));
         console.line("produced %,d of %,d stream events (%,d injected anomalies in the stream)", half, stream.size(),
-                truth.size());
-        String second = requestPrefix + 2;
+                injected.truth().size());
         // The stream carries injected anomalies; a model retrained on contaminated data would calibrate its
         // thresholds on them (its critical recall drops to ~0.5-0.7). The retrain window therefore ends where the
         // stream starts: the most recent clean events, as an operator would choose after an incident. A new seed (a
@@ -160,9 +198,11 @@ final class DemoRun {
         awaitLoaded(watcher, detectorApi, v2);
         kafka.produce(stream.subList(threeQuarters, stream.size()));
         console.line("produced the remaining %,d stream events", stream.size() - threeQuarters);
-        endPhase("stream + retrain");
+        return v2;
+    }
 
-        // --- bookkeeping ---
+    /** Bookkeeping: waits (with progress lines) until every produced event is scored, parked or dead-lettered. */
+    private void drain(OutputWatcher watcher, long total) throws InterruptedException {
         long lastPrint = 0;
         boolean done = false;
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
@@ -176,12 +216,6 @@ final class DemoRun {
         watcher.await(() -> alertsSettled(watcher), Duration.ofSeconds(5));
         console.line(done ? "all %,d events accounted for" : "timed out: only %,d of %,d events accounted for",
                 watcher.accounted(), total);
-        endPhase("drain");
-        if (options.scoresCsv() != null) {
-            writeCsv(options.scoresCsv(), stream, watcher);
-            console.line("wrote every scored stream event with its truth to %s", options.scoresCsv());
-        }
-        return summary(kafkaText, watcher, history.size(), stream.size(), injected, truth, v1, v2);
     }
 
     private DemoSummary summary(String kafkaText, OutputWatcher watcher, int history, int stream,

@@ -44,7 +44,6 @@ public record DemoSummary(String kafka, long producedHistory, long producedStrea
 
     public String format() {
         StringBuilder sb = new StringBuilder();
-        String pad = " ".repeat(20);
         sb.append("\n========================== Normalcy demo summary ==========================\n");
         long anomalies = injected.values().stream().mapToLong(Long::longValue).sum();
         StringJoiner kinds = new StringJoiner(", ");
@@ -56,6 +55,18 @@ public record DemoSummary(String kafka, long producedHistory, long producedStrea
                 accounted, produced(), scored, parked, deadLettered));
         line(sb, "alerts", f("CRITICAL %,d, WARNING %,d", alerts.getOrDefault(Severity.CRITICAL, 0L),
                 alerts.getOrDefault(Severity.WARNING, 0L)));
+        appendModels(sb);
+        appendDetection(sb);
+        StringJoiner phaseText = new StringJoiner(", ");
+        phases.forEach((name, s) -> phaseText.add(f("%s %.1f s", name, s)));
+        line(sb, "elapsed", f("%.1f s: %s", totalSeconds, phaseText));
+        sb.append("===========================================================================\n");
+        return sb.toString();
+    }
+
+    /** Published versions, then the hot swap between them. */
+    private void appendModels(StringBuilder sb) {
+        String pad = " ".repeat(20);
         boolean first = true;
         for (Model m : models) {
             sb.append(first ? String.format("%-20s", "models") : pad);
@@ -76,6 +87,10 @@ public record DemoSummary(String kafka, long producedHistory, long producedStrea
         } else {
             line(sb, "hot swap", "not observed; scores by version: " + byVersion);
         }
+    }
+
+    /** Precision/recall per level against the injected truth, per model version and per anomaly kind. */
+    private void appendDetection(StringBuilder sb) {
         line(sb, "detection", f("%-9s %9s %7s %6s %9s   (against the injected truth, %,d scored events)",
                 "level", "precision", "recall", "F1", "FP rate", scored));
         for (Detection d : List.of(critical, warning)) {
@@ -97,11 +112,6 @@ public record DemoSummary(String kafka, long producedHistory, long producedStrea
             recall.add(f("%s %.2f / %.2f", k.label(), critical.recall(k), warning.recall(k)));
         }
         line(sb, "recall by kind", recall + "  (critical / warning)");
-        StringJoiner phaseText = new StringJoiner(", ");
-        phases.forEach((name, s) -> phaseText.add(f("%s %.1f s", name, s)));
-        line(sb, "elapsed", f("%.1f s: %s", totalSeconds, phaseText));
-        sb.append("===========================================================================\n");
-        return sb.toString();
     }
 
     private static void line(StringBuilder sb, String label, String text) {

@@ -36,7 +36,7 @@ final class TrainerBoot {
             List<String> models = ctx.getBean(ModelRegistry.class).names();
             TrainerConfig config = ctx.getBean(TrainerConfig.class);
             if (env.containsKey("NORMALCY_TRAINER_ARTIFACT_DIR")) {
-                assertEquals(env.get("NORMALCY_TRAINER_ARTIFACT_DIR"), config.getArtifactDir(), where + ": artifact dir");
+                assertEquals(env.get("NORMALCY_TRAINER_ARTIFACT_DIR"), config.artifactDir(), where + ": artifact dir");
             }
             KafkaSettings kafka = ctx.getBean(KafkaSettings.class);
             effective.forEach((k, v) -> {

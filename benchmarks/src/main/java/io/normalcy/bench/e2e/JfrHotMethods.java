@@ -42,15 +42,7 @@ public final class JfrHotMethods {
         }
         String thread = args.length > 1 ? args[1] : "StreamThread";
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
-        List<String> buckets = List.of((args.length > 3 ? args[3] : BUCKETS).split(","));
-        Map<String, Long> bucketCounts = new java.util.LinkedHashMap<>();
-        buckets.forEach(b -> bucketCounts.put(b, 0L));
-        Map<String, Long> self = new HashMap<>();
-        Map<String, Long> inclusive = new HashMap<>();
-        Map<String, Long> allocByClass = new HashMap<>();
-        Map<String, Long> allocBySite = new HashMap<>();
-        long samples = 0;
-        long allocTotal = 0;
+        Profile p = new Profile(List.of((args.length > 3 ? args[3] : BUCKETS).split(",")));
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
             String type = e.getEventType().getName();
             boolean exec = type.equals("jdk.ExecutionSample");
@@ -64,41 +56,65 @@ public final class JfrHotMethods {
                     || st.getFrames().isEmpty()) {
                 continue;
             }
-            List<RecordedFrame> frames = st.getFrames();
             if (exec) {
-                samples++;
-                self.merge(name(frames.get(0).getMethod()), 1L, Long::sum);
-                Set<String> seen = new HashSet<>();
-                Set<String> hit = new HashSet<>();
-                for (RecordedFrame f : frames) {
-                    String n = name(f.getMethod());
-                    if (seen.add(n)) {
-                        inclusive.merge(n, 1L, Long::sum);
-                    }
-                    String simple = n.substring(0, n.indexOf(' '));
-                    String cls = simple.substring(0, simple.lastIndexOf('.'));
-                    for (String b : buckets) {
-                        if ((b.equals(simple) || b.equals(cls + ".*")) && hit.add(b)) {
-                            bucketCounts.merge(b, 1L, Long::sum);
-                        }
-                    }
-                }
+                p.execution(st.getFrames());
             } else {
-                long w = e.getLong("weight");
-                allocTotal += w;
-                allocByClass.merge(e.getClass("objectClass").getName(), w, Long::sum);
-                allocBySite.merge(site(frames), w, Long::sum);
+                p.allocation(e, st.getFrames());
             }
         }
-        System.out.printf("%s: %d execution samples of threads matching '%s'%n", args[0], samples, thread);
+        System.out.printf("%s: %d execution samples of threads matching '%s'%n", args[0], p.samples, thread);
         System.out.printf("%nbuckets (share of samples with the method on the stack):%n");
-        long n = samples;
-        bucketCounts.forEach((b, c) -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * c / n, b));
-        print("self (top frame)", self, samples, top);
-        print("inclusive (on the stack)", inclusive, samples, top);
-        System.out.printf("%nallocation samples: %.1f MB sampled weight%n", allocTotal / 1e6);
-        print("allocated class", allocByClass, allocTotal, top / 2);
-        print("allocation site (innermost non-JDK frame)", allocBySite, allocTotal, top);
+        long n = p.samples;
+        p.bucketCounts.forEach((b, c) -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * c / n, b));
+        print("self (top frame)", p.self, p.samples, top);
+        print("inclusive (on the stack)", p.inclusive, p.samples, top);
+        System.out.printf("%nallocation samples: %.1f MB sampled weight%n", p.allocTotal / 1e6);
+        print("allocated class", p.allocByClass, p.allocTotal, top / 2);
+        print("allocation site (innermost non-JDK frame)", p.allocBySite, p.allocTotal, top);
+    }
+
+    /** Sample counts of the matching thread: per method (self, inclusive), per bucket, allocations by class/site. */
+    private static final class Profile {
+        final List<String> buckets;
+        final Map<String, Long> bucketCounts = new java.util.LinkedHashMap<>();
+        final Map<String, Long> self = new HashMap<>();
+        final Map<String, Long> inclusive = new HashMap<>();
+        final Map<String, Long> allocByClass = new HashMap<>();
+        final Map<String, Long> allocBySite = new HashMap<>();
+        long samples;
+        long allocTotal;
+
+        Profile(List<String> buckets) {
+            this.buckets = buckets;
+            buckets.forEach(b -> bucketCounts.put(b, 0L));
+        }
+
+        void execution(List<RecordedFrame> frames) {
+            samples++;
+            self.merge(name(frames.get(0).getMethod()), 1L, Long::sum);
+            Set<String> seen = new HashSet<>();
+            Set<String> hit = new HashSet<>();
+            for (RecordedFrame f : frames) {
+                String n = name(f.getMethod());
+                if (seen.add(n)) {
+                    inclusive.merge(n, 1L, Long::sum);
+                }
+                String simple = n.substring(0, n.indexOf(' '));
+                String cls = simple.substring(0, simple.lastIndexOf('.'));
+                for (String b : buckets) {
+                    if ((b.equals(simple) || b.equals(cls + ".*")) && hit.add(b)) {
+                        bucketCounts.merge(b, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+
+        void allocation(RecordedEvent e, List<RecordedFrame> frames) {
+            long w = e.getLong("weight");
+            allocTotal += w;
+            allocByClass.merge(e.getClass("objectClass").getName(), w, Long::sum);
+            allocBySite.merge(site(frames), w, Long::sum);
+        }
     }
 
     private static String name(RecordedMethod m) {

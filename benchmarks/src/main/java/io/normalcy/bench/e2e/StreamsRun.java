@@ -82,16 +82,7 @@ final class StreamsRun {
         String in = s.shared().names().features();
         String latencyIn = run.names().features();
         String out = kind == Kind.DETECTOR ? run.names().scores() : latencyIn + ".out";
-        List<TopicDescriptor<?, ?>> create = new ArrayList<>(List.of(run.features()));
-        if (kind == Kind.DETECTOR) {
-            create.addAll(List.of(run.scores(), run.alerts(), run.retrain(), run.dlq(), run.parking()));
-        } else {
-            TopicDescriptor<String, FeatureVector> f = run.features();
-            create.add(new TopicDescriptor<>(out, f.keySerde(), f.valueSerde(), f.partitions(), f.replicationFactor(),
-                    f.configs()));
-        }
-        TopicAdmin.ensureTopics(s.admin(), create);
-        E2eKafka.awaitLeaders(s.admin(), create.stream().map(TopicDescriptor::name).toList());
+        createTopics(s, run, kind, out);
 
         // throughput: the app reads only the pre-filled topic, like a detector with one input topic
         String appId = "e2e-" + label;
@@ -100,20 +91,7 @@ final class StreamsRun {
         long tRunning = System.nanoTime();
         Map<String, Double> cpuUse;
         try {
-            ThreadCpu cpu = ThreadCpu.start(appId);
-            Recording jfr = startJfr(s.jfrDir());
-            long deadline = tRunning + s.timeout().toNanos();
-            long done;
-            while ((done = E2eKafka.committedSum(s.admin(), appId, in)) < s.inputRecords()) {
-                app.check(label);
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(label + ": only " + done + " of " + s.inputRecords()
-                            + " input offsets committed after " + s.timeout());
-                }
-                Thread.sleep(50);
-            }
-            cpuUse = cpu.stop();
-            stopJfr(jfr, s.jfrDir(), label);
+            cpuUse = awaitInputCommitted(s, app, appId, in, label, tRunning);
         } finally {
             app.close(label);
         }
@@ -141,6 +119,45 @@ final class StreamsRun {
         }
         return new Result(data.dim(), kind, label, s.inputRecords(), (tRunning - t0) / 1e9, seconds, cpuUse, latency,
                 outputs, alerts, dlq, parked);
+    }
+
+    /** This run's topics: the latency input, and the detector's outputs or the pass-through's output topic. */
+    private static void createTopics(Setup s, Topics run, Kind kind, String out) throws Exception {
+        List<TopicDescriptor<?, ?>> create = new ArrayList<>(List.of(run.features()));
+        if (kind == Kind.DETECTOR) {
+            create.addAll(List.of(run.scores(), run.alerts(), run.retrain(), run.dlq(), run.parking()));
+        } else {
+            TopicDescriptor<String, FeatureVector> f = run.features();
+            create.add(new TopicDescriptor<>(out, f.keySerde(), f.valueSerde(), f.partitions(), f.replicationFactor(),
+                    f.configs()));
+        }
+        TopicAdmin.ensureTopics(s.admin(), create);
+        E2eKafka.awaitLeaders(s.admin(), create.stream().map(TopicDescriptor::name).toList());
+    }
+
+    /**
+     * Polls until the app has committed every pre-filled input record (failing past the setup's timeout), with
+     * thread CPU accounting and an optional JFR recording over exactly that span.
+     *
+     * @return CPU use per thread group ({@link ThreadCpu#stop()})
+     */
+    private static Map<String, Double> awaitInputCommitted(Setup s, App app, String appId, String in, String label,
+                                                           long tRunning) throws Exception {
+        ThreadCpu cpu = ThreadCpu.start(appId);
+        Recording jfr = startJfr(s.jfrDir());
+        long deadline = tRunning + s.timeout().toNanos();
+        long done;
+        while ((done = E2eKafka.committedSum(s.admin(), appId, in)) < s.inputRecords()) {
+            app.check(label);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(label + ": only " + done + " of " + s.inputRecords()
+                        + " input offsets committed after " + s.timeout());
+            }
+            Thread.sleep(50);
+        }
+        Map<String, Double> cpuUse = cpu.stop();
+        stopJfr(jfr, s.jfrDir(), label);
+        return cpuUse;
     }
 
     /** A started Streams app of one topology reading {@code in}, RUNNING when {@link #start} returns. */

@@ -69,19 +69,8 @@ public final class QualityBenchmark {
                 data.history().size(), data.test().size(), sum(QualityData.labels(data.test())),
                 data.calibration().size());
 
-        List<MethodScores> methods = new ArrayList<>();
         List<FlowMethod> flows = List.of(new FlowMethod(FlowType.MAF, o), new FlowMethod(FlowType.REALNVP, o));
-        for (FlowMethod f : flows) {
-            System.out.println("fitting " + f.name() + " with ModelFitter (the trainer's code path)");
-            methods.add(f.run(data.history(), data.test()));
-        }
-        for (boolean context : new boolean[] {false, true}) {
-            System.out.println("RCF, " + (context ? "features + context" : "features only") + " (streaming)");
-            methods.add(PeerMethods.rcf(data.history(), data.test(), context, o.seed()));
-            System.out.println("isolation forest, " + (context ? "features + context" : "features only"));
-            methods.add(PeerMethods.isolationForest(data.history(), data.test(), context, o.seed()));
-        }
-        methods.add(Detection.truth(data.history(), data.test()));
+        List<MethodScores> methods = scoreMethods(o, data, flows);
         List<Detection.Row> detection = Detection.rows(methods, data.test());
         try (Writer w = Files.newBufferedWriter(o.out().resolve("quality-detection.csv"))) {
             Detection.writeCsv(detection, w);
@@ -90,18 +79,7 @@ public final class QualityBenchmark {
         System.out.printf(Locale.ROOT, "calibration: scoring %,d fresh clean events%n", data.calibration().size());
         List<Calibration.Row> calibration = new ArrayList<>();
         Map<String, Double> meanLogP = new LinkedHashMap<>();
-        for (FlowMethod f : flows) {
-            System.out.println("  " + f.name() + ": refitting the held-out tails, bootstrap intervals");
-            calibration.addAll(Calibration.rows(f.name(), f.model(), HeldOut.tails(f, data.history()),
-                    data.calibration()));
-            meanLogP.put(f.name(), Calibration.meanLogDensity(f.model(), data.calibration()));
-        }
-        meanLogP.put("exact density", Calibration.meanTrueLogDensity(data.calibration()));
-        Calibration.meanTrueLogDensityByType(data.calibration()).forEach((type, lp) -> {
-            if (!type.equals("global")) {
-                meanLogP.put("exact density, entityType=" + type, lp);
-            }
-        });
+        calibrate(data, flows, calibration, meanLogP);
         try (Writer w = Files.newBufferedWriter(o.out().resolve("quality-calibration.csv"))) {
             Calibration.writeCsv(calibration, w);
         }
@@ -122,6 +100,40 @@ public final class QualityBenchmark {
         System.out.print(Report.detectionTable(detection, Detection.ALL));
         System.out.printf(Locale.ROOT, "%nwrote quality.md, quality-detection.csv, quality-calibration.csv,"
                 + " detection-roc.png, calibration.png to %s (%.1f min; load %s)%n", o.out(), minutes, env.loadAfter());
+    }
+
+    /** The flows (the trainer's code path), the peers with and without the context, and the exact density. */
+    private static List<MethodScores> scoreMethods(QualityOptions o, QualityData data, List<FlowMethod> flows) {
+        List<MethodScores> methods = new ArrayList<>();
+        for (FlowMethod f : flows) {
+            System.out.println("fitting " + f.name() + " with ModelFitter (the trainer's code path)");
+            methods.add(f.run(data.history(), data.test()));
+        }
+        for (boolean context : new boolean[] {false, true}) {
+            System.out.println("RCF, " + (context ? "features + context" : "features only") + " (streaming)");
+            methods.add(PeerMethods.rcf(data.history(), data.test(), context, o.seed()));
+            System.out.println("isolation forest, " + (context ? "features + context" : "features only"));
+            methods.add(PeerMethods.isolationForest(data.history(), data.test(), context, o.seed()));
+        }
+        methods.add(Detection.truth(data.history(), data.test()));
+        return methods;
+    }
+
+    /** Calibration rows of each flow's refitted held-out tails, and mean log-densities next to the exact ones. */
+    private static void calibrate(QualityData data, List<FlowMethod> flows, List<Calibration.Row> calibration,
+                                  Map<String, Double> meanLogP) {
+        for (FlowMethod f : flows) {
+            System.out.println("  " + f.name() + ": refitting the held-out tails, bootstrap intervals");
+            calibration.addAll(Calibration.rows(f.name(), f.model(), HeldOut.tails(f, data.history()),
+                    data.calibration()));
+            meanLogP.put(f.name(), Calibration.meanLogDensity(f.model(), data.calibration()));
+        }
+        meanLogP.put("exact density", Calibration.meanTrueLogDensity(data.calibration()));
+        Calibration.meanTrueLogDensityByType(data.calibration()).forEach((type, lp) -> {
+            if (!type.equals("global")) {
+                meanLogP.put("exact density, entityType=" + type, lp);
+            }
+        });
     }
 
     private static int sum(int[] y) {

@@ -22,22 +22,7 @@ final class Report {
                            Map<String, Double> meanLogP) {
         QualityOptions o = env.options();
         StringBuilder md = new StringBuilder();
-        md.append("<!-- written by io.normalcy.bench.quality.QualityBenchmark; every number below is from"
-                + " this run -->\n");
-        md.append("### Detection quality and calibration: run of ").append(env.date()).append("\n\n");
-        md.append("| | |\n|---|---|\n");
-        md.append("| command | `OMP_NUM_THREADS=1 java -cp \"benchmarks/target/benchmarks.jar:benchmarks/target/lib/*\""
-                + " io.normalcy.bench.quality.QualityBenchmark ").append(env.argLine()).append("` |\n");
-        md.append("| date (UTC) | ").append(env.date()).append(f(", wall time %.1f min |\n", env.minutes()));
-        md.append("| machine | ").append(env.machine()).append(" |\n");
-        md.append("| load (`uptime` 1/5/15 min) | before ").append(env.loadBefore()).append("; after ")
-                .append(env.loadAfter()).append(" |\n");
-        md.append(f("| data | demo generator (`DemoGenerator`, payments: 4 entity types × 3 regions, daily cycle,"
-                + " 6 features), seed %d; history %,d clean events and test %,d events on one timeline over %d"
-                + " simulated days |\n", o.seed(), o.train(), o.test(), QualityData.DAYS));
-        md.append("| test anomalies | ").append(kinds(data.test())).append(" |\n");
-        md.append(f("| calibration data | %,d fresh clean events, seed %d (another population of accounts) |\n\n",
-                o.calibration(), o.seed() + 1));
+        appendRun(md, env, data);
 
         md.append("| method | inputs | thresholds | fit + score time |\n|---|---|---|---|\n");
         for (MethodScores m : methods) {
@@ -58,6 +43,35 @@ final class Report {
         md.append(perKindTable(detection));
         md.append("\n").append(wrongContextSentence(detection)).append("\n\n");
         md.append("![ROC curves per anomaly kind](detection-roc.png)\n\n");
+        appendCalibration(md, flows, calibration, meanLogP);
+        md.append("![Calibration: observed vs configured alert rate per context](calibration.png)\n");
+        return md.toString();
+    }
+
+    /** The run's table: command, date, machine, load, data. */
+    private static void appendRun(StringBuilder md, QualityBenchmark.Environment env, QualityData data) {
+        QualityOptions o = env.options();
+        md.append("<!-- written by io.normalcy.bench.quality.QualityBenchmark; every number below is from"
+                + " this run -->\n");
+        md.append("### Detection quality and calibration: run of ").append(env.date()).append("\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| command | `OMP_NUM_THREADS=1 java -cp \"benchmarks/target/benchmarks.jar:benchmarks/target/lib/*\""
+                + " io.normalcy.bench.quality.QualityBenchmark ").append(env.argLine()).append("` |\n");
+        md.append("| date (UTC) | ").append(env.date()).append(f(", wall time %.1f min |\n", env.minutes()));
+        md.append("| machine | ").append(env.machine()).append(" |\n");
+        md.append("| load (`uptime` 1/5/15 min) | before ").append(env.loadBefore()).append("; after ")
+                .append(env.loadAfter()).append(" |\n");
+        md.append(f("| data | demo generator (`DemoGenerator`, payments: 4 entity types × 3 regions, daily cycle,"
+                + " 6 features), seed %d; history %,d clean events and test %,d events on one timeline over %d"
+                + " simulated days |\n", o.seed(), o.train(), o.test(), QualityData.DAYS));
+        md.append("| test anomalies | ").append(kinds(data.test())).append(" |\n");
+        md.append(f("| calibration data | %,d fresh clean events, seed %d (another population of accounts) |\n\n",
+                o.calibration(), o.seed() + 1));
+    }
+
+    /** Mean log-densities, then each flow's calibration table, the goal summary and the column legend. */
+    private static void appendCalibration(StringBuilder md, List<FlowMethod> flows, List<Calibration.Row> calibration,
+                                          Map<String, Double> meanLogP) {
         md.append("#### Calibration on fresh clean data (alert rate observed vs configured, exact 95 % interval)\n\n");
         md.append("Mean log p(x | c) on these events (nats per event; the gap to the generator's exact value is what"
                 + " the model has not learnt):");
@@ -95,8 +109,6 @@ final class Report {
                 + " model or at a population shift, not at sampling noise); *hierarchy* = observed ratio if the"
                 + " detector could also use entity type × region thresholds (most specific node with enough"
                 + " held-out rows: combination, type, region, global; not storable in model format 1).\n\n");
-        md.append("![Calibration: observed vs configured alert rate per context](calibration.png)\n");
-        return md.toString();
     }
 
     static String detectionTable(List<Detection.Row> rows, String kind) {

@@ -54,17 +54,11 @@ final class ChaosOptions {
 
     static ChaosOptions parse(String[] args) {
         ChaosOptions o = new ChaosOptions();
-        boolean outGiven = false;
-        boolean soakGiven = false;
         boolean quick = Arrays.asList(args).contains("--quick");
         if (quick) {
-            o.quick = true;
-            o.trafficTime = Duration.ofSeconds(30);
-            o.soakTime = Duration.ofMinutes(1);
-            o.sampleEvery = Duration.ofSeconds(8);
-            o.fuzzCopies = 1;
-            o.redosTraffic = Duration.ofSeconds(20);
+            o.quick();
         }
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--quick")) {
@@ -73,39 +67,13 @@ final class ChaosOptions {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("missing value after " + a);
             }
-            String v = args[++i];
-            switch (a) {
-                case "--cases" -> o.cases = cases(v);
-                case "--rate" -> o.rate = positive(a, Integer.parseInt(v));
-                case "--seconds" -> o.trafficTime = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-                case "--soak-minutes" -> {
-                    o.soakTime = Duration.ofSeconds(Math.round(60 * Double.parseDouble(v)));
-                    soakGiven = true;
-                }
-                case "--sample-seconds" -> o.sampleEvery = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-                case "--drain-timeout" -> o.drainTimeout = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-                case "--stall-timeout" -> o.stallTimeout = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-                case "--fuzz-copies" -> o.fuzzCopies = positive(a, Integer.parseInt(v));
-                case "--max-latency-ms" -> o.maxLatency = Duration.ofMillis(positive(a, Integer.parseInt(v)));
-                case "--max-slope" -> o.maxSlopeMbPerMin = Double.parseDouble(v);
-                case "--partitions" -> o.partitions = positive(a, Integer.parseInt(v));
-                case "--seed" -> o.seed = Long.parseLong(v);
-                case "--detector-heap" -> o.detectorHeap = v;
-                case "--broker-heap" -> o.brokerHeap = v;
-                case "--out" -> {
-                    o.out = Path.of(v);
-                    outGiven = true;
-                }
-                case "--api-key" -> o.apiKey = v;
-                case "--detector-prop" -> put(o.detectorProps, a, v);
-                case "--broker-prop" -> put(o.brokerProps, a, v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
+            o.set(a, args[++i]);
+            given.add(a);
         }
-        if (quick && !outGiven) {
+        if (quick && !given.contains("--out")) {
             o.out = o.out.resolve("quick");
         }
-        if (soakGiven && o.soakTime.isZero()) {
+        if (given.contains("--soak-minutes") && o.soakTime.isZero()) {
             throw new IllegalArgumentException("--soak-minutes must be > 0");
         }
         if (o.apiKey == null || o.apiKey.isBlank()) {
@@ -115,6 +83,41 @@ final class ChaosOptions {
             o.apiKey = "chaos-" + java.util.HexFormat.of().formatHex(random);
         }
         return o;
+    }
+
+    /** {@code --quick}: shorter traffic, soak and sampling, one fuzz copy (options given explicitly still win). */
+    private void quick() {
+        quick = true;
+        trafficTime = Duration.ofSeconds(30);
+        soakTime = Duration.ofMinutes(1);
+        sampleEvery = Duration.ofSeconds(8);
+        fuzzCopies = 1;
+        redosTraffic = Duration.ofSeconds(20);
+    }
+
+    /** One option {@code a} with its value {@code v}. */
+    private void set(String a, String v) {
+        switch (a) {
+            case "--cases" -> cases = cases(v);
+            case "--rate" -> rate = positive(a, Integer.parseInt(v));
+            case "--seconds" -> trafficTime = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
+            case "--soak-minutes" -> soakTime = Duration.ofSeconds(Math.round(60 * Double.parseDouble(v)));
+            case "--sample-seconds" -> sampleEvery = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
+            case "--drain-timeout" -> drainTimeout = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
+            case "--stall-timeout" -> stallTimeout = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
+            case "--fuzz-copies" -> fuzzCopies = positive(a, Integer.parseInt(v));
+            case "--max-latency-ms" -> maxLatency = Duration.ofMillis(positive(a, Integer.parseInt(v)));
+            case "--max-slope" -> maxSlopeMbPerMin = Double.parseDouble(v);
+            case "--partitions" -> partitions = positive(a, Integer.parseInt(v));
+            case "--seed" -> seed = Long.parseLong(v);
+            case "--detector-heap" -> detectorHeap = v;
+            case "--broker-heap" -> brokerHeap = v;
+            case "--out" -> out = Path.of(v);
+            case "--api-key" -> apiKey = v;
+            case "--detector-prop" -> put(detectorProps, a, v);
+            case "--broker-prop" -> put(brokerProps, a, v);
+            default -> throw new IllegalArgumentException("unknown option " + a);
+        }
     }
 
     private static List<String> cases(String v) {

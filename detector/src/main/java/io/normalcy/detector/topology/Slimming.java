@@ -108,12 +108,7 @@ final class Slimming {
 
     /** Context keys a model reads: categorical fields, numeric fields, cyclic sources that are not calendar parts. */
     static Set<String> contextKeys(ContextSpec spec) {
-        Set<String> keys = new HashSet<>();
-        spec.categorical().forEach(f -> keys.add(f.name()));
-        spec.numeric().forEach(f -> keys.add(f.name()));
-        spec.cyclic().stream().map(ContextSpec.CyclicField::source).filter(s -> !s.startsWith("@"))
-                .forEach(keys::add);
-        return keys;
+        return new HashSet<>(spec.recordKeys());
     }
 
     private static void addIfChanged(List<String> fields, String field, boolean changed) {

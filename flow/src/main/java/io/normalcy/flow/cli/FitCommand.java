@@ -114,7 +114,7 @@ final class FitCommand implements Callable<Integer> {
         CsvTable table = CsvTable.read(input);
         List<CyclicField> cyc = config.cyclicContext();
         InputColumns columns = new InputColumns(table, features, context,
-                InputColumns.numericSources(cyc, numericContext), timeColumn, timeZone.parser());
+                ContextSpec.numericSources(cyc, numericContext), timeColumn, timeZone.parser());
         List<RawRecord> rows = columns.records();
         if (rows.isEmpty()) {
             throw new CliException(table.fileName() + ": no data rows");
@@ -184,20 +184,15 @@ final class FitCommand implements Callable<Integer> {
         List<CyclicField> out = new ArrayList<>();
         boolean calendar = false;
         for (String c : cyclic) {
-            if (c.startsWith("@")) {
+            if (ContextSpec.isCalendarSource(c)) {
                 calendar = true;
                 if (timeColumn == null) {
                     throw new CliException("--cyclic " + c + " needs --time-column");
                 }
                 String[] parts = c.split(":", 2);
-                switch (parts[0]) {
-                    case ContextSpec.HOUR_OF_DAY -> out.add(parts.length == 1 ? new CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24)
-                            : new CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, period(c, parts[1])));
-                    case ContextSpec.DAY_OF_WEEK -> out.add(parts.length == 1 ? new CyclicField("dayOfWeek", ContextSpec.DAY_OF_WEEK, 7)
-                            : new CyclicField("dayOfWeek", ContextSpec.DAY_OF_WEEK, period(c, parts[1])));
-                    default -> throw new CliException("--cyclic: unknown calendar part '" + parts[0]
-                            + "' (known: @hourOfDay, @dayOfWeek)");
-                }
+                CyclicField f = ContextSpec.calendarField(parts[0]).orElseThrow(() -> new CliException(
+                        "--cyclic: unknown calendar part '" + parts[0] + "' (known: @hourOfDay, @dayOfWeek)"));
+                out.add(parts.length == 1 ? f : new CyclicField(f.name(), f.source(), period(c, parts[1])));
                 continue;
             }
             int colon = c.lastIndexOf(':');
@@ -207,7 +202,7 @@ final class FitCommand implements Callable<Integer> {
             out.add(new CyclicField(c.substring(0, colon), c.substring(0, colon), period(c, c.substring(colon + 1))));
         }
         if (timeColumn != null && !calendar) {
-            out.add(new CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24));
+            out.add(ContextSpec.calendarField(ContextSpec.HOUR_OF_DAY).orElseThrow());
             out.add(new CyclicField("dayOfWeek", ContextSpec.DAY_OF_WEEK, 7));
         }
         return out;

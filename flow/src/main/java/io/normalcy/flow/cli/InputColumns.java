@@ -47,22 +47,6 @@ final class InputColumns {
         return cols;
     }
 
-    /** Numeric context keys needed by cyclic fields (non-calendar sources) and numeric fields, deduplicated. */
-    static List<String> numericSources(List<CyclicField> cyclic, List<String> numeric) {
-        List<String> out = new ArrayList<>();
-        for (CyclicField c : cyclic) {
-            if (!c.source().startsWith("@") && !out.contains(c.source())) {
-                out.add(c.source());
-            }
-        }
-        for (String n : numeric) {
-            if (!out.contains(n)) {
-                out.add(n);
-            }
-        }
-        return out;
-    }
-
     RawRecord record(int row) {
         Map<String, Double> f = new LinkedHashMap<>();
         for (int i = 0; i < featureCols.length; i++) {

@@ -10,18 +10,8 @@ record ModelColumns(List<String> categorical, List<String> numericSources, List<
 
     static ModelColumns of(NormalcyModel model) {
         ContextSpec cs = model.contextSpec();
-        List<String> cat = new ArrayList<>();
-        cs.categorical().forEach(f -> cat.add(f.name()));
-        List<String> calendar = new ArrayList<>();
-        for (ContextSpec.CyclicField f : cs.cyclic()) {
-            if (f.source().startsWith("@")) {
-                calendar.add(f.source());
-            }
-        }
-        List<String> numeric = new ArrayList<>();
-        cs.numeric().forEach(f -> numeric.add(f.name()));
-        return new ModelColumns(List.copyOf(cat), InputColumns.numericSources(cs.cyclic(), numeric),
-                List.copyOf(calendar));
+        return new ModelColumns(cs.categorical().stream().map(ContextSpec.CategoricalField::name).toList(),
+                cs.numericSources(), cs.calendarSources());
     }
 
     boolean needsTime() {

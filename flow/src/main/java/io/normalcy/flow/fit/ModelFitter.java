@@ -334,18 +334,7 @@ public final class ModelFitter {
     }
 
     private static List<String> numericSources(FitConfig config) {
-        List<String> out = new ArrayList<>();
-        for (ContextSpec.CyclicField f : config.cyclicContext()) {
-            if (!f.source().startsWith("@") && !out.contains(f.source())) {
-                out.add(f.source());
-            }
-        }
-        for (String n : config.numericContext()) {
-            if (!out.contains(n)) {
-                out.add(n);
-            }
-        }
-        return out;
+        return ContextSpec.numericSources(config.cyclicContext(), config.numericContext());
     }
 
     private static List<String> categoricalNames(ContextSpec spec) {

@@ -4,7 +4,6 @@ import io.normalcy.flow.preprocess.ContextEncoder;
 import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.flow.preprocess.FeaturePreprocessor;
 import io.normalcy.flow.transform.Flow;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,19 +39,7 @@ public final class Scorer {
         for (int i = 0; i < names.length; i++) {
             index.put(names[i], i);
         }
-        List<String> sources = new ArrayList<>();
-        ContextSpec cs = model.contextSpec();
-        for (ContextSpec.CyclicField f : cs.cyclic()) {
-            if (!f.source().startsWith("@") && !sources.contains(f.source())) {
-                sources.add(f.source());
-            }
-        }
-        for (ContextSpec.NumericField f : cs.numeric()) {
-            if (!sources.contains(f.name())) {
-                sources.add(f.name());
-            }
-        }
-        this.numericSources = sources.toArray(String[]::new);
+        this.numericSources = model.contextSpec().numericSources().toArray(String[]::new);
         int d = names.length;
         raw = new double[d];
         u = new double[d];

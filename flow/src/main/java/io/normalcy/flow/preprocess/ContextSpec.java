@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,7 +52,7 @@ public record ContextSpec(List<CategoricalField> categorical, List<CyclicField> 
             if (source == null || source.isEmpty()) {
                 throw new IllegalArgumentException("cyclic context field '" + name + "' needs a source");
             }
-            if (source.startsWith("@") && !source.equals(HOUR_OF_DAY) && !source.equals(DAY_OF_WEEK)) {
+            if (isCalendarSource(source) && !source.equals(HOUR_OF_DAY) && !source.equals(DAY_OF_WEEK)) {
                 throw new IllegalArgumentException("cyclic context field '" + name + "': unknown calendar source '"
                         + source + "' (use " + HOUR_OF_DAY + " or " + DAY_OF_WEEK + ")");
             }
@@ -87,6 +88,67 @@ public record ContextSpec(List<CategoricalField> categorical, List<CyclicField> 
         for (NumericField f : numeric) {
             unique(names, f.name());
         }
+    }
+
+    /**
+     * Whether a cyclic source is a calendar part of the event time ({@code @}-prefixed, e.g. {@link #HOUR_OF_DAY})
+     * rather than a numeric context field read from the record. The one place this rule lives: the fitter, the
+     * scorer, the CLIs, the trainer's history readers and the detector's slimming all ask here.
+     */
+    public static boolean isCalendarSource(String source) {
+        return source != null && source.startsWith("@");
+    }
+
+    /**
+     * The default field of a calendar source: {@link #HOUR_OF_DAY} → {@code hourOfDay} with period 24,
+     * {@link #DAY_OF_WEEK} → {@code dayOfWeek} with period 7; empty for any other name (callers word the error
+     * for their syntax).
+     */
+    public static Optional<CyclicField> calendarField(String source) {
+        if (HOUR_OF_DAY.equals(source)) {
+            return Optional.of(new CyclicField("hourOfDay", HOUR_OF_DAY, 24));
+        }
+        if (DAY_OF_WEEK.equals(source)) {
+            return Optional.of(new CyclicField("dayOfWeek", DAY_OF_WEEK, 7));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Numeric context keys a record must carry for these fields: the sources of cyclic fields that are not
+     * calendar parts, then the numeric fields, each once, in that order.
+     */
+    public static List<String> numericSources(List<CyclicField> cyclic, List<String> numeric) {
+        List<String> out = new ArrayList<>();
+        for (CyclicField c : cyclic) {
+            if (!isCalendarSource(c.source()) && !out.contains(c.source())) {
+                out.add(c.source());
+            }
+        }
+        for (String n : numeric) {
+            if (!out.contains(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #numericSources(List, List)} of this spec. */
+    public List<String> numericSources() {
+        return numericSources(cyclic, numeric.stream().map(NumericField::name).toList());
+    }
+
+    /** Calendar sources of this spec's cyclic fields (empty: the model does not need the event time). */
+    public List<String> calendarSources() {
+        return cyclic.stream().map(CyclicField::source).filter(ContextSpec::isCalendarSource).toList();
+    }
+
+    /** Context keys a record must carry: the categorical field names, then {@link #numericSources()}. */
+    public List<String> recordKeys() {
+        List<String> keys = new ArrayList<>();
+        categorical.forEach(f -> keys.add(f.name()));
+        keys.addAll(numericSources());
+        return keys;
     }
 
     /** No context (C = 0). */

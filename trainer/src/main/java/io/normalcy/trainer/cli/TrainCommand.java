@@ -114,8 +114,8 @@ final class TrainCommand implements Callable<Integer> {
             ModelPublisher publisher = publish ? ctx.getBean(ModelPublisher.class) : null;
             TrainingService service = new TrainingService(registry, history, new InProcessRunner(), catalog, publisher,
                     new StatusReporter(null, ""), new ArtifactStore(work), new TrainerMetrics(new SimpleMeterRegistry()),
-                    io.normalcy.trainer.service.Signing.key(ctx.getBean(io.normalcy.trainer.config.TrainerConfig.class).getEd25519PrivateKey(),
-                            ctx.getBean(io.normalcy.trainer.config.TrainerConfig.class).getHmacKey()), "cli", false);
+                    io.normalcy.trainer.service.Signing.key(ctx.getBean(io.normalcy.trainer.config.TrainerConfig.class).ed25519PrivateKey(),
+                            ctx.getBean(io.normalcy.trainer.config.TrainerConfig.class).hmacKey()), "cli", false);
             boolean file = source.fromFile != null;
             Long end = time("--to", to);
             Long start = time("--from", from);

@@ -1,5 +1,7 @@
 package io.normalcy.trainer.config;
 
+import io.normalcy.flow.preprocess.ContextSpec;
+
 /**
  * A cyclic context field, written {@code name:source:period} (e.g. {@code hour:@hourOfDay:24}) or just a calendar
  * source ({@code @hourOfDay} = period 24, {@code @dayOfWeek} = period 7). Encoded as sin/cos so 23:00 and 00:00
@@ -10,13 +12,10 @@ public record CyclicContext(String name, String source, double period) {
     public static CyclicContext parse(String key, String text) {
         String t = text == null ? "" : text.trim();
         String[] parts = t.split(":");
-        if (parts.length == 1 && t.startsWith("@")) {
-            return switch (t) {
-                case "@hourOfDay" -> new CyclicContext("hourOfDay", t, 24);
-                case "@dayOfWeek" -> new CyclicContext("dayOfWeek", t, 7);
-                default -> throw new ConfigException(key, "unknown calendar source '" + t
-                        + "' (use @hourOfDay, @dayOfWeek or name:source:period)");
-            };
+        if (parts.length == 1 && ContextSpec.isCalendarSource(t)) {
+            ContextSpec.CyclicField f = ContextSpec.calendarField(t).orElseThrow(() -> new ConfigException(key,
+                    "unknown calendar source '" + t + "' (use @hourOfDay, @dayOfWeek or name:source:period)"));
+            return new CyclicContext(f.name(), f.source(), f.period());
         }
         if (parts.length != 3 || parts[0].isBlank() || parts[1].isBlank()) {
             throw new ConfigException(key, "cyclic context '" + t + "' must be name:source:period, e.g. hour:@hourOfDay:24");
@@ -31,6 +30,11 @@ public record CyclicContext(String name, String source, double period) {
             throw new ConfigException(key, "period of cyclic context '" + t + "' must be > 0");
         }
         return new CyclicContext(parts[0].trim(), parts[1].trim(), period);
+    }
+
+    /** The flow's field this encodes. */
+    public ContextSpec.CyclicField field() {
+        return new ContextSpec.CyclicField(name, source, period);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.normalcy.trainer.config;
 
+import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.Ordering;
+import io.normalcy.flow.preprocess.ContextSpec;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +12,9 @@ import java.util.Map;
 /**
  * Everything needed to train one model: its input contract (features, their preprocessing flags, context
  * fields) and its hyper-parameters. Built from configuration ({@code normalcy.trainer.models.<name>.*}) and
- * possibly changed per request by {@link Parameters#apply}. An empty {@code features} list means "infer the
+ * possibly changed per request by {@link Parameters#apply}, the one place it is parsed and validated; from there
+ * the typed record travels as is (to a child training JVM as JSON, {@code io.normalcy.trainer.job.JobJson}) and
+ * becomes flow's {@code FitConfig} in {@code FitConfigs}. An empty {@code features} list means "infer the
  * feature set from the first valid record" (sorted by name).
  *
  * <p>{@code flowType}: MAF_MOG (default), MAF or REALNVP. {@code ordering} (MAF and MAF_MOG): NATURAL keeps every
@@ -23,8 +29,8 @@ import java.util.Map;
  */
 public record ModelDefinition(String name, List<String> features, List<String> integerFeatures,
                               List<String> log1pFeatures, List<String> categoricalContext,
-                              List<CyclicContext> cyclicContext, List<String> numericContext, String flowType,
-                              String ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
+                              List<CyclicContext> cyclicContext, List<String> numericContext, FlowType flowType,
+                              Ordering ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction,
                               boolean warmStart) {
@@ -42,8 +48,8 @@ public record ModelDefinition(String name, List<String> features, List<String> i
 
     /** Defaults of every hyper-parameter; no features declared (inferred). */
     public static ModelDefinition defaults(String name) {
-        return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), "MAF_MOG",
-                "NATURAL", 4, List.of(64, 64), 30, 256, 1e-3, 5, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
+        return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
+                Ordering.NATURAL, 4, List.of(64, 64), 30, 256, 1e-3, 5, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
                 Duration.ofDays(1), 0.1, 0.25, true);
     }
 
@@ -53,7 +59,20 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart);
     }
 
-    /** The effective parameters as strings, keyed like the configuration (recorded in the model's provenance). */
+    /** The flow's cyclic fields of {@link #cyclicContext()}. */
+    public List<ContextSpec.CyclicField> cyclicFields() {
+        return cyclicContext.stream().map(CyclicContext::field).toList();
+    }
+
+    /** Numeric context keys a record must carry ({@link ContextSpec#numericSources(List, List)}). */
+    public List<String> numericSources() {
+        return ContextSpec.numericSources(cyclicFields(), numericContext);
+    }
+
+    /**
+     * The parameters as configuration text, keyed like the configuration: the known keys, and the base
+     * {@link Parameters#apply} lays overrides on before parsing the result once.
+     */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("features", String.join(",", features));
@@ -62,8 +81,8 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("categorical-context", String.join(",", categoricalContext));
         m.put("cyclic-context", String.join(",", cyclicContext.stream().map(CyclicContext::toString).toList()));
         m.put("numeric-context", String.join(",", numericContext));
-        m.put("flow-type", flowType);
-        m.put("ordering", ordering);
+        m.put("flow-type", flowType.name());
+        m.put("ordering", ordering.name());
         m.put("blocks", Integer.toString(blocks));
         m.put("hidden", String.join(",", hidden.stream().map(String::valueOf).toList()));
         m.put("epochs", Integer.toString(epochs));

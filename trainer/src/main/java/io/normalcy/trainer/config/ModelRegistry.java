@@ -2,8 +2,11 @@ package io.normalcy.trainer.config;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.NameUtils;
 import io.micronaut.core.naming.conventions.StringConvention;
 
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,25 +23,44 @@ import java.util.TreeMap;
  */
 @Context
 public class ModelRegistry {
-    static final String PREFIX = "normalcy.trainer";
-    private static final Set<String> SERVICE_KEYS = Set.of("isolation", "instance-id", "artifact-dir",
-            "max-concurrent-trainings", "child-jvm-options", "training-timeout", "retrain-listener",
-            "recent-request-ids", "read-timeout", "hmac-key", "ed25519-private-key", "signing-key-id", "keep-versions",
-            "models", "registry");
+    static final String PREFIX = TrainerConfig.PREFIX;
+    private static final Set<String> SERVICE_KEYS = TrainerConfig.keys();
 
     private final Map<String, ModelDefinition> models;
 
+    /**
+     * @param config bound and constraint-checked by Micronaut before this runs; asked for here so that a bad
+     *               service setting stops start-up together with a bad model definition
+     */
     public ModelRegistry(Environment env, TrainerConfig config) {
         this(readRaw(env));
-        if (config.getMaxConcurrentTrainings() < 1) {
-            throw new ConfigException(PREFIX + ".max-concurrent-trainings", "must be >= 1");
-        }
-        if (config.getKeepVersions() < 1) {
-            throw new ConfigException(PREFIX + ".keep-versions", "must be >= 1, got " + config.getKeepVersions());
-        }
         for (String key : env.getPropertyEntries(PREFIX)) {
             checkServiceKey(env, key, key);
         }
+        checkConversions(env);
+    }
+
+    /**
+     * A value Micronaut cannot convert to its setting's type (e.g. {@code training-timeout: soon}) would otherwise
+     * leave the default in place and hide the typo; such a value stops start-up naming the key.
+     */
+    private static void checkConversions(Environment env) {
+        for (RecordComponent c : TrainerConfig.class.getRecordComponents()) {
+            Class<?> type = boxed(c.getType());
+            if (type == String.class || type == List.class) {
+                continue;
+            }
+            String key = PREFIX + "." + NameUtils.hyphenate(c.getName());
+            String raw = env.getProperty(key, String.class).orElse(null);
+            if (raw != null && env.getProperty(key, type).isEmpty()) {
+                throw new ConfigException(key, "cannot convert '" + raw + "' to " + type.getSimpleName()
+                        + (type == Duration.class ? " (e.g. 30s, 5m, 2h)" : ""));
+            }
+        }
+    }
+
+    private static Class<?> boxed(Class<?> t) {
+        return t == int.class ? Integer.class : t == boolean.class ? Boolean.class : t;
     }
 
     /**

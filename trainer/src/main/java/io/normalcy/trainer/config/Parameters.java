@@ -1,11 +1,15 @@
 package io.normalcy.trainer.config;
 
+import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.Ordering;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,7 +53,6 @@ public final class Parameters {
         for (String c : list(m.get("cyclic-context"))) {
             cyclic.add(CyclicContext.parse(p + "cyclic-context", c));
         }
-        String flowType = m.get("flow-type").toUpperCase(java.util.Locale.ROOT).replace('-', '_');
         List<Integer> hidden = new ArrayList<>();
         for (String h : list(m.get("hidden"))) {
             hidden.add(intValue(p + "hidden", h));
@@ -58,33 +61,61 @@ public final class Parameters {
         for (String l : list(m.get("levels"))) {
             levels.add(doubleValue(p + "levels", l));
         }
-        Duration window;
-        try {
-            window = Duration.parse(m.get("window"));
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(p + "window", "'" + m.get("window") + "' is not an ISO-8601 duration such as PT24H or P7D");
-        }
         return new ModelDefinition(name, list(m.get("features")), list(m.get("integer-features")),
                 list(m.get("log1p-features")), list(m.get("categorical-context")), cyclic,
-                list(m.get("numeric-context")), flowType, m.get("ordering").toUpperCase(java.util.Locale.ROOT),
+                list(m.get("numeric-context")), flowType(p + "flow-type", m.get("flow-type")),
+                ordering(p + "ordering", m.get("ordering")),
                 intValue(p + "blocks", m.get("blocks")), hidden,
                 intValue(p + "epochs", m.get("epochs")), intValue(p + "batch-size", m.get("batch-size")),
                 doubleValue(p + "learning-rate", m.get("learning-rate")), intValue(p + "patience", m.get("patience")),
                 levels, intValue(p + "min-context-samples", m.get("min-context-samples")),
-                longValue(p + "seed", m.get("seed")), longValue(p + "max-records", m.get("max-records")), window,
+                longValue(p + "seed", m.get("seed")), longValue(p + "max-records", m.get("max-records")),
+                durationValue(p + "window", m.get("window")),
                 doubleValue(p + "validation-fraction", m.get("validation-fraction")),
                 doubleValue(p + "calibration-fraction", m.get("calibration-fraction")),
                 booleanValue(p + "warm-start", m.get("warm-start")));
     }
 
-    /** Range and consistency checks; {@code p} is the key prefix for messages. */
+    /** Flow's enum, from its name in any case and with '-' for '_' ({@code maf-mog}). */
+    private static FlowType flowType(String key, String s) {
+        String v = s.toUpperCase(Locale.ROOT).replace('-', '_');
+        try {
+            return FlowType.valueOf(v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, "'" + v + "' is not MAF_MOG, MAF or REALNVP");
+        }
+    }
+
+    private static Ordering ordering(String key, String s) {
+        String v = s.toUpperCase(Locale.ROOT);
+        try {
+            return Ordering.valueOf(v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, "'" + v + "' is not NATURAL, ALTERNATING or RANDOM");
+        }
+    }
+
+    /**
+     * Range and consistency checks, then flow's own limits of the fit; {@code p} is the key prefix for messages.
+     * Runs once, where a definition enters the trainer (configuration, request overrides, the CLI): from there
+     * the definition is passed on typed and is not checked again.
+     */
     public static void validate(ModelDefinition d, String p) {
-        if (!Set.of("MAF_MOG", "MAF", "REALNVP").contains(d.flowType())) {
-            throw new ConfigException(p + "flow-type", "'" + d.flowType() + "' is not MAF_MOG, MAF or REALNVP");
+        validateNetwork(d, p);
+        validateLevels(d, p);
+        validateData(d, p);
+        validateFeatures(d, p);
+        validateContext(d, p);
+        // the fit's own limits (e.g. blocks <= 64, hidden widths <= 4096, calendar sources): at start-up, not at the
+        // first training; FitConfig's messages name the parameter
+        try {
+            io.normalcy.trainer.job.FitConfigs.from(d);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(p.endsWith(".") ? p.substring(0, p.length() - 1) : p, e.getMessage());
         }
-        if (!Set.of("NATURAL", "ALTERNATING", "RANDOM").contains(d.ordering())) {
-            throw new ConfigException(p + "ordering", "'" + d.ordering() + "' is not NATURAL, ALTERNATING or RANDOM");
-        }
+    }
+
+    private static void validateNetwork(ModelDefinition d, String p) {
         positive(p + "blocks", d.blocks());
         if (d.hidden().isEmpty()) {
             throw new ConfigException(p + "hidden", "needs at least one hidden layer width");
@@ -98,6 +129,9 @@ public final class Parameters {
             throw new ConfigException(p + "learning-rate", "must be > 0, got " + d.learningRate());
         }
         positive(p + "patience", d.patience());
+    }
+
+    private static void validateLevels(ModelDefinition d, String p) {
         if (d.levels().isEmpty()) {
             throw new ConfigException(p + "levels", "needs at least one quantile level, e.g. 0.01,0.001");
         }
@@ -111,6 +145,9 @@ public final class Parameters {
             }
         }
         positive(p + "min-context-samples", d.minContextSamples());
+    }
+
+    private static void validateData(ModelDefinition d, String p) {
         if (d.maxRecords() < 1) {
             throw new ConfigException(p + "max-records", "must be >= 1, got " + d.maxRecords());
         }
@@ -123,6 +160,9 @@ public final class Parameters {
             throw new ConfigException(p + "calibration-fraction",
                     "validation-fraction + calibration-fraction must leave at least 10% for training");
         }
+    }
+
+    private static void validateFeatures(ModelDefinition d, String p) {
         Set<String> features = new LinkedHashSet<>();
         for (String f : d.features()) {
             if (!features.add(f)) {
@@ -133,6 +173,9 @@ public final class Parameters {
             subset(p + "integer-features", d.integerFeatures(), features);
             subset(p + "log1p-features", d.log1pFeatures(), features);
         }
+    }
+
+    private static void validateContext(ModelDefinition d, String p) {
         Set<String> ctx = new HashSet<>();
         for (String c : d.categoricalContext()) {
             if (!ctx.add(c)) {
@@ -143,13 +186,6 @@ public final class Parameters {
             if (!ctx.add(c)) {
                 throw new ConfigException(p + "numeric-context", "context field '" + c + "' declared twice");
             }
-        }
-        // the fit's own limits (e.g. blocks <= 64, hidden widths <= 4096, calendar sources): at start-up, not at the
-        // first training; FitConfig's messages name the parameter
-        try {
-            io.normalcy.trainer.job.FitConfigs.from(d);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(p.endsWith(".") ? p.substring(0, p.length() - 1) : p, e.getMessage());
         }
     }
 
@@ -188,6 +224,14 @@ public final class Parameters {
             }
         }
         return out;
+    }
+
+    private static Duration durationValue(String key, String s) {
+        try {
+            return Duration.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(key, "'" + s + "' is not an ISO-8601 duration such as PT24H or P7D");
+        }
     }
 
     private static boolean booleanValue(String key, String s) {

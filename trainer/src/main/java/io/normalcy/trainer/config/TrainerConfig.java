@@ -1,59 +1,76 @@
 package io.normalcy.trainer.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.naming.NameUtils;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Service-level settings under {@code normalcy.trainer}. Per-model definitions live under
- * {@code normalcy.trainer.models.<name>.*} and are parsed and validated by {@link ModelRegistry}.
+ * Service-level settings under {@code normalcy.trainer}, bound once at start-up and validated like the detector's
+ * {@code DetectorConfiguration}: a constraint violation stops the service with the key named in the message.
+ * Per-model definitions live under {@code normalcy.trainer.models.<name>.*} and are parsed and validated by
+ * {@link ModelRegistry}; the schema registry under {@code normalcy.trainer.registry.*} ({@link RegistryConfig}).
+ *
+ * @param isolation              where a training runs ({@link Isolation})
+ * @param instanceId             this trainer's id in status records and its retrain consumer group
+ * @param artifactDir            directory of model files and reports
+ * @param maxConcurrentTrainings trainings running at once
+ * @param childJvmOptions        JVM options of a child training JVM
+ * @param trainingTimeout        a training running longer is killed and fails
+ * @param retrainListener        consume the retrain topic
+ * @param recentRequestIds       request ids remembered to drop duplicate requests
+ * @param readTimeout            how long a read of a compacted topic to its end may take
+ * @param hmacKey                base64 HMAC-SHA256 key; when set, published models are signed with it
+ * @param ed25519PrivateKey      base64 PKCS#8 Ed25519 private key; when set, published models are signed with it
+ *                               (preferred over HMAC)
+ * @param signingKeyId           id of the signing key, sent with every published record; detectors verify with
+ *                               their key of that id
+ * @param keepVersions           versions kept per model; after a publish older ones get signed RETIRE records
+ *                               (never the pinned one)
  */
-@ConfigurationProperties("normalcy.trainer")
-public class TrainerConfig {
-    private Isolation isolation = Isolation.PROCESS;
-    private String instanceId = "trainer-1";
-    private String artifactDir = "models";
-    private int maxConcurrentTrainings = 1;
-    private List<String> childJvmOptions = new ArrayList<>(List.of("-Xmx1g"));
-    private Duration trainingTimeout = Duration.ofHours(2);
-    private boolean retrainListener = true;
-    private int recentRequestIds = 10_000;
-    private Duration readTimeout = Duration.ofMinutes(5);
-    private String hmacKey;
-    private String ed25519PrivateKey;
-    private String signingKeyId = "default";
-    private int keepVersions = 5;
+@ConfigurationProperties(TrainerConfig.PREFIX)
+public record TrainerConfig(
+        @Bindable(defaultValue = "process") @NotNull Isolation isolation,
+        @Bindable(defaultValue = "trainer-1") @NotBlank(message = PREFIX + ".instance-id: must not be blank")
+        String instanceId,
+        @Bindable(defaultValue = "models") @NotBlank(message = PREFIX + ".artifact-dir: must not be blank")
+        String artifactDir,
+        @Bindable(defaultValue = "1") @Min(value = 1, message = PREFIX + ".max-concurrent-trainings: must be >= 1")
+        int maxConcurrentTrainings,
+        @Bindable(defaultValue = "-Xmx1g") @NotNull List<String> childJvmOptions,
+        @Bindable(defaultValue = "2h") @NotNull Duration trainingTimeout,
+        @Bindable(defaultValue = "true") boolean retrainListener,
+        @Bindable(defaultValue = "10000") @Min(value = 1, message = PREFIX + ".recent-request-ids: must be >= 1")
+        int recentRequestIds,
+        @Bindable(defaultValue = "5m") @NotNull Duration readTimeout,
+        @Nullable String hmacKey,
+        @Nullable String ed25519PrivateKey,
+        @Bindable(defaultValue = "default") @NotNull String signingKeyId,
+        @Bindable(defaultValue = "5") @Min(value = 1, message = PREFIX + ".keep-versions: must be >= 1, got {validatedValue}")
+        int keepVersions) {
 
-    public Isolation getIsolation() { return isolation; }
-    public void setIsolation(Isolation isolation) { this.isolation = isolation; }
-    public String getInstanceId() { return instanceId; }
-    public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
-    public String getArtifactDir() { return artifactDir; }
-    public void setArtifactDir(String artifactDir) { this.artifactDir = artifactDir; }
-    public int getMaxConcurrentTrainings() { return maxConcurrentTrainings; }
-    public void setMaxConcurrentTrainings(int n) { this.maxConcurrentTrainings = n; }
-    public List<String> getChildJvmOptions() { return childJvmOptions; }
-    public void setChildJvmOptions(List<String> childJvmOptions) { this.childJvmOptions = childJvmOptions; }
-    public Duration getTrainingTimeout() { return trainingTimeout; }
-    public void setTrainingTimeout(Duration trainingTimeout) { this.trainingTimeout = trainingTimeout; }
-    public boolean isRetrainListener() { return retrainListener; }
-    public void setRetrainListener(boolean retrainListener) { this.retrainListener = retrainListener; }
-    public int getRecentRequestIds() { return recentRequestIds; }
-    public void setRecentRequestIds(int recentRequestIds) { this.recentRequestIds = recentRequestIds; }
-    public Duration getReadTimeout() { return readTimeout; }
-    public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
-    /** Base64 HMAC-SHA256 key; when set, published models are signed with it. */
-    public String getHmacKey() { return hmacKey; }
-    public void setHmacKey(String hmacKey) { this.hmacKey = hmacKey; }
-    /** Base64 PKCS#8 Ed25519 private key; when set, published models are signed with it (preferred over HMAC). */
-    public String getEd25519PrivateKey() { return ed25519PrivateKey; }
-    public void setEd25519PrivateKey(String key) { this.ed25519PrivateKey = key; }
-    /** Id of the signing key, sent with every published record; detectors verify with their key of that id. */
-    public String getSigningKeyId() { return signingKeyId; }
-    public void setSigningKeyId(String signingKeyId) { this.signingKeyId = signingKeyId; }
-    /** Versions kept per model; after a publish older ones get signed RETIRE records (never the pinned one). */
-    public int getKeepVersions() { return keepVersions; }
-    public void setKeepVersions(int keepVersions) { this.keepVersions = keepVersions; }
+    static final String PREFIX = "normalcy.trainer";
+
+    public TrainerConfig {
+        childJvmOptions = List.copyOf(childJvmOptions);
+    }
+
+    /**
+     * Every key accepted directly under {@code normalcy.trainer}: this record's components, hyphenated, plus the
+     * {@code models} and {@code registry} sections. Derived, so a new setting cannot be forgotten in the
+     * unknown-key check.
+     */
+    static Set<String> keys() {
+        return Stream.concat(Stream.of(TrainerConfig.class.getRecordComponents()).map(c -> NameUtils.hyphenate(c.getName())),
+                Stream.of("models", "registry")).collect(Collectors.toUnmodifiableSet());
+    }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.flow.fit.RawRecord;
 import io.normalcy.schemas.TimeParser;
-import io.normalcy.trainer.config.CyclicContext;
 import io.normalcy.trainer.config.ModelDefinition;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -88,13 +87,8 @@ public final class FileHistorySource {
 
     private static void readCsv(Path file, ModelDefinition def, Long from, Long to, HistoryCollector c,
                                 TimeParser times) throws IOException {
-        Set<String> categorical = new HashSet<>(def.categoricalContext());
-        Set<String> numeric = new HashSet<>(def.numericContext());
-        for (CyclicContext cc : def.cyclicContext()) {
-            if (!cc.source().startsWith("@")) {
-                numeric.add(cc.source());
-            }
-        }
+        CsvRows rows = new CsvRows(def, from, to, c, times, new HashSet<>(def.categoricalContext()),
+                new HashSet<>(def.numericSources()));
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CsvParser p = new CsvMapper().getFactory().createParser(reader)) {
             p.enable(CsvParser.Feature.WRAP_AS_ARRAY);
@@ -104,8 +98,7 @@ public final class FileHistorySource {
                 throw new IOException("empty file (a header row is required)");
             }
             List<String> header = null;
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
+            while (p.nextToken() == JsonToken.START_ARRAY) {
                 long line = -1;
                 List<String> cells = new ArrayList<>();
                 while (p.nextToken() == JsonToken.VALUE_STRING) {
@@ -116,62 +109,70 @@ public final class FileHistorySource {
                 }
                 if (header == null) {
                     header = cells;
-                    continue;
+                } else {
+                    rows.offer(header, cells, file.getFileName() + " line " + line);
                 }
-                String where = file.getFileName() + " line " + line;
-                if (cells.size() != header.size()) {
-                    c.skip(SkipReason.INVALID_VALUE, where + ": expected " + header.size() + " columns, found " + cells.size());
-                    continue;
-                }
-                Map<String, Double> features = new HashMap<>();
-                Map<String, String> context = new HashMap<>();
-                Map<String, Double> ctxNum = new HashMap<>();
-                long eventTime = 0;
-                String bad = null;
-                boolean otherModel = false;
-                for (int i = 0; i < header.size() && bad == null; i++) {
-                    String col = header.get(i);
-                    String cell = cells.get(i);
-                    if (col.equals("model")) {
-                        otherModel = !cell.isEmpty() && !cell.equals(def.name());
-                    } else if (col.equals("eventTime")) {
-                        try {
-                            eventTime = times.toEpochMilli(cell, "column 'eventTime'");
-                        } catch (IllegalArgumentException e) {
-                            bad = e.getMessage();
-                        }
-                    } else if (categorical.contains(col)) {
-                        if (!cell.isEmpty()) {
-                            context.put(col, cell);
-                        }
-                    } else if (numeric.contains(col) || !IGNORED.contains(col)) {
-                        if (cell.isEmpty()) {
-                            continue;
-                        }
-                        double v;
-                        try {
-                            v = Double.parseDouble(cell);
-                        } catch (NumberFormatException e) {
-                            bad = "column '" + col + "' = '" + cell + "' is not a number";
-                            continue;
-                        }
-                        (numeric.contains(col) ? ctxNum : features).put(col, v);
-                    }
-                }
-                if (otherModel) {
-                    continue;
-                }
-                if (bad != null) {
-                    c.skip(SkipReason.INVALID_VALUE, where + ": " + bad);
-                    continue;
-                }
-                if (!inWindow(eventTime, from, to)) {
-                    continue;
-                }
-                c.offer(new RawRecord(features, context, ctxNum, eventTime), where);
             }
             if (header == null) {
                 throw new IOException("empty file (a header row is required)");
+            }
+        }
+    }
+
+    /**
+     * Turns CSV rows into records: {@code model} and {@code eventTime} columns, the model's categorical and numeric
+     * context columns ({@link ModelDefinition#numericSources()}), every other column not {@link #IGNORED} a feature.
+     */
+    private record CsvRows(ModelDefinition def, Long from, Long to, HistoryCollector c, TimeParser times,
+                           Set<String> categorical, Set<String> numeric) {
+
+        void offer(List<String> header, List<String> cells, String where) {
+            if (cells.size() != header.size()) {
+                c.skip(SkipReason.INVALID_VALUE, where + ": expected " + header.size() + " columns, found " + cells.size());
+                return;
+            }
+            Map<String, Double> features = new HashMap<>();
+            Map<String, String> context = new HashMap<>();
+            Map<String, Double> ctxNum = new HashMap<>();
+            long eventTime = 0;
+            String bad = null;
+            boolean otherModel = false;
+            for (int i = 0; i < header.size() && bad == null; i++) {
+                String col = header.get(i);
+                String cell = cells.get(i);
+                if (col.equals("model")) {
+                    otherModel = !cell.isEmpty() && !cell.equals(def.name());
+                } else if (col.equals("eventTime")) {
+                    try {
+                        eventTime = times.toEpochMilli(cell, "column 'eventTime'");
+                    } catch (IllegalArgumentException e) {
+                        bad = e.getMessage();
+                    }
+                } else if (categorical.contains(col)) {
+                    if (!cell.isEmpty()) {
+                        context.put(col, cell);
+                    }
+                } else if ((numeric.contains(col) || !IGNORED.contains(col)) && !cell.isEmpty()) {
+                    bad = number(col, cell, numeric.contains(col) ? ctxNum : features);
+                }
+            }
+            if (otherModel) {
+                return;
+            }
+            if (bad != null) {
+                c.skip(SkipReason.INVALID_VALUE, where + ": " + bad);
+            } else if (inWindow(eventTime, from, to)) {
+                c.offer(new RawRecord(features, context, ctxNum, eventTime), where);
+            }
+        }
+
+        /** Puts the cell's number into {@code into}; returns the problem, or null. */
+        private static String number(String col, String cell, Map<String, Double> into) {
+            try {
+                into.put(col, Double.parseDouble(cell));
+                return null;
+            } catch (NumberFormatException e) {
+                return "column '" + col + "' = '" + cell + "' is not a number";
             }
         }
     }

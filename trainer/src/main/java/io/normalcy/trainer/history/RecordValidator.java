@@ -1,10 +1,8 @@
 package io.normalcy.trainer.history;
 
 import io.normalcy.flow.fit.RawRecord;
-import io.normalcy.trainer.config.CyclicContext;
 import io.normalcy.trainer.config.ModelDefinition;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -23,13 +21,7 @@ public final class RecordValidator {
     public RecordValidator(ModelDefinition def) {
         this.features = def.features().isEmpty() ? null : List.copyOf(def.features());
         this.declaredContext = def.categoricalContext();
-        List<String> numeric = new ArrayList<>(def.numericContext());
-        for (CyclicContext c : def.cyclicContext()) {
-            if (!c.source().startsWith("@")) {
-                numeric.add(c.source());
-            }
-        }
-        this.numericContext = List.copyOf(numeric);
+        this.numericContext = def.numericSources();
     }
 
     /** The model's features, or null while still to be inferred. */

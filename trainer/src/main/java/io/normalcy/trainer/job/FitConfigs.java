@@ -2,9 +2,7 @@ package io.normalcy.trainer.job;
 
 import io.normalcy.flow.fit.AlertLevel;
 import io.normalcy.flow.fit.FitConfig;
-import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Severity;
-import io.normalcy.trainer.config.CyclicContext;
 import io.normalcy.trainer.config.ModelDefinition;
 
 import java.util.ArrayList;
@@ -12,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Model definition → flow's {@link FitConfig}. Levels are sorted from most to least frequent; the most
+ * Model definition → flow's {@link FitConfig}: a mapping of typed values, nothing parsed. Levels are sorted from most to least frequent; the most
  * frequent (largest) level is WARNING and every rarer one CRITICAL (so the default 0.01, 0.001 gives
  * 0.01 → WARNING, 0.001 → CRITICAL).
  */
@@ -27,13 +25,9 @@ public final class FitConfigs {
         for (int i = 0; i < sorted.size(); i++) {
             levels.add(new AlertLevel(sorted.get(i), i == 0 ? Severity.WARNING : Severity.CRITICAL));
         }
-        List<io.normalcy.flow.preprocess.ContextSpec.CyclicField> cyclic = new ArrayList<>();
-        for (CyclicContext c : d.cyclicContext()) {
-            cyclic.add(new io.normalcy.flow.preprocess.ContextSpec.CyclicField(c.name(), c.source(), c.period()));
-        }
         return FitConfig.builder()
-                .flowType(FlowType.valueOf(d.flowType()))
-                .ordering(io.normalcy.flow.model.Ordering.valueOf(d.ordering()))
+                .flowType(d.flowType())
+                .ordering(d.ordering())
                 .blocks(d.blocks())
                 .hidden(d.hidden().stream().mapToInt(Integer::intValue).toArray())
                 .epochs(d.epochs())
@@ -45,7 +39,7 @@ public final class FitConfigs {
                 .integerFeatures(new LinkedHashSet<>(d.integerFeatures()))
                 .log1pFeatures(new LinkedHashSet<>(d.log1pFeatures()))
                 .categoricalContext(d.categoricalContext())
-                .cyclicContext(cyclic)
+                .cyclicContext(d.cyclicFields())
                 .numericContext(d.numericContext())
                 .levels(levels)
                 .minContextSamples(d.minContextSamples())

@@ -12,8 +12,6 @@ import io.normalcy.flow.state.ModelFiles;
 import io.normalcy.flow.state.ModelStateMapper;
 import io.normalcy.flow.train.EpochStats;
 import io.normalcy.schemas.ModelDigests;
-import io.normalcy.trainer.config.ModelDefinition;
-import io.normalcy.trainer.config.Parameters;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,8 +49,7 @@ final class Fitting {
     }
 
     static JobResult fit(JobSpec spec, List<RawRecord> rows, Consumer<JobResult.Epoch> progress) throws Exception {
-        ModelDefinition def = Parameters.apply(ModelDefinition.defaults(spec.model()), spec.definition(), "");
-        FitConfig config = FitConfigs.from(def);
+        FitConfig config = FitConfigs.from(spec.definition());
         List<JobResult.Epoch> curve = new ArrayList<>();
         long t0 = System.nanoTime();
         FitResult fit = new ModelFitter().fit(spec.model(), spec.version(), rows, config, (EpochStats s) -> {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
  */
 public final class ProcessRunner implements TrainingRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JobJson.MAPPER;
 
     /** Children still running; killed when this JVM exits so no training outlives the service. */
     private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -52,52 +53,14 @@ public final class ProcessRunner implements TrainingRunner {
         RowsFile.write(rowsFile, rows);
         Path specFile = rowsFile.resolveSibling("job.json");
         JSON.writeValue(specFile.toFile(), spec);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(TrainingJob.class.getName());
-        cmd.add(specFile.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", "1");
         LOG.info("training {} v{} in a child JVM ({} rows)", spec.model(), spec.version(), rows.size());
-        Process p = pb.start();
+        Process p = start(specFile);
         LIVE.add(p);
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread watchdog = new Thread(() -> {
-            try {
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    timedOut.set(true);
-                    p.destroyForcibly(); // also ends the blocking readLine below
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }, "training-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        Deque<String> tail = new ArrayDeque<>();
-        String error = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(TrainingJob.EPOCH_PREFIX)) {
-                    progress.accept(JSON.readValue(line.substring(TrainingJob.EPOCH_PREFIX.length()), JobResult.Epoch.class));
-                } else if (line.startsWith(TrainingJob.ERROR_PREFIX)) {
-                    error = line.substring(TrainingJob.ERROR_PREFIX.length());
-                } else {
-                    LOG.debug("[{} child] {}", spec.model(), line);
-                    tail.addLast(line);
-                    if (tail.size() > 20) {
-                        tail.removeFirst();
-                    }
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    p.destroyForcibly();
-                    throw new InterruptedException("training interrupted");
-                }
-            }
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watchdog = watchdog(p, timedOut);
+        Output output;
+        try {
+            output = follow(p, spec.model(), progress);
         } finally {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -110,10 +73,73 @@ public final class ProcessRunner implements TrainingRunner {
             throw new IllegalStateException("training exceeded the timeout " + timeout + " and was killed");
         }
         int exit = p.exitValue();
-        if (exit != 0 || error != null) {
-            throw new IllegalStateException(error != null ? error
-                    : "training process exited with code " + exit + "; last output: " + String.join(" | ", tail));
+        if (exit != 0 || output.error() != null) {
+            throw new IllegalStateException(output.error() != null ? output.error()
+                    : "training process exited with code " + exit + "; last output: " + String.join(" | ", output.tail()));
         }
         return JSON.readValue(Path.of(spec.resultOut()).toFile(), JobResult.class);
+    }
+
+    /** Same java and class path, {@link TrainingJob} as main class, the configured options, one OpenMP thread. */
+    private Process start(Path specFile) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(TrainingJob.class.getName());
+        cmd.add(specFile.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb.start();
+    }
+
+    /** Kills the child when the timeout passes (which also ends the blocking read of its output). */
+    private Thread watchdog(Process p, AtomicBoolean timedOut) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    timedOut.set(true);
+                    p.destroyForcibly(); // also ends the blocking readLine in follow
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }, "training-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return watchdog;
+    }
+
+    /** The child's error line (null: none) and its last other output lines. */
+    private record Output(String error, Deque<String> tail) {
+    }
+
+    /** Reads the child's output to its end: epochs go to {@code progress}, an error line is kept, the rest logged. */
+    private static Output follow(Process p, String model, Consumer<JobResult.Epoch> progress)
+            throws IOException, InterruptedException {
+        Deque<String> tail = new ArrayDeque<>();
+        String error = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(TrainingJob.EPOCH_PREFIX)) {
+                    progress.accept(JSON.readValue(line.substring(TrainingJob.EPOCH_PREFIX.length()), JobResult.Epoch.class));
+                } else if (line.startsWith(TrainingJob.ERROR_PREFIX)) {
+                    error = line.substring(TrainingJob.ERROR_PREFIX.length());
+                } else {
+                    LOG.debug("[{} child] {}", model, line);
+                    tail.addLast(line);
+                    if (tail.size() > 20) {
+                        tail.removeFirst();
+                    }
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    p.destroyForcibly();
+                    throw new InterruptedException("training interrupted");
+                }
+            }
+        }
+        return new Output(error, tail);
     }
 }

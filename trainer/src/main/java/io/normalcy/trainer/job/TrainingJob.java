@@ -26,7 +26,7 @@ public final class TrainingJob {
         // SameDiff prints to System.out; keep our protocol lines on the real stdout and everything else apart.
         PrintStream protocol = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8));
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = JobJson.MAPPER;
         try {
             if (args.length != 1) {
                 throw new IllegalArgumentException("usage: TrainingJob <spec.json>");

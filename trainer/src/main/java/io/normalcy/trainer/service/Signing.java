@@ -26,10 +26,10 @@ public final class Signing {
      * @throws ConfigException naming the key when a key or the key id is malformed
      */
     public static RecordSigner signer(TrainerConfig config) {
-        Key key = key(config.getEd25519PrivateKey(), config.getHmacKey());
-        String id = config.getSigningKeyId() == null ? "" : config.getSigningKeyId().trim();
+        Key key = key(config.ed25519PrivateKey(), config.hmacKey());
+        String id = config.signingKeyId() == null ? "" : config.signingKeyId().trim();
         if (key != null && !KEY_ID.matcher(id).matches()) {
-            throw new ConfigException("normalcy.trainer.signing-key-id", "'" + config.getSigningKeyId()
+            throw new ConfigException("normalcy.trainer.signing-key-id", "'" + config.signingKeyId()
                     + "' is not a key id: 1-64 of [A-Za-z0-9._-] (the detector's normalcy.detector.signing.keys.<id>)");
         }
         return key == null ? RecordSigner.none() : new RecordSigner(key, id);

@@ -49,7 +49,7 @@ public class TrainerFactory {
         Map<String, Object> kafka = new java.util.HashMap<>(
                 env.getProperties("kafka", io.micronaut.core.naming.conventions.StringConvention.HYPHENATED));
         kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
-        return KafkaSettings.fromKafkaTree(kafka, "normalcy-trainer-" + config.getInstanceId());
+        return KafkaSettings.fromKafkaTree(kafka, "normalcy-trainer-" + config.instanceId());
     }
 
     @Singleton
@@ -59,7 +59,7 @@ public class TrainerFactory {
 
     @Singleton
     ArtifactStore artifactStore(TrainerConfig config) {
-        return new ArtifactStore(Path.of(config.getArtifactDir()));
+        return new ArtifactStore(Path.of(config.artifactDir()));
     }
 
     @Singleton
@@ -78,7 +78,7 @@ public class TrainerFactory {
                     try (Admin admin = Admin.create(kafka.admin())) {
                         return TopicReader.writtenEnd(admin).of(partitions);
                     }
-                }, topics.names().models(), config.getReadTimeout());
+                }, topics.names().models(), config.readTimeout());
     }
 
     @Singleton
@@ -96,7 +96,7 @@ public class TrainerFactory {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
             return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        }, catalog, topics.names().models(), signer, config.getKeepVersions(), java.time.Clock.systemUTC());
+        }, catalog, topics.names().models(), signer, config.keepVersions(), java.time.Clock.systemUTC());
     }
 
     @Singleton
@@ -104,13 +104,13 @@ public class TrainerFactory {
     StatusReporter statusReporter(KafkaSettings kafka, Topics topics, TrainerConfig config) {
         return new StatusReporter(new KafkaProducer<String, TrainingStatus>(kafka.producer("status"),
                 new StringSerializer(), NormalcySerdes.trainingStatus().serializer()), topics.names().trainingStatus(),
-                config.getInstanceId());
+                config.instanceId());
     }
 
     @Singleton
     TrainingRunner trainingRunner(TrainerConfig config) {
-        return config.getIsolation() == Isolation.PROCESS
-                ? new ProcessRunner(config.getChildJvmOptions(), config.getTrainingTimeout())
+        return config.isolation() == Isolation.PROCESS
+                ? new ProcessRunner(config.childJvmOptions(), config.trainingTimeout())
                 : new InProcessRunner();
     }
 
@@ -130,7 +130,7 @@ public class TrainerFactory {
                                     StatusReporter status, ArtifactStore artifacts, TrainerMetrics metrics,
                                     RecordSigner signer, @io.micronaut.core.annotation.Nullable SchemaRegistryClient schemas) {
         TopicHistorySource source = new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
-                config.getReadTimeout(), schemas);
+                config.readTimeout(), schemas);
         return new TrainingService(registry, source::read, runner, catalog, publisher, status, artifacts, metrics,
                 signer.key(), trainerVersion());
     }
@@ -139,7 +139,7 @@ public class TrainerFactory {
     @Bean(preDestroy = "shutdownNow")
     @jakarta.inject.Named("training")
     ExecutorService trainingExecutor(TrainerConfig config) {
-        return Executors.newFixedThreadPool(config.getMaxConcurrentTrainings(), r -> {
+        return Executors.newFixedThreadPool(config.maxConcurrentTrainings(), r -> {
             Thread t = new Thread(r, "training");
             t.setDaemon(true);
             return t;
@@ -149,7 +149,7 @@ public class TrainerFactory {
     @Singleton
     RetrainIntake retrainIntake(@jakarta.inject.Named("training") ExecutorService executor, TrainingService service,
                                 StatusReporter status, TrainerConfig config) {
-        return new RetrainIntake(new TrainingQueue(executor, service::run, config.getRecentRequestIds()), status);
+        return new RetrainIntake(new TrainingQueue(executor, service::run, config.recentRequestIds()), status);
     }
 
     static String trainerVersion() {
@@ -158,6 +158,6 @@ public class TrainerFactory {
     }
 
     static Duration timeout(TrainerConfig config) {
-        return config.getReadTimeout();
+        return config.readTimeout();
     }
 }

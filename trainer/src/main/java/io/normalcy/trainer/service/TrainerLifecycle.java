@@ -77,8 +77,8 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
         catalog.refresh();
         LOG.info("models on {}: {}", topics.names().models(), catalog.names());
         recover();
-        if (config.isRetrainListener()) {
-            Map<String, Object> props = retrainConsumer(kafka, config.getInstanceId());
+        if (config.retrainListener()) {
+            Map<String, Object> props = retrainConsumer(kafka, config.instanceId());
             listener = new RetrainListener(() -> new KafkaConsumer<>(props, new StringDeserializer(),
                     new ByteArrayDeserializer()),
                     NormalcySerdes.retrainRequest().deserializer(), intake, topics.names().retrain());
@@ -93,9 +93,9 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer("status-reader"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             latest = StatusHistory.latest(c, NormalcySerdes.trainingStatus().deserializer(),
-                    topics.names().trainingStatus(), config.getRecentRequestIds(), config.getReadTimeout());
+                    topics.names().trainingStatus(), config.recentRequestIds(), config.readTimeout());
         }
-        Recovery.Plan plan = Recovery.plan(latest.values(), config.getInstanceId());
+        Recovery.Plan plan = Recovery.plan(latest.values(), config.instanceId());
         List<String> resumed = plan.resume().stream().map(TrainingRequest::requestId).toList();
         Set<String> resumedIds = Set.copyOf(resumed);
         latest.keySet().stream().filter(id -> !resumedIds.contains(id)).forEach(intake.queue()::markSeen);
@@ -107,7 +107,7 @@ public class TrainerLifecycle implements ApplicationEventListener<StartupEvent> 
         plan.resume().forEach(intake::resume);
         status.flush();
         if (!plan.resume().isEmpty() || !plan.abandon().isEmpty()) {
-            LOG.warn("trainer {} restarted with unfinished requests: resumed {}, failed {}", config.getInstanceId(),
+            LOG.warn("trainer {} restarted with unfinished requests: resumed {}, failed {}", config.instanceId(),
                     resumed, plan.abandon().stream().map(Recovery.Abandon::requestId).toList());
         }
         plan.otherOwners().forEach((owner, ids) -> LOG.info("unfinished requests of trainer instance {} (left to it): {}",

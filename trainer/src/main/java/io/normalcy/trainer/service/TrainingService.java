@@ -184,7 +184,7 @@ public final class TrainingService {
         private JobSpec jobSpec(ModelDefinition def, Window w, History h) throws Exception {
             long version = provisionalVersion(model);
             work = artifacts.newWorkDir(model, ids.get(0));
-            return new JobSpec(model, version, def.asMap(), work.resolve("rows.bin").toString(),
+            return new JobSpec(model, version, def, work.resolve("rows.bin").toString(),
                     work.resolve(ArtifactStore.MODEL_FILE).toString(), work.resolve(ArtifactStore.RESULT_FILE).toString(),
                     w.from(), w.to(), h.sourceOffsets(), h.skips().total(), trainerVersion,
                     def.warmStart() ? publishedModelFile(model) : null);
@@ -198,7 +198,7 @@ public final class TrainingService {
                     new Progress(e.epoch(), totalEpochs, e.trainNll(), e.validationNll()), null, ""));
             Path resultFile = work.resolve(ArtifactStore.RESULT_FILE);
             if (!Files.exists(resultFile)) {
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValue(resultFile.toFile(), result);
+                io.normalcy.trainer.job.JobJson.MAPPER.writeValue(resultFile.toFile(), result);
             }
             return result;
         }

@@ -1,6 +1,7 @@
 package io.normalcy.trainer.config;
 
 import io.micronaut.context.ApplicationContext;
+import io.normalcy.flow.model.FlowType;
 import io.normalcy.trainer.service.KafkaSettings;
 import io.normalcy.testkit.EnvironmentVariables;
 import org.junit.jupiter.api.Test;
@@ -134,9 +135,9 @@ class ConfigValidationTest {
     @Test
     void flowTypeDefaultsToMafMogAndAcceptsItsDashedName() {
         ModelDefinition d = ModelDefinition.defaults("m");
-        assertEquals("MAF_MOG", d.flowType());
-        assertEquals("MAF_MOG", Parameters.apply(d, Map.of("flow-type", "maf-mog"), "overrides.").flowType());
-        assertEquals("MAF", Parameters.apply(d, Map.of("flow-type", "maf"), "overrides.").flowType());
+        assertEquals(FlowType.MAF_MOG, d.flowType());
+        assertEquals(FlowType.MAF_MOG, Parameters.apply(d, Map.of("flow-type", "maf-mog"), "overrides.").flowType());
+        assertEquals(FlowType.MAF, Parameters.apply(d, Map.of("flow-type", "maf"), "overrides.").flowType());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> Parameters.apply(d, Map.of("flow-type", "glow"), "overrides."));
         assertEquals("overrides.flow-type", e.key());
@@ -148,7 +149,7 @@ class ConfigValidationTest {
         ModelDefinition o = Parameters.apply(d, Map.of("epochs", "7", "hidden", "8,8", "flow-type", "realnvp"), "overrides.");
         assertEquals(7, o.epochs());
         assertEquals(List.of(8, 8), o.hidden());
-        assertEquals("REALNVP", o.flowType());
+        assertEquals(FlowType.REALNVP, o.flowType());
         ConfigException e = assertThrows(ConfigException.class, () -> Parameters.apply(d, Map.of("learningrate", "1"), "overrides."));
         assertEquals("overrides.learningrate", e.key());
         ConfigException e2 = assertThrows(ConfigException.class, () -> Parameters.apply(d, Map.of("blocks", "four"), "overrides."));
@@ -176,8 +177,8 @@ class ConfigValidationTest {
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
                 .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
             TrainerConfig config = ctx.getBean(TrainerConfig.class);
-            assertEquals("/var/lib/normalcy/models", config.getArtifactDir());
-            assertEquals("trainer-7", config.getInstanceId());
+            assertEquals("/var/lib/normalcy/models", config.artifactDir());
+            assertEquals("trainer-7", config.instanceId());
             ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
             assertEquals(List.of("amount", "itemCount"), d.features());
             assertEquals(List.of("itemCount"), d.integerFeatures());

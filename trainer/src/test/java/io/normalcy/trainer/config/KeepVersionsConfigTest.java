@@ -17,10 +17,10 @@ class KeepVersionsConfigTest {
     @Test
     void keepVersionsBindsAndMustBePositive() {
         try (ApplicationContext ctx = start(Map.of("normalcy.trainer.keep-versions", 3))) {
-            assertEquals(3, ctx.getBean(TrainerConfig.class).getKeepVersions());
+            assertEquals(3, ctx.getBean(TrainerConfig.class).keepVersions());
         }
         try (ApplicationContext ctx = start(Map.of())) {
-            assertEquals(5, ctx.getBean(TrainerConfig.class).getKeepVersions());
+            assertEquals(5, ctx.getBean(TrainerConfig.class).keepVersions());
         }
         RuntimeException e = assertThrows(RuntimeException.class, () -> start(Map.of("normalcy.trainer.keep-versions", 0))
                 .close());

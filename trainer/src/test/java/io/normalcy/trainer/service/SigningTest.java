@@ -41,14 +41,17 @@ class SigningTest {
 
     @Test
     void theKeyIdTravelsWithTheKeyAndABadOneNamesTheProperty() {
-        io.normalcy.trainer.config.TrainerConfig config = new io.normalcy.trainer.config.TrainerConfig();
-        assertTrue(!Signing.signer(config).enabled(), "no key: unsigned");
-        config.setHmacKey(Base64.getEncoder().encodeToString(new byte[32]));
-        assertEquals("default", Signing.signer(config).keyId());
-        config.setSigningKeyId("k2026");
-        assertEquals("k2026", Signing.signer(config).keyId());
-        config.setSigningKeyId("k 2026");
-        ConfigException e = assertThrows(ConfigException.class, () -> Signing.signer(config));
+        String hmac = Base64.getEncoder().encodeToString(new byte[32]);
+        assertTrue(!Signing.signer(signing(null, "default")).enabled(), "no key: unsigned");
+        assertEquals("default", Signing.signer(signing(hmac, "default")).keyId());
+        assertEquals("k2026", Signing.signer(signing(hmac, "k2026")).keyId());
+        ConfigException e = assertThrows(ConfigException.class, () -> Signing.signer(signing(hmac, "k 2026")));
         assertEquals("normalcy.trainer.signing-key-id", e.key());
+    }
+
+    private static io.normalcy.trainer.config.TrainerConfig signing(String hmacKey, String keyId) {
+        return new io.normalcy.trainer.config.TrainerConfig(io.normalcy.trainer.config.Isolation.IN_PROCESS, "t", "models",
+                1, java.util.List.of(), java.time.Duration.ofHours(2), false, 10, java.time.Duration.ofMinutes(5), hmacKey,
+                null, keyId, 5);
     }
 }

@@ -1,0 +1,56 @@
+package io.normalcy.trainer.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.Ordering;
+import io.normalcy.trainer.config.ModelDefinition;
+import io.normalcy.trainer.config.Parameters;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The job spec reaches a child JVM as typed JSON and comes back equal, definition included. */
+class JobJsonTest {
+    private static ModelDefinition definition() {
+        return Parameters.apply(ModelDefinition.defaults("payments"), Map.ofEntries(
+                Map.entry("features", "amount,count"), Map.entry("integer-features", "count"),
+                Map.entry("log1p-features", "amount"), Map.entry("categorical-context", "region"),
+                Map.entry("cyclic-context", "@hourOfDay,angle:deg:360,week:@dayOfWeek:3.5"),
+                Map.entry("numeric-context", "temp"), Map.entry("flow-type", "realnvp"), Map.entry("ordering", "random"),
+                Map.entry("hidden", "32,16"), Map.entry("epochs", "7"), Map.entry("learning-rate", "0.0005"),
+                Map.entry("levels", "0.02,0.002"), Map.entry("window", "P7D"), Map.entry("warm-start", "false"),
+                Map.entry("validation-fraction", "0.15")), "");
+    }
+
+    @Test
+    void specRoundTripsWithItsTypedDefinition() throws Exception {
+        JobSpec spec = new JobSpec("payments", 3, definition(), "rows.bin", "model.avro", "result.json", 1000L, 2000L,
+                Map.of("features-0", 42L), 5, "test", null);
+        String json = JobJson.MAPPER.writeValueAsString(spec);
+        JobSpec back = JobJson.MAPPER.readValue(json, JobSpec.class);
+        assertEquals(spec, back);
+        assertEquals(FlowType.REALNVP, back.definition().flowType());
+        assertEquals(Ordering.RANDOM, back.definition().ordering());
+        assertEquals(Duration.ofDays(7), back.definition().window());
+        assertEquals(3.5, back.definition().cyclicContext().get(2).period());
+        assertEquals(FitConfigs.from(spec.definition()).describe(), FitConfigs.from(back.definition()).describe());
+    }
+
+    @Test
+    void definitionIsWrittenTypedNotAsConfigurationStrings() throws Exception {
+        JsonNode d = JobJson.MAPPER.readTree(JobJson.MAPPER.writeValueAsString(new JobSpec("payments", 3, definition(),
+                "rows.bin", "model.avro", "result.json", null, null, Map.of(), 0, "test", null))).get("definition");
+        assertTrue(d.get("epochs").isInt(), d.toString());
+        assertTrue(d.get("hidden").isArray() && d.get("hidden").get(0).isInt(), d.toString());
+        assertTrue(d.get("learningRate").isDouble(), d.toString());
+        assertTrue(d.get("warmStart").isBoolean(), d.toString());
+        assertEquals("REALNVP", d.get("flowType").asText());
+        assertEquals("PT168H", d.get("window").asText());
+        assertEquals(List.of("amount", "count"), List.of(d.get("features").get(0).asText(), d.get("features").get(1).asText()));
+    }
+}
