@@ -42,6 +42,27 @@ public record ExpectedRanges(double mass, double[] low, double[] high) {
         return high[feature];
     }
 
+    /**
+     * The human sentence of one feature's range, the same in alerts and the CLI: "amount 5400 — expected 12–310
+     * (99 %) given shop=grocery and the preceding features". Numbers keep 4 significant digits.
+     *
+     * @param given the conditioning context as text (e.g. "shop=grocery, 03:00"); null or empty for none
+     */
+    public static String sentence(String feature, double value, double low, double high, double mass, String given) {
+        String context = given == null || given.isEmpty() ? "" : given + " and ";
+        return feature + " " + number(value) + " — expected " + number(low) + "–" + number(high) + " ("
+                + number(100 * mass) + " %) given " + context + "the preceding features";
+    }
+
+    /** 4 significant digits, no exponent for ordinary magnitudes, no trailing zeros. */
+    static String number(double v) {
+        if (!Double.isFinite(v)) {
+            return String.valueOf(v);
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros();
+        return Math.abs(v) >= 1e-6 && Math.abs(v) < 1e15 || v == 0 ? d.toPlainString() : d.toString();
+    }
+
     /** @throws IllegalArgumentException unless 0 &lt; mass &lt; 1 */
     public static double checkMass(double mass) {
         if (!(mass > 0 && mass < 1)) {
