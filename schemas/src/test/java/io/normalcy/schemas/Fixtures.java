@@ -76,7 +76,7 @@ public final class Fixtures {
 
     public static Alert alertFull() {
         return Alert.newBuilder(alertMinimal()).setThresholdScope("region=eu")
-                .setTopFeatures(List.of(new FeatureContribution("amount", 9999.0, -15.0, -2.0, 13.0)))
+                .setTopFeatures(List.of(new FeatureContribution("amount", 9999.0, -15.0, -2.0, 13.0, 12.0, 310.0, 0.99)))
                 .setContext(Map.of("region", "eu")).setContextNumeric(Map.of("age", 3.5))
                 .setFeatures(Map.of("amount", 9999.0)).setAttributes(Map.of("merchant", "m-9"))
                 .setEventId("tx-42").setSourceTopic("normalcy.features").setSourcePartition(1).setSourceOffset(5L)

@@ -22,6 +22,7 @@ public final class ConfigurationCheck {
     private static final Map<String, Class<?>> TYPED_KEYS = Map.ofEntries(
             Map.entry("cool-down", Duration.class), Map.entry("shutdown-timeout", Duration.class),
             Map.entry("drift.rate-limit", Duration.class), Map.entry("top-features", Integer.class),
+            Map.entry("expected-range-mass", Double.class),
             Map.entry("topic-partitions", Integer.class), Map.entry("replication-factor", Integer.class),
             Map.entry("drift.window-size", Integer.class), Map.entry("drift.min-records", Integer.class),
             Map.entry("drift.rate-factor", Double.class), Map.entry("drift.mean-shift", Double.class),

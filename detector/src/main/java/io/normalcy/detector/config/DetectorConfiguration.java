@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -32,6 +33,7 @@ import java.util.Map;
  * @param scoresEnabled    write every scored event to the scores topic
  * @param coolDown         per-entity alert cool-down window (0 = off)
  * @param topFeatures      contributing features listed per alert
+ * @param expectedRangeMass central probability of each listed feature's expected range ({@link DetectorSettings})
  * @param shutdownTimeout  how long a clean shutdown waits for Kafka Streams to close
  * @param instanceId       static group membership id of this instance, blank = dynamic ({@link GroupMembership})
  * @param sessionTimeout   consumer group session timeout: a dead instance's partitions move after this long
@@ -49,6 +51,8 @@ public record DetectorConfiguration(
         @Bindable(defaultValue = "true") boolean scoresEnabled,
         @Bindable(defaultValue = "5m") @NotNull Duration coolDown,
         @Bindable(defaultValue = "3") @Min(1) int topFeatures,
+        @Bindable(defaultValue = "0.99") @DecimalMin(value = "0.0", inclusive = false)
+        @DecimalMax(value = "1.0", inclusive = false) double expectedRangeMass,
         @Bindable(defaultValue = "30s") @NotNull Duration shutdownTimeout,
         @Nullable String instanceId,
         @Bindable(defaultValue = "10s") @NotNull Duration sessionTimeout,
@@ -130,7 +134,8 @@ public record DetectorConfiguration(
         SigningSettings s = signing == null ? SigningSettings.none()
                 : new SigningSettings(signing.hmacSecret(), signing.ed25519PublicKey(),
                 SigningSettings.keysFromConfig(signing.keys()));
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultFormat, formats, d, s);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, formats, d,
+                s);
     }
 
     private static final java.util.regex.Pattern INPUT = java.util.regex.Pattern.compile(

@@ -12,12 +12,14 @@ import java.util.Objects;
  * @param coolDown           per model+entity: alerts within this event-time window after the last emitted alert
  *                           are suppressed (still scored and counted); zero disables
  * @param topFeatures        number of contributing features an alert lists (≥ 1)
+ * @param expectedRangeMass  central probability of each listed feature's expected range (0 &lt; mass &lt; 1; 0.99 =
+ *                           the 0.5 %–99.5 % quantiles of its exact conditional under the model)
  * @param defaultInputFormat format of input topics not listed in {@code inputFormats}
  * @param inputFormats       format per input topic
  * @param drift              drift → retraining
  * @param signing            required model signature, if any
  */
-public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures,
+public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
                                InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats,
                                DriftSettings drift, SigningSettings signing) {
     public DetectorSettings {
@@ -28,15 +30,22 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
         if (topFeatures < 1) {
             throw new IllegalArgumentException("normalcy.detector.top-features must be >= 1, got " + topFeatures);
         }
+        if (!(expectedRangeMass > 0 && expectedRangeMass < 1)) {
+            throw new IllegalArgumentException("normalcy.detector.expected-range-mass must be in (0, 1), got "
+                    + expectedRangeMass);
+        }
         Objects.requireNonNull(defaultInputFormat, "normalcy.detector.default-input-format");
         inputFormats = Map.copyOf(inputFormats == null ? Map.of() : inputFormats);
         Objects.requireNonNull(drift, "drift");
         signing = signing == null ? SigningSettings.none() : signing;
     }
 
+    /** 0.5 %–99.5 % quantiles ({@code io.normalcy.flow.model.ExpectedRanges#DEFAULT_MASS}). */
+    public static final double DEFAULT_EXPECTED_RANGE_MASS = 0.99;
+
     public static DetectorSettings defaults() {
-        return new DetectorSettings(true, Duration.ofMinutes(5), 3, InputFormat.AUTO, Map.of(),
-                DriftSettings.defaults(), SigningSettings.none());
+        return new DetectorSettings(true, Duration.ofMinutes(5), 3, DEFAULT_EXPECTED_RANGE_MASS, InputFormat.AUTO,
+                Map.of(), DriftSettings.defaults(), SigningSettings.none());
     }
 
     public InputFormat formatOf(String topic) {
@@ -44,22 +53,32 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
     }
 
     public DetectorSettings withCoolDown(Duration d) {
-        return new DetectorSettings(scoresEnabled, d, topFeatures, defaultInputFormat, inputFormats, drift, signing);
+        return new DetectorSettings(scoresEnabled, d, topFeatures, expectedRangeMass,
+                defaultInputFormat, inputFormats, drift, signing);
     }
 
     public DetectorSettings withScoresEnabled(boolean on) {
-        return new DetectorSettings(on, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, signing);
+        return new DetectorSettings(on, coolDown, topFeatures, expectedRangeMass,
+                defaultInputFormat, inputFormats, drift, signing);
     }
 
     public DetectorSettings withDrift(DriftSettings d) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, d, signing);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass,
+                defaultInputFormat, inputFormats, d, signing);
     }
 
     public DetectorSettings withSigning(SigningSettings s) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, s);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass,
+                defaultInputFormat, inputFormats, drift, s);
+    }
+
+    public DetectorSettings withExpectedRangeMass(double mass) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, mass, defaultInputFormat, inputFormats, drift,
+                signing);
     }
 
     public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultFormat, perTopic, drift, signing);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass,
+                defaultFormat, perTopic, drift, signing);
     }
 }

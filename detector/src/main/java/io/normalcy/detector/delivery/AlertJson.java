@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.normalcy.avro.Alert;
 import io.normalcy.avro.FeatureContribution;
+import io.normalcy.flow.model.ExpectedRanges;
 
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.TreeMap;
  *   "pValue": 0.00012,                   // share of normal events of this context scoring this low ("1 in 8,300");
  *                                        // null when the model cannot give one
  *   "topFeatures": [{"feature": "amount", "value": 9120.0, "logDensityTerm": -22.1,
- *                    "typicalTerm": -1.3, "deficit": 20.8}],
+ *                    "typicalTerm": -1.3, "deficit": 20.8,
+ *                    "expectedLow": 12.0, "expectedHigh": 310.0, "expectedMass": 0.99,   // null without a range
+ *                    "expected": "amount 9120 — expected 12–310 (99 %) given country=FR and the preceding features"}],
  *   "features": {"amount": 9120.0}, "context": {"country": "FR"}, "contextNumeric": {}, "attributes": {},
  *   "eventId": "ev-17",                  // null when the input had none
  *   "source": {"topic": "normalcy.features", "partition": 0, "offset": 1234}   // null when unknown
@@ -42,10 +45,15 @@ public record AlertJson(String alertId, String entity, String model, long modelV
                         Map<String, Double> contextNumeric, Map<String, String> attributes,
                         @Nullable String eventId, @Nullable Source source) {
 
-    /** One explaining feature; see {@code FeatureContribution.avsc}. */
+    /**
+     * One explaining feature; see {@code FeatureContribution.avsc}. {@code expected} is the range as a sentence
+     * ({@link ExpectedRanges#sentence}), null without a range.
+     */
     @Serdeable
     public record Contribution(String feature, @Nullable Double value, @Nullable Double logDensityTerm,
-                               @Nullable Double typicalTerm, @Nullable Double deficit) {
+                               @Nullable Double typicalTerm, @Nullable Double deficit, @Nullable Double expectedLow,
+                               @Nullable Double expectedHigh, @Nullable Double expectedMass,
+                               @Nullable String expected) {
     }
 
     /** Coordinates of the scored input record. */
@@ -54,7 +62,8 @@ public record AlertJson(String alertId, String entity, String model, long modelV
     }
 
     public static AlertJson of(Alert a) {
-        List<Contribution> top = a.getTopFeatures().stream().map(AlertJson::contribution).toList();
+        String given = given(a.getContext());
+        List<Contribution> top = a.getTopFeatures().stream().map(c -> contribution(c, given)).toList();
         Source source = a.getSourceTopic() == null && a.getSourcePartition() == null && a.getSourceOffset() == null
                 ? null : new Source(a.getSourceTopic(), a.getSourcePartition(), a.getSourceOffset());
         return new AlertJson(a.getAlertId(), a.getEntity(), a.getModel(), a.getModelVersion(),
@@ -65,9 +74,25 @@ public record AlertJson(String alertId, String entity, String model, long modelV
                 strings(a.getAttributes()), a.getEventId(), source);
     }
 
-    private static Contribution contribution(FeatureContribution c) {
+    private static Contribution contribution(FeatureContribution c, String given) {
+        Double low = nullableFinite(c.getExpectedLow());
+        Double high = nullableFinite(c.getExpectedHigh());
+        Double mass = nullableFinite(c.getExpectedMass());
+        String expected = low == null || high == null || mass == null ? null
+                : ExpectedRanges.sentence(c.getFeature(), c.getValue(), low, high, mass, given);
         return new Contribution(c.getFeature(), finite(c.getValue()), finite(c.getLogDensityTerm()),
-                finite(c.getTypicalTerm()), finite(c.getDeficit()));
+                finite(c.getTypicalTerm()), finite(c.getDeficit()), low, high, mass, expected);
+    }
+
+    /** The categorical context as "k=v, k2=v2" (sorted), the part of the conditioning a reader recognises. */
+    private static String given(Map<String, String> context) {
+        StringBuilder sb = new StringBuilder();
+        strings(context).forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    private static Double nullableFinite(Double v) {
+        return v == null ? null : finite(v);
     }
 
     private static Double finite(double v) {

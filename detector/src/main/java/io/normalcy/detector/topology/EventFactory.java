@@ -6,6 +6,7 @@ import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.ScoredEvent;
 import io.normalcy.avro.Severity;
 import io.normalcy.flow.model.Evaluation;
+import io.normalcy.flow.model.ExpectedRanges;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.schemas.AlertIds;
@@ -21,7 +22,9 @@ import java.util.Map;
  * {@code typical − term}: how many nats less likely this feature's conditional term is than its median on
  * held-out data (for MAF with NATURAL ordering the term is exactly log p(x_i | x_&lt;i, c), Papamakarios et al.
  * 2017), so the first features are the ones that made the event improbable. A feature without a typical value
- * is compared with 0. The alert id is {@link AlertIds}' (model, entity, eventTime, eventId or source offset):
+ * is compared with 0. Each listed feature carries its expected range: the central interval of its exact conditional
+ * p(x_i | x_&lt;i, c) given the event's context and preceding features ({@code Scorer#expectedRanges}), so the
+ * alert says what value would have been normal there. The alert id is {@link AlertIds}' (model, entity, eventTime, eventId or source offset):
  * a replay or re-score of the same event yields the same id.
  */
 final class EventFactory {
@@ -49,13 +52,14 @@ final class EventFactory {
                 eval.level(), severity(eval.severity()), eval.scope(), Instant.ofEpochMilli(now), pValue(eval));
     }
 
-    static Alert alert(FeatureVector fv, NormalcyModel model, Source src, Score score, Evaluation eval,
-                       int topFeatures, long now) {
+    /** @param ranges expected ranges of the event's features, null when the model cannot give exact ones */
+    static Alert alert(FeatureVector fv, NormalcyModel model, Source src, Score score, ExpectedRanges ranges,
+                       Evaluation eval, int topFeatures, long now) {
         String id = AlertIds.derive(fv.getModel(), fv.getEntity(), fv.getEventTime(), fv.getEventId(),
                 src.topic(), src.partition(), src.offset());
         return new Alert(id, fv.getEntity(), fv.getEventTime(), fv.getModel(), model.version(), score.logDensity(),
                 eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(),
-                topFeatures(fv, model, score, topFeatures), fv.getContext(), fv.getContextNumeric(),
+                topFeatures(fv, model, score, ranges, topFeatures), fv.getContext(), fv.getContextNumeric(),
                 fv.getFeatures(), fv.getAttributes(), fv.getEventId(), src.topic(), src.partition(), src.offset(),
                 Instant.ofEpochMilli(now), pValue(eval));
     }
@@ -65,8 +69,12 @@ final class EventFactory {
         return Double.isFinite(eval.pValue()) ? eval.pValue() : null;
     }
 
-    /** The {@code n} features with the largest deficit, largest first (ties: feature order). */
-    static List<FeatureContribution> topFeatures(FeatureVector fv, NormalcyModel model, Score score, int n) {
+    /**
+     * The {@code n} features with the largest deficit, largest first (ties: feature order), each with its expected
+     * range when {@code ranges} is not null.
+     */
+    static List<FeatureContribution> topFeatures(FeatureVector fv, NormalcyModel model, Score score,
+                                                 ExpectedRanges ranges, int n) {
         List<String> names = model.featureNames();
         Map<String, Double> typical = model.typicalContributions();
         double[] terms = score.contributions();
@@ -77,7 +85,8 @@ final class EventFactory {
             double typicalTerm = t == null || !Double.isFinite(t) ? 0.0 : t;
             Double value = fv.getFeatures().get(name);
             all.add(new FeatureContribution(name, value == null ? Double.NaN : value, terms[i], typicalTerm,
-                    typicalTerm - terms[i]));
+                    typicalTerm - terms[i], ranges == null ? null : ranges.low(i),
+                    ranges == null ? null : ranges.high(i), ranges == null ? null : ranges.mass()));
         }
         all.sort((a, b) -> Double.compare(b.getDeficit(), a.getDeficit()));
         return new ArrayList<>(all.subList(0, Math.min(n, all.size())));

@@ -9,6 +9,7 @@ import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.LoadedModel;
 import io.normalcy.detector.routing.SubscriptionMatcher;
 import io.normalcy.flow.model.Evaluation;
+import io.normalcy.flow.model.ExpectedRanges;
 import io.normalcy.flow.model.InvalidInputException;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
@@ -168,7 +169,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         }
         boolean flagged = eval.severity() != Severity.NORMAL;
         if (flagged && !coolingDown(name, fv.getEntity(), eventTime)) {
-            Alert alert = EventFactory.alert(fv, model, src, score, eval, deps.settings().topFeatures(), now);
+            ExpectedRanges ranges = expectedRanges(slot.scorer(), fv, eventTime);
+            Alert alert = EventFactory.alert(fv, model, src, score, ranges, eval, deps.settings().topFeatures(), now);
             deps.metrics().alert(name, eval.severity().name(), eval.scope());
             Emitter.Encoded written = emitter.alert(alert, slot.contextKeys(), record.timestamp());
             if (written == null) {
@@ -185,6 +187,21 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         deps.drift().observe(name, model.version(), loaded.warningLevel(), loaded.baselineMean(), flagged,
                 score.logDensity(), eventTime)
                 .ifPresent(drift -> requestRetrain(model, drift, eventTime, record.timestamp(), now));
+    }
+
+    /**
+     * The alert's expected ranges, computed only for alerts (a few times a score). An explanation must never cost
+     * the alert: a failure here is logged and the alert goes out without ranges.
+     */
+    private ExpectedRanges expectedRanges(Scorer scorer, FeatureVector fv, long eventTime) {
+        try {
+            return scorer.expectedRanges(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime,
+                    deps.settings().expectedRangeMass());
+        } catch (RuntimeException e) {
+            LOG.warn("Expected ranges of an alert of model {} failed, sending it without: {}", fv.getModel(),
+                    e.toString());
+            return null;
+        }
     }
 
     private ScorerSlot slot(LoadedModel loaded) {

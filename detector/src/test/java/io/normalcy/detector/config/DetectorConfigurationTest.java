@@ -27,7 +27,21 @@ class DetectorConfigurationTest {
             assertEquals(DriftSettings.defaults(), s.drift());
             assertFalse(s.signing().enabled());
             assertEquals("normalcy-detector", c.applicationId());
+            assertEquals(0.99, s.expectedRangeMass());
         }
+    }
+
+    @Test
+    void expectedRangeMassBindsAndMustLieStrictlyBetweenZeroAndOne() {
+        try (ApplicationContext ctx = Startup.run(Map.of("normalcy.detector.expected-range-mass", "0.95"))) {
+            assertEquals(0.95, ctx.getBean(DetectorConfiguration.class).detectorSettings().expectedRangeMass());
+        }
+        for (String bad : List.of("1", "0", "1.5")) {
+            String m = Startup.failure("normalcy.detector.expected-range-mass", bad);
+            assertTrue(m.contains("expectedRangeMass") || m.contains("expected-range-mass"), m);
+        }
+        String m = Startup.failure("normalcy.detector.expected-range-mass", "most");
+        assertTrue(m.contains("normalcy.detector.expected-range-mass"), m);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.micronaut.core.type.Argument;
 import io.micronaut.serde.ObjectMapper;
 import io.normalcy.avro.Alert;
+import io.normalcy.avro.FeatureContribution;
 import io.normalcy.avro.Severity;
 
 import java.util.List;
@@ -47,6 +48,11 @@ class AlertJsonTest {
         assertEquals("amount", top.get(0).get("feature"));
         assertEquals(21.25, ((Number) top.get(0).get("deficit")).doubleValue());
         assertEquals(-1.25, ((Number) top.get(0).get("typicalTerm")).doubleValue());
+        assertEquals(12.0, ((Number) top.get(0).get("expectedLow")).doubleValue());
+        assertEquals(310.0, ((Number) top.get(0).get("expectedHigh")).doubleValue());
+        assertEquals(0.99, ((Number) top.get(0).get("expectedMass")).doubleValue());
+        assertEquals("amount 9120 — expected 12–310 (99 %) given country=FR and the preceding features",
+                top.get(0).get("expected"));
         assertEquals(Map.of("country", "FR"), m.get("context"));
         assertEquals(Map.of("merchant", "m-7"), m.get("attributes"));
         assertEquals(9120.0, ((Number) ((Map<?, ?>) m.get("features")).get("amount")).doubleValue());
@@ -71,5 +77,19 @@ class AlertJsonTest {
         assertNull(m.get("source"));
         assertNull(m.get("eventId"));
         assertEquals("WARNING", m.get("severity"));
+    }
+
+    /** A model without exact conditionals (RealNVP) gives no range: the fields and the sentence are null. */
+    @Test
+    void contributionWithoutRangeHasNullRangeFields() throws Exception {
+        Alert a = TestAlerts.alert("a3", "m", "e", Severity.WARNING);
+        a.setTopFeatures(List.of(new FeatureContribution("amount", 9120.0, -22.5, -1.25, 21.25, null, null, null)));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> top = ((List<Map<String, Object>>) render(a).get("topFeatures")).get(0);
+        assertEquals(21.25, ((Number) top.get("deficit")).doubleValue());
+        assertNull(top.get("expectedLow"));
+        assertNull(top.get("expectedHigh"));
+        assertNull(top.get("expectedMass"));
+        assertNull(top.get("expected"));
     }
 }

@@ -20,7 +20,7 @@ public final class TestAlerts {
                 .setModelVersion(3).setLogDensity(-31.5).setThreshold(-18.25)
                 .setQuantileLevel(severity == Severity.CRITICAL ? 0.001 : 0.01).setSeverity(severity)
                 .setThresholdScope("country=FR").setPValue(1.2e-4)
-                .setTopFeatures(List.of(new FeatureContribution("amount", 9120.0, -22.5, -1.25, 21.25)))
+                .setTopFeatures(List.of(new FeatureContribution("amount", 9120.0, -22.5, -1.25, 21.25, 12.0, 310.0, 0.99)))
                 .setContext(Map.of("country", "FR")).setContextNumeric(Map.of("hour", 10.0))
                 .setFeatures(Map.of("amount", 9120.0, "count", 3.0)).setAttributes(Map.of("merchant", "m-7"))
                 .setEventId("ev-" + id).setSourceTopic("normalcy.features").setSourcePartition(1)

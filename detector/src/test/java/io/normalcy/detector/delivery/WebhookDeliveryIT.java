@@ -178,6 +178,11 @@ class WebhookDeliveryIT {
             assertEquals("CRITICAL", a.json().get("severity"));
             assertEquals("A", a.json().get("model"));
             assertEquals("card-1", a.json().get("entity"));
+            Map<?, ?> top = (Map<?, ?>) ((List<?>) a.json().get("topFeatures")).get(0);
+            assertEquals(12.0, ((Number) top.get("expectedLow")).doubleValue(), "the expected range reaches the hook");
+            assertEquals(310.0, ((Number) top.get("expectedHigh")).doubleValue());
+            assertEquals("amount 9120 — expected 12–310 (99 %) given country=FR and the preceding features",
+                    top.get("expected"));
 
             List<ConsumerRecord<String, byte[]>> dlq = new ArrayList<>();
             try (KafkaConsumer<String, byte[]> c = ApiIt.reader(bootstrap, topics.dlq())) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.normalcy.avro.Alert;
+import io.normalcy.avro.FeatureContribution;
 import io.normalcy.avro.DeadLetter;
 import io.normalcy.avro.DeadLetterReason;
 import io.normalcy.avro.FeatureVector;
@@ -39,6 +40,9 @@ import org.junit.jupiter.api.Test;
 class DetectorTopologyTest {
     private static final String MODEL = "payments";
     private static final DetectorSettings NO_COOL_DOWN = DetectorSettings.defaults().withCoolDown(Duration.ZERO);
+
+    /** z of the 99.5 % quantile of N(0, 1). */
+    private static final double Z995 = 2.5758293035489004;
 
     private static Map<String, Double> x(double a, double b, double c) {
         return Map.of("a", a, "b", b, "c", c);
@@ -76,6 +80,14 @@ class DetectorTopologyTest {
             assertEquals(6.0, critical.getTopFeatures().get(0).getValue());
             assertTrue(critical.getTopFeatures().get(0).getDeficit() > 15, "≈ 18 - 0.23 nats below typical");
             assertEquals(3, critical.getTopFeatures().size());
+            // expected range of a given the (empty) context: N(0, 1) here, so exactly ±z(0.995), 6 lies outside
+            FeatureContribution a = critical.getTopFeatures().get(0);
+            assertEquals(-Z995, a.getExpectedLow(), 1e-9);
+            assertEquals(Z995, a.getExpectedHigh(), 1e-9);
+            assertEquals(0.99, a.getExpectedMass());
+            for (FeatureContribution f : critical.getTopFeatures()) {
+                assertTrue(f.getExpectedLow() < 0 && 0 < f.getExpectedHigh(), "typical 0 inside: " + f);
+            }
             assertEquals(Map.of("k", "v"), critical.getAttributes());
             assertEquals(1.0, h.metrics.count(DetectorMetrics.ALERTS, "model", MODEL, "severity", "CRITICAL"));
             assertEquals(3.0, h.metrics.count(DetectorMetrics.SCORED, "model", MODEL));
@@ -168,6 +180,36 @@ class DetectorTopologyTest {
             }
             assertTrue(Math.abs(scores.get(0).getLogDensity() - TestModels.logDensity(x(0.5, -1.5, 0.2), 1.0)) > 1e-3,
                     "the mixture base changes the density of the standard normal model");
+        }
+    }
+
+    /**
+     * Alerts of a MAF_MOG model carry each top feature's exact expected range at the configured mass (the flow's
+     * own {@code Scorer#expectedRanges}, whose maths {@code ExpectedRangesTest} checks by integration): it holds
+     * the typical value 0 and excludes the anomalous 9.
+     */
+    @Test
+    void mixtureAlertsCarryExpectedRangesAtTheConfiguredMass() throws Exception {
+        ModelVersion mog = TestModels.mixture(MODEL, 1);
+        io.normalcy.flow.model.Scorer reference = io.normalcy.flow.state.ModelStateMapper.fromState(mog).newScorer();
+        try (TopologyHarness h = new TopologyHarness(NO_COOL_DOWN.withExpectedRangeMass(0.9))) {
+            h.publish(mog);
+            h.send(vector(MODEL, "e1", START, "c", x(9, 0, 0)));
+            List<Alert> alerts = h.alerts.readValuesToList();
+            assertEquals(1, alerts.size());
+            io.normalcy.flow.model.ExpectedRanges expected = reference.expectedRanges(x(9, 0, 0), Map.of(), Map.of(),
+                    START.toEpochMilli(), 0.9);
+            List<String> names = List.of("a", "b", "c");
+            for (FeatureContribution f : alerts.get(0).getTopFeatures()) {
+                int i = names.indexOf(f.getFeature());
+                assertEquals(expected.low(i), f.getExpectedLow(), 1e-12);
+                assertEquals(expected.high(i), f.getExpectedHigh(), 1e-12);
+                assertEquals(0.9, f.getExpectedMass());
+                assertTrue(f.getExpectedLow() < f.getExpectedHigh());
+            }
+            FeatureContribution a = alerts.get(0).getTopFeatures().stream().filter(f -> f.getFeature().equals("a"))
+                    .findFirst().orElseThrow();
+            assertTrue(a.getExpectedLow() < 0 && 0 < a.getExpectedHigh() && a.getExpectedHigh() < 9, a.toString());
         }
     }
 

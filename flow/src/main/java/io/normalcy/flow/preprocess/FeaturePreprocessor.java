@@ -273,11 +273,47 @@ public final class FeaturePreprocessor {
         double[] r = new double[u.length];
         for (int i = 0; i < features.length; i++) {
             Feature f = features[i];
-            double y = u[i] * f.std() + f.mean();
-            double v = f.log1p() ? Math.max(0.0, Math.expm1(y)) : y;
+            double v = continuousValue(i, u[i]);
             r[i] = f.dequantize() ? Math.floor(v) : v - f.step() / 2;
         }
         return r;
+    }
+
+    /**
+     * An interval [uLo, uHi] of feature {@code i} in flow space, in original units: the inverse standardisation
+     * and log1p give the interval of the continuous (dequantised) value v, which is monotone in u. A feature
+     * dequantised with bin width h (integer: 1) reports every value r whose bin [r, r + h) overlaps it:
+     * integers floor(vLo)..floor(vHi), stepped features [vLo − h, vHi] (their grid's origin is not recorded), so
+     * the reported values hold at least the interval's probability. log1p features are clamped at 0, their
+     * training support.
+     *
+     * @return {low, high}
+     */
+    public double[] intervalFromFlowSpace(int i, double uLo, double uHi) {
+        if (i < 0 || i >= features.length) {
+            throw new IllegalArgumentException("feature index " + i + " out of range [0, " + features.length + ")");
+        }
+        Feature f = features[i];
+        double lo = continuousValue(i, uLo);
+        double hi = continuousValue(i, uHi);
+        if (f.dequantize()) {
+            lo = Math.floor(lo);
+            hi = Math.floor(hi);
+        } else if (f.step() > 0) {
+            lo -= f.step();
+        }
+        if (f.log1p()) {
+            lo = Math.max(0.0, lo);
+            hi = Math.max(0.0, hi);
+        }
+        return new double[] {lo, hi};
+    }
+
+    /** y = u·std + mean, then expm1 for log1p features (clamped at 0, their training support). */
+    private double continuousValue(int i, double u) {
+        Feature f = features[i];
+        double y = u * f.std() + f.mean();
+        return f.log1p() ? Math.max(0.0, Math.expm1(y)) : y;
     }
 
     private double map(int i, double r, double given, double[] outU, double[] perDim) {

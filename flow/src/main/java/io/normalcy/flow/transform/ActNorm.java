@@ -46,6 +46,12 @@ public final class ActNorm implements Transform {
         return ld;
     }
 
+    /** Elementwise with a positive scale exp(s). */
+    @Override
+    public boolean preservesNaturalOrder() {
+        return true;
+    }
+
     @Override
     public void inverse(double[] z, double[] ctx, double[] out) {
         for (int i = 0; i < dim; i++) {

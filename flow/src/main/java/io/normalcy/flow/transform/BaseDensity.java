@@ -22,4 +22,14 @@ public interface BaseDensity {
 
     /** One draw z ~ p(· | ctx) into {@code out}. */
     void sample(Random rng, double[] ctx, double[] out);
+
+    /**
+     * Quantiles of every coordinate's exact conditional p(z_i | z_&lt;i, ctx): {@code out[k][i]} is the
+     * {@code probs[k]}-quantile of coordinate i given the other coordinates of {@code z} before it. Used on demand
+     * (alert explanations), not per record, so it may allocate.
+     *
+     * @param probs probabilities in (0, 1)
+     * @param out   {@code probs.length} rows of length {@link #dim()}
+     */
+    void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out);
 }

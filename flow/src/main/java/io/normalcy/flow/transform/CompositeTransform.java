@@ -58,6 +58,17 @@ public final class CompositeTransform implements Transform {
         }
     }
 
+    /** A chain of such maps keeps the property: x_&lt;i determine the first part's outputs &lt; i, and so on. */
+    @Override
+    public boolean preservesNaturalOrder() {
+        for (Transform t : parts) {
+            if (!t.preservesNaturalOrder()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Net reordering of all (nested) {@link Permutation}s: output position i holds the value that started
      * at input position {@code result[i]}.

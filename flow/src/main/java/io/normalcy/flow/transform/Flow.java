@@ -114,6 +114,53 @@ public final class Flow {
         return r;
     }
 
+    /**
+     * Whether {@link #conditionalQuantiles} is exact: no net permutation and every layer maps coordinate i by an
+     * increasing affine function of u_i whose coefficients depend only on u_&lt;i and the context
+     * ({@link Transform#preservesNaturalOrder()}: ActNorm and MAF layers with NATURAL ordering). Couplings
+     * (RealNVP), LU layers, permutations and reordered MAFs mix coordinates, so their per-coordinate terms are not
+     * 1-D conditionals of the input features and no interval is given.
+     */
+    public boolean hasExactConditionals() {
+        return netPerm == null && transform.preservesNaturalOrder();
+    }
+
+    /**
+     * Quantiles of each feature's exact conditional p(u_i | u_&lt;i, c) in flow space, from one forward pass of
+     * {@code u}: {@code out[k][i]} is the {@code probs[k]}-quantile of u_i given the context and the actual
+     * u_&lt;i (the value of u_i itself does not matter).
+     *
+     * <p>Why it is exact: with u_&lt;i fixed, every layer maps coordinate i by z_i = A_i·u_i + B_i with A_i &gt; 0
+     * (ActNorm: exp(s_i); MAF: exp(−α_i(x_&lt;i)) after subtracting μ_i(x_&lt;i)), and z_&lt;i stay fixed, so
+     * log A_i is exactly the sum of coordinate i's log-det terms and B_i = z_i − A_i·u_i. The base conditional
+     * p(z_i | z_&lt;i, c) then maps back: the p-quantile of u_i is u_i + (q_i(p) − z_i)/A_i. On demand only
+     * (alerts): it allocates and solves the mixture CDF per coordinate.
+     *
+     * @return false (and {@code out} untouched) when the flow is not {@link #hasExactConditionals() exact}
+     */
+    public boolean conditionalQuantiles(double[] u, double[] ctx, double[] probs, double[][] out) {
+        double[] c = checkInput(u, ctx);
+        if (!hasExactConditionals()) {
+            return false;
+        }
+        for (double p : probs) {
+            if (!(p > 0 && p < 1)) {
+                throw new IllegalArgumentException("quantile probabilities must be in (0, 1), got " + p);
+            }
+        }
+        double[] z = new double[dim];
+        double[] logSlope = new double[dim];
+        transform.forward(u, c, z, logSlope);
+        double[][] q = new double[probs.length][dim];
+        base.conditionalQuantiles(z, c, probs, q);
+        for (int k = 0; k < probs.length; k++) {
+            for (int i = 0; i < dim; i++) {
+                out[k][i] = u[i] + (q[k][i] - z[i]) * Math.exp(-logSlope[i]);
+            }
+        }
+        return true;
+    }
+
     /** x → z with log-det, for callers that need the latent (e.g. diagnostics). */
     public double forward(double[] u, double[] ctx, double[] z) {
         return transform.forward(u, checkInput(u, ctx), z, null);

@@ -61,6 +61,8 @@ public final class MaskedAffineAutoregressive implements Transform {
     private final double[] outBias;
     /** 2D, μ/α interleaved (o[2p] = μ_p, o[2p+1] = raw α_p); D in the additive variant (μ only). */
     private final int outWidth;
+    /** Input degrees strictly increase with the feature index (MAF NATURAL): μ_i, α_i depend on x_&lt;i only. */
+    private final boolean naturalOrder;
     private final ThreadLocal<Scratch> scratch;
 
     /**
@@ -90,6 +92,11 @@ public final class MaskedAffineAutoregressive implements Transform {
             widths[l] = hiddenBiases[l].length;
         }
         inOrder = sortedOrder(degrees);
+        boolean increasing = true;
+        for (int i = 1; i < dim; i++) {
+            increasing &= degrees[i] > degrees[i - 1];
+        }
+        naturalOrder = increasing;
         int[] degS = new int[dim];
         for (int p = 0; p < dim; p++) {
             degS[p] = degrees[inOrder[p]];
@@ -263,6 +270,15 @@ public final class MaskedAffineAutoregressive implements Transform {
             }
         }
         return ld;
+    }
+
+    /**
+     * True when the input degrees strictly increase with the index (MAF with NATURAL ordering): then z_i = (x_i −
+     * μ_i)·exp(−α_i) with μ_i, α_i functions of x_&lt;i and c. False for couplings (equal degrees) and reordered MAFs.
+     */
+    @Override
+    public boolean preservesNaturalOrder() {
+        return naturalOrder;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.normalcy.flow.transform;
 
 import java.util.Random;
+import org.apache.commons.math3.special.Erf;
 
 /** Base density N(0, I): log N(z) = −½ Σ z² − (D/2) log 2π (ignores the context). */
 public final class StandardNormal implements BaseDensity {
@@ -26,6 +27,27 @@ public final class StandardNormal implements BaseDensity {
     @Override
     public void sample(Random rng, double[] ctx, double[] out) {
         sample(rng, out);
+    }
+
+    /** Coordinates are independent: every conditional is N(0, 1), whatever z. */
+    @Override
+    public void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out) {
+        for (int k = 0; k < probs.length; k++) {
+            java.util.Arrays.fill(out[k], 0, dim, inverseCdf(probs[k]));
+        }
+    }
+
+    /** Φ(x), via erfc so the lower tail keeps its relative precision. */
+    public static double cdf(double x) {
+        return 0.5 * Erf.erfc(-x / Math.sqrt(2));
+    }
+
+    /** Φ⁻¹(p) for p in (0, 1). */
+    public static double inverseCdf(double p) {
+        if (!(p > 0 && p < 1)) {
+            throw new IllegalArgumentException("probability must be in (0, 1), got " + p);
+        }
+        return -Math.sqrt(2) * Erf.erfcInv(2 * p);
     }
 
     public double logProb(double[] z) {

@@ -21,4 +21,14 @@ public interface Transform {
 
     /** Exact inverse z → x ({@code out != z}). */
     void inverse(double[] z, double[] ctx, double[] out);
+
+    /**
+     * Whether output i is an increasing affine function of input i whose slope and offset depend only on the inputs
+     * before i and the context. Then, with x_&lt;i fixed, x_i → z_i is a 1-D increasing affine map, so the exact
+     * conditional p(x_i | x_&lt;i, c) follows from the base conditional by that map ({@link Flow#conditionalQuantiles}).
+     * False (the safe default) for maps that mix coordinates (LU linear, permutations, couplings).
+     */
+    default boolean preservesNaturalOrder() {
+        return false;
+    }
 }

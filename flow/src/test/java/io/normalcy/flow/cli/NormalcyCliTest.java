@@ -117,11 +117,15 @@ class NormalcyCliTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(4, lines.size());
-        assertEquals("id,amount,items,hour,region,ts,log_density,severity,p_value,contrib_amount,contrib_items", lines.get(0));
+        assertEquals("id,amount,items,hour,region,ts,log_density,severity,p_value,contrib_amount,contrib_items,"
+                + "expected_low_amount,expected_high_amount,expected_low_items,expected_high_items,explanation",
+                lines.get(0));
         List<double[]> parsed = new ArrayList<>();
         for (String line : lines.subList(1, 4)) {
-            String[] c = line.split(",");
-            assertEquals(11, c.length, line);
+            String[] c = line.split(",", -1);
+            assertEquals(16, c.length, line);
+            // expected ranges only for flagged rows (the default --expected-ranges FLAGGED)
+            assertEquals(c[7].equals("NORMAL"), c[11].isEmpty() && c[15].isEmpty(), line);
             double ld = Double.parseDouble(c[6]);
             double sum = Double.parseDouble(c[9]) + Double.parseDouble(c[10]);
             assertEquals(ld, sum, 1e-9, line);
@@ -131,6 +135,25 @@ class NormalcyCliTest {
             parsed.add(new double[] {ld});
         }
         assertTrue(lines.get(2).contains(",CRITICAL,"), "an amount of 100000 is far out: " + lines.get(2));
+        // the default model is MAF_MOG (exact conditionals): amount's 99 % range given region=us excludes 100000
+        String[] b = lines.get(2).split(",", -1);
+        double low = Double.parseDouble(b[11]);
+        double high = Double.parseDouble(b[12]);
+        assertTrue(0 <= low && low < high && high < 100_000, lines.get(2));
+        assertEquals(Math.rint(Double.parseDouble(b[13])), Double.parseDouble(b[13]), 0.0, "items is an integer");
+        String sentence = b[15].replace("\"", ""); // quoted by the CSV writer
+        assertTrue(sentence.startsWith("amount 100000 — expected ") && sentence.endsWith(
+                " (99 %) given region=us and the preceding features"), sentence);
+        Result all = run("score", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString(), "--time-column", "ts", "--expected-ranges", "ALL", "--expected-mass", "0.5");
+        assertEquals(0, all.code(), all.err());
+        for (String line : Files.readAllLines(out).subList(1, 4)) {
+            String[] c = line.split(",", -1);
+            assertTrue(Double.parseDouble(c[11]) < Double.parseDouble(c[12]), line);
+            assertTrue(c[15].contains(" (50 %) given "), line);
+        }
+        assertError(run("score", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--time-column", "ts", "--expected-mass", "1"), "--expected-mass must be in (0, 1)");
         assertTrue(parsed.get(1)[0] < parsed.get(0)[0]);
         // scoring needs the time column when the model encodes the hour of day
         Result noTime = run("score", "--model", model.toString(), "--input", in.toString(), "--output",

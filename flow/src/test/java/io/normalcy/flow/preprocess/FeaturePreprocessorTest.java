@@ -172,4 +172,24 @@ class FeaturePreprocessorTest {
         assertEquals((20.35 - f.mean()) / f.std(), u[0], 1e-9);
         assertEquals(20.3, p.fromFlowSpace(u)[0], 1e-9);
     }
+
+    /**
+     * Interval ends map back monotonically; dequantised features report every value whose bin [r, r + h) overlaps
+     * the continuous interval: integers floor(vLo)..floor(vHi), stepped features [vLo − h, vHi]; log1p clamps at 0.
+     */
+    @Test
+    void intervalsMapBackToOriginalUnitsAndCoverTheBins() {
+        FeaturePreprocessor p = new FeaturePreprocessor(List.of(
+                new FeaturePreprocessor.Feature("plain", false, false, 10.0, 2.0),
+                new FeaturePreprocessor.Feature("count", true, false, 4.0, 2.0),
+                new FeaturePreprocessor.Feature("cpu", false, false, 20.0, 1.0, 0.1),
+                new FeaturePreprocessor.Feature("bytes", false, true, 3.0, 1.0)));
+        assertArrayEquals(new double[] {7.0, 13.0}, p.intervalFromFlowSpace(0, -1.5, 1.5), 1e-12);
+        // v in [4 + 2·(−1.3), 4 + 2·1.6] = [1.4, 7.2]: integers 1..7 have bins overlapping it
+        assertArrayEquals(new double[] {1.0, 7.0}, p.intervalFromFlowSpace(1, -1.3, 1.6), 1e-12);
+        // v in [19.55, 20.25]: any grid value whose bin can overlap it lies in (19.45, 20.25] (origin unknown)
+        assertArrayEquals(new double[] {19.45, 20.25}, p.intervalFromFlowSpace(2, -0.45, 0.25), 1e-12);
+        assertArrayEquals(new double[] {0.0, Math.expm1(4.0)}, p.intervalFromFlowSpace(3, -5.0, 1.0), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> p.intervalFromFlowSpace(4, 0, 1));
+    }
 }
