@@ -58,6 +58,15 @@ public final class RecordMapper {
      */
     public FeatureVector map(String topic, String key, long timestamp, byte[] value) {
         Object root = decode(topic, value);
+        try {
+            return vector(root, key, timestamp);
+        } catch (MappingException e) {
+            throw new MappingException(e.path(), "mapping " + mapping.name() + " (topic '" + topic + "'): "
+                    + e.getMessage());
+        }
+    }
+
+    private FeatureVector vector(Object root, String key, long timestamp) {
         String model = mapping.model() != null ? mapping.model() : nonBlank(mapping.modelPath(), root);
         String entity;
         if (mapping.entity() == null) {
