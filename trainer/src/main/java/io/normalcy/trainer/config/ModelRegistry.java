@@ -24,7 +24,7 @@ public class ModelRegistry {
     private static final Set<String> SERVICE_KEYS = Set.of("isolation", "instance-id", "artifact-dir",
             "max-concurrent-trainings", "child-jvm-options", "training-timeout", "retrain-listener",
             "recent-request-ids", "read-timeout", "hmac-key", "ed25519-private-key", "signing-key-id", "keep-versions",
-            "models", "registry");
+            "models", "registry", "mappings");
 
     private final Map<String, ModelDefinition> models;
 
