@@ -3,6 +3,8 @@ package io.normalcy.detector.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.MapFormat;
+import io.micronaut.core.naming.conventions.StringConvention;
 import io.normalcy.schemas.mapping.RecordMapping;
 import io.normalcy.schemas.mapping.RecordMappings;
 import jakarta.validation.Valid;
@@ -47,7 +49,8 @@ import java.util.Set;
  * @param drift            drift → retraining
  * @param signing          required model signature
  * @param mappings         mapping name → declarative mapping of a raw input topic
- *                         ({@link io.normalcy.schemas.mapping.RecordMappings}); mapped topics are inputs too
+ *                         ({@link io.normalcy.schemas.mapping.RecordMappings}); mapped topics are inputs too. Bound
+ *                         with the keys as written: the default binding would hyphenate feature names (itemCount)
  */
 @ConfigurationProperties("normalcy.detector")
 public record DetectorConfiguration(
@@ -65,7 +68,8 @@ public record DetectorConfiguration(
         @Valid @Nullable Topics topics,
         @Valid @Nullable Drift drift,
         @Nullable Signing signing,
-        @Nullable Map<String, Object> mappings) {
+        @Nullable @MapFormat(transformation = MapFormat.MapTransformation.NESTED, keyFormat = StringConvention.RAW)
+        Map<String, Object> mappings) {
 
     /** Configuration key of the mappings section, the prefix of every mapping error. */
     public static final String MAPPINGS = "normalcy.detector.mappings";

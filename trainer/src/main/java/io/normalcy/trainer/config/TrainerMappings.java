@@ -3,6 +3,8 @@ package io.normalcy.trainer.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.format.MapFormat;
+import io.micronaut.core.naming.conventions.StringConvention;
 import io.normalcy.schemas.mapping.RecordMapping;
 import io.normalcy.schemas.mapping.RecordMappings;
 
@@ -16,11 +18,14 @@ import java.util.Map;
  * start-up ({@link Context}): a bad mapping stops the trainer naming the key. A model is trained from one topic, so
  * two mappings naming the same constant model are refused.
  *
- * @param mappings mapping name → settings, as bound from the configuration
+ * @param mappings mapping name → settings, as bound from the configuration (keys as written: feature names such as
+ *                 {@code itemCount} must not be hyphenated by the binder)
  */
 @Context
 @ConfigurationProperties("normalcy.trainer")
-public record TrainerMappings(@Nullable Map<String, Object> mappings) {
+public record TrainerMappings(
+        @Nullable @MapFormat(transformation = MapFormat.MapTransformation.NESTED, keyFormat = StringConvention.RAW)
+        Map<String, Object> mappings) {
     public static final String PREFIX = "normalcy.trainer.mappings";
 
     public TrainerMappings {

@@ -21,6 +21,7 @@ class TrainerMappingsTest {
         p.put(M + "cards.model", "cards");
         p.put(M + "cards.entity", "card.id");
         p.put(M + "cards.features.amount", "amount");
+        p.put(M + "cards.features.itemCount", "items.length");
         return p;
     }
 
@@ -48,6 +49,7 @@ class TrainerMappingsTest {
             RecordMapping m = ctx.getBean(TrainerMappings.class).byTopic().get("card.events");
             assertEquals("cards", m.model());
             assertEquals("card.id", m.entity().toString());
+            assertEquals("items.length", m.features().get("itemCount").toString(), "feature names kept as written");
         }
     }
 
