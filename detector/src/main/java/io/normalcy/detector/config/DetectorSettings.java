@@ -54,19 +54,23 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
     }
 
     public DetectorSettings withCoolDown(Duration d) {
-        return new DetectorSettings(scoresEnabled, d, topFeatures, defaultInputFormat, inputFormats, drift, signing, mappings);
+        return new DetectorSettings(scoresEnabled, d, topFeatures, defaultInputFormat, inputFormats, drift, signing,
+                mappings);
     }
 
     public DetectorSettings withScoresEnabled(boolean on) {
-        return new DetectorSettings(on, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, signing, mappings);
+        return new DetectorSettings(on, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, signing,
+                mappings);
     }
 
     public DetectorSettings withDrift(DriftSettings d) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, d, signing, mappings);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, d, signing,
+                mappings);
     }
 
     public DetectorSettings withSigning(SigningSettings s) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, s, mappings);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultInputFormat, inputFormats, drift, s,
+                mappings);
     }
 
     /** The mapping of {@code topic}'s records, or null when the topic carries feature vectors. */
@@ -80,6 +84,7 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
     }
 
     public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultFormat, perTopic, drift, signing, mappings);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, defaultFormat, perTopic, drift, signing,
+                mappings);
     }
 }

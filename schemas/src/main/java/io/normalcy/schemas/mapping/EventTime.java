@@ -75,7 +75,8 @@ public record EventTime(FieldPath path, String format, ZoneId zone) {
             }
             if (f.equals(AUTO)) {
                 TimeParser parser = TimeParser.inZone(zone);
-                return number != null ? parser.epochMilli(number, where) : parser.toEpochMilli(Values.text(v, path), where);
+                return number != null ? parser.epochMilli(number, where)
+                        : parser.toEpochMilli(Values.text(v, path), where);
             }
             return parsePattern(Values.text(v, path));
         } catch (MappingException e) {

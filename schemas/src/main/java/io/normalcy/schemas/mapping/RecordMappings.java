@@ -108,7 +108,8 @@ public final class RecordMappings {
             String head = canonical(dot < 0 ? k : k.substring(0, dot));
             if (head == null || (dot >= 0 && !SECTIONS.contains(head))) {
                 throw new IllegalArgumentException(key + "." + k + ": unknown key; known keys: " + KEYS
-                        + (dot >= 0 ? " (a topic name with dots goes in the mapping's topic key, not in its name)" : ""));
+                        + (dot >= 0 ? " (a topic name with dots goes in the mapping's topic key, not in its name)"
+                        : ""));
             }
             if (dot < 0) {
                 out.merge(head, e.getValue(), (a, b) -> merged(a, b));
@@ -163,7 +164,8 @@ public final class RecordMappings {
         try {
             return ZoneId.of(z);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException(key + ": '" + z + "' is not a time zone (e.g. UTC, Europe/Paris, +02:00)");
+            throw new IllegalArgumentException(key + ": '" + z
+                    + "' is not a time zone (e.g. UTC, Europe/Paris, +02:00)");
         }
     }
 

@@ -16,7 +16,8 @@ import org.apache.avro.generic.GenericEnumSymbol;
  * categorical values and attributes from strings, numbers, booleans and enum symbols.
  */
 final class Values {
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d{1,30}(\\.\\d{0,30})?|\\.\\d{1,30})([eE][+-]?\\d{1,3})?");
+    private static final Pattern DECIMAL =
+            Pattern.compile("[+-]?(\\d{1,30}(\\.\\d{0,30})?|\\.\\d{1,30})([eE][+-]?\\d{1,3})?");
 
     private Values() {
     }
@@ -49,7 +50,8 @@ final class Values {
         if (v instanceof JsonNode n && n.isBoolean()) {
             return n.booleanValue() ? 1.0 : 0.0;
         }
-        String s = v instanceof JsonNode n && n.isTextual() ? n.textValue() : v instanceof CharSequence c ? c.toString() : null;
+        String s = v instanceof JsonNode n && n.isTextual() ? n.textValue()
+                : v instanceof CharSequence c ? c.toString() : null;
         if (s != null && DECIMAL.matcher(s.strip()).matches()) {
             return new BigDecimal(s.strip()).doubleValue();
         }
