@@ -53,6 +53,10 @@ public final class ConfigurationCheck {
                 membership.isStatic() ? " (instance id " + membership.instanceId() + ")" : " (no instance id)",
                 membership.sessionTimeout(), membership.leaveGroupOnClose() ? "leaves the group on shutdown"
                         : "keeps its membership on shutdown");
+        settings.mappings().values().forEach(m -> LOG.info(
+                "Detector {}: topic {} mapped by {}.{} to model {}, features {}", config.applicationId(), m.topic(),
+                DetectorConfiguration.MAPPINGS, m.name(),
+                m.model() != null ? m.model() : "at " + m.modelPath(), m.features().keySet()));
         LOG.info("Detector {}: inputs {}, scores {}, cool-down {}, drift {}, signing {}", config.applicationId(),
                 topics.inputs(), settings.scoresEnabled() ? topics.scores() : "off", settings.coolDown(),
                 settings.drift(), settings.signing());

@@ -3,6 +3,10 @@ package io.normalcy.detector.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.MapFormat;
+import io.micronaut.core.naming.conventions.StringConvention;
+import io.normalcy.schemas.mapping.RecordMapping;
+import io.normalcy.schemas.mapping.RecordMappings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -13,9 +17,11 @@ import jakarta.validation.constraints.Pattern;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Typed configuration of the detector, bound from {@code normalcy.detector.*} (application.yml, system
@@ -44,6 +50,9 @@ import java.util.Map;
  * @param topics           topic names
  * @param drift            drift → retraining
  * @param signing          required model signature
+ * @param mappings         mapping name → declarative mapping of a raw input topic
+ *                         ({@link io.normalcy.schemas.mapping.RecordMappings}); mapped topics are inputs too. Bound
+ *                         with the keys as written: the default binding would hyphenate feature names (itemCount)
  */
 @ConfigurationProperties("normalcy.detector")
 public record DetectorConfiguration(
@@ -62,7 +71,12 @@ public record DetectorConfiguration(
         @Bindable(defaultValue = "1") @Min(1) int replicationFactor,
         @Valid @Nullable Topics topics,
         @Valid @Nullable Drift drift,
-        @Nullable Signing signing) {
+        @Nullable Signing signing,
+        @Nullable @MapFormat(transformation = MapFormat.MapTransformation.NESTED, keyFormat = StringConvention.RAW)
+        Map<String, Object> mappings) {
+
+    /** Configuration key of the mappings section, the prefix of every mapping error. */
+    public static final String MAPPINGS = "normalcy.detector.mappings";
 
     /**
      * Topic names. {@code inputs} entries are {@code topic} or {@code topic:format} with format
@@ -103,12 +117,28 @@ public record DetectorConfiguration(
 
     /** Topic names, defaults where the section is absent. */
     public DetectorTopics detectorTopics() {
-        if (topics == null) {
-            return DetectorTopics.defaults();
-        }
-        List<String> names = topics.inputs().stream().map(DetectorConfiguration::topicOf).toList();
-        return new DetectorTopics(names, topics.scores(), topics.alerts(), topics.models(), topics.retrain(),
-                topics.subscriptions(), topics.dlq(), topics.parking());
+        DetectorTopics d = DetectorTopics.defaults();
+        List<String> names = topics == null ? d.inputs()
+                : topics.inputs().stream().map(DetectorConfiguration::topicOf).toList();
+        Set<String> inputs = new LinkedHashSet<>(names);
+        inputs.addAll(recordMappings().keySet());
+        DetectorTopics t = topics == null
+                ? new DetectorTopics(List.copyOf(inputs), d.scores(), d.alerts(), d.models(), d.retrain(),
+                d.subscriptions(), d.dlq(), d.parking())
+                : new DetectorTopics(List.copyOf(inputs), topics.scores(), topics.alerts(), topics.models(),
+                topics.retrain(), topics.subscriptions(), topics.dlq(), topics.parking());
+        List<String> outputs = List.of(t.scores(), t.alerts(), t.models(), t.retrain(), t.subscriptions(), t.dlq(),
+                t.parking());
+        recordMappings().values().stream().filter(m -> outputs.contains(m.topic())).findFirst().ifPresent(m -> {
+            throw new IllegalArgumentException(MAPPINGS + "." + m.name() + ".topic: '" + m.topic()
+                    + "' is one of the detector's own topics " + outputs);
+        });
+        return t;
+    }
+
+    /** Topic → mapping; IllegalArgumentException naming the {@code normalcy.detector.mappings.*} key on a bad one. */
+    public Map<String, RecordMapping> recordMappings() {
+        return RecordMappings.parse(MAPPINGS, mappings);
     }
 
     /** Consumer group membership; throws IllegalArgumentException naming the key on a bad value. */
@@ -135,7 +165,7 @@ public record DetectorConfiguration(
                 : new SigningSettings(signing.hmacSecret(), signing.ed25519PublicKey(),
                 SigningSettings.keysFromConfig(signing.keys()));
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, formats, d,
-                s);
+                s, recordMappings());
     }
 
     private static final java.util.regex.Pattern INPUT = java.util.regex.Pattern.compile(

@@ -1,5 +1,7 @@
 package io.normalcy.detector.config;
 
+import io.normalcy.schemas.mapping.RecordMapping;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -18,10 +20,11 @@ import java.util.Objects;
  * @param inputFormats       format per input topic
  * @param drift              drift → retraining
  * @param signing            required model signature, if any
+ * @param mappings           topic → mapping of the raw records it carries (topics without one carry feature vectors)
  */
 public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
                                InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats,
-                               DriftSettings drift, SigningSettings signing) {
+                               DriftSettings drift, SigningSettings signing, Map<String, RecordMapping> mappings) {
     public DetectorSettings {
         Objects.requireNonNull(coolDown, "normalcy.detector.cool-down");
         if (coolDown.isNegative()) {
@@ -38,6 +41,15 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
         inputFormats = Map.copyOf(inputFormats == null ? Map.of() : inputFormats);
         Objects.requireNonNull(drift, "drift");
         signing = signing == null ? SigningSettings.none() : signing;
+        mappings = Map.copyOf(mappings == null ? Map.of() : mappings);
+    }
+
+    /** Without mappings: every input topic carries feature vectors. */
+    public DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
+                            InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats, DriftSettings drift,
+                            SigningSettings signing) {
+        this(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats, drift, signing,
+                Map.of());
     }
 
     /** 0.5 %–99.5 % quantiles ({@code io.normalcy.flow.model.ExpectedRanges#DEFAULT_MASS}). */
@@ -53,32 +65,42 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
     }
 
     public DetectorSettings withCoolDown(Duration d) {
-        return new DetectorSettings(scoresEnabled, d, topFeatures, expectedRangeMass,
-                defaultInputFormat, inputFormats, drift, signing);
+        return new DetectorSettings(scoresEnabled, d, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
+                drift, signing, mappings);
     }
 
     public DetectorSettings withScoresEnabled(boolean on) {
-        return new DetectorSettings(on, coolDown, topFeatures, expectedRangeMass,
-                defaultInputFormat, inputFormats, drift, signing);
+        return new DetectorSettings(on, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
+                drift, signing, mappings);
     }
 
     public DetectorSettings withDrift(DriftSettings d) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass,
-                defaultInputFormat, inputFormats, d, signing);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
+                inputFormats, d, signing, mappings);
     }
 
     public DetectorSettings withSigning(SigningSettings s) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass,
-                defaultInputFormat, inputFormats, drift, s);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
+                inputFormats, drift, s, mappings);
     }
 
     public DetectorSettings withExpectedRangeMass(double mass) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, mass, defaultInputFormat, inputFormats, drift,
-                signing);
+                signing, mappings);
+    }
+
+    /** The mapping of {@code topic}'s records, or null when the topic carries feature vectors. */
+    public RecordMapping mappingOf(String topic) {
+        return mappings.get(topic);
+    }
+
+    public DetectorSettings withMappings(Map<String, RecordMapping> byTopic) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
+                inputFormats, drift, signing, byTopic);
     }
 
     public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass,
-                defaultFormat, perTopic, drift, signing);
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, perTopic,
+                drift, signing, mappings);
     }
 }

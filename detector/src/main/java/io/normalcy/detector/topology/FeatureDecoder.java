@@ -3,13 +3,17 @@ package io.normalcy.detector.topology;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.detector.config.DetectorSettings;
 import io.normalcy.detector.config.InputFormat;
+import io.normalcy.schemas.mapping.RecordMapper;
+import io.normalcy.schemas.mapping.RecordMapping;
 import io.normalcy.schemas.registry.SchemaRegistryClient;
 import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.serde.ConfluentAvroDecoder;
 import io.normalcy.schemas.serde.FeatureVectorJsonSerde;
 import io.normalcy.schemas.serde.FeatureVectorSerde;
 import io.normalcy.schemas.serde.Format;
-
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -19,21 +23,37 @@ import org.apache.kafka.common.errors.SerializationException;
  * (decoded by the shared {@link FeatureVectorSerde#deserializeFramed}). Every bad record is a
  * {@link SerializationException} whose message names the topic and the problem (the dead letter carries it); an
  * unknown schema id is its subclass {@code UnknownSchemaException}. A registry that cannot answer throws
- * {@code RegistryUnavailableException}, which is not a verdict on the record. Not thread-safe (one per task).
+ * {@code RegistryUnavailableException}, which is not a verdict on the record. A topic with a
+ * {@link RecordMapping} carries raw records instead, turned into vectors by the {@link RecordMapper} the trainer's
+ * history reader uses too; a record that does not fit is a {@link io.normalcy.schemas.mapping.MappingException}
+ * naming the path. Not thread-safe (one per task).
  */
-final class FeatureDecoder {
+public final class FeatureDecoder {
     private final AvroSerde<FeatureVector> avro = AvroSerde.of(FeatureVector.class);
     private final FeatureVectorJsonSerde json = new FeatureVectorJsonSerde();
     private final FeatureVectorSerde shared;
     private final DetectorSettings settings;
+    private final Map<String, RecordMapper> mappers = new HashMap<>();
 
     /** @param registry schema registry for Confluent-framed records, or null when none is configured */
-    FeatureDecoder(DetectorSettings settings, SchemaRegistryClient registry) {
+    public FeatureDecoder(DetectorSettings settings, SchemaRegistryClient registry) {
         this.settings = settings;
         this.shared = FeatureVectorSerde.withRegistry(registry);
+        settings.mappings().forEach((topic, m) -> mappers.put(topic, new RecordMapper(m, registry)));
     }
 
-    FeatureVector decode(String topic, byte[] value) {
+    /**
+     * The feature vector of one input record.
+     *
+     * @param key       the record key (the entity of a mapping with {@code entity: @key}, read as UTF-8), or null
+     * @param timestamp the record timestamp (the event time of a mapping with {@code event-time: @timestamp})
+     */
+    public FeatureVector decode(String topic, byte[] key, long timestamp, byte[] value) {
+        RecordMapper mapper = mappers.get(topic);
+        if (mapper != null) {
+            return validated(topic, mapper.map(topic, key == null ? null : new String(key, StandardCharsets.UTF_8),
+                    timestamp, value));
+        }
         if (value == null) {
             throw new SerializationException("Cannot deserialize FeatureVector from topic '" + topic
                     + "': null value (tombstone) where a feature vector was expected");

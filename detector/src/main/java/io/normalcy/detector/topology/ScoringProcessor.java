@@ -17,6 +17,7 @@ import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.model.Reason;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.schemas.mapping.MappingException;
 import io.normalcy.schemas.registry.RegistryUnavailableException;
 import io.normalcy.schemas.registry.UnknownSchemaException;
 
@@ -123,11 +124,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         Source src = Source.of(context.recordMetadata());
         FeatureVector fv;
         try {
-            fv = decoder.decode(src.topic(), record.value());
+            fv = decoder.decode(src.topic(), record.key(), record.timestamp(), record.value());
         } catch (RegistryUnavailableException e) {
             throw e; // not the record's fault: the class comment says why this one leaves process()
         } catch (UnknownSchemaException e) {
             deadLetter(record, src, DeadLetterReason.UNKNOWN_SCHEMA, e, null);
+            return;
+        } catch (MappingException e) {
+            deadLetter(record, src, DeadLetterReason.MAPPING, e, null);
             return;
         } catch (RuntimeException e) {
             deadLetter(record, src, DeadLetterReason.DESERIALIZATION, e, null);

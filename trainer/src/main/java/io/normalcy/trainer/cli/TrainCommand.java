@@ -109,7 +109,8 @@ final class TrainCommand implements Callable<Integer> {
                     ? (def, f, t, max) -> FileHistorySource.read(source.fromFile, def, f, t, max, TimeParser.inZone(timeZone))
                     : new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
                     java.time.Duration.ofMinutes(10),
-                    ctx.findBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).orElse(null))::read;
+                    ctx.findBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).orElse(null),
+                    ctx.getBean(io.normalcy.trainer.config.TrainerMappings.class).byTopic())::read;
             ModelCatalog catalog = publish ? ctx.getBean(ModelCatalog.class) : null;
             ModelPublisher publisher = publish ? ctx.getBean(ModelPublisher.class) : null;
             TrainingService service = new TrainingService(registry, history, new InProcessRunner(), catalog, publisher,

@@ -71,6 +71,6 @@ public record TrainerConfig(
      */
     static Set<String> keys() {
         return Stream.concat(Stream.of(TrainerConfig.class.getRecordComponents()).map(c -> NameUtils.hyphenate(c.getName())),
-                Stream.of("models", "registry")).collect(Collectors.toUnmodifiableSet());
+                Stream.of("models", "registry", "mappings")).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -6,6 +6,8 @@ public enum SkipReason {
     UNDECODABLE,
     /** a schema-registry-framed record whose schema id the registry does not know */
     UNKNOWN_SCHEMA,
+    /** a record of a mapped topic that does not fit its mapping (a mapped path is missing or of the wrong type) */
+    UNMAPPABLE,
     /** a feature of the model is absent */
     MISSING_FEATURE,
     /** a feature is NaN or infinite */

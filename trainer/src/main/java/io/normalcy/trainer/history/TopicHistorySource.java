@@ -1,12 +1,16 @@
 package io.normalcy.trainer.history;
 
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.schemas.mapping.MappingException;
+import io.normalcy.schemas.mapping.RecordMapper;
+import io.normalcy.schemas.mapping.RecordMapping;
 import io.normalcy.schemas.registry.SchemaRegistryClient;
 import io.normalcy.schemas.registry.UnknownSchemaException;
 import io.normalcy.schemas.serde.FeatureVectorSerde;
 import io.normalcy.trainer.config.ModelDefinition;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,12 +30,18 @@ import java.util.Map;
  * registry does not know is {@link SkipReason#UNKNOWN_SCHEMA}, while a registry that cannot answer (after the
  * client's retries) fails the read: a model must not be trained on the part of the history that happened to decode.
  * read_committed, so aborted transactions never train a model.
+ *
+ * <p>Topics with a {@link RecordMapping} ({@code normalcy.trainer.mappings}) carry raw records, turned into vectors
+ * by the {@link RecordMapper} the detector uses too (one implementation: a model is trained on exactly the vectors it
+ * will score); a record that does not fit is {@link SkipReason#UNMAPPABLE}, with the failing path. A model named by
+ * a mapping's constant {@code model} is trained from that mapping's topic; every other model from the features topic.
  */
 public final class TopicHistorySource {
     private final Map<String, Object> consumerConfig;
     private final String topic;
     private final Duration readTimeout;
     private final SchemaRegistryClient registry;
+    private final Map<String, RecordMapping> mappings;
 
     public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout) {
         this(clientConfig, topic, readTimeout, null);
@@ -40,7 +50,17 @@ public final class TopicHistorySource {
     /** @param registry schema registry for Confluent-framed records, or null when none is configured */
     public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout,
                               SchemaRegistryClient registry) {
+        this(clientConfig, topic, readTimeout, registry, Map.of());
+    }
+
+    /**
+     * @param topic    the features topic: history of every model no mapping names
+     * @param mappings topic → mapping of the raw records it carries
+     */
+    public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout,
+                              SchemaRegistryClient registry, Map<String, RecordMapping> mappings) {
         this.registry = registry;
+        this.mappings = Map.copyOf(mappings);
         this.consumerConfig = new HashMap<>(clientConfig);
         this.consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -57,22 +77,32 @@ public final class TopicHistorySource {
         }
     }
 
+    /** The topic {@code model}'s history is read from: its mapping's topic, else the features topic. */
+    public String topicOf(String model) {
+        return mappings.values().stream().filter(m -> model.equals(m.model())).map(RecordMapping::topic)
+                .sorted().findFirst().orElse(topic);
+    }
+
     /** Reads with a given consumer (tests pass a MockConsumer). */
     public History read(Consumer<String, byte[]> consumer, ModelDefinition def, Long from, Long to, long maxRecords) {
         HistoryCollector collector = new HistoryCollector(def, maxRecords);
-        FeatureVectorSerde serde = FeatureVectorSerde.withRegistry(registry);
         String model = def.name();
+        String source = topicOf(model);
+        Decoder decoder = decoder(mappings.get(source));
         TopicWindowReader<String, byte[]> reader = new TopicWindowReader<>(consumer, Duration.ofMillis(500), readTimeout);
-        TopicWindowReader.Result result = reader.read(topic, from, to, Long.MAX_VALUE, rec -> {
+        TopicWindowReader.Result result = reader.read(source, from, to, Long.MAX_VALUE, rec -> {
             String where = rec.topic() + "-" + rec.partition() + "@" + rec.offset();
             FeatureVector v;
             try {
-                v = serde.deserialize(rec.topic(), rec.value());
+                v = decoder.decode(rec);
             } catch (UnknownSchemaException e) {
                 collector.skip(SkipReason.UNKNOWN_SCHEMA, where + ": " + e.getMessage());
                 return false;
             } catch (io.normalcy.schemas.registry.RegistryUnavailableException e) {
                 throw e;
+            } catch (MappingException e) {
+                collector.skip(SkipReason.UNMAPPABLE, where + ": " + e.getMessage());
+                return false;
             } catch (RuntimeException e) {
                 collector.skip(SkipReason.UNDECODABLE, where + ": " + e.getMessage());
                 return false;
@@ -87,6 +117,20 @@ public final class TopicHistorySource {
             return collector.offer(FeatureVectors.toRaw(v), where);
         });
         return new History(collector.rows(), collector.features(), collector.skips(), collector.offered(),
-                collector.dropped(), result.endOffsets(), from, to, "topic " + topic);
+                collector.dropped(), result.endOffsets(), from, to, "topic " + source);
+    }
+
+    /** One record's vector: through the topic's mapping, else as a FeatureVector (Avro, JSON or registry-framed). */
+    private interface Decoder {
+        FeatureVector decode(ConsumerRecord<String, byte[]> rec);
+    }
+
+    private Decoder decoder(RecordMapping mapping) {
+        if (mapping != null) {
+            RecordMapper mapper = new RecordMapper(mapping, registry);
+            return rec -> mapper.map(rec.topic(), rec.key(), rec.timestamp(), rec.value());
+        }
+        FeatureVectorSerde serde = FeatureVectorSerde.withRegistry(registry);
+        return rec -> serde.deserialize(rec.topic(), rec.value());
     }
 }

@@ -43,12 +43,46 @@ public final class TopicWindowReader<K, V> {
         this.maxDuration = maxDuration;
     }
 
+    /** Where each partition's slice starts and ends (exclusive), in offsets. */
+    private record Range(List<TopicPartition> partitions, Map<TopicPartition, Long> start,
+                         Map<TopicPartition, Long> end) {
+    }
+
+    /** What the poll loop has done so far. */
+    private static final class Progress {
+        final Map<String, Long> reached = new TreeMap<>();
+        final List<TopicPartition> remaining = new ArrayList<>();
+        long offered;
+        long accepted;
+        boolean truncated;
+    }
+
     /**
      * @param from   inclusive start (epoch ms), null = from the beginning
      * @param to     exclusive end (epoch ms), null = up to the end offsets captured now
      * @param sink   receives each record in the window; returns true when it used the record (counts to the cap)
      */
     public Result read(String topic, Long from, Long to, long maxRecords, Predicate<ConsumerRecord<K, V>> sink) {
+        Range range = range(topic, from, to);
+        Progress p = seek(range);
+        long deadline = System.nanoTime() + maxDuration.toNanos();
+        while (!p.remaining.isEmpty() && !p.truncated) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("reading " + topic + " did not reach the end offsets within "
+                        + maxDuration + "; still missing " + p.remaining);
+            }
+            offer(consumer.poll(pollTimeout), range, from, to, maxRecords, sink, p);
+            if (!p.truncated) {
+                finishPartitions(range, p);
+            }
+        }
+        LOG.info("read {} [{}, {}): {} records in window, {} accepted{}", topic, from, to, p.offered, p.accepted,
+                p.truncated ? " (cap " + maxRecords + " reached)" : "");
+        return new Result(p.offered, p.accepted, p.reached, p.truncated);
+    }
+
+    /** Assigns every partition of {@code topic} and finds the offset range of the time window in each. */
+    private Range range(String topic, Long from, Long to) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic);
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic '" + topic + "' does not exist or has no partitions");
@@ -76,67 +110,62 @@ public final class TopicWindowReader<K, V> {
                 }
             }
         }
-        List<TopicPartition> remaining = new ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            if (start.get(tp) < end.get(tp)) {
-                consumer.seek(tp, start.get(tp));
-                remaining.add(tp);
+        return new Range(partitions, start, end);
+    }
+
+    /** Seeks the partitions with something to read to their start and pauses the others. */
+    private Progress seek(Range range) {
+        Progress p = new Progress();
+        for (TopicPartition tp : range.partitions()) {
+            if (range.start().get(tp) < range.end().get(tp)) {
+                consumer.seek(tp, range.start().get(tp));
+                p.remaining.add(tp);
+            }
+            p.reached.put(tp.toString(), range.start().get(tp));
+        }
+        consumer.pause(range.partitions());
+        consumer.resume(p.remaining);
+        return p;
+    }
+
+    /** Hands the polled records inside the offset range and the time window to {@code sink}, up to the cap. */
+    private void offer(ConsumerRecords<K, V> records, Range range, Long from, Long to, long maxRecords,
+                       Predicate<ConsumerRecord<K, V>> sink, Progress p) {
+        for (ConsumerRecord<K, V> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            if (r.offset() >= range.end().get(tp)) {
+                continue;
+            }
+            p.reached.put(tp.toString(), r.offset() + 1);
+            if ((from != null && r.timestamp() < from) || (to != null && r.timestamp() >= to)) {
+                continue;
+            }
+            p.offered++;
+            if (sink.test(r)) {
+                p.accepted++;
+                if (p.accepted >= maxRecords) {
+                    p.truncated = true;
+                    return;
+                }
             }
         }
-        Map<String, Long> reached = new TreeMap<>();
-        for (TopicPartition tp : partitions) {
-            reached.put(tp.toString(), start.get(tp));
-        }
-        consumer.pause(partitions);
-        consumer.resume(remaining);
-        long offered = 0;
-        long accepted = 0;
-        boolean truncated = false;
-        long deadline = System.nanoTime() + maxDuration.toNanos();
-        while (!remaining.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("reading " + topic + " did not reach the end offsets within "
-                        + maxDuration + "; still missing " + remaining);
-            }
-            ConsumerRecords<K, V> records = consumer.poll(pollTimeout);
-            for (ConsumerRecord<K, V> r : records) {
-                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                long stop = end.get(tp);
-                if (r.offset() >= stop) {
-                    continue;
-                }
-                reached.put(tp.toString(), r.offset() + 1);
-                if ((from != null && r.timestamp() < from) || (to != null && r.timestamp() >= to)) {
-                    continue;
-                }
-                offered++;
-                if (sink.test(r)) {
-                    accepted++;
-                    if (accepted >= maxRecords) {
-                        truncated = true;
-                        break;
-                    }
-                }
-            }
-            if (truncated) {
-                break;
-            }
-            List<TopicPartition> done = new ArrayList<>();
-            for (TopicPartition tp : remaining) {
-                // position() also moves past transaction markers and aborted records, which never reach poll()
-                if (consumer.position(tp) >= end.get(tp)) {
-                    done.add(tp);
-                    reached.put(tp.toString(), Math.max(reached.get(tp.toString()), end.get(tp)));
-                }
-            }
-            if (!done.isEmpty()) {
-                remaining.removeAll(done);
-                consumer.pause(done);
+    }
+
+    /** Pauses the partitions whose position reached their end offset. */
+    private void finishPartitions(Range range, Progress p) {
+        List<TopicPartition> done = new ArrayList<>();
+        for (TopicPartition tp : p.remaining) {
+            // position() also moves past transaction markers and aborted records, which never reach poll()
+            long end = range.end().get(tp);
+            if (consumer.position(tp) >= end) {
+                done.add(tp);
+                p.reached.put(tp.toString(), Math.max(p.reached.get(tp.toString()), end));
             }
         }
-        LOG.info("read {} [{}, {}): {} records in window, {} accepted{}", topic, from, to, offered, accepted,
-                truncated ? " (cap " + maxRecords + " reached)" : "");
-        return new Result(offered, accepted, reached, truncated);
+        if (!done.isEmpty()) {
+            p.remaining.removeAll(done);
+            consumer.pause(done);
+        }
     }
 
     private static Map<TopicPartition, Long> timestamps(List<TopicPartition> partitions, long t) {

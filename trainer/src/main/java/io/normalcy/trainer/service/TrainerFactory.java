@@ -128,9 +128,10 @@ public class TrainerFactory {
     TrainingService trainingService(ModelRegistry registry, KafkaSettings kafka, Topics topics, TrainerConfig config,
                                     TrainingRunner runner, ModelCatalog catalog, ModelPublisher publisher,
                                     StatusReporter status, ArtifactStore artifacts, TrainerMetrics metrics,
-                                    RecordSigner signer, @io.micronaut.core.annotation.Nullable SchemaRegistryClient schemas) {
+                                    RecordSigner signer, @io.micronaut.core.annotation.Nullable SchemaRegistryClient schemas,
+                                    io.normalcy.trainer.config.TrainerMappings mappings) {
         TopicHistorySource source = new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
-                config.readTimeout(), schemas);
+                config.readTimeout(), schemas, mappings.byTopic());
         return new TrainingService(registry, source::read, runner, catalog, publisher, status, artifacts, metrics,
                 signer.key(), trainerVersion());
     }
