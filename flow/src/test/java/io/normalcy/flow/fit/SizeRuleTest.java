@@ -40,8 +40,18 @@ class SizeRuleTest {
         assertEquals(5, large.patience());
         assertEquals(50.0 / 700_000, large.weightDecay(), 1e-12);
 
-        // 30,000 × 16 sits between: the former fixed default 4 × [64, 64]
-        assertEquals(new SizeRule.Size(4, 64), SizeRule.forRows(30_000, 0.7, 16, 0).size());
+        // 30,000 × 16 sits between: the former fixed default 4 × [64, 64], longer training, stronger decay
+        SizeRule.Sizing between = SizeRule.forRows(30_000, 0.7, 16, 0);
+        assertEquals(new SizeRule.Size(4, 64), between.size());
+        assertEquals(95, between.epochs());
+        assertEquals(10, between.patience());
+        assertEquals(50.0 / 21_000, between.weightDecay(), 1e-12);
+
+        SizeRule.Sizing narrow = SizeRule.forRows(10_000, 0.7, 8, 0);
+        assertEquals(new SizeRule.Size(3, 32), narrow.size());
+        assertEquals(200, narrow.epochs());
+        assertEquals(20, narrow.patience());
+        assertEquals(50.0 / 7_000, narrow.weightDecay(), 1e-12);
     }
 
     @Test
