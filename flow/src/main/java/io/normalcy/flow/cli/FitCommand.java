@@ -2,6 +2,7 @@ package io.normalcy.flow.cli;
 
 import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.flow.preprocess.ContextSpec.CyclicField;
+import io.normalcy.flow.fit.AutoCandidate;
 import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.fit.FitResult;
 import io.normalcy.flow.fit.ModelFitter;
@@ -68,22 +69,41 @@ final class FitCommand implements Callable<Integer> {
     List<String> log1p = new ArrayList<>();
 
     @Option(names = "--flow", defaultValue = "maf-mog", description = "maf-mog (MAF with a mixture-of-Gaussians"
-            + " base: exact per-feature conditionals, multi-modal ones too), maf or realnvp (default: ${DEFAULT-VALUE}).")
+            + " base: exact per-feature conditionals, multi-modal ones too), maf, realnvp, or auto (train the"
+            + " families and sizes within --auto-budget, keep the lowest validation NLL) (default: ${DEFAULT-VALUE}).")
     String flow;
+
+    @Option(names = "--auto-budget", defaultValue = "10m", paramLabel = "DURATION", description = "Time budget of"
+            + " --flow auto, e.g. 90s, 10m, 1h or PT10M; 0 trains only the first candidate (default: ${DEFAULT-VALUE}).")
+    String autoBudget;
 
     @Option(names = "--ordering", defaultValue = "natural", description = "MAF autoregressive order: natural (exact "
             + "per-feature explanations), alternating or random (better fit of a multi-modal first feature) "
             + "(default: ${DEFAULT-VALUE}).")
     String ordering;
 
-    @Option(names = "--epochs", description = "Maximum epochs (default 50, early stopping on validation).")
+    @Option(names = "--epochs", description = "Maximum epochs (default: from the data size, 10..200; early stopping"
+            + " on validation).")
     Integer epochs;
 
-    @Option(names = "--blocks", description = "Flow blocks (default 4).")
+    @Option(names = "--blocks", description = "Flow blocks (default: from the data size, 2..6).")
     Integer blocks;
 
-    @Option(names = "--hidden", split = ",", description = "Hidden layer widths (default 64,64).")
+    @Option(names = "--hidden", split = ",", description = "Hidden layer widths (default: from the data size,"
+            + " 16,16 .. 128,128).")
     List<Integer> hidden;
+
+    @Option(names = "--patience", description = "Early-stopping patience in epochs (default: from the data size,"
+            + " 5..20).")
+    Integer patience;
+
+    @Option(names = "--weight-decay", description = "Decoupled weight decay (default: from the data size,"
+            + " 1e-5..1e-2).")
+    Double weightDecay;
+
+    @Option(names = "--fixed-defaults", description = "Unset sizes keep the fixed defaults (4 blocks of 64,64,"
+            + " 50 epochs, patience 5, weight decay 1e-5) instead of following the data size.")
+    boolean fixedDefaults;
 
     @Option(names = "--batch-size", description = "Batch size (default 256).")
     Integer batchSize;
@@ -120,7 +140,8 @@ final class FitCommand implements Callable<Integer> {
             throw new CliException(table.fileName() + ": no data rows");
         }
         out.printf(Locale.ROOT, "fitting %s on %d rows of %s (%d features, %s)%n", name, rows.size(),
-                table.fileName(), features.size(), config.flowType());
+                table.fileName(), features.size(), config.autoSelect() ? "flow auto, budget " + config.autoBudget()
+                        : config.flowType());
         out.printf(Locale.ROOT, "%6s %12s %12s %12s%n", "epoch", "train NLL", "val NLL", "samples/s");
         FitResult result = new ModelFitter().fit(name, 1L, rows, config, s -> {
             out.printf(Locale.ROOT, "%6d %12.4f %12.4f %12.0f%n", s.epoch(), s.trainNll(), s.valNll(),
@@ -128,6 +149,8 @@ final class FitCommand implements Callable<Integer> {
             out.flush();
         }, warmFrom);
         NormalcyModel model = result.model();
+        out.printf(Locale.ROOT, "sizing: %s%n", model.provenance().config().get("sizing"));
+        printCandidates(out, result.autoCandidates());
         if (warmFrom != null) {
             out.printf(Locale.ROOT, "warm start: %s%n", model.provenance().config().get("warmStart"));
         }
@@ -148,7 +171,8 @@ final class FitCommand implements Callable<Integer> {
             case "maf-mog", "maf_mog" -> b.flowType(FlowType.MAF_MOG);
             case "maf" -> b.flowType(FlowType.MAF);
             case "realnvp" -> b.flowType(FlowType.REALNVP);
-            default -> throw new CliException("--flow must be maf-mog, maf or realnvp, got '" + flow + "'");
+            case "auto" -> b.autoSelect(DurationOption.parse("--auto-budget", autoBudget));
+            default -> throw new CliException("--flow must be maf-mog, maf, realnvp or auto, got '" + flow + "'");
         }
         try {
             b.ordering(Ordering.valueOf(ordering.toUpperCase(Locale.ROOT)));
@@ -164,6 +188,13 @@ final class FitCommand implements Callable<Integer> {
         if (hidden != null) {
             b.hidden(hidden.stream().mapToInt(Integer::intValue).toArray());
         }
+        if (patience != null) {
+            b.patience(patience);
+        }
+        if (weightDecay != null) {
+            b.weightDecay(weightDecay);
+        }
+        b.sizeToData(!fixedDefaults);
         if (batchSize != null) {
             b.batchSize(batchSize);
         }
@@ -218,6 +249,22 @@ final class FitCommand implements Callable<Integer> {
             // reported below
         }
         throw new CliException("--cyclic " + arg + ": period must be a number > 0, got '" + text + "'");
+    }
+
+    /** The flow auto selection's comparison, one candidate per line (nothing without auto selection). */
+    static void printCandidates(PrintWriter out, List<AutoCandidate> candidates) {
+        if (candidates.isEmpty()) {
+            return;
+        }
+        out.println("flow auto: candidates (validation NLL in flow space, lower is better):");
+        for (AutoCandidate c : candidates) {
+            if (c.trained()) {
+                out.printf(Locale.ROOT, "  %-26s %12.4f %4d epochs %8.1f s%s%n", c.label(), c.validationNll(),
+                        c.epochs(), c.millis() / 1000.0, c.chosen() ? "  <- chosen" : "");
+            } else {
+                out.printf(Locale.ROOT, "  %-26s %12s (%s)%n", c.label(), "not trained", c.note());
+            }
+        }
     }
 
     static void printThresholds(PrintWriter out, NormalcyModel model) {

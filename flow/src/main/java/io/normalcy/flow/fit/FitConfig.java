@@ -5,8 +5,11 @@ import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.PermutationMode;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.preprocess.ContextSpec.CyclicField;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,11 +25,25 @@ import java.util.Set;
  * <p>Defaults are chosen to train well in a few minutes on 2 CPU cores: a MAF_MOG (MAF blocks with a
  * mixture-of-Gaussians base, Papamakarios et al. 2017) with NATURAL ordering, so per-feature contributions are
  * exact conditionals that can still be multi-modal and skewed (a Gaussian-base MAF with NATURAL ordering cannot fit
- * a multi-modal first feature), 4 blocks of 2×64 hidden units with ActNorm, K = 3 components, Adam at 1e-3, batch 256, up to 50 epochs with early stopping (patience 5) on a 10% validation split,
- * and 20% held out for threshold calibration (0.01 → WARNING, 0.001 → CRITICAL).
+ * a multi-modal first feature), ActNorm, K = 3 components, Adam at 1e-3 with warm-up and cosine decay, batch 256,
+ * early stopping on a 10% validation split, and 20% held out for threshold calibration (0.01 → WARNING,
+ * 0.001 → CRITICAL). Blocks, hidden widths, epochs, patience and weight decay follow the size of the data
+ * ({@link SizeRule}, applied by {@link #sizedFor} at fit time) unless set; {@code sizeToData(false)} restores the
+ * fixed 4 × [64, 64], 50 epochs, patience 5, weight decay 1e-5. {@link Builder#autoSelect} chooses the family too.
  */
 public final class FitConfig {
+    /** Settings {@link SizeRule} chooses from the data when the user did not set them. */
+    public enum Sized { BLOCKS, HIDDEN, EPOCHS, PATIENCE, WEIGHT_DECAY }
+
+    /** Fixed defaults before the data are seen (and with {@code sizeToData(false)}): the pre-1.x defaults. */
+    static final int FIXED_BLOCKS = 4;
+    static final int[] FIXED_HIDDEN = {64, 64};
+    static final int FIXED_EPOCHS = 50;
+    static final int FIXED_PATIENCE = 5;
+    static final double FIXED_WEIGHT_DECAY = 1e-5;
+
     private final FlowType flowType;
+    private final Boolean luLinearSetting;
     private final int blocks;
     private final int[] hidden;
     private final boolean actNorm;
@@ -39,6 +56,13 @@ public final class FitConfig {
     private final int batchSize;
     private final double learningRate;
     private final int patience;
+    private final double weightDecay;
+    /** Size-dependent settings ({@link Sized}) the user gave; the others follow {@link SizeRule}. */
+    private final Set<Sized> explicit;
+    private final boolean sizeToData;
+    /** How the size-dependent settings were chosen, once {@link #sizedFor} ran; null before. */
+    private final String sizing;
+    private final Duration autoBudget;
     private final long seed;
     private final List<String> features;
     private final Set<String> integerFeatures;
@@ -54,18 +78,24 @@ public final class FitConfig {
 
     private FitConfig(Builder b) {
         flowType = b.flowType;
-        blocks = b.blocks;
-        hidden = b.hidden.clone();
+        luLinearSetting = b.luLinear;
+        explicit = explicitOf(b);
+        blocks = b.blocks == null ? FIXED_BLOCKS : b.blocks;
+        hidden = (b.hidden == null ? FIXED_HIDDEN : b.hidden).clone();
+        epochs = b.epochs == null ? FIXED_EPOCHS : b.epochs;
+        patience = b.patience == null ? FIXED_PATIENCE : b.patience;
+        weightDecay = b.weightDecay == null ? FIXED_WEIGHT_DECAY : b.weightDecay;
+        sizeToData = b.sizeToData;
+        sizing = b.sizing;
+        autoBudget = b.autoBudget;
         actNorm = b.actNorm;
         luLinear = b.luLinear == null ? flowType == FlowType.REALNVP : b.luLinear;
         permutation = b.permutation;
         ordering = b.ordering;
         additive = b.additive;
         scaleClamp = b.scaleClamp;
-        epochs = b.epochs;
         batchSize = b.batchSize;
         learningRate = b.learningRate;
-        patience = b.patience;
         seed = b.seed;
         features = List.copyOf(b.features);
         integerFeatures = Set.copyOf(b.integerFeatures);
@@ -92,6 +122,9 @@ public final class FitConfig {
         require(batchSize >= 1, "batchSize must be >= 1, got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be > 0, got " + learningRate);
         require(patience >= 1, "patience must be >= 1, got " + patience);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay must be finite and >= 0, got "
+                + weightDecay);
+        require(autoBudget == null || !autoBudget.isNegative(), "autoSelect budget must be >= 0, got " + autoBudget);
         require(maxVocabulary >= 1, "maxVocabulary must be >= 1, got " + maxVocabulary);
         require(minContextSamples >= 1, "minContextSamples must be >= 1, got " + minContextSamples);
         require(trainFraction > 0 && trainFraction < 1, "trainFraction must be in (0, 1), got " + trainFraction);
@@ -128,6 +161,26 @@ public final class FitConfig {
         }
     }
 
+    private static Set<Sized> explicitOf(Builder b) {
+        Set<Sized> set = EnumSet.noneOf(Sized.class);
+        if (b.blocks != null) {
+            set.add(Sized.BLOCKS);
+        }
+        if (b.hidden != null) {
+            set.add(Sized.HIDDEN);
+        }
+        if (b.epochs != null) {
+            set.add(Sized.EPOCHS);
+        }
+        if (b.patience != null) {
+            set.add(Sized.PATIENCE);
+        }
+        if (b.weightDecay != null) {
+            set.add(Sized.WEIGHT_DECAY);
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException("invalid fit configuration: " + message);
@@ -155,6 +208,15 @@ public final class FitConfig {
     public int batchSize() { return batchSize; }
     public double learningRate() { return learningRate; }
     public int patience() { return patience; }
+    /** Decoupled (AdamW) weight decay on the weight matrices. */
+    public double weightDecay() { return weightDecay; }
+    /** Size-dependent settings the user set; {@link #sizedFor} fills the others from the data. */
+    public Set<Sized> explicitSizes() { return explicit; }
+    /** False: settings the user did not give keep the fixed defaults instead of following {@link SizeRule}. */
+    public boolean sizeToData() { return sizeToData; }
+    /** Flow auto selection's time budget, or null when the family is {@link #flowType()}. */
+    public Duration autoBudget() { return autoBudget; }
+    public boolean autoSelect() { return autoBudget != null; }
     public long seed() { return seed; }
     /** Feature names in flow order; empty = every feature of the first valid record, sorted by name. */
     public List<String> features() { return features; }
@@ -188,6 +250,11 @@ public final class FitConfig {
         m.put("batchSize", Integer.toString(batchSize));
         m.put("learningRate", Double.toString(learningRate));
         m.put("patience", Integer.toString(patience));
+        m.put("weightDecay", Double.toString(weightDecay));
+        m.put("sizing", sizing != null ? sizing : sizeToData ? "by data (not yet applied)" : "fixed defaults");
+        if (autoBudget != null) {
+            m.put("flowChoice", "auto (budget " + autoBudget + ")");
+        }
         m.put("seed", Long.toString(seed));
         m.put("minContextSamples", Integer.toString(minContextSamples));
         m.put("trainFraction", Double.toString(trainFraction));
@@ -204,18 +271,22 @@ public final class FitConfig {
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
         private FlowType flowType = FlowType.MAF_MOG;
-        private int blocks = 4;
-        private int[] hidden = {64, 64};
+        private Integer blocks;
+        private int[] hidden;
         private boolean actNorm = true;
         private Boolean luLinear;
         private PermutationMode permutation = PermutationMode.NONE;
         private Ordering ordering = Ordering.NATURAL;
         private boolean additive;
         private double scaleClamp = 3.0;
-        private int epochs = 50;
+        private Integer epochs;
         private int batchSize = 256;
         private double learningRate = 1e-3;
-        private int patience = 5;
+        private Integer patience;
+        private Double weightDecay;
+        private boolean sizeToData = true;
+        private String sizing;
+        private Duration autoBudget;
         private long seed = 42L;
         private List<String> features = new ArrayList<>();
         private Set<String> integerFeatures = new LinkedHashSet<>();
@@ -235,7 +306,7 @@ public final class FitConfig {
 
         public Builder flowType(FlowType v) { flowType = java.util.Objects.requireNonNull(v, "flowType"); return this; }
         public Builder blocks(int v) { blocks = v; return this; }
-        public Builder hidden(int... v) { hidden = v.clone(); return this; }
+        public Builder hidden(int... v) { hidden = java.util.Objects.requireNonNull(v, "hidden").clone(); return this; }
         public Builder actNorm(boolean v) { actNorm = v; return this; }
         /** Default: false for MAF (keeps exact per-feature conditionals), true for REALNVP. */
         public Builder luLinear(boolean v) { luLinear = v; return this; }
@@ -247,6 +318,19 @@ public final class FitConfig {
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder learningRate(double v) { learningRate = v; return this; }
         public Builder patience(int v) { patience = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /**
+         * True (default): blocks, hidden, epochs, patience and weight decay the caller did not set follow
+         * {@link SizeRule} at fit time; false: they keep the fixed defaults (4 × [64, 64], 50 epochs, patience 5,
+         * weight decay 1e-5).
+         */
+        public Builder sizeToData(boolean v) { sizeToData = v; return this; }
+        /**
+         * Flow auto selection: at fit time, train the candidate families (MAF_MOG, MAF, REALNVP) and sizes on the
+         * same split within {@code budget} and keep the lowest validation NLL ({@link AutoSelection}); overrides
+         * {@link #flowType}. A zero budget trains only the first candidate (MAF_MOG); null turns it off.
+         */
+        public Builder autoSelect(Duration budget) { autoBudget = budget; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder features(List<String> v) { features = new ArrayList<>(v); return this; }
         public Builder integerFeatures(Set<String> v) { integerFeatures = new LinkedHashSet<>(v); return this; }
@@ -263,5 +347,51 @@ public final class FitConfig {
         public FitConfig build() {
             return new FitConfig(this);
         }
+    }
+
+    /** A builder holding every setting of this configuration (unset size-dependent settings stay unset). */
+    public Builder toBuilder() {
+        Builder b = builder().flowType(flowType).actNorm(actNorm).permutation(permutation).ordering(ordering)
+                .additive(additive).scaleClamp(scaleClamp).batchSize(batchSize).learningRate(learningRate)
+                .seed(seed).features(features).integerFeatures(integerFeatures).log1pFeatures(log1pFeatures)
+                .categoricalContext(categoricalContext).cyclicContext(cyclicContext).numericContext(numericContext)
+                .maxVocabulary(maxVocabulary).levels(levels).minContextSamples(minContextSamples)
+                .trainFraction(trainFraction).validationFraction(validationFraction).sizeToData(sizeToData)
+                .autoSelect(autoBudget);
+        b.luLinear = luLinearSetting;
+        b.sizing = sizing;
+        b.blocks = explicit.contains(Sized.BLOCKS) ? blocks : null;
+        b.hidden = explicit.contains(Sized.HIDDEN) ? hidden.clone() : null;
+        b.epochs = explicit.contains(Sized.EPOCHS) ? epochs : null;
+        b.patience = explicit.contains(Sized.PATIENCE) ? patience : null;
+        b.weightDecay = explicit.contains(Sized.WEIGHT_DECAY) ? weightDecay : null;
+        return b;
+    }
+
+    /**
+     * This configuration with every size-dependent setting the user did not give chosen by {@link SizeRule} for
+     * {@code validRows} rows (of which {@link #trainFraction()} train the flow), {@code featureCount} features and
+     * {@code contextDim} encoded context dimensions; with {@code sizeToData(false)}, the fixed defaults. The result
+     * records how ({@code describe().get("sizing")}) and counts every size setting as given.
+     */
+    public FitConfig sizedFor(long validRows, int featureCount, int contextDim) {
+        Builder b = toBuilder();
+        if (!sizeToData) {
+            b.sizing = "fixed defaults";
+        } else {
+            SizeRule.Sizing s = SizeRule.forRows(validRows, trainFraction, featureCount, contextDim);
+            b.blocks = b.blocks != null ? b.blocks : s.size().blocks();
+            b.hidden = b.hidden != null ? b.hidden : s.size().hidden();
+            b.epochs = b.epochs != null ? b.epochs : s.epochs();
+            b.patience = b.patience != null ? b.patience : s.patience();
+            b.weightDecay = b.weightDecay != null ? b.weightDecay : s.weightDecay();
+            b.sizing = explicit.isEmpty() ? s.describe() : s.describe() + "; set by the user: " + explicit;
+        }
+        b.blocks = b.blocks != null ? b.blocks : blocks;
+        b.hidden = b.hidden != null ? b.hidden : hidden.clone();
+        b.epochs = b.epochs != null ? b.epochs : epochs;
+        b.patience = b.patience != null ? b.patience : patience;
+        b.weightDecay = b.weightDecay != null ? b.weightDecay : weightDecay;
+        return b.build();
     }
 }

@@ -5,15 +5,18 @@ import io.normalcy.flow.train.EpochStats;
 import java.util.List;
 
 /**
- * Outcome of {@link ModelFitter#fit}: the calibrated model, the per-epoch training history and summary
- * {@link FitMetrics}. {@code heldOutLogDensities} are the calibration hold-out's log-densities (original units)
- * the thresholds were set from, for reports.
+ * Outcome of {@link ModelFitter#fit}: the calibrated model, the per-epoch training history (of the chosen
+ * candidate under auto selection) and summary {@link FitMetrics}. {@code heldOutLogDensities} are the calibration
+ * hold-out's log-densities (original units) the thresholds were set from, for reports. {@code autoCandidates}
+ * compares the candidates of a flow auto selection ({@link FitConfig.Builder#autoSelect}), in training order;
+ * empty without it.
  */
 public record FitResult(NormalcyModel model, List<EpochStats> history, FitMetrics metrics,
-                        double[] heldOutLogDensities) {
+                        double[] heldOutLogDensities, List<AutoCandidate> autoCandidates) {
 
     public FitResult {
         history = List.copyOf(history);
+        autoCandidates = List.copyOf(autoCandidates);
         heldOutLogDensities = heldOutLogDensities.clone();
     }
 

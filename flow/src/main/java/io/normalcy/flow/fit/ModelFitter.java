@@ -68,37 +68,80 @@ public final class ModelFitter {
         ValidRows valid = validRows(name, rows, features, config);
         DataSplit split = DataSplit.of(valid.size(), config.calibrationFraction(), config.seed());
         TrainerSplit trainer = trainerSplit(valid, split.trainer(), features, config);
-        FlowSpec spec = new FlowSpec(config.flowType(), features.size(), trainer.contextDim(), config.blocks(),
-                config.hidden(), config.actNorm(), config.luLinear(), config.permutation(), config.ordering(),
-                config.additive(), config.scaleClamp(), config.seed());
-        WarmStart warm = WarmStart.decide(warmFrom, spec, trainer.preprocessor(), trainer.contextSpec(),
-                trainer.raw());
-        if (warm.applies()) {
-            trainer = encode(valid, split.trainer(), trainer.raw(), warmFrom.preprocessor(), warmFrom.contextSpec());
-        } else if (warmFrom != null) {
-            LOG.warn("model {}: {}", name, warm.description());
-        }
-        TrainingResult trained = train(spec, trainer, config, progress, warm.applies() ? warmFrom : null);
+        FitConfig sized = config.sizedFor(valid.size(), features.size(), trainer.contextDim());
+        LOG.info("model {}: sizing {}", name, sized.describe().get("sizing"));
+        Trained t = config.autoSelect() ? autoSelected(name, config, sized, trainer, progress, warmFrom)
+                : single(name, sized, valid, split, trainer, progress, warmFrom);
+        TrainerSplit used = t.trainer();
 
         // Calibration on the hold-out, scored exactly as the detector will (bin centres for integer features).
-        NormalcyModel uncalibrated = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
-                trainer.contextSpec(), new Thresholds(List.of(), categoricalNames(trainer.contextSpec())), Map.of(),
-                provisional(config));
+        NormalcyModel uncalibrated = new NormalcyModel(name, version, t.spec(), t.result().best(),
+                used.preprocessor(), used.contextSpec(), new Thresholds(List.of(),
+                categoricalNames(used.contextSpec())), Map.of(), provisional(config));
         HoldOut holdOut = scoreHoldOut(name, uncalibrated, valid.records(), split.calibration());
         Thresholds thresholds = new ThresholdCalibrator(config.levels(), config.minContextSamples())
-                .calibrate(holdOut.logDensities(), holdOut.contexts(), categoricalNames(trainer.contextSpec()),
-                        vocabularies(trainer.contextSpec()));
+                .calibrate(holdOut.logDensities(), holdOut.contexts(), categoricalNames(used.contextSpec()),
+                        vocabularies(used.contextSpec()));
         Map<String, Double> typical = ThresholdCalibrator.typicalContributions(features, holdOut.contributions());
 
         long skipped = valid.skipped() + holdOut.unscorable();
         long trainingMillis = System.currentTimeMillis() - t0;
-        ModelProvenance provenance = provenance(config, trainer.preprocessor(), valid.records(), skipped, trained,
-                holdOut, warm);
-        NormalcyModel model = new NormalcyModel(name, version, spec, trained.best(), trainer.preprocessor(),
-                trainer.contextSpec(), thresholds, typical, provenance);
+        ModelProvenance provenance = provenance(t, config, valid.records(), skipped, holdOut);
+        NormalcyModel model = new NormalcyModel(name, version, t.spec(), t.result().best(), used.preprocessor(),
+                used.contextSpec(), thresholds, typical, provenance);
+        TrainingResult trained = t.result();
         FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
                 skipped, trained.bestValNll(), trained.bestEpoch(), trained.history().size(), trainingMillis);
-        return new FitResult(model, trained.history(), metrics, holdOut.logDensities());
+        return new FitResult(model, trained.history(), metrics, holdOut.logDensities(), t.candidates());
+    }
+
+    /**
+     * The trained flow: the configuration it was trained with (sizes resolved), its spec, the trainer split it saw
+     * (re-encoded with the previous model's preprocessing on a warm start), the result, whether it started warm,
+     * and the auto-selection candidates (empty without auto selection).
+     */
+    private record Trained(FitConfig config, FlowSpec spec, TrainerSplit trainer, TrainingResult result,
+                           WarmStart warm, List<AutoCandidate> candidates) {
+    }
+
+    /** One flow of the configured family, warm from {@code warmFrom} when {@link WarmStart} allows it. */
+    private static Trained single(String name, FitConfig sized, ValidRows valid, DataSplit split,
+                                  TrainerSplit trainer, ProgressListener progress, NormalcyModel warmFrom) {
+        FlowSpec spec = spec(sized, trainer);
+        WarmStart warm = WarmStart.decide(warmFrom, spec, trainer.preprocessor(), trainer.contextSpec(),
+                trainer.raw());
+        TrainerSplit used = trainer;
+        if (warm.applies()) {
+            used = encode(valid, split.trainer(), trainer.raw(), warmFrom.preprocessor(), warmFrom.contextSpec());
+        } else if (warmFrom != null) {
+            LOG.warn("model {}: {}", name, warm.description());
+        }
+        TrainingResult trained = train(spec, used, sized, progress, warm.applies() ? warmFrom : null, null);
+        return new Trained(sized, spec, used, trained, warm, List.of());
+    }
+
+    /**
+     * {@link AutoSelection} over the candidate families and sizes. Every candidate starts cold: a warm start
+     * reuses the previous model's preprocessing, which would give the warm candidate a different flow space and
+     * make its validation NLL incomparable with the others'.
+     */
+    private static Trained autoSelected(String name, FitConfig requested, FitConfig sized, TrainerSplit trainer,
+                                        ProgressListener progress, NormalcyModel warmFrom) {
+        if (warmFrom != null) {
+            LOG.info("model {}: auto selection trains every candidate cold (warm start not used)", name);
+        }
+        AutoSelection.Outcome o = new AutoSelection(requested, sized, System::nanoTime)
+                .run((candidate, limit) -> train(spec(candidate, trainer), trainer, candidate, progress, null,
+                        limit));
+        WarmStart warm = warmFrom == null ? WarmStart.COLD
+                : new WarmStart(false, "cold: auto selection trains every candidate cold");
+        return new Trained(o.config(), spec(o.config(), trainer), trainer, o.trained(), warm, o.candidates());
+    }
+
+    private static FlowSpec spec(FitConfig c, TrainerSplit trainer) {
+        return new FlowSpec(c.flowType(), trainer.preprocessor().dimension(), trainer.contextDim(), c.blocks(),
+                c.hidden(), c.actNorm(), c.luLinear(), c.permutation(), c.ordering(), c.additive(), c.scaleClamp(),
+                c.seed());
     }
 
     /** The valid rows (in input order) with their feature values, and how many rows were skipped. */
@@ -208,18 +251,19 @@ public final class ModelFitter {
 
     /** Maximum likelihood on the trainer split, which {@link FlowTrainer} splits again for early stopping. */
     private static TrainingResult train(FlowSpec spec, TrainerSplit trainer, FitConfig config,
-                                        ProgressListener progress, NormalcyModel warmFrom) {
+                                        ProgressListener progress, NormalcyModel warmFrom,
+                                        java.time.Duration timeLimit) {
         FlowParameters initial = warmFrom != null ? warmFrom.parameters()
                 : ParameterInitializer.initialize(spec, new Random(config.seed()));
         double trainerValFraction = config.validationFraction()
                 / (config.trainFraction() + config.validationFraction());
         TrainingOptions defaults = TrainingOptions.defaults();
         TrainingOptions options = new TrainingOptions(config.epochs(), config.batchSize(), config.learningRate(),
-                defaults.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
+                config.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
                 config.seed(), defaults.maxRollbacks());
         TrainingData data = trainingData(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
         try {
-            return new FlowTrainer(options).fit(spec, initial, data,
+            return new FlowTrainer(options, timeLimit).fit(spec, initial, data,
                     progress == null ? ProgressListener.NONE : progress, warmFrom == null);
         } catch (TrainingDivergedException e) {
             throw new TrainingDivergedException(e.getMessage() + "; " + mostExtreme(trainer), e);
@@ -277,24 +321,30 @@ public final class ModelFitter {
         return new HoldOut(Arrays.copyOf(logDensities, scored), contributions, contexts, cal.length - scored);
     }
 
-    private static ModelProvenance provenance(FitConfig config, FeaturePreprocessor pre, List<RawRecord> valid,
-                                              long skipped, TrainingResult trained, HoldOut holdOut,
-                                              WarmStart warm) {
+    private static ModelProvenance provenance(Trained t, FitConfig requested, List<RawRecord> valid, long skipped,
+                                              HoldOut holdOut) {
+        TrainingResult trained = t.result();
+        FeaturePreprocessor pre = t.trainer().preprocessor();
         List<String> features = pre.names();
         double trainNll = trained.bestEpoch() >= 0 ? trained.history().get(indexOf(trained, trained.bestEpoch()))
                 .trainNll() : Double.NaN;
-        Map<String, String> described = new LinkedHashMap<>(config.describe());
+        Map<String, String> described = new LinkedHashMap<>(t.config().describe());
         described.put("features", String.join(",", features));
-        described.put("integerFeatures", String.join(",", new TreeSet<>(config.integerFeatures())));
-        described.put("log1pFeatures", String.join(",", new TreeSet<>(config.log1pFeatures())));
+        described.put("integerFeatures", String.join(",", new TreeSet<>(requested.integerFeatures())));
+        described.put("log1pFeatures", String.join(",", new TreeSet<>(requested.log1pFeatures())));
         described.put("dequantisationSteps", steps(pre));
-        described.put("warmStart", warm.description());
+        described.put("warmStart", t.warm().description());
         described.put("epochsRun", Integer.toString(trained.history().size()));
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
                 + " calibration hold-out");
-        return new ModelProvenance(trainerVersion(), config.seed(), windowStart(valid), windowEnd(valid), Map.of(),
-                valid.size(), skipped, trainNll, -holdOut.mean(), holdOut.logDensities().length, backend(),
+        if (!t.candidates().isEmpty()) {
+            described.put("flowChoice", "auto (budget " + requested.autoBudget() + "): lowest validation NLL of "
+                    + t.candidates().size() + " candidates");
+            described.put("autoCandidates", AutoSelection.describe(t.candidates()));
+        }
+        return new ModelProvenance(trainerVersion(), requested.seed(), windowStart(valid), windowEnd(valid),
+                Map.of(), valid.size(), skipped, trainNll, -holdOut.mean(), holdOut.logDensities().length, backend(),
                 System.currentTimeMillis(), described);
     }
 

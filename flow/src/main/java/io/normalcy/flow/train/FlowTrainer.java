@@ -5,6 +5,7 @@ import io.normalcy.flow.model.FlowBuilder;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.Shuffle;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -39,12 +40,29 @@ public final class FlowTrainer {
     static final int MIN_INIT_ROWS = 1024;
 
     private final TrainingOptions options;
+    private final Duration timeLimit;
 
     public FlowTrainer(TrainingOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * A trainer that stops after the first epoch that ends past {@code timeLimit} from the start of
+     * {@link #fit} (at least one epoch always runs, so a zero limit still returns trained weights). Flow auto
+     * selection gives each candidate a share of its budget this way; the best epoch so far is kept, exactly as
+     * with early stopping.
+     *
+     * @param timeLimit wall-clock limit per fit, null = none
+     */
+    public FlowTrainer(TrainingOptions options, Duration timeLimit) {
         if (options == null) {
             throw new IllegalArgumentException("training options must not be null");
         }
+        if (timeLimit != null && timeLimit.isNegative()) {
+            throw new IllegalArgumentException("training time limit must be >= 0, got " + timeLimit);
+        }
         this.options = options;
+        this.timeLimit = timeLimit;
     }
 
     public TrainingOptions options() {
@@ -70,6 +88,7 @@ public final class FlowTrainer {
     public TrainingResult fit(FlowSpec spec, FlowParameters initial, TrainingData data, ProgressListener listener,
                               boolean dataDependentInit) {
         checkInputs(spec, initial, data);
+        long deadline = timeLimit == null ? Long.MAX_VALUE : System.nanoTime() + saturatedNanos(timeLimit);
         Nd4j.getRandom().setSeed(options.seed());
         Random rng = new Random(options.seed());
         TrainingRun.Split split = split(data.rows(), rng);
@@ -80,7 +99,15 @@ public final class FlowTrainer {
         WarmupCosineSchedule schedule = schedule(split.train().length);
         try (FlowGraph graph = FlowGraph.build(spec, start); Updates updates = new Updates(graph, options)) {
             return new TrainingRun(graph, updates, options, schedule, data, validation, split, rng,
-                    listener == null ? ProgressListener.NONE : listener).run(epoch0);
+                    listener == null ? ProgressListener.NONE : listener, deadline).run(epoch0);
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
         }
     }
 

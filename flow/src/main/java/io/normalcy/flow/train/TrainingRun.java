@@ -27,6 +27,8 @@ final class TrainingRun {
     private final Split split;
     private final Random rng;
     private final ProgressListener progress;
+    /** {@code System.nanoTime()} after which no further epoch starts ({@code Long.MAX_VALUE}: none). */
+    private final long deadline;
     private final double[][] ctx;
     private final double[][] validationInputs;
     private final float[] xBuf;
@@ -50,9 +52,13 @@ final class TrainingRun {
     private record Pass(double lossSum, double lr, String failure) {
     }
 
-    /** @param validationInputs the fixed validation view ({@code data.inputs(VALIDATION)}) */
+    /**
+     * @param validationInputs the fixed validation view ({@code data.inputs(VALIDATION)})
+     * @param deadline         {@code System.nanoTime()} after which no further epoch starts
+     */
     TrainingRun(FlowGraph graph, Updates updates, TrainingOptions options, WarmupCosineSchedule schedule,
-                TrainingData data, double[][] validationInputs, Split split, Random rng, ProgressListener progress) {
+                TrainingData data, double[][] validationInputs, Split split, Random rng, ProgressListener progress,
+                long deadline) {
         this.graph = graph;
         this.updates = updates;
         this.options = options;
@@ -61,6 +67,7 @@ final class TrainingRun {
         this.split = split;
         this.rng = rng;
         this.progress = progress;
+        this.deadline = deadline;
         this.ctx = data.context();
         this.validationInputs = validationInputs;
         int d = graph.spec().dim();
@@ -69,8 +76,8 @@ final class TrainingRun {
     }
 
     /**
-     * Trains until {@link TrainingOptions#epochs()} or early stopping. A failed epoch (non-finite loss, gradient
-     * norm or validation NLL) is rolled back and repeated with half the learning rate.
+     * Trains until {@link TrainingOptions#epochs()}, early stopping or the deadline. A failed epoch (non-finite
+     * loss, gradient norm or validation NLL) is rolled back and repeated with half the learning rate.
      *
      * @param epoch0 the rows of epoch 0 (fetched once for the data-dependent initialisation); later epochs, and
      *               epoch 0 when it is repeated after a rollback, fetch their own
@@ -92,7 +99,7 @@ final class TrainingRun {
                 continue;
             }
             epoch++;
-            if (epochsWithoutImprovement >= options.patience()) {
+            if (epochsWithoutImprovement >= options.patience() || pastDeadline()) {
                 stopped = epoch < options.epochs();
                 break;
             }
@@ -219,6 +226,10 @@ final class TrainingRun {
             }
         }
         return sum / idx.length;
+    }
+
+    private boolean pastDeadline() {
+        return deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
     }
 
     private static boolean allFinite(Map<String, float[]> snap) {

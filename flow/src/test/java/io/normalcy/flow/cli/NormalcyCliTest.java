@@ -298,13 +298,48 @@ class NormalcyCliTest {
     }
 
     @Test
+    void flowAutoPrintsTheCandidateComparison() {
+        Path out = dir.resolve("auto.avro");
+        Result r = run("fit", "--input", train.toString(), "--features", "amount,items", "--integer", "items",
+                "--epochs", "2", "--blocks", "1", "--hidden", "8", "--flow", "auto", "--auto-budget", "0",
+                "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("flow auto, budget PT0S"), r.out());
+        assertTrue(r.out().contains("flow auto: candidates"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("MAF_MOG 1×[8]") && l.endsWith("<- chosen")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("REALNVP 1×[8]") && l.contains("budget spent")),
+                r.out());
+        assertTrue(Files.isRegularFile(out));
+    }
+
+    @Test
+    void sizeOptionsReachTheConfig() {
+        FitCommand cmd = new FitCommand();
+        new picocli.CommandLine(cmd).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                "--patience", "7", "--weight-decay", "0.002", "--flow", "auto", "--auto-budget", "90s");
+        io.normalcy.flow.fit.FitConfig c = cmd.config();
+        assertEquals(7, c.patience());
+        assertEquals(0.002, c.weightDecay(), 1e-12);
+        assertEquals(java.time.Duration.ofSeconds(90), c.autoBudget());
+        assertTrue(c.sizeToData());
+        cmd = new FitCommand();
+        new picocli.CommandLine(cmd).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                "--fixed-defaults");
+        assertFalse(cmd.config().sizeToData());
+        assertFalse(cmd.config().autoSelect());
+    }
+
+    @Test
     void unknownColumnsAndBadArguments() throws IOException {
         assertError(run("fit", "--input", train.toString(), "--features", "amount,colour", "--output",
                 dir.resolve("x.avro").toString()), "unknown feature column 'colour'");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--context", "planet",
                 "--output", dir.resolve("x.avro").toString()), "unknown context column 'planet'");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--flow", "glow",
-                "--output", dir.resolve("x.avro").toString()), "--flow must be maf-mog, maf or realnvp");
+                "--output", dir.resolve("x.avro").toString()), "--flow must be maf-mog, maf, realnvp or auto");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--flow", "auto",
+                "--auto-budget", "soon", "--output", dir.resolve("x.avro").toString()),
+                "--auto-budget must be a duration >= 0 such as 90s, 10m, 1h or PT10M, got 'soon'");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--ordering", "sideways",
                 "--output", dir.resolve("x.avro").toString()), "--ordering must be natural, alternating or random");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--cyclic", "hour",
