@@ -46,6 +46,8 @@ class MetricsExpositionIT {
     /** Sample names of the detector that deploy/grafana dashboards and deploy/prometheus rules use (repo-relative). */
     static final String QUERIED = "deploy/src/test/resources/metrics/detector.txt";
     private static final String MODEL = "metrics-model";
+    /** Kafka's records-lag of each assigned partition (tags topic, partition). */
+    private static final String PARTITION_LAG = "kafka_consumer_fetch_manager_records_lag";
 
     @Test
     void everyExportedMetricPassesPromtoolAndCoversWhatDashboardsQuery(KafkaBroker broker) throws Exception {
@@ -79,8 +81,16 @@ class MetricsExpositionIT {
                     && metrics.total(DetectorMetrics.REJECTED) >= 1, Duration.ofSeconds(90),
                     "scores, a dead letter, a parked record, a retrain request and a rejected model");
 
-            HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(server.getURL() + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            // Micrometer's Kafka binder registers metrics Kafka creates later (the per-partition lag, once partitions
+            // are assigned and fetched) on its next refresh, every 60 s: wait for them rather than miss them
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest get = HttpRequest.newBuilder(URI.create(server.getURL() + "/prometheus")).build();
+            long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+            HttpResponse<String> scrape = http.send(get, HttpResponse.BodyHandlers.ofString());
+            while (!scrape.body().contains(PARTITION_LAG + "{") && System.nanoTime() < deadline) {
+                Thread.sleep(1_000);
+                scrape = http.send(get, HttpResponse.BodyHandlers.ofString());
+            }
             assertEquals(200, scrape.statusCode());
             Path saved = Path.of("target", "metrics", "detector.prom");
             Files.createDirectories(saved.getParent());

@@ -6,9 +6,9 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import jakarta.inject.Singleton;
 
 /**
- * Help text for meters that libraries register without one: Micronaut's {@code executor} timer and the Kafka client
- * metrics whose Kafka description is empty (per-node request latency), so that every metric in {@code /prometheus}
- * has help text ({@code promtool check metrics}, MetricsExpositionIT). Micronaut applies every MeterFilter bean to
+ * Help text for meters that libraries register without one: Micronaut's {@code executor} and HTTP timers and the
+ * Kafka client metrics whose Kafka description is empty (per-node request latency), so that every metric in
+ * {@code /prometheus} has help text ({@code promtool check metrics}, MetricsExpositionIT). Micronaut applies every MeterFilter bean to
  * the registry before meters are registered. Our own meters ({@code normalcy.*}) are left alone on purpose: they
  * must carry their own description, and the scrape check fails when one does not. The detector has the same filter.
  */
@@ -26,8 +26,18 @@ public class ForeignMeterHelp implements MeterFilter {
 
     /** Help text for a foreign meter without one, null for anything else. */
     static String help(String name) {
-        if (name.equals("executor")) {
-            return "Run time of tasks on a Micronaut executor service, by executor name";
+        switch (name) {
+            case "executor" -> {
+                return "Run time of tasks on a Micronaut executor service, by executor name";
+            }
+            case "http.server.requests" -> {
+                return "HTTP requests served (Micronaut), by method, status and URI template";
+            }
+            case "http.client.requests" -> {
+                return "HTTP requests sent by Micronaut's HTTP client, by method, status and host";
+            }
+            default -> {
+            }
         }
         if (name.startsWith("kafka.")) {
             return "Kafka client metric " + name.substring("kafka.".length()) + " (Kafka gives it no description;"
