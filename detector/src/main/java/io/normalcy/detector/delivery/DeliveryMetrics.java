@@ -7,6 +7,7 @@ import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.routing.SubscriptionRegistry;
 
 import jakarta.inject.Singleton;
+import java.util.Map;
 
 /**
  * Meters of alert delivery, next to the detector's own ({@link DetectorMetrics}): per subscriber, successful and
@@ -22,6 +23,13 @@ public class DeliveryMetrics {
     public static final String STREAM_DROPPED = "normalcy.alerts.stream.dropped";
     public static final String OVERFLOWS = "normalcy.delivery.overflows";
     public static final String UNUSABLE = "normalcy.subscriptions.unusable";
+
+    /** Prometheus help text of the per-subscriber counters. */
+    private static final Map<String, String> HELP = Map.of(
+            SUCCESSES, "Webhook deliveries that succeeded, by subscriber",
+            FAILURES, "Webhook deliveries that failed for good (dead-lettered), by subscriber",
+            RETRIES, "Webhook delivery attempts beyond the first, by subscriber",
+            OVERFLOWS, "Alerts dead-lettered because the subscriber's queue was full");
 
     private final DetectorMetrics detector;
     private final MeterRegistry registry;
@@ -73,6 +81,6 @@ public class DeliveryMetrics {
     }
 
     private Counter counter(String name, String subscriber) {
-        return Counter.builder(name).tag("subscriber", subscriber).register(registry);
+        return Counter.builder(name).description(HELP.get(name)).tag("subscriber", subscriber).register(registry);
     }
 }

@@ -35,7 +35,8 @@ public final class TrainerMetrics {
     }
 
     public void used(String model, long n) {
-        Counter.builder("normalcy.trainer.records.used").tags("model", model).register(registry).increment(n);
+        Counter.builder("normalcy.trainer.records.used").description("Input records used for training (train,"
+                + " validation and calibration)").tags("model", model).register(registry).increment(n);
     }
 
     public void published(String model, double valNll, double sps) {
