@@ -24,6 +24,11 @@ import java.util.Map;
  * off); plain MAF's first feature is Gaussian given the context, which ALTERNATING or RANDOM ordering work around
  * at the price of explanations by position.
  *
+ * <p>{@code flowType} null is {@code flow-type: auto}: the fit trains the candidate families and sizes within
+ * {@code autoBudget} and keeps the best validation NLL ({@code io.normalcy.flow.fit.AutoSelection}). {@link #SIZED}
+ * ({@code auto}) for {@code blocks}, {@code epochs} and {@code patience}, and an empty {@code hidden}, mean "sized
+ * to the data" by flow's {@code SizeRule} from rows × features (the default); a number is used as is.
+ *
  * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
  * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
@@ -33,7 +38,11 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                               Ordering ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction,
-                              boolean warmStart) {
+                              boolean warmStart, Duration autoBudget) {
+    /** {@code blocks}, {@code epochs} or {@code patience} chosen from the data ({@code auto} in configuration). */
+    public static final int SIZED = 0;
+    /** How {@link #SIZED} values, an empty {@code hidden} and a null {@code flowType} are written: {@code auto}. */
+    public static final String AUTO = "auto";
 
     public ModelDefinition {
         features = List.copyOf(features);
@@ -49,14 +58,19 @@ public record ModelDefinition(String name, List<String> features, List<String> i
     /** Defaults of every hyper-parameter; no features declared (inferred). */
     public static ModelDefinition defaults(String name) {
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
-                Ordering.NATURAL, 4, List.of(64, 64), 30, 256, 1e-3, 5, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
-                Duration.ofDays(1), 0.1, 0.25, true);
+                Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
+                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10));
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
-                levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart);
+                levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart,
+                autoBudget);
+    }
+
+    private static String sized(int v) {
+        return v == SIZED ? AUTO : Integer.toString(v);
     }
 
     /** The flow's cyclic fields of {@link #cyclicContext()}. */
@@ -81,14 +95,15 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("categorical-context", String.join(",", categoricalContext));
         m.put("cyclic-context", String.join(",", cyclicContext.stream().map(CyclicContext::toString).toList()));
         m.put("numeric-context", String.join(",", numericContext));
-        m.put("flow-type", flowType.name());
+        m.put("flow-type", flowType == null ? AUTO : flowType.name());
+        m.put("auto-budget", autoBudget.toString());
         m.put("ordering", ordering.name());
-        m.put("blocks", Integer.toString(blocks));
-        m.put("hidden", String.join(",", hidden.stream().map(String::valueOf).toList()));
-        m.put("epochs", Integer.toString(epochs));
+        m.put("blocks", sized(blocks));
+        m.put("hidden", hidden.isEmpty() ? AUTO : String.join(",", hidden.stream().map(String::valueOf).toList()));
+        m.put("epochs", sized(epochs));
         m.put("batch-size", Integer.toString(batchSize));
         m.put("learning-rate", Double.toString(learningRate));
-        m.put("patience", Integer.toString(patience));
+        m.put("patience", sized(patience));
         m.put("levels", String.join(",", levels.stream().map(String::valueOf).toList()));
         m.put("min-context-samples", Integer.toString(minContextSamples));
         m.put("seed", Long.toString(seed));

@@ -1,6 +1,9 @@
 package io.normalcy.trainer.config;
 
+import io.normalcy.flow.fit.SizeRule;
+
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,18 +31,47 @@ public final class OverrideBounds {
 
     static void check(ModelDefinition configured, ModelDefinition d, String p) {
         String of = " (normalcy.trainer.models." + configured.name() + ".";
-        cap(p + "blocks", d.blocks(), configured.blocks(), of + "blocks)");
-        cap(p + "hidden", d.hidden().size(), configured.hidden().size(), of + "hidden has "
-                + configured.hidden().size() + " layers)", "layers");
-        int widest = Collections.max(configured.hidden());
+        cap(p + "blocks", d.blocks(), maxBlocks(configured), of + "blocks" + sizedNote(configured.blocks()) + ")");
+        List<Integer> hidden = maxHidden(configured);
+        String hiddenNote = configured.hidden().isEmpty() ? " auto, at most " + hidden : " " + hidden;
+        cap(p + "hidden", d.hidden().size(), hidden.size(), of + "hidden is" + hiddenNote + ")", "layers");
+        int widest = Collections.max(hidden);
         for (int h : d.hidden()) {
-            cap(p + "hidden", h, widest, of + "hidden is " + configured.hidden() + ")", "width");
+            cap(p + "hidden", h, widest, of + "hidden is" + hiddenNote + ")", "width");
         }
-        cap(p + "epochs", d.epochs(), configured.epochs(), of + "epochs)");
+        cap(p + "epochs", d.epochs(), maxEpochs(configured), of + "epochs" + sizedNote(configured.epochs()) + ")");
         cap(p + "batch-size", d.batchSize(), configured.batchSize(), of + "batch-size)");
         if (d.maxRecords() > configured.maxRecords()) {
             throw tooLarge(p + "max-records", d.maxRecords(), configured.maxRecords(), of + "max-records)", "");
         }
+    }
+
+    /*
+     * A size configured as auto is capped at the largest value flow's SizeRule can choose; an override of auto
+     * (SIZED, 0) is never above a cap.
+     */
+    private static int maxBlocks(ModelDefinition c) {
+        return c.blocks() != ModelDefinition.SIZED ? c.blocks() : largest().blocks();
+    }
+
+    private static List<Integer> maxHidden(ModelDefinition c) {
+        if (!c.hidden().isEmpty()) {
+            return c.hidden();
+        }
+        int[] h = largest().hidden();
+        return java.util.Arrays.stream(h).boxed().toList();
+    }
+
+    private static int maxEpochs(ModelDefinition c) {
+        return c.epochs() != ModelDefinition.SIZED ? c.epochs() : SizeRule.MAX_EPOCHS;
+    }
+
+    private static SizeRule.Size largest() {
+        return SizeRule.LADDER.get(SizeRule.LADDER.size() - 1);
+    }
+
+    private static String sizedNote(int configured) {
+        return configured == ModelDefinition.SIZED ? " is auto: at most the size rule's largest" : "";
     }
 
     private static void cap(String key, int value, int max, String where) {

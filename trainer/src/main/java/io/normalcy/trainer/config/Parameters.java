@@ -54,8 +54,10 @@ public final class Parameters {
             cyclic.add(CyclicContext.parse(p + "cyclic-context", c));
         }
         List<Integer> hidden = new ArrayList<>();
-        for (String h : list(m.get("hidden"))) {
-            hidden.add(intValue(p + "hidden", h));
+        if (!isAuto(m.get("hidden"))) {
+            for (String h : list(m.get("hidden"))) {
+                hidden.add(intValue(p + "hidden", h));
+            }
         }
         List<Double> levels = new ArrayList<>();
         for (String l : list(m.get("levels"))) {
@@ -65,24 +67,28 @@ public final class Parameters {
                 list(m.get("log1p-features")), list(m.get("categorical-context")), cyclic,
                 list(m.get("numeric-context")), flowType(p + "flow-type", m.get("flow-type")),
                 ordering(p + "ordering", m.get("ordering")),
-                intValue(p + "blocks", m.get("blocks")), hidden,
-                intValue(p + "epochs", m.get("epochs")), intValue(p + "batch-size", m.get("batch-size")),
-                doubleValue(p + "learning-rate", m.get("learning-rate")), intValue(p + "patience", m.get("patience")),
+                sizedValue(p + "blocks", m.get("blocks")), hidden,
+                sizedValue(p + "epochs", m.get("epochs")), intValue(p + "batch-size", m.get("batch-size")),
+                doubleValue(p + "learning-rate", m.get("learning-rate")), sizedValue(p + "patience", m.get("patience")),
                 levels, intValue(p + "min-context-samples", m.get("min-context-samples")),
                 longValue(p + "seed", m.get("seed")), longValue(p + "max-records", m.get("max-records")),
                 durationValue(p + "window", m.get("window")),
                 doubleValue(p + "validation-fraction", m.get("validation-fraction")),
                 doubleValue(p + "calibration-fraction", m.get("calibration-fraction")),
-                booleanValue(p + "warm-start", m.get("warm-start")));
+                booleanValue(p + "warm-start", m.get("warm-start")),
+                durationValue(p + "auto-budget", m.get("auto-budget")));
     }
 
-    /** Flow's enum, from its name in any case and with '-' for '_' ({@code maf-mog}). */
+    /** Flow's enum, from its name in any case and with '-' for '_' ({@code maf-mog}); null for {@code auto}. */
     private static FlowType flowType(String key, String s) {
+        if (isAuto(s)) {
+            return null;
+        }
         String v = s.toUpperCase(Locale.ROOT).replace('-', '_');
         try {
             return FlowType.valueOf(v);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, "'" + v + "' is not MAF_MOG, MAF or REALNVP");
+            throw new ConfigException(key, "'" + v + "' is not MAF_MOG, MAF, REALNVP or auto");
         }
     }
 
@@ -116,19 +122,19 @@ public final class Parameters {
     }
 
     private static void validateNetwork(ModelDefinition d, String p) {
-        positive(p + "blocks", d.blocks());
-        if (d.hidden().isEmpty()) {
-            throw new ConfigException(p + "hidden", "needs at least one hidden layer width");
-        }
+        positiveOrSized(p + "blocks", d.blocks());
         for (int h : d.hidden()) {
             positive(p + "hidden", h);
         }
-        positive(p + "epochs", d.epochs());
+        positiveOrSized(p + "epochs", d.epochs());
         positive(p + "batch-size", d.batchSize());
         if (!(d.learningRate() > 0) || !Double.isFinite(d.learningRate())) {
             throw new ConfigException(p + "learning-rate", "must be > 0, got " + d.learningRate());
         }
-        positive(p + "patience", d.patience());
+        positiveOrSized(p + "patience", d.patience());
+        if (d.autoBudget().isNegative()) {
+            throw new ConfigException(p + "auto-budget", "must be >= 0, got " + d.autoBudget());
+        }
     }
 
     private static void validateLevels(ModelDefinition d, String p) {
@@ -201,6 +207,29 @@ public final class Parameters {
         if (v < 1) {
             throw new ConfigException(key, "must be >= 1, got " + v);
         }
+    }
+
+    /** A size given as a number (≥ 1) or as {@code auto} ({@link ModelDefinition#SIZED}, chosen from the data). */
+    private static void positiveOrSized(String key, int v) {
+        if (v != ModelDefinition.SIZED && v < 1) {
+            throw new ConfigException(key, "must be >= 1 or auto, got " + v);
+        }
+    }
+
+    private static boolean isAuto(String s) {
+        return s != null && s.trim().equalsIgnoreCase(ModelDefinition.AUTO);
+    }
+
+    /** {@code auto} → {@link ModelDefinition#SIZED}; otherwise an integer. */
+    private static int sizedValue(String key, String s) {
+        if (isAuto(s)) {
+            return ModelDefinition.SIZED;
+        }
+        int v = intValue(key, s);
+        if (v == ModelDefinition.SIZED) {
+            throw new ConfigException(key, "must be >= 1 or auto, got " + v);
+        }
+        return v;
     }
 
     private static void fraction(String key, double v) {

@@ -10,7 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Model definition → flow's {@link FitConfig}: a mapping of typed values, nothing parsed. Levels are sorted from most to least frequent; the most
+ * Model definition → flow's {@link FitConfig}: a mapping of typed values, nothing parsed. Sizes left {@code auto}
+ * are not set, so flow sizes them to the data; {@code flow-type: auto} becomes {@code autoSelect(auto-budget)}. Levels are sorted from most to least frequent; the most
  * frequent (largest) level is WARNING and every rarer one CRITICAL (so the default 0.01, 0.001 gives
  * 0.01 → WARNING, 0.001 → CRITICAL).
  */
@@ -25,15 +26,15 @@ public final class FitConfigs {
         for (int i = 0; i < sorted.size(); i++) {
             levels.add(new AlertLevel(sorted.get(i), i == 0 ? Severity.WARNING : Severity.CRITICAL));
         }
-        return FitConfig.builder()
-                .flowType(d.flowType())
-                .ordering(d.ordering())
-                .blocks(d.blocks())
-                .hidden(d.hidden().stream().mapToInt(Integer::intValue).toArray())
-                .epochs(d.epochs())
-                .batchSize(d.batchSize())
+        FitConfig.Builder b = FitConfig.builder().ordering(d.ordering());
+        if (d.flowType() == null) {
+            b.autoSelect(d.autoBudget());
+        } else {
+            b.flowType(d.flowType());
+        }
+        sizes(d, b);
+        return b.batchSize(d.batchSize())
                 .learningRate(d.learningRate())
-                .patience(d.patience())
                 .seed(d.seed())
                 .features(d.features())
                 .integerFeatures(new LinkedHashSet<>(d.integerFeatures()))
@@ -46,5 +47,21 @@ public final class FitConfigs {
                 .trainFraction(1 - d.validationFraction() - d.calibrationFraction())
                 .validationFraction(d.validationFraction())
                 .build();
+    }
+
+    /** Sizes the definition sets; the others ({@code auto}) are left to flow's {@code SizeRule}. */
+    private static void sizes(ModelDefinition d, FitConfig.Builder b) {
+        if (d.blocks() != ModelDefinition.SIZED) {
+            b.blocks(d.blocks());
+        }
+        if (!d.hidden().isEmpty()) {
+            b.hidden(d.hidden().stream().mapToInt(Integer::intValue).toArray());
+        }
+        if (d.epochs() != ModelDefinition.SIZED) {
+            b.epochs(d.epochs());
+        }
+        if (d.patience() != ModelDefinition.SIZED) {
+            b.patience(d.patience());
+        }
     }
 }

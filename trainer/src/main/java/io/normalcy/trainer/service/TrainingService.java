@@ -162,11 +162,12 @@ public final class TrainingService {
             History h = collectHistory(def, window);
             def = def.withFeatures(h.features());
             JobSpec spec = jobSpec(def, window, h);
-            JobResult result = fit(spec, def.epochs(), h);
+            int totalEpochs = plannedEpochs(def, h.rows().size());
+            JobResult result = fit(spec, totalEpochs, h);
             ModelVersion mv = publish(ModelFiles.read(Path.of(spec.modelOut())), result, h);
             Path dir = artifacts.commit(work, model, mv.getVersion());
             work = null;
-            return succeeded(mv, result, h, def.epochs(), dir);
+            return succeeded(mv, result, h, totalEpochs, dir);
         }
 
         /** Reads the window's valid rows, failing with the reasons for skipped records when too few remain. */
@@ -191,6 +192,16 @@ public final class TrainingService {
         }
 
         /** Trains with the runner, reporting each epoch; the result file exists afterwards whatever the runner. */
+        /** The epochs the progress reports count to: configured, or what flow's size rule gives for these rows. */
+        private static int plannedEpochs(ModelDefinition def, int rows) {
+            if (def.epochs() != ModelDefinition.SIZED) {
+                return def.epochs();
+            }
+            double trainFraction = 1 - def.validationFraction() - def.calibrationFraction();
+            return io.normalcy.flow.fit.SizeRule.forRows(rows, trainFraction, Math.max(1, def.features().size()), 0)
+                    .epochs();
+        }
+
         private JobResult fit(JobSpec spec, int totalEpochs, History h) throws Exception {
             status.report(ids, model, TrainingState.RUNNING, new Progress(0, totalEpochs, null, null), null,
                     "training on " + h.rows().size() + " records (" + h.skips().describe() + ")");
