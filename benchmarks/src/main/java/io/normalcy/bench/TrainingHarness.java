@@ -25,10 +25,10 @@ import java.util.Random;
  * ActNorm, C = 8) on {@code rows} × 16 synthetic records with {@link FlowTrainer} and prints, per epoch, the
  * trainer's samples/s, then peak resident memory (VmHWM from /proc/self/status, Linux only).
  *
- * <p>Arguments (all optional): {@code rows epochs batch hidden [--type MAF|REALNVP] [--export FILE]}; defaults
- * {@code 100000 2 512 128 --type MAF}. {@code --export} also writes the records (float32 little-endian after the
- * header {@code "NRMLFLOW" rows dim cdim}) for the PyTorch reference {@code benchmarks/pytorch/flow_reference.py},
- * so both train on the same data. The last line is machine-readable: {@code RESULT engine=nd4j ...}.
+ * <p>Arguments (all optional): {@code rows epochs batch hidden [--type MAF|REALNVP] [--lr PEAK]
+ * [--export FILE]}; defaults {@code 100000 2 512 128 --type MAF --lr 1e-3}. {@code --export} also writes the records
+ * (float32 little-endian after the header {@code "NRMLFLOW" rows dim cdim}) for the PyTorch reference
+ * {@code benchmarks/pytorch/flow_reference.py}, so both train on the same data. The last line is machine-readable: {@code RESULT engine=nd4j ...}.
  * Run with {@code OMP_NUM_THREADS=1}: two OpenMP threads on a 2-vCPU machine measured 2.7× slower.
  */
 public final class TrainingHarness {
@@ -39,10 +39,12 @@ public final class TrainingHarness {
         List<String> positional = new ArrayList<>();
         String type = "MAF";
         Path export = null;
+        double lr = 1e-3;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--type" -> type = argv[++i];
                 case "--export" -> export = Path.of(argv[++i]);
+                case "--lr" -> lr = Double.parseDouble(argv[++i]);
                 default -> positional.add(argv[i]);
             }
         }
@@ -66,7 +68,7 @@ public final class TrainingHarness {
             default -> throw new IllegalArgumentException("--type must be MAF or REALNVP, got " + type);
         };
         FlowParameters init = ParameterInitializer.initialize(spec, new Random(42));
-        TrainingOptions options = new TrainingOptions(epochs, batch, 1e-3, 1e-5, 5.0, 10, 0.1, 42L, 3);
+        TrainingOptions options = new TrainingOptions(epochs, batch, lr, 1e-5, 5.0, 10, 0.1, 42L, 3);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long t0 = System.nanoTime();
