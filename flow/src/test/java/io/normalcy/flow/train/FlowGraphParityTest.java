@@ -3,7 +3,6 @@ package io.normalcy.flow.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.normalcy.flow.layer.MaskedAffineLayer;
 import io.normalcy.flow.model.FlowBuilder;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
@@ -13,7 +12,6 @@ import io.normalcy.flow.model.ParameterInitializer;
 import io.normalcy.flow.model.PermutationMode;
 import io.normalcy.flow.model.Tensor;
 import io.normalcy.flow.transform.Flow;
-import io.normalcy.flow.transform.MadeMasks;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The SameDiff graph and the plain-Java kernel implement the same density (design "Parameterisation").
@@ -90,59 +87,6 @@ class FlowGraphParityTest {
                 assertEquals(params.get(name), back.get(name), name);
             }
         }
-    }
-
-    /**
-     * The graph uses MADE weights without multiplying them by their mask ({@code LayerGraph.masked}): they must start
-     * masked and stay masked through optimiser steps (with weight decay), or the trained graph would use connections
-     * the kernel ignores; the masked-out values given come back unchanged from {@code parameters()}.
-     */
-    @Test
-    void madeWeightsStayMaskedThroughUpdates() {
-        FlowSpec spec = spec(FlowType.MAF, 4, 2, Ordering.NATURAL, PermutationMode.NONE, true, false, false);
-        FlowParameters params = perturbed(spec, new Random(5));
-        Random rng = new Random(6);
-        int n = 64;
-        double[][] u = gaussianRows(n, 4, 1.5, rng);
-        double[][] ctx = gaussianRows(n, 2, 1.0, rng);
-        int[] rows = java.util.stream.IntStream.range(0, n).toArray();
-        TrainingOptions options = new TrainingOptions(1, n, 1e-2, 1e-2, 5.0, 10, 0.1, 1L, 3);
-        try (FlowGraph graph = FlowGraph.build(spec, params); Updates updates = new Updates(graph, options)) {
-            INDArray x = Batches.gather(u, rows, 0, n, 4, new float[n * 4]);
-            INDArray c = Batches.gather(ctx, rows, 0, n, 2, new float[n * 2]);
-            for (int i = 0; i < 3; i++) {
-                FlowGraph.Step step = graph.step(x, c);
-                updates.apply(step.gradients(), Updates.globalNorm(step.gradients()), 1e-2, 0);
-            }
-            FlowParameters back = graph.parameters();
-            for (int k = 0; k < spec.blocks(); k++) {
-                int[] deg = spec.degrees(k);
-                int[] h0 = MadeMasks.hiddenDegrees(deg, 16);
-                int[] h1 = MadeMasks.hiddenDegrees(deg, 12);
-                checkMasked(graph, params, back, MaskedAffineLayer.hiddenWeight(k, 0), MadeMasks.inputMask(deg, h0));
-                checkMasked(graph, params, back, MaskedAffineLayer.hiddenWeight(k, 1), MadeMasks.hiddenMask(h1, h0));
-                checkMasked(graph, params, back, MaskedAffineLayer.outputWeight(k), MadeMasks.outputMask(deg, h1));
-            }
-        }
-    }
-
-    private static void checkMasked(FlowGraph graph, FlowParameters given, FlowParameters back, String name,
-                                    float[] mask) {
-        float[] live = FlowGraph.flat(graph.array(name));
-        float[] before = given.get(name).data();
-        float[] after = back.get(name).data();
-        int masked = 0;
-        int moved = 0;
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i] == 0f) {
-                masked++;
-                assertEquals(0f, Math.abs(live[i]), name + "[" + i + "] is masked out, the graph's weight must be 0");
-                assertEquals(before[i], after[i], name + "[" + i + "]: masked-out value must round-trip");
-            } else if (before[i] != after[i]) {
-                moved++;
-            }
-        }
-        assertTrue(masked > 0 && moved > 0, name + ": " + masked + " masked out, " + moved + " trained");
     }
 
     /** Initial parameters plus sizeable noise on every trainable tensor (structure tensors untouched). */
