@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -26,8 +25,6 @@ public final class LayerGraph {
     private final SDVariable context;
     private final Map<String, String> trainable = new LinkedHashMap<>();
     private final Map<String, Tensor> structural = new LinkedHashMap<>();
-    private final Map<String, INDArray> masks = new LinkedHashMap<>();
-    private final Map<String, INDArray> maskedOut = new LinkedHashMap<>();
 
     /**
      * @param context the [B, C] context placeholder, null when C = 0
@@ -78,32 +75,6 @@ public final class LayerGraph {
             longShape[i] = shape[i];
         }
         return sd.var(v, Nd4j.create(t.data().clone(), longShape, 'c'));
-    }
-
-    /**
-     * A trainable weight that is only ever used multiplied by the 0/1 constant {@code mask}: the variable starts as
-     * W∘mask and the trainer multiplies its gradient by the mask ({@link #gradientMasks()}), so it stays masked and
-     * the graph can use it directly, one op fewer forward and backward than {@code w.mul(mask)}.
-     */
-    public SDVariable masked(String name, SDVariable mask, int... shape) {
-        SDVariable w = trainable(name, shape);
-        INDArray m = mask.getArr();
-        INDArray arr = w.getArr();
-        // the masked-out values are kept aside so the weights read back are the ones given (the kernel ignores them)
-        maskedOut.put(name, arr.mul(m.rsub(1.0)));
-        arr.muli(m);
-        masks.put(name, m);
-        return w;
-    }
-
-    /** Trainable tensor name → the mask its gradient is multiplied by ({@link #masked}). */
-    public Map<String, INDArray> gradientMasks() {
-        return Collections.unmodifiableMap(masks);
-    }
-
-    /** Trainable tensor name → its initial values where its mask is 0 (zero elsewhere), see {@link #masked}. */
-    public Map<String, INDArray> maskedOutValues() {
-        return Collections.unmodifiableMap(maskedOut);
     }
 
     /** A structural tensor (not trained, copied through to the trained parameters). */

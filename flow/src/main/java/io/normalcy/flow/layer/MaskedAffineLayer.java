@@ -147,12 +147,10 @@ public final class MaskedAffineLayer implements LayerType {
         SameDiff sd = graph.sameDiff();
         double clamp = spec.scaleClamp();
         SDVariable raw = o.get(SDIndex.all(), SDIndex.interval(d, 2 * d));
-        // −α = clamp·tanh(raw / −clamp) (tanh is odd; negating a division is exact): two ops fewer than negating
-        // α for exp(−α) and again for the log-det, each op costing SameDiff a fixed ~10-50 µs forward and backward
-        SDVariable negAlpha = sd.math.tanh(raw.div(-clamp)).mul(clamp);
-        SDVariable z = x.sub(mu).mul(sd.math.exp(negAlpha));
+        SDVariable alpha = sd.math.tanh(raw.div(clamp)).mul(clamp);
+        SDVariable z = x.sub(mu).mul(sd.math.exp(alpha.neg()));
         // D = 1: a reduction over a length-1 axis is a no-op that ND4J M2.1 executes with a null input (NPE)
-        return new LayerGraph.Output(z, d == 1 ? negAlpha.reshape(-1) : negAlpha.sum(1));
+        return new LayerGraph.Output(z, (d == 1 ? alpha.reshape(-1) : alpha.sum(1)).neg());
     }
 
     /** The masked network's output o [B, 2D] (μ then raw α); masks are graph constants. */
@@ -184,17 +182,13 @@ public final class MaskedAffineLayer implements LayerType {
      * {@code h·(W∘mask)ᵀ [+ c·Vᵀ] + b}, the context term only when C &gt; 0. Variables are created in the order
      * W, b, V: creation order is the order the trainer sums squared gradients in for its clip norm, and keeping
      * it keeps training reproducible bit for bit across versions. Shared with {@link MixtureBaseLayer}'s MADE.
-     *
-     * <p>The mask is not an op of the graph: W starts masked and its gradient is masked by the trainer
-     * ({@link LayerGraph#masked}), so W∘mask = W at every step — the same values as multiplying in the graph, without
-     * a multiply forward and its two-output backward per layer and step.
      */
     static SDVariable affine(LayerGraph graph, SDVariable h, SDVariable mask, String weight, String bias,
                                      String contextWeight, int out, int in) {
         SameDiff sd = graph.sameDiff();
-        SDVariable w = graph.masked(weight, mask, out, in);
+        SDVariable w = graph.trainable(weight, out, in);
         SDVariable b = graph.trainable(bias, out);
-        SDVariable pre = sd.mmul(h, w, false, true, false);
+        SDVariable pre = sd.mmul(h, w.mul(mask), false, true, false);
         int c = graph.spec().contextDim();
         if (c > 0) {
             SDVariable v = graph.trainable(contextWeight, out, c);

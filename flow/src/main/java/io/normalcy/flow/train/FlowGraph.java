@@ -52,10 +52,6 @@ public final class FlowGraph implements AutoCloseable {
     private final Map<String, String> trainable = new LinkedHashMap<>();
     /** structural tensors (perm, degrees), copied through. */
     private final Map<String, Tensor> fixed = new LinkedHashMap<>();
-    /** trainable tensor name → 0/1 mask its gradient is multiplied by (weights used only masked, see LayerGraph). */
-    private final Map<String, INDArray> gradientMasks = new HashMap<>();
-    /** the initial masked-out values of those weights, added back by {@link #parameters()} (round trip). */
-    private final Map<String, INDArray> maskedOut = new HashMap<>();
     private boolean gradientsReady;
     private boolean closed;
 
@@ -122,8 +118,6 @@ public final class FlowGraph implements AutoCloseable {
                 : sq.mul(-0.5).sub(0.5 * d * Math.log(2 * Math.PI));
         trainable.putAll(graph.trainableVariables());
         fixed.putAll(graph.structuralTensors());
-        gradientMasks.putAll(graph.gradientMasks());
-        maskedOut.putAll(graph.maskedOutValues());
         if (logDet != null) {
             logp = logp.add(logDet);
         }
@@ -155,12 +149,7 @@ public final class FlowGraph implements AutoCloseable {
         OutAndGrad og = sd.calculateGradientsAndOutputs(feed(x, c), List.of(LOSS), trainable.values());
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : trainable.entrySet()) {
-            INDArray g = og.getGradients().get(e.getValue());
-            INDArray mask = gradientMasks.get(e.getKey());
-            if (g != null && mask != null) {
-                g.muli(mask);
-            }
-            grads.put(e.getKey(), g);
+            grads.put(e.getKey(), og.getGradients().get(e.getValue()));
         }
         INDArray loss = og.getOutputs().get(LOSS);
         double l = loss.getDouble(0);
@@ -254,14 +243,7 @@ public final class FlowGraph implements AutoCloseable {
             Tensor t = fixed.get(name);
             if (t == null) {
                 INDArray arr = sd.getArrForVarName(trainable.get(name));
-                INDArray rest = maskedOut.get(name);
-                if (rest == null) {
-                    t = new Tensor(e.getValue(), flat(arr));
-                } else {
-                    INDArray whole = arr.add(rest);
-                    t = new Tensor(e.getValue(), flat(whole));
-                    whole.close();
-                }
+                t = new Tensor(e.getValue(), flat(arr));
             } else {
                 t = new Tensor(t.shape(), t.data().clone());
             }
@@ -290,7 +272,6 @@ public final class FlowGraph implements AutoCloseable {
                 arr.close();
             }
         }
-        maskedOut.values().forEach(INDArray::close);
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
     }
 }
