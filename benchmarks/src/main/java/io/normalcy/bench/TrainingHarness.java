@@ -7,10 +7,16 @@ import io.normalcy.flow.train.FlowTrainer;
 import io.normalcy.flow.train.TrainingData;
 import io.normalcy.flow.train.TrainingOptions;
 import io.normalcy.flow.train.TrainingResult;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -19,47 +25,99 @@ import java.util.Random;
  * ActNorm, C = 8) on {@code rows} × 16 synthetic records with {@link FlowTrainer} and prints, per epoch, the
  * trainer's samples/s, then peak resident memory (VmHWM from /proc/self/status, Linux only).
  *
- * <p>Arguments (all optional): {@code rows epochs batch hidden}; defaults {@code 100000 2 512 128}.
+ * <p>Arguments (all optional): {@code rows epochs batch hidden [--type MAF|REALNVP] [--lr PEAK]
+ * [--export FILE]}; defaults {@code 100000 2 512 128 --type MAF --lr 1e-3}. {@code --export} also writes the records
+ * (float32 little-endian after the header {@code "NRMLFLOW" rows dim cdim}) for the PyTorch reference
+ * {@code benchmarks/pytorch/flow_reference.py}, so both train on the same data. The last line is machine-readable: {@code RESULT engine=nd4j ...}.
  * Run with {@code OMP_NUM_THREADS=1}: two OpenMP threads on a 2-vCPU machine measured 2.7× slower.
  */
 public final class TrainingHarness {
     private TrainingHarness() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] argv) throws IOException {
+        List<String> positional = new ArrayList<>();
+        String type = "MAF";
+        Path export = null;
+        double lr = 1e-3;
+        for (int i = 0; i < argv.length; i++) {
+            switch (argv[i]) {
+                case "--type" -> type = argv[++i];
+                case "--export" -> export = Path.of(argv[++i]);
+                case "--lr" -> lr = Double.parseDouble(argv[++i]);
+                default -> positional.add(argv[i]);
+            }
+        }
+        String[] args = positional.toArray(new String[0]);
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 512;
         int hidden = args.length > 3 ? Integer.parseInt(args[3]) : 128;
         int dim = 16;
-        System.out.printf("OMP_NUM_THREADS=%s, %d records x %d, K=%d, hidden=[%d], C=%d, batch %d, %d epoch(s)%n",
-                System.getenv("OMP_NUM_THREADS"), rows, dim, BenchModels.BLOCKS, hidden, BenchModels.CONTEXT_DIM,
+        System.out.printf("OMP_NUM_THREADS=%s, %s, %d records x %d, K=%d, hidden=[%d], C=%d, batch %d, %d epoch(s)%n",
+                System.getenv("OMP_NUM_THREADS"), type, rows, dim, BenchModels.BLOCKS, hidden, BenchModels.CONTEXT_DIM,
                 batch, epochs);
         double[][] ctx = BenchModels.contexts(rows, 3);
         double[][] u = correlated(rows, dim, ctx, 5);
-        FlowSpec spec = BenchModels.spec(dim, hidden, 1);
+        if (export != null) {
+            export(export, u, ctx);
+        }
+        FlowSpec spec = switch (type) {
+            case "MAF" -> BenchModels.spec(dim, hidden, 1);
+            case "REALNVP" -> FlowSpec.realNvp(dim, BenchModels.CONTEXT_DIM, BenchModels.BLOCKS, hidden);
+            default -> throw new IllegalArgumentException("--type must be MAF or REALNVP, got " + type);
+        };
         FlowParameters init = ParameterInitializer.initialize(spec, new Random(42));
-        TrainingOptions options = new TrainingOptions(epochs, batch, 1e-3, 1e-5, 5.0, 10, 0.1, 42L, 3);
+        TrainingOptions options = new TrainingOptions(epochs, batch, lr, 1e-5, 5.0, 10, 0.1, 42L, 3);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long t0 = System.nanoTime();
         long[] mark = {t0, os.getProcessCpuTime()};
+        double[] lastRate = {0};
+        int nTrain = rows - (int) Math.round(rows * options.validationFraction());
         TrainingResult result = new FlowTrainer(options).fit(spec, init, TrainingData.of(u, ctx), stats -> {
             long wall = System.nanoTime();
             long cpu = os.getProcessCpuTime();
             // CPU-seconds the JVM got per wall second since the previous epoch (validation included), to turn the
             // trainer's wall-clock samples/s into samples per CPU-second on a shared machine
+            // (epoch 0 includes graph build and ActNorm start, as the PyTorch reference's includes its set-up)
             double cores = (double) (cpu - mark[1]) / (wall - mark[0]);
+            lastRate[0] = nTrain / ((cpu - mark[1]) / 1e9);
             mark[0] = wall;
             mark[1] = cpu;
             System.out.printf("epoch %d: train NLL %.4f, val NLL %.4f, %.0f samples/s wall, %.2f cores granted,"
                             + " ~%.0f samples per CPU-second%n", stats.epoch(), stats.trainNll(), stats.valNll(),
-                    stats.samplesPerSecond(), cores, stats.samplesPerSecond() / cores);
+                    stats.samplesPerSecond(), cores, lastRate[0]);
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("fit() wall time %.1f s (graph build, ActNorm init, validation included); best val NLL %.4f%n",
                 seconds, result.bestValNll());
         System.out.println(memory());
+        System.out.printf("RESULT engine=nd4j type=%s samples_per_cpu_s=%.0f val_nll=%.4f%n", type, lastRate[0],
+                result.bestValNll());
+    }
+
+    /** The records for the PyTorch reference: header "NRMLFLOW", rows, dim, cdim, then x and c as float32 LE. */
+    static void export(Path file, double[][] u, double[][] ctx) throws IOException {
+        int rows = u.length;
+        int dim = u[0].length;
+        int cdim = ctx[0].length;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            ByteBuffer head = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
+            head.put("NRMLFLOW".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(rows).putInt(dim)
+                    .putInt(cdim);
+            out.write(head.array());
+            ByteBuffer row = ByteBuffer.allocate(4 * Math.max(dim, cdim)).order(ByteOrder.LITTLE_ENDIAN);
+            for (double[][] m : new double[][][] {u, ctx}) {
+                for (double[] r : m) {
+                    row.clear();
+                    for (double v : r) {
+                        row.putFloat((float) v);
+                    }
+                    out.write(row.array(), 0, row.position());
+                }
+            }
+        }
     }
 
     /** A nonlinear, context-dependent 16-d target so that the loss actually moves. */
