@@ -1,4 +1,4 @@
-package io.normalcy.detector.metrics;
+package io.normalcy.security;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -10,7 +10,8 @@ import jakarta.inject.Singleton;
  * Kafka client metrics whose Kafka description is empty (per-node request latency), so that every metric in
  * {@code /prometheus} has help text ({@code promtool check metrics}, MetricsExpositionIT). Micronaut applies every MeterFilter bean to
  * the registry before meters are registered. Our own meters ({@code normalcy.*}) are left alone on purpose: they
- * must carry their own description, and the scrape check fails when one does not. The trainer has the same filter.
+ * must carry their own description, and the scrape check fails when one does not.
+ * Here, in the module both services share, so the detector and the trainer register the same filter.
  */
 @Singleton
 public class ForeignMeterHelp implements MeterFilter {
