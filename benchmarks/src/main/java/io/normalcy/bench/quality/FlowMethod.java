@@ -18,35 +18,58 @@ import java.util.Locale;
 /**
  * A conditional flow fitted and scored exactly as in production: {@link ModelFitter} (the trainer's code path,
  * which holds out a calibration split and calibrates per-context thresholds), then {@link Scorer} and the model's
- * own {@code Thresholds}, as the detector does. The model definition is the demo's ({@code ServiceConfig}): context
- * = entityType, region and cyclic {@code @hourOfDay}; {@code itemCount} dequantized; log1p on the heavy-tailed
- * features; 3 blocks of 64×64; so the numbers describe what a user of the demo configuration gets, not a
- * benchmark-tuned model. The anomaly score is −log p(x | c).
+ * own {@code Thresholds}, as the detector does. Every variant shares the demo's model definition
+ * ({@code ServiceConfig}): context = entityType, region and cyclic {@code @hourOfDay}; {@code itemCount}
+ * dequantized; log1p on the heavy-tailed features; min-context-samples 300; the same splits and seed. They differ
+ * in what issue 13 changed ({@link Variant}): the old default (MAF, Gaussian base, the fixed 3 × [64, 64] the demo
+ * used) against today's default (MAF_MOG, sizes from {@code SizeRule}), so the numbers describe what a user gets
+ * before and after, not a benchmark-tuned model. The anomaly score is −log p(x | c).
  */
 final class FlowMethod {
     /** The demo's {@code min-context-samples}. */
     static final int MIN_CONTEXT_SAMPLES = 300;
-    private final FlowType type;
+    private static final double VALIDATION = 0.1;
+    private static final double CALIBRATION = 0.25;
+
+    /** Which configuration is fitted; {@link #label} names it in every table, CSV and plot. */
+    enum Variant {
+        /** Before issue 13: MAF with a Gaussian base and the demo's fixed sizes (3 × [64, 64], batch 512, ...). */
+        OLD_DEFAULT("MAF (old default)", FlowType.MAF, true),
+        /** Today's default: MAF_MOG and nothing size-related set, so {@code SizeRule} sizes it from rows × features. */
+        DEFAULT("MAF_MOG (default)", FlowType.MAF_MOG, false),
+        /** The coupling family, with the same fixed sizes as the old default (as the harness always ran it). */
+        REALNVP("RealNVP", FlowType.REALNVP, true);
+
+        final String label;
+        final FlowType type;
+        /** True: the demo's fixed sizes and optimiser settings; false: only the model definition, sizes by data. */
+        final boolean fixedSizes;
+
+        Variant(String label, FlowType type, boolean fixedSizes) {
+            this.label = label;
+            this.type = type;
+            this.fixedSizes = fixedSizes;
+        }
+    }
+
+    private final Variant variant;
     private final QualityOptions options;
     private FitResult fit;
 
-    FlowMethod(FlowType type, QualityOptions options) {
-        this.type = type;
+    FlowMethod(Variant variant, QualityOptions options) {
+        this.variant = variant;
         this.options = options;
     }
 
-    /** The demo's model definition, as the trainer's {@code FitConfigs} turns it into a {@link FitConfig}. */
-    static FitConfig config(FlowType type, QualityOptions o) {
-        double validation = 0.1;
-        double calibration = 0.25;
-        return FitConfig.builder()
-                .flowType(type)
-                .blocks(3)
-                .hidden(64, 64)
-                .epochs(o.epochs())
-                .batchSize(512)
-                .learningRate(0.003)
-                .patience(3)
+    /**
+     * The configuration of {@code variant} as the trainer's {@code FitConfigs} would build it. The default variant
+     * sets only what the demo's model definition needs (features, integer and log1p features, context,
+     * min-context-samples, splits, seed) plus {@code --epochs} when given, so blocks, hidden widths, epochs,
+     * patience and weight decay come from {@code SizeRule} and batch size and learning rate from the builder.
+     */
+    static FitConfig config(Variant variant, QualityOptions o) {
+        FitConfig.Builder b = FitConfig.builder()
+                .flowType(variant.type)
                 .seed(o.seed())
                 .features(PaymentsModel.FEATURES)
                 .integerFeatures(java.util.Set.of(PaymentsModel.INTEGER_FEATURE))
@@ -54,13 +77,35 @@ final class FlowMethod {
                 .categoricalContext(List.of(PaymentsModel.ENTITY_TYPE, PaymentsModel.REGION))
                 .cyclicContext(List.of(new ContextSpec.CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24)))
                 .minContextSamples(MIN_CONTEXT_SAMPLES)
-                .trainFraction(1 - validation - calibration)
-                .validationFraction(validation)
-                .build();
+                .trainFraction(1 - VALIDATION - CALIBRATION)
+                .validationFraction(VALIDATION);
+        if (variant.fixedSizes) {
+            b.blocks(3).hidden(64, 64).epochs(o.epochs()).batchSize(512).learningRate(0.003).patience(3)
+                    .sizeToData(false);
+        } else if (o.epochsGiven()) {
+            b.epochs(o.epochs());
+        }
+        return b.build();
     }
 
     String name() {
-        return type == FlowType.MAF ? "MAF" : "RealNVP";
+        return variant.label;
+    }
+
+    Variant variant() {
+        return variant;
+    }
+
+    /**
+     * The settings the fit actually used (after {@code SizeRule}), from the model's provenance: flow type,
+     * blocks × hidden, epochs cap, batch, learning rate, patience, weight decay and how the sizes were chosen.
+     */
+    String settings() {
+        java.util.Map<String, String> c = model().provenance().config();
+        return String.format(Locale.ROOT, "%s, %s blocks × hidden %s, up to %s epochs, batch %s, learning rate %s,"
+                        + " patience %s, weight decay %s; sizing: %s", c.get("flowType"), c.get("blocks"),
+                c.get("hidden"), c.get("epochs"), c.get("batchSize"), c.get("learningRate"), c.get("patience"),
+                c.get("weightDecay"), c.get("sizing"));
     }
 
     FitResult fit() {
@@ -74,7 +119,7 @@ final class FlowMethod {
     /** Trains on the history and scores the test stream with the model's calibrated thresholds. */
     MethodScores run(List<DemoEvent> history, List<DemoEvent> test) {
         long t0 = System.nanoTime();
-        fit = new ModelFitter().fit(PaymentsModel.MODEL, 1, QualityData.raw(history), config(type, options),
+        fit = new ModelFitter().fit(PaymentsModel.MODEL, 1, QualityData.raw(history), config(variant, options),
                 stats -> System.out.printf(Locale.ROOT, "  %s epoch %2d: train NLL %.3f, validation NLL %.3f%n",
                         name(), stats.epoch(), stats.trainNll(), stats.valNll()));
         System.out.printf(Locale.ROOT, "  %s trained in %.0f s (%d epochs, best %d); held-out mean log p %.3f%n",
@@ -94,7 +139,7 @@ final class FlowMethod {
                 + " from its fitted lower tail where it has ≥ 300 records and records × level ≥ 0.1, else the next"
                 + " field, else global)", fit.metrics().heldOutCount());
         return new MethodScores(name(), "features given context", rule, score, warning, critical,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, true);
     }
 
     /** log p(x | c) of one event and the detector's verdict on it (severity, threshold, scope). */

@@ -13,9 +13,11 @@ package io.normalcy.bench.quality;
  * @param warning   alert at the 0.01 level (warning or critical)
  * @param critical  alert at the 0.001 level
  * @param seconds   wall time of fitting and scoring, for the report
+ * @param density   true when {@code score} is −log p(x | c) in the generator's units (the flows, the exact density):
+ *                  only then is its mean against the exact density's an NLL gap ({@link Detection#nllGap})
  */
 public record MethodScores(String name, String inputs, String threshold, double[] score, boolean[] warning,
-                           boolean[] critical, double seconds) {
+                           boolean[] critical, double seconds, boolean density) {
 
     public MethodScores {
         if (score.length != warning.length || score.length != critical.length) {
@@ -24,12 +26,18 @@ public record MethodScores(String name, String inputs, String threshold, double[
         }
     }
 
+    /** A method whose score is not a log-density (the peers). */
+    public MethodScores(String name, String inputs, String threshold, double[] score, boolean[] warning,
+                        boolean[] critical, double seconds) {
+        this(name, inputs, threshold, score, warning, critical, seconds, false);
+    }
+
     /**
      * Scores of a peer without calibrated thresholds of its own: its cuts are the (1 − level)-quantiles of its
      * scores on clean held-out events, the same false-alarm budget the flows calibrate to.
      */
     static MethodScores withHeldOutQuantiles(String name, String inputs, double[] test, double[] heldOut,
-                                             double seconds) {
+                                             double seconds, boolean density) {
         double[] sorted = heldOut.clone();
         java.util.Arrays.sort(sorted);
         double warn = Metrics.upperQuantile(sorted, 0.01);
@@ -42,6 +50,6 @@ public record MethodScores(String name, String inputs, String threshold, double[
         }
         String rule = String.format(java.util.Locale.ROOT, "0.99/0.999 quantiles of %,d clean held-out scores",
                 heldOut.length);
-        return new MethodScores(name, inputs, rule, test, w, c, seconds);
+        return new MethodScores(name, inputs, rule, test, w, c, seconds, density);
     }
 }

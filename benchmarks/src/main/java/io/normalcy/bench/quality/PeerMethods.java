@@ -49,7 +49,8 @@ final class PeerMethods {
         }
         double[] heldOut = scoreAndUpdate(forest, f, history.subList(cut, history.size()));
         double[] scores = scoreAndUpdate(forest, f, test);
-        return MethodScores.withHeldOutQuantiles("RCF", f.inputs(), scores, heldOut, (System.nanoTime() - t0) / 1e9);
+        return MethodScores.withHeldOutQuantiles("RCF", f.inputs(), scores, heldOut, (System.nanoTime() - t0) / 1e9,
+                false);
     }
 
     private static double[] scoreAndUpdate(RandomCutForest forest, PeerFeatures f, List<DemoEvent> events) {
@@ -87,7 +88,7 @@ final class PeerMethods {
         double[] heldOut = score(forest, f.encode(history.subList(cut, history.size())));
         double[] scores = score(forest, f.encode(test));
         return MethodScores.withHeldOutQuantiles("iForest", f.inputs(), scores, heldOut,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, false);
     }
 
     private static double[] score(IsolationForest forest, double[][] x) {

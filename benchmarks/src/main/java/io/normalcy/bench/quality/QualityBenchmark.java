@@ -1,6 +1,5 @@
 package io.normalcy.bench.quality;
 
-import io.normalcy.flow.model.FlowType;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -17,7 +16,9 @@ import java.util.Map;
  *   java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
  *        io.normalcy.bench.quality.QualityBenchmark --out DIR [--quick] [--seed N] [--train N] [--test N]
  * </pre>
- * A harness, not JMH and not a test: it trains two flows (minutes), so the default build only compiles it.
+ * A harness, not JMH and not a test: it trains three flows (minutes), so the default build only compiles it.
+ * The flows are issue 13's before and after on the same data (the old default MAF with fixed 3 × [64, 64] against
+ * today's default MAF_MOG sized by {@code SizeRule}) and RealNVP; {@link FlowMethod.Variant} says what each sets.
  * It writes {@code quality.md} (the report fragment for {@code docs/benchmarks.md}), {@code quality-detection.csv},
  * {@code quality-calibration.csv}, {@code detection-roc.png} and {@code calibration.png} into {@code --out}.
  *
@@ -58,8 +59,9 @@ public final class QualityBenchmark {
         Environment env = Environment.capture(o, argLine);
         Files.createDirectories(o.out());
         System.out.printf(Locale.ROOT, "quality benchmark: train %,d, test %,d (anomaly rate %.3f), calibration %,d,"
-                        + " epochs %d, seed %d, OMP_NUM_THREADS=%s; load %s%n", o.train(), o.test(), o.anomalyRate(),
-                o.calibration(), o.epochs(), o.seed(), System.getenv("OMP_NUM_THREADS"), env.loadBefore());
+                        + " epochs %d%s, seed %d, OMP_NUM_THREADS=%s; load %s%n", o.train(), o.test(), o.anomalyRate(),
+                o.calibration(), o.epochs(), o.epochsGiven() ? " (every flow)" : " (fixed-size flows; default flow:"
+                        + " size rule)", o.seed(), System.getenv("OMP_NUM_THREADS"), env.loadBefore());
         if (!"1".equals(System.getenv("OMP_NUM_THREADS"))) {
             System.out.println("  (set OMP_NUM_THREADS=1: more OpenMP threads than cores slows ND4J training down)");
         }
@@ -69,7 +71,9 @@ public final class QualityBenchmark {
                 data.history().size(), data.test().size(), sum(QualityData.labels(data.test())),
                 data.calibration().size());
 
-        List<FlowMethod> flows = List.of(new FlowMethod(FlowType.MAF, o), new FlowMethod(FlowType.REALNVP, o));
+        // before (the old default) and after (today's default) on the same data, then the coupling family
+        List<FlowMethod> flows = List.of(new FlowMethod(FlowMethod.Variant.OLD_DEFAULT, o),
+                new FlowMethod(FlowMethod.Variant.DEFAULT, o), new FlowMethod(FlowMethod.Variant.REALNVP, o));
         List<MethodScores> methods = scoreMethods(o, data, flows);
         List<Detection.Row> detection = Detection.rows(methods, data.test());
         try (Writer w = Files.newBufferedWriter(o.out().resolve("quality-detection.csv"))) {
@@ -108,6 +112,7 @@ public final class QualityBenchmark {
         for (FlowMethod f : flows) {
             System.out.println("fitting " + f.name() + " with ModelFitter (the trainer's code path)");
             methods.add(f.run(data.history(), data.test()));
+            System.out.println("  " + f.name() + ": " + f.settings());
         }
         for (boolean context : new boolean[] {false, true}) {
             System.out.println("RCF, " + (context ? "features + context" : "features only") + " (streaming)");
