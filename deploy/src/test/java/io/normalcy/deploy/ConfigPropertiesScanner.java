@@ -26,6 +26,8 @@ final class ConfigPropertiesScanner {
     record Declared(String key, boolean map, String defaultValue, String source) {
     }
 
+    private static final Pattern NON_LITERAL_PREFIX = Pattern.compile(
+            "@ConfigurationProperties\\(\\s*(?:value\\s*=\\s*)?([A-Za-z_][\\w.]*)");
     private static final Pattern CONFIG_PROPS = Pattern.compile("@ConfigurationProperties\\(\\s*(?:value\\s*=\\s*)?\"([^\"]+)\"\\s*\\)");
     private static final Pattern TYPE_DECL = Pattern.compile("\\b(class|record)\\s+([A-Z]\\w*)");
     private static final Pattern SETTER = Pattern.compile("\\bpublic\\s+void\\s+set([A-Z]\\w*)\\s*\\(\\s*([\\w.<>, ?\\[\\]]+?)\\s+\\w+\\s*\\)");
@@ -50,6 +52,12 @@ final class ConfigPropertiesScanner {
 
     static void scanFile(Path file, String rawSource, List<Declared> out) {
         String src = stripComments(rawSource);
+        Matcher constant = NON_LITERAL_PREFIX.matcher(src);
+        if (constant.find()) {
+            // a constant would make every key of the type invisible here, and the manifests' checks silently weaker
+            throw new IllegalStateException(file + ": @ConfigurationProperties(" + constant.group(1) + "...) must name "
+                    + "its prefix as a string literal for this scanner");
+        }
         Matcher v = VALUE_REF.matcher(src);
         while (v.find()) {
             out.add(new Declared(v.group(1), false, null, file.getFileName() + " @Value/@Property"));

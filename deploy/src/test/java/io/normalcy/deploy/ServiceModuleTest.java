@@ -91,6 +91,15 @@ class ServiceModuleTest {
     }
 
     @Test
+    void aPrefixGivenAsAConstantIsRefusedNotSilentlySkipped() {
+        String src = "package x;\n@ConfigurationProperties(C2.PREFIX)\npublic record C2(String hmacKey) {\n"
+                + "    static final String PREFIX = \"svc.c2\";\n}\n";
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ConfigPropertiesScanner.scanFile(Path.of("C2.java"), src, new java.util.ArrayList<>()));
+        assertTrue(e.getMessage().contains("string literal"), e.getMessage());
+    }
+
+    @Test
     void keysThatNothingReadsAreRejected() throws IOException {
         ServiceModule m = module(YML, RECORD_CONFIG, CLASS_CONFIG);
         for (String env : new String[] {"SVC_MAIN_COOLDOWN", "SVC_MAIN_TOPICS", "SVC_MAIN_TOPIC_INPUTS", "SVC_OTHER_HMAC",

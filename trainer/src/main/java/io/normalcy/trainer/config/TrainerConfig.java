@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * @param keepVersions           versions kept per model; after a publish older ones get signed RETIRE records
  *                               (never the pinned one)
  */
-@ConfigurationProperties(TrainerConfig.PREFIX)
+@ConfigurationProperties("normalcy.trainer") // a literal: deploy's ConfigPropertiesScanner reads the key from the source
 public record TrainerConfig(
         @Bindable(defaultValue = "process") @NotNull Isolation isolation,
         @Bindable(defaultValue = "trainer-1") @NotBlank(message = PREFIX + ".instance-id: must not be blank")
