@@ -81,6 +81,8 @@ final class Fitting {
         return new JobResult(curve, fit.heldOutLogDensities(), millis, sps,
                 last == null ? Double.NaN : last.trainNll(), bestVal,
                 fit.metrics().trainerRecords(),
-                fitterSkipped == 0 ? Map.of() : Map.of("SKIPPED_BY_FITTER", fitterSkipped));
+                fitterSkipped == 0 ? Map.of() : Map.of("SKIPPED_BY_FITTER", fitterSkipped),
+                fit.autoCandidates().stream().map(c -> new JobResult.Candidate(c.label(), c.trained(),
+                        c.trained() ? c.validationNll() : null, c.epochs(), c.millis(), c.chosen(), c.note())).toList());
     }
 }

@@ -13,10 +13,20 @@ import java.util.Map;
  * @param provenance       label → value, shown in this order
  * @param skipped          reason → number of input records skipped
  * @param typical          feature → median held-out per-feature log-density term
+ * @param candidates       what {@code flow-type: auto} tried (empty when the flow type was given)
  */
 public record ReportData(String model, long version, long createdAt, List<EpochPoint> curve,
                          double[] heldOutLogDensity, List<Level> levels, Map<String, String> provenance,
-                         Map<String, Long> skipped, Map<String, Double> typical) {
+                         Map<String, Long> skipped, Map<String, Double> typical, List<Candidate> candidates) {
+
+    public ReportData {
+        candidates = candidates == null ? List.of() : List.copyOf(candidates);
+    }
+
+    /** A family and size flow auto tried; {@code validationNll} null when not trained ({@code note} says why). */
+    public record Candidate(String label, boolean trained, Double validationNll, int epochs, long millis,
+                            boolean chosen, String note) {
+    }
 
     public record EpochPoint(int epoch, double trainNll, double validationNll) {
     }

@@ -36,6 +36,7 @@ public final class ReportWriter {
         thresholds(sb, d);
         typical(sb, d);
         data(sb, d);
+        candidates(sb, d);
         provenance(sb, d);
         return sb.append("</body></html>\n").toString();
     }
@@ -130,6 +131,25 @@ public final class ReportWriter {
         }
         d.skipped().forEach((k, v) -> sb.append("<tr><td class='l'>").append(Html.esc(k)).append("</td><td>")
                 .append(v).append("</td></tr>\n"));
+        sb.append("</table>\n");
+    }
+
+    /** The comparison {@code flow-type: auto} made: every candidate on the same split, the chosen one marked. */
+    private static void candidates(StringBuilder sb, ReportData d) {
+        if (d.candidates().isEmpty()) {
+            return;
+        }
+        sb.append("<h2 id='auto'>Flow auto: candidates</h2>\n<p>Trained on the same training and validation split; "
+                + "the lowest validation NLL (nats/event) is kept.</p>\n<table>\n<tr><th class='l'>flow</th>"
+                + "<th>validation NLL</th><th>epochs</th><th>seconds</th><th class='l'>outcome</th></tr>\n");
+        for (ReportData.Candidate c : d.candidates()) {
+            String outcome = c.chosen() ? "chosen" : c.trained() ? "" : "not trained: " + c.note();
+            sb.append("<tr><td class='l'>").append(Html.esc(c.label())).append("</td>")
+                    .append(c.validationNll() == null ? "<td></td>" : td(c.validationNll()))
+                    .append("<td>").append(c.epochs()).append("</td>")
+                    .append(td(c.millis() / 1000.0))
+                    .append("<td class='l'>").append(Html.esc(outcome)).append("</td></tr>\n");
+        }
         sb.append("</table>\n");
     }
 

@@ -61,7 +61,9 @@ public final class Reports {
             }
         });
         return new ReportData(mv.getModel(), mv.getVersion(), p.getCreatedAt().toEpochMilli(), curve,
-                result.heldOutLogDensity(), levels, prov, skipped, typical);
+                result.heldOutLogDensity(), levels, prov, skipped, typical, result.candidates().stream()
+                .map(c -> new ReportData.Candidate(c.label(), c.trained(), c.validationNll(), c.epochs(), c.millis(),
+                        c.chosen(), c.note())).toList());
     }
 
     private static String time(Instant t) {

@@ -53,4 +53,17 @@ class JobJsonTest {
         assertEquals("PT168H", d.get("window").asText());
         assertEquals(List.of("amount", "count"), List.of(d.get("features").get(0).asText(), d.get("features").get(1).asText()));
     }
+
+    @Test
+    void aResultCarriesTheAutoCandidatesAndAnOlderResultFileHasNone() throws Exception {
+        JobResult r = new JobResult(List.of(new JobResult.Epoch(1, 2.0, 2.1, 100.0)), new double[] {-1.5}, 10, 100.0,
+                2.0, 2.1, 50, Map.of(), List.of(
+                new JobResult.Candidate("MAF_MOG 2×[16, 16]", true, 2.1, 1, 10, true, ""),
+                new JobResult.Candidate("MAF 2×[16, 16]", false, null, 0, 0, false, "budget spent")));
+        JobResult back = JobJson.MAPPER.readValue(JobJson.MAPPER.writeValueAsString(r), JobResult.class);
+        assertEquals(r.candidates(), back.candidates());
+        String older = JobJson.MAPPER.writeValueAsString(r).replaceAll(",\\s*\"candidates\"\\s*:\\s*\\[.*\\]", "");
+        assertTrue(!older.contains("candidates"), older);
+        assertEquals(List.of(), JobJson.MAPPER.readValue(older, JobResult.class).candidates());
+    }
 }

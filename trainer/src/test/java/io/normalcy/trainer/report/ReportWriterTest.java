@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ class ReportWriterTest {
                                 new ReportData.ContextRow("region", "eu", -5.1, 900, false),
                                 new ReportData.ContextRow("region", "apac", -5.4, 12, true))),
                         new ReportData.Level(0.001, "CRITICAL", -6.3, 2000, List.of())),
-                prov, Map.of("MISSING_FEATURE", 7L), Map.of("amount", -1.2, "count", -0.8));
+                prov, Map.of("MISSING_FEATURE", 7L), Map.of("amount", -1.2, "count", -0.8), List.of());
     }
 
     @Test
@@ -51,10 +52,28 @@ class ReportWriterTest {
     }
 
     @Test
+    void flowAutoCandidatesAreATableWithTheChosenOneMarked() {
+        ReportData s = sample();
+        ReportData d = new ReportData(s.model(), s.version(), s.createdAt(), s.curve(), s.heldOutLogDensity(),
+                s.levels(), s.provenance(), s.skipped(), s.typical(), List.of(
+                new ReportData.Candidate("MAF_MOG 3×[32, 32]", true, 1.2345, 12, 4_000, true, ""),
+                new ReportData.Candidate("MAF 3×[32, 32]", true, 2.5, 12, 3_000, false, ""),
+                new ReportData.Candidate("REALNVP 3×[32, 32]", false, null, 0, 0, false, "budget spent")));
+        String html = ReportWriter.render(d);
+        String table = html.substring(html.indexOf("<h2 id='auto'>"), html.indexOf("<h2 id='provenance'>"));
+        assertTrue(table.contains("MAF_MOG 3×[32, 32]</td><td>1.2345</td><td>12</td>"), table);
+        assertTrue(table.contains(">chosen<"), table);
+        assertTrue(table.contains("not trained: budget spent"), table);
+        assertEquals(4, table.split("<tr>").length - 1, "a header and one row per candidate: " + table);
+    }
+
+    @Test
     void emptyCurveAndNoDataStillRender() {
-        ReportData d = new ReportData("m", 1, 0, List.of(), new double[0], List.of(), Map.of(), Map.of(), Map.of());
+        ReportData d = new ReportData("m", 1, 0, List.of(), new double[0], List.of(), Map.of(), Map.of(), Map.of(),
+                List.of());
         String html = ReportWriter.render(d);
         assertTrue(html.contains("No training curve recorded"));
+        assertFalse(html.contains("id='auto'"), "no candidates section when the flow type was given");
         assertTrue(html.endsWith("</html>\n"));
     }
 }
