@@ -16,11 +16,20 @@ final class CsvOutput implements AutoCloseable {
     private final SequenceWriter seq;
 
     CsvOutput(Path path, List<String> header) throws IOException {
+        this(open(path), header);
+    }
+
+    private static Writer open(Path path) throws IOException {
         Path abs = path.toAbsolutePath();
         if (abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
-        writer = Files.newBufferedWriter(abs, StandardCharsets.UTF_8);
+        return Files.newBufferedWriter(abs, StandardCharsets.UTF_8);
+    }
+
+    /** Writes to {@code writer} (closed with this); the header is written at once. */
+    CsvOutput(Writer writer, List<String> header) throws IOException {
+        this.writer = writer;
         seq = new CsvMapper().writerFor(String[].class).with(CsvSchema.emptySchema().withLineSeparator("\n"))
                 .writeValues(writer);
         seq.write(header.toArray(String[]::new));
@@ -28,6 +37,16 @@ final class CsvOutput implements AutoCloseable {
 
     void write(String[] row) throws IOException {
         seq.write(row);
+    }
+
+    /** One row as a CSV line without its line break (the raw row of a reject). */
+    static String line(String[] cells) {
+        try {
+            return new CsvMapper().writerFor(String[].class).with(CsvSchema.emptySchema().withLineSeparator(""))
+                    .writeValueAsString(cells);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String number(double v) {

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A CSV file with a header row, read fully into memory (RFC 4180 quoting via jackson-dataformat-csv). Remembers
- * the line each row starts on, so errors can say {@code input.csv line 17: column 'amount' is not a number}.
+ * A CSV file with a header row, read fully into memory ({@link #read}, for fitting) or one row at a time
+ * ({@link Rows}, for scoring), with RFC 4180 quoting via jackson-dataformat-csv. Remembers the line each row starts on, so errors can say {@code input.csv line 17: column 'amount' is not a number}.
  */
 final class CsvTable {
     private final String fileName;
@@ -32,56 +32,143 @@ final class CsvTable {
     }
 
     static CsvTable read(Path path) {
-        String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
-        CsvMapper mapper = new CsvMapper();
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-             CsvParser p = mapper.getFactory().createParser(reader)) {
-            p.enable(CsvParser.Feature.WRAP_AS_ARRAY);
-            p.enable(CsvParser.Feature.TRIM_SPACES);
-            p.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
-            List<String> header = null;
+        try (Rows in = Rows.open(path)) {
             List<String[]> rows = new ArrayList<>();
             List<Long> lines = new ArrayList<>();
-            if (p.nextToken() != JsonToken.START_ARRAY) {
-                throw new CliException(name + ": empty file (a header row is required)");
+            Row r;
+            while ((r = in.next()) != null) {
+                in.checkWidth(r);
+                rows.add(r.cells());
+                lines.add(r.line());
             }
-            JsonToken t;
-            while ((t = p.nextToken()) != null && t != JsonToken.END_ARRAY) {
-                if (t != JsonToken.START_ARRAY) {
-                    throw new CliException(name + " line " + p.currentTokenLocation().getLineNr()
-                            + ": unexpected CSV structure");
-                }
-                long line = -1;
-                List<String> cells = new ArrayList<>();
-                while (p.nextToken() == JsonToken.VALUE_STRING) {
-                    if (line < 0) {
-                        // the row's START_ARRAY token reports the previous line; its first cell is exact
-                        line = p.currentTokenLocation().getLineNr();
-                    }
-                    cells.add(p.getText());
-                }
-                if (header == null) {
-                    header = validateHeader(name, cells);
-                    continue;
-                }
-                if (cells.size() == 1 && cells.get(0).isEmpty()) {
-                    continue;
-                }
-                if (cells.size() != header.size()) {
-                    throw new CliException(name + " line " + line + ": expected " + header.size()
-                            + " columns but found " + cells.size());
-                }
-                rows.add(cells.toArray(String[]::new));
-                lines.add(line);
+            return new CsvTable(in.fileName(), in.header(), rows, lines);
+        }
+    }
+
+    /** One data row as parsed: the line it starts on and its cells (any number; see {@link Rows#checkWidth}). */
+    record Row(long line, String[] cells) {
+    }
+
+    /**
+     * The same CSV read one row at a time, so {@code normalcy score} needs memory for one row however large the
+     * file is. The header is read on open; {@link #next()} returns rows of any width so a caller that collects
+     * rejects can keep going past a ragged row, and {@link #checkWidth} gives the error {@link #read} would.
+     */
+    static final class Rows implements AutoCloseable {
+        private final String fileName;
+        private final Reader reader;
+        private final CsvParser parser;
+        private final List<String> header;
+
+        private Rows(String fileName, Reader reader) throws IOException {
+            this.fileName = fileName;
+            this.reader = reader;
+            parser = new CsvMapper().getFactory().createParser(reader);
+            parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+            parser.enable(CsvParser.Feature.TRIM_SPACES);
+            parser.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new CliException(fileName + ": empty file (a header row is required)");
             }
-            if (header == null) {
-                throw new CliException(name + ": empty file (a header row is required)");
+            Row first = nextRow();
+            if (first == null) {
+                throw new CliException(fileName + ": empty file (a header row is required)");
             }
-            return new CsvTable(name, header, rows, lines);
-        } catch (NoSuchFileException e) {
-            throw new CliException("input file not found: " + path);
-        } catch (IOException e) {
-            throw new CliException(name + ": cannot read CSV: " + firstLine(e.getMessage()), e);
+            header = validateHeader(fileName, List.of(first.cells()));
+        }
+
+        static Rows open(Path path) {
+            String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+            Reader reader;
+            try {
+                reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new CliException("input file not found: " + path);
+            } catch (IOException e) {
+                throw new CliException(name + ": cannot read CSV: " + firstLine(e.getMessage()), e);
+            }
+            return open(reader, name);
+        }
+
+        /** Reads from {@code reader} (closed with this), naming it {@code fileName} in errors. */
+        static Rows open(Reader reader, String fileName) {
+            try {
+                return new Rows(fileName, reader);
+            } catch (IOException e) {
+                closeQuietly(reader);
+                throw new CliException(fileName + ": cannot read CSV: " + firstLine(e.getMessage()), e);
+            } catch (RuntimeException e) {
+                closeQuietly(reader);
+                throw e;
+            }
+        }
+
+        String fileName() {
+            return fileName;
+        }
+
+        List<String> header() {
+            return header;
+        }
+
+        /** The next non-blank data row, or null at the end of the file. */
+        Row next() {
+            try {
+                Row r;
+                do {
+                    r = nextRow();
+                } while (r != null && r.cells().length == 1 && r.cells()[0].isEmpty());
+                return r;
+            } catch (IOException e) {
+                throw new CliException(fileName + ": cannot read CSV: " + firstLine(e.getMessage()), e);
+            }
+        }
+
+        /** A CliException naming the line when {@code row} does not have one cell per header column. */
+        void checkWidth(Row row) {
+            if (row.cells().length != header.size()) {
+                throw new CliException(fileName + " line " + row.line() + ": expected " + header.size()
+                        + " columns but found " + row.cells().length);
+            }
+        }
+
+        private Row nextRow() throws IOException {
+            JsonToken t = parser.nextToken();
+            if (t == null || t == JsonToken.END_ARRAY) {
+                return null;
+            }
+            if (t != JsonToken.START_ARRAY) {
+                throw new CliException(fileName + " line " + parser.currentTokenLocation().getLineNr()
+                        + ": unexpected CSV structure");
+            }
+            long line = -1;
+            List<String> cells = new ArrayList<>();
+            while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                if (line < 0) {
+                    // the row's START_ARRAY token reports the previous line; its first cell is exact
+                    line = parser.currentTokenLocation().getLineNr();
+                }
+                cells.add(parser.getText());
+            }
+            return new Row(line, cells.toArray(String[]::new));
+        }
+
+        @Override
+        public void close() {
+            try {
+                parser.close();
+            } catch (IOException e) {
+                // nothing was written; a failing close of an input loses nothing
+            }
+            closeQuietly(reader);
+        }
+
+        private static void closeQuietly(Reader reader) {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // as above: an input stream
+            }
         }
     }
 
@@ -126,32 +213,23 @@ final class CsvTable {
         return lines.get(i);
     }
 
-    /** Index of {@code column}, or a CliException naming it and the available columns. */
-    int column(String column, String role) {
-        int i = header.indexOf(column);
-        if (i < 0) {
-            throw new CliException(fileName + ": unknown " + role + " column '" + column + "' (columns: "
-                    + String.join(", ", header) + ")");
-        }
-        return i;
-    }
-
-    String cell(int row, int col) {
-        return rows.get(row)[col];
-    }
-
     /** The cell as a finite double, or a CliException naming file, line and column. */
     double number(int row, int col) {
-        String s = rows.get(row)[col];
+        return number(fileName, header, rows.get(row), line(row), col);
+    }
+
+    /** As {@link #number(int, int)} for a row that is not held in a table (streaming). */
+    static double number(String fileName, List<String> header, String[] cells, long line, int col) {
+        String s = cells[col];
         double v;
         try {
             v = Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new CliException(fileName + " line " + line(row) + ": column '" + header.get(col)
+            throw new CliException(fileName + " line " + line + ": column '" + header.get(col)
                     + "' is not a number: '" + s + "'");
         }
         if (!Double.isFinite(v)) {
-            throw new CliException(fileName + " line " + line(row) + ": column '" + header.get(col)
+            throw new CliException(fileName + " line " + line + ": column '" + header.get(col)
                     + "' is not finite: '" + s + "'");
         }
         return v;

@@ -17,6 +17,8 @@ import java.util.Map;
  */
 final class InputColumns {
     private final CsvTable table;
+    private final String fileName;
+    private final List<String> header;
     private final List<String> features;
     private final int[] featureCols;
     private final List<String> categorical;
@@ -28,44 +30,72 @@ final class InputColumns {
 
     InputColumns(CsvTable table, List<String> features, List<String> categorical, List<String> numericContext,
                  String timeColumn, TimeParser times) {
+        this(table, table.fileName(), table.header(), features, categorical, numericContext, timeColumn, times);
+    }
+
+    /** For rows read one at a time ({@link CsvTable.Rows}): {@link #record(String[], long)} only. */
+    InputColumns(CsvTable.Rows rows, List<String> features, List<String> categorical, List<String> numericContext,
+                 String timeColumn, TimeParser times) {
+        this(null, rows.fileName(), rows.header(), features, categorical, numericContext, timeColumn, times);
+    }
+
+    private InputColumns(CsvTable table, String fileName, List<String> header, List<String> features,
+                         List<String> categorical, List<String> numericContext, String timeColumn,
+                         TimeParser times) {
         this.table = table;
+        this.fileName = fileName;
+        this.header = header;
         this.times = times;
         this.features = List.copyOf(features);
         this.categorical = List.copyOf(categorical);
         this.numeric = List.copyOf(numericContext);
-        featureCols = resolve(table, features, "feature");
-        categoricalCols = resolve(table, categorical, "context");
-        numericCols = resolve(table, numericContext, "numeric context");
-        timeCol = timeColumn == null ? -1 : table.column(timeColumn, "time");
+        featureCols = resolve(features, "feature");
+        categoricalCols = resolve(categorical, "context");
+        numericCols = resolve(numericContext, "numeric context");
+        timeCol = timeColumn == null ? -1 : column(timeColumn, "time");
     }
 
-    private static int[] resolve(CsvTable t, List<String> names, String role) {
+    private int[] resolve(List<String> names, String role) {
         int[] cols = new int[names.size()];
         for (int i = 0; i < cols.length; i++) {
-            cols[i] = t.column(names.get(i), role);
+            cols[i] = column(names.get(i), role);
         }
         return cols;
     }
 
+    /** Index of {@code column}, or a CliException naming it and the available columns. */
+    private int column(String column, String role) {
+        int i = header.indexOf(column);
+        if (i < 0) {
+            throw new CliException(fileName + ": unknown " + role + " column '" + column + "' (columns: "
+                    + String.join(", ", header) + ")");
+        }
+        return i;
+    }
+
     RawRecord record(int row) {
+        return record(table.row(row), table.line(row));
+    }
+
+    /** The record of one row of {@code header}'s width, or a CliException naming the line and column. */
+    RawRecord record(String[] cells, long line) {
         Map<String, Double> f = new LinkedHashMap<>();
         for (int i = 0; i < featureCols.length; i++) {
-            f.put(features.get(i), table.number(row, featureCols[i]));
+            f.put(features.get(i), CsvTable.number(fileName, header, cells, line, featureCols[i]));
         }
         Map<String, String> c = new HashMap<>();
         for (int i = 0; i < categoricalCols.length; i++) {
-            c.put(categorical.get(i), table.cell(row, categoricalCols[i]));
+            c.put(categorical.get(i), cells[categoricalCols[i]]);
         }
         Map<String, Double> n = new HashMap<>();
         for (int i = 0; i < numericCols.length; i++) {
-            n.put(numeric.get(i), table.number(row, numericCols[i]));
+            n.put(numeric.get(i), CsvTable.number(fileName, header, cells, line, numericCols[i]));
         }
         long time = 0L;
         if (timeCol >= 0) {
-            String subject = table.fileName() + " line " + table.line(row) + ": column '" + table.header().get(timeCol)
-                    + "'";
+            String subject = fileName + " line " + line + ": column '" + header.get(timeCol) + "'";
             try {
-                time = times.toEpochMilli(table.cell(row, timeCol), subject);
+                time = times.toEpochMilli(cells[timeCol], subject);
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), e);
             }

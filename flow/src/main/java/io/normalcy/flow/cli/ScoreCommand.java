@@ -9,8 +9,11 @@ import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.state.ModelFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +31,8 @@ import picocli.CommandLine.Spec;
  * {@code --expected-ranges}) each feature's expected range — the central interval of its exact conditional
  * p(x_i | x_&lt;i, c) under the model, {@link ExpectedRanges} — and a sentence for the most surprising feature, as in
  * the detector's alerts. Models without exact conditionals (RealNVP, permutations, LU) leave them empty.
+ * Streams: one row is read, scored and written at a time, so files larger than memory can be scored;
+ * {@code --rejects FILE} sets aside rows that cannot be scored instead of stopping at the first.
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Score a CSV: adds log_density, severity, p_value, one contrib_<feature> column per feature, "
@@ -60,6 +65,12 @@ final class ScoreCommand implements Callable<Integer> {
             + "ranges, in (0, 1) (default: ${DEFAULT-VALUE}, the 0.5 %%-99.5 %% quantiles).")
     double expectedMass;
 
+    @Option(names = "--rejects", paramLabel = "FILE", description = "Keep going past rows that cannot be parsed "
+            + "or scored (wrong column count, a missing or non-numeric value, a bad time, input the model refuses): "
+            + "write them to FILE as line,reason,row and print how many to stderr; the exit code stays 0. Without "
+            + "it the first such row stops the command with an error naming its line.")
+    Path rejectsPath;
+
     @Mixin
     TimeZoneOption timeZone;
 
@@ -75,10 +86,50 @@ final class ScoreCommand implements Callable<Integer> {
             throw new CliException("model " + model.name() + " encodes the event time (" + mc.calendarSources()
                     + "): pass --time-column");
         }
-        CsvTable table = CsvTable.read(input);
-        InputColumns columns = new InputColumns(table, model.featureNames(), mc.categorical(), mc.numericSources(),
-                timeColumn, timeZone.parser());
-        List<String> header = new ArrayList<>(table.header());
+        // written beside the targets and moved over them only on success, so a failing run (as before streaming,
+        // when the whole input was read first) leaves no half-written output behind
+        Path outPart = part(output);
+        Path rejectsPart = rejectsPath == null ? null : part(rejectsPath);
+        Summary summary;
+        try (CsvTable.Rows in = CsvTable.Rows.open(input)) {
+            try (CsvOutput csv = new CsvOutput(outPart, outputHeader(model, in.header()));
+                 CsvOutput rejects = rejectsPart == null ? null
+                         : new CsvOutput(rejectsPart, List.of("line", "reason", "row"))) {
+                summary = score(model, in, csv, rejects);
+            }
+            Files.move(outPart, output, StandardCopyOption.REPLACE_EXISTING);
+            if (rejectsPart != null) {
+                Files.move(rejectsPart, rejectsPath, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(outPart);
+            if (rejectsPart != null) {
+                Files.deleteIfExists(rejectsPart);
+            }
+        }
+        int[] counts = summary.severities();
+        out.printf(Locale.ROOT, "scored %d rows: %d NORMAL, %d WARNING, %d CRITICAL -> %s%n", summary.scored(),
+                counts[0], counts[1], counts[2], output);
+        if (rejectsPath != null) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "rejected %d rows -> %s%n", summary.rejected(),
+                    rejectsPath);
+        }
+        return 0;
+    }
+
+    /** Rows scored (per severity) and rejected by {@link #score}. */
+    record Summary(int[] severities, long rejected) {
+        long scored() {
+            return severities[0] + (long) severities[1] + severities[2];
+        }
+    }
+
+    private static Path part(Path target) {
+        return target.toAbsolutePath().resolveSibling(target.getFileName() + ".part");
+    }
+
+    private static List<String> outputHeader(NormalcyModel model, List<String> inputHeader) {
+        List<String> header = new ArrayList<>(inputHeader);
         header.add("log_density");
         header.add("severity");
         header.add("p_value");
@@ -90,14 +141,31 @@ final class ScoreCommand implements Callable<Integer> {
             header.add("expected_high_" + f);
         }
         header.add("explanation");
+        return header;
+    }
+
+    /**
+     * Scores {@code in} row by row, writing each result before the next row is read, so memory does not grow with
+     * the file. A row that cannot be parsed or scored goes to {@code rejects} (line, reason, raw row) or, when it
+     * is null, stops the run with a CliException naming its line.
+     */
+    Summary score(NormalcyModel model, CsvTable.Rows in, CsvOutput csv, CsvOutput rejects) throws IOException {
+        ModelColumns mc = ModelColumns.of(model);
+        InputColumns columns = new InputColumns(in, model.featureNames(), mc.categorical(), mc.numericSources(),
+                timeColumn, timeZone.parser());
         Scorer scorer = model.newScorer();
         int[] counts = new int[3];
-        try (CsvOutput csv = new CsvOutput(output, header)) {
-            for (int r = 0; r < table.size(); r++) {
-                RawRecord rec = columns.record(r);
+        long rejected = 0;
+        CsvTable.Row r;
+        while ((r = in.next()) != null) {
+            String[] result;
+            Severity severity;
+            try {
+                in.checkWidth(r);
+                RawRecord rec = columns.record(r.cells(), r.line());
                 Score s;
-                ExpectedRanges ranges;
                 Evaluation ev;
+                ExpectedRanges ranges;
                 try {
                     s = scorer.score(rec.features(), rec.context(), rec.contextNumeric(), rec.eventTime());
                     ev = model.thresholds().evaluate(s.logDensity(), rec.context());
@@ -106,15 +174,29 @@ final class ScoreCommand implements Callable<Integer> {
                     ranges = wanted ? scorer.expectedRanges(rec.features(), rec.context(), rec.contextNumeric(),
                             rec.eventTime(), expectedMass) : null;
                 } catch (InvalidInputException e) {
-                    throw new CliException(table.fileName() + " line " + table.line(r) + ": " + e.getMessage());
+                    throw new CliException(in.fileName() + " line " + r.line() + ": " + e.getMessage());
                 }
-                counts[ev.severity().ordinal()]++;
-                csv.write(row(model, table.row(r), rec, s, ev, ranges));
+                severity = ev.severity();
+                result = row(model, r.cells(), rec, s, ev, ranges);
+            } catch (CliException e) {
+                if (rejects == null) {
+                    throw e;
+                }
+                rejects.write(reject(in.fileName(), r, e.getMessage()));
+                rejected++;
+                continue;
             }
+            counts[severity.ordinal()]++;
+            csv.write(result);
         }
-        out.printf(Locale.ROOT, "scored %d rows: %d NORMAL, %d WARNING, %d CRITICAL -> %s%n", table.size(),
-                counts[0], counts[1], counts[2], output);
-        return 0;
+        return new Summary(counts, rejected);
+    }
+
+    /** line, reason (the error without its "file line N: " prefix, which the line column carries) and raw row. */
+    private static String[] reject(String fileName, CsvTable.Row r, String message) {
+        String prefix = fileName + " line " + r.line() + ": ";
+        String reason = message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        return new String[] {Long.toString(r.line()), reason, CsvOutput.line(r.cells())};
     }
 
     /** The input row followed by the score columns; range columns are empty when {@code ranges} is null. */
