@@ -45,7 +45,7 @@ class ScoreStreamingTest {
         Path train = write("train.csv", sb.toString());
         model = dir.resolve("model.avro");
         NormalcyCliTest.Result fit = run("fit", "--input", train.toString(), "--features", "amount,items",
-                "--context", "region", "--cyclic", "hour:24", "--epochs", "2", "--blocks", "1", "--hidden", "8",
+                "--context", "region", "--cyclic", "hour:24", "--log1p", "amount", "--epochs", "2", "--blocks", "1", "--hidden", "8",
                 "--min-context-samples", "50", "--output", model.toString());
         assertEquals(0, fit.code(), fit.err());
     }
@@ -63,7 +63,7 @@ class ScoreStreamingTest {
         return p;
     }
 
-    /** Good rows (an unknown region is scored, not rejected) between five kinds of bad row. */
+    /** Good rows (an unknown region is scored, not rejected) between six kinds of bad row. */
     private static final String MIXED = HEADER
             + "a,20.5,2,13,eu,2024-04-01T13:00:00Z\n"   // line 2: good
             + "b,abc,2,13,eu,2024-04-01T13:00:00Z\n"    // line 3: not a number
@@ -72,7 +72,8 @@ class ScoreStreamingTest {
             + "e,,2,13,eu,2024-04-01T13:00:00Z\n"       // line 6: missing value
             + "f,\"1,5\",2,13,eu,2024-04-01T13:00:00Z\n" // line 7: quoted, not a number
             + "g,25,3,13,us,yesterday\n"                // line 8: bad time
-            + "h,22,1,13,eu,2024-04-01T13:00:00Z\n";    // line 9: good
+            + "h,22,1,13,eu,2024-04-01T13:00:00Z\n"    // line 9: good
+            + "i,-5,1,13,eu,2024-04-01T13:00:00Z\n";   // line 10: the scorer refuses it (log1p of -5)
 
     @Test
     void withoutRejectsTheFirstBadRowStopsTheCommandAndLeavesNoOutput() throws IOException {
@@ -95,7 +96,7 @@ class ScoreStreamingTest {
                 out.toString(), "--time-column", "ts", "--rejects", rejects.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("scored 3 rows"), r.out());
-        assertTrue(r.err().contains("rejected 5 rows -> " + rejects), r.err());
+        assertTrue(r.err().contains("rejected 6 rows -> " + rejects), r.err());
 
         CsvTable scored = CsvTable.read(out);
         List<String> ids = new ArrayList<>();
@@ -107,12 +108,12 @@ class ScoreStreamingTest {
 
         CsvTable rej = CsvTable.read(rejects);
         assertEquals(List.of("line", "reason", "row"), rej.header());
-        assertEquals(5, rej.size());
+        assertEquals(6, rej.size());
         String[] lines = MIXED.split("\n");
-        long[] expectedLines = {3, 5, 6, 7, 8};
+        long[] expectedLines = {3, 5, 6, 7, 8, 10};
         String[] reasons = {"column 'amount' is not a number: 'abc'", "expected 6 columns but found 5",
-            "column 'amount' is not a number: ''", "column 'amount' is not a number: '1,5'", "column 'ts' "};
-        for (int i = 0; i < 5; i++) {
+            "column 'amount' is not a number: ''", "column 'amount' is not a number: '1,5'", "column 'ts' ", "feature 'amount'"};
+        for (int i = 0; i < expectedLines.length; i++) {
             String[] row = rej.row(i);
             assertEquals(Long.toString(expectedLines[i]), row[0]);
             assertTrue(row[1].startsWith(reasons[i]), row[1]);
