@@ -25,10 +25,61 @@ import java.util.Locale;
  * </ul>
  * An Avro {@code timestamp-millis/micros} value is an instant already and is taken as it is.
  */
-public record EventTime(FieldPath path, String format, ZoneId zone) {
+public final class EventTime {
     public static final String AUTO = "auto";
     public static final String EPOCH_MILLIS = "epoch-millis";
     public static final String EPOCH_SECONDS = "epoch-seconds";
+
+    private final FieldPath path;
+    private final String format;
+    private final ZoneId zone;
+    /** How the value is read, decided once per mapping (not per record): the keyword, or the parsed pattern. */
+    private final String keyword;
+    private final DateTimeFormatter pattern;
+    private final TimeParser parser;
+
+    /**
+     * @param path   the field holding the time, or null for the Kafka record timestamp
+     * @param format {@code auto}, {@code epoch-millis}, {@code epoch-seconds} or a {@link DateTimeFormatter} pattern
+     * @param zone   zone of times without an offset
+     */
+    public EventTime(FieldPath path, String format, ZoneId zone) {
+        this.path = path;
+        this.format = java.util.Objects.requireNonNull(format, "format");
+        this.zone = java.util.Objects.requireNonNull(zone, "zone");
+        String f = format.strip().toLowerCase(Locale.ROOT);
+        this.keyword = f.equals(AUTO) || f.equals(EPOCH_MILLIS) || f.equals(EPOCH_SECONDS) ? f : null;
+        this.pattern = keyword == null ? pattern(format, "time-format") : null;
+        this.parser = TimeParser.inZone(zone);
+    }
+
+    public FieldPath path() {
+        return path;
+    }
+
+    public String format() {
+        return format;
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EventTime e && java.util.Objects.equals(path, e.path) && format.equals(e.format)
+                && zone.equals(e.zone);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(path, format, zone);
+    }
+
+    @Override
+    public String toString() {
+        return "EventTime[path=" + path + ", format=" + format + ", zone=" + zone + "]";
+    }
 
     /** The record timestamp. */
     public static EventTime recordTimestamp() {
@@ -67,14 +118,12 @@ public record EventTime(FieldPath path, String format, ZoneId zone) {
                 return i.toEpochMilli();
             }
             BigDecimal number = Values.decimal(v);
-            String f = format.toLowerCase(Locale.ROOT);
-            if (f.equals(EPOCH_MILLIS) || f.equals(EPOCH_SECONDS)) {
+            if (EPOCH_MILLIS.equals(keyword) || EPOCH_SECONDS.equals(keyword)) {
                 BigDecimal n = number != null ? number : new BigDecimal(Values.text(v, path).strip());
-                BigDecimal ms = f.equals(EPOCH_SECONDS) ? n.multiply(BigDecimal.valueOf(1000)) : n;
+                BigDecimal ms = EPOCH_SECONDS.equals(keyword) ? n.multiply(BigDecimal.valueOf(1000)) : n;
                 return ms.setScale(0, RoundingMode.FLOOR).longValueExact();
             }
-            if (f.equals(AUTO)) {
-                TimeParser parser = TimeParser.inZone(zone);
+            if (AUTO.equals(keyword)) {
                 return number != null ? parser.epochMilli(number, where)
                         : parser.toEpochMilli(Values.text(v, path), where);
             }
@@ -88,8 +137,7 @@ public record EventTime(FieldPath path, String format, ZoneId zone) {
     }
 
     private long parsePattern(String text) {
-        DateTimeFormatter f = DateTimeFormatter.ofPattern(format, Locale.ROOT);
-        TemporalAccessor t = f.parseBest(text.strip(), ZonedDateTime::from, LocalDateTime::from, LocalDate::from);
+        TemporalAccessor t = pattern.parseBest(text.strip(), ZonedDateTime::from, LocalDateTime::from, LocalDate::from);
         if (t instanceof ZonedDateTime z) {
             return z.toInstant().toEpochMilli();
         }
