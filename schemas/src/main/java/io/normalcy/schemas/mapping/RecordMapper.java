@@ -92,13 +92,12 @@ public final class RecordMapper {
     }
 
     private Object decode(String topic, byte[] value) {
-        String where = "mapping " + mapping.name() + " (topic '" + topic + "'): ";
         if (value == null) {
-            throw new MappingException(null, where + "null value (tombstone)");
+            throw new MappingException(null, where(topic) + "null value (tombstone)");
         }
         if (ConfluentAvroDecoder.isFramed(value)) {
             if (avro == null) {
-                throw new MappingException(null, where + "schema-registry (Confluent) framed Avro but no schema"
+                throw new MappingException(null, where(topic) + "schema-registry (Confluent) framed Avro but no schema"
                         + " registry is configured (set the service's registry.url)");
             }
             return avro.decode(topic, value);
@@ -108,15 +107,20 @@ public final class RecordMapper {
             try {
                 return JSON.readTree(value);
             } catch (JsonProcessingException e) {
-                throw new MappingException(null, where + "invalid JSON: " + e.getOriginalMessage());
+                throw new MappingException(null, where(topic) + "invalid JSON: " + e.getOriginalMessage());
             } catch (IOException e) {
-                throw new MappingException(null, where + "invalid JSON: " + e.getMessage());
+                throw new MappingException(null, where(topic) + "invalid JSON: " + e.getMessage());
             }
         }
-        throw new MappingException(null, where + (format == Format.AVRO
+        throw new MappingException(null, where(topic) + (format == Format.AVRO
                 ? "Avro single-object encoding (C3 01) has no schema id to read it with; mapped topics take JSON"
                 + " objects or schema-registry framed Avro"
                 : value.length == 0 ? "empty value" : "neither a JSON object nor schema-registry framed Avro"));
+    }
+
+    /** The prefix of a decoding error's message (built only for errors, not per record). */
+    private String where(String topic) {
+        return "mapping " + mapping.name() + " (topic '" + topic + "'): ";
     }
 
     private static String nonBlank(FieldPath path, Object root) {
