@@ -39,9 +39,9 @@ class KubernetesHardeningTest {
     }
 
     /**
-     * No schema is available offline, so the core kinds are checked structurally: each at the API version a
-     * current cluster serves (a removed beta version is rejected by {@code kubectl apply}), with metadata.name
-     * and the top-level sections its kind has and nothing else.
+     * The core kinds at the API version a current cluster serves (a removed beta version is rejected by
+     * {@code kubectl apply}), with metadata.name and the top-level sections their kind has and nothing else;
+     * {@link KubernetesModelsTest} checks every deeper field against the typed API models.
      */
     private static final Map<String, String> CORE_API_VERSIONS = Map.of("Deployment", "apps/v1", "StatefulSet", "apps/v1",
             "Service", "v1", "ConfigMap", "v1", "Secret", "v1", "Namespace", "v1", "NetworkPolicy", "networking.k8s.io/v1",
