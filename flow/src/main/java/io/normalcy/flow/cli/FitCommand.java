@@ -73,6 +73,11 @@ final class FitCommand implements Callable<Integer> {
             + " families and sizes within --auto-budget, keep the lowest validation NLL) (default: ${DEFAULT-VALUE}).")
     String flow;
 
+    @Option(names = "--contamination", paramLabel = "SHARE", description = "Expected share of anomalies in the"
+            + " history, 0 to 0.2: after a first fit, that share of the training rows with the lowest log-density is"
+            + " dropped and training continues on the rest (default: 0, keep every row).")
+    Double contamination;
+
     @Option(names = "--auto-budget", defaultValue = "10m", paramLabel = "DURATION", description = "Time budget of"
             + " --flow auto, e.g. 90s, 10m, 1h or PT10M; 0 trains only the first candidate (default: ${DEFAULT-VALUE}).")
     String autoBudget;
@@ -154,6 +159,9 @@ final class FitCommand implements Callable<Integer> {
         if (warmFrom != null) {
             out.printf(Locale.ROOT, "warm start: %s%n", model.provenance().config().get("warmStart"));
         }
+        if (model.provenance().config().containsKey("contamination")) {
+            out.printf(Locale.ROOT, "contamination %s%n", model.provenance().config().get("contamination"));
+        }
         ModelFiles.save(output, model);
         out.printf(Locale.ROOT, "held-out mean log-density %.4f nats (%d rows), skipped %d rows%n",
                 result.heldOutMeanLogDensity(), model.provenance().validationCount(),
@@ -203,6 +211,9 @@ final class FitCommand implements Callable<Integer> {
         }
         if (minContextSamples != null) {
             b.minContextSamples(minContextSamples);
+        }
+        if (contamination != null) {
+            b.contamination(contamination);
         }
         try {
             return b.build();

@@ -41,6 +41,8 @@ public final class FitConfig {
     static final int FIXED_EPOCHS = 50;
     static final int FIXED_PATIENCE = 5;
     static final double FIXED_WEIGHT_DECAY = 1e-5;
+    /** Largest {@link #contamination()}: trimming more than a fifth of history no longer describes "normal". */
+    public static final double MAX_CONTAMINATION = 0.2;
 
     private final FlowType flowType;
     private final Boolean luLinearSetting;
@@ -75,6 +77,7 @@ public final class FitConfig {
     private final int minContextSamples;
     private final double trainFraction;
     private final double validationFraction;
+    private final double contamination;
 
     private FitConfig(Builder b) {
         flowType = b.flowType;
@@ -108,6 +111,7 @@ public final class FitConfig {
         minContextSamples = b.minContextSamples;
         trainFraction = b.trainFraction;
         validationFraction = b.validationFraction;
+        contamination = b.contamination;
         validate();
     }
 
@@ -131,6 +135,8 @@ public final class FitConfig {
         require(validationFraction > 0 && trainFraction + validationFraction < 1,
                 "validationFraction must be > 0 and leave a calibration split (train + validation < 1), got "
                         + trainFraction + " + " + validationFraction);
+        require(contamination >= 0 && contamination <= MAX_CONTAMINATION, "contamination must be in [0, "
+                + MAX_CONTAMINATION + "], got " + contamination);
         require(new HashSet<>(features).size() == features.size(), "duplicate feature names: " + features);
         for (String f : features) {
             require(f != null && !f.isEmpty(), "feature names must not be empty");
@@ -233,6 +239,12 @@ public final class FitConfig {
     public double validationFraction() { return validationFraction; }
     /** 1 − train − validation: held-out rows that calibrate thresholds and typical contributions. */
     public double calibrationFraction() { return 1 - trainFraction - validationFraction; }
+    /**
+     * Expected share of anomalies in the training history, 0 (default) to {@link #MAX_CONTAMINATION}: after the
+     * first fit, that share of the trainer rows with the lowest log-density is dropped and training continues from
+     * the fitted weights on the rest ({@link ContaminationTrim}).
+     */
+    public double contamination() { return contamination; }
 
     /** Effective settings as strings, recorded in {@code ModelProvenance.config}. */
     public Map<String, String> describe() {
@@ -260,6 +272,9 @@ public final class FitConfig {
         m.put("trainFraction", Double.toString(trainFraction));
         m.put("validationFraction", Double.toString(validationFraction));
         m.put("maxVocabulary", Integer.toString(maxVocabulary));
+        if (contamination > 0) {
+            m.put("contamination", Double.toString(contamination));
+        }
         return m;
     }
 
@@ -300,6 +315,7 @@ public final class FitConfig {
         private int minContextSamples = 500;
         private double trainFraction = 0.7;
         private double validationFraction = 0.1;
+        private double contamination;
 
         private Builder() {
         }
@@ -343,6 +359,8 @@ public final class FitConfig {
         public Builder minContextSamples(int v) { minContextSamples = v; return this; }
         public Builder trainFraction(double v) { trainFraction = v; return this; }
         public Builder validationFraction(double v) { validationFraction = v; return this; }
+        /** See {@link FitConfig#contamination()}. */
+        public Builder contamination(double v) { contamination = v; return this; }
 
         public FitConfig build() {
             return new FitConfig(this);
@@ -357,7 +375,7 @@ public final class FitConfig {
                 .categoricalContext(categoricalContext).cyclicContext(cyclicContext).numericContext(numericContext)
                 .maxVocabulary(maxVocabulary).levels(levels).minContextSamples(minContextSamples)
                 .trainFraction(trainFraction).validationFraction(validationFraction).sizeToData(sizeToData)
-                .autoSelect(autoBudget);
+                .autoSelect(autoBudget).contamination(contamination);
         b.luLinear = luLinearSetting;
         b.sizing = sizing;
         b.blocks = explicit.contains(Sized.BLOCKS) ? blocks : null;

@@ -72,13 +72,14 @@ public final class ModelFitter {
         LOG.info("model {}: sizing {}", name, sized.describe().get("sizing"));
         Trained t = config.autoSelect() ? autoSelected(name, config, sized, trainer, progress, warmFrom)
                 : single(name, sized, valid, split, trainer, progress, warmFrom);
+        t = trimmed(name, version, t, valid, split.trainer(), progress);
         TrainerSplit used = t.trainer();
 
         // Calibration on the hold-out, scored exactly as the detector will (bin centres for integer features).
         NormalcyModel uncalibrated = new NormalcyModel(name, version, t.spec(), t.result().best(),
                 used.preprocessor(), used.contextSpec(), new Thresholds(List.of(),
                 categoricalNames(used.contextSpec())), Map.of(), provisional(config));
-        HoldOut holdOut = scoreHoldOut(name, uncalibrated, valid.records(), split.calibration());
+        HoldOut holdOut = HoldOut.score(name, uncalibrated, valid.records(), split.calibration());
         Thresholds thresholds = new ThresholdCalibrator(config.levels(), config.minContextSamples())
                 .calibrate(holdOut.logDensities(), holdOut.contexts(), categoricalNames(used.contextSpec()),
                         vocabularies(used.contextSpec()));
@@ -101,7 +102,37 @@ public final class ModelFitter {
      * and the auto-selection candidates (empty without auto selection).
      */
     private record Trained(FitConfig config, FlowSpec spec, TrainerSplit trainer, TrainingResult result,
-                           WarmStart warm, List<AutoCandidate> candidates) {
+                           WarmStart warm, List<AutoCandidate> candidates, String trim) {
+        Trained(FitConfig config, FlowSpec spec, TrainerSplit trainer, TrainingResult result, WarmStart warm,
+                List<AutoCandidate> candidates) {
+            this(config, spec, trainer, result, warm, candidates, null);
+        }
+    }
+
+    /**
+     * With a {@link FitConfig#contamination()}, drops that share of the trainer rows with the lowest log-density
+     * under the first fit and continues training from its weights on the rest ({@link ContaminationTrim});
+     * otherwise {@code t} unchanged. The preprocessing and context encoding stay those of the whole trainer split.
+     */
+    private static Trained trimmed(String name, long version, Trained t, ValidRows valid, int[] tr,
+                                   ProgressListener progress) {
+        double c = t.config().contamination();
+        if (c <= 0) {
+            return t;
+        }
+        NormalcyModel first = new NormalcyModel(name, version, t.spec(), t.result().best(),
+                t.trainer().preprocessor(), t.trainer().contextSpec(), new Thresholds(List.of(),
+                categoricalNames(t.trainer().contextSpec())), Map.of(), provisional(t.config()));
+        int[] keep = ContaminationTrim.keep(ContaminationTrim.logDensities(first, valid.records(), tr), c,
+                MIN_VALID_ROWS);
+        TrainerSplit kept = t.trainer().subset(keep);
+        LOG.info("model {}: contamination {}: dropped {} of {} trainer rows, training on from the first fit", name,
+                c, tr.length - keep.length, tr.length);
+        TrainingResult again = train(t.spec(), kept, t.config(), progress, first, null);
+        String trim = String.format(java.util.Locale.ROOT, "%s: dropped the %d of %d trainer rows with the lowest"
+                + " log-density under a first fit (best validation NLL %.4f), then trained on from it (%.4f)", c,
+                tr.length - keep.length, tr.length, t.result().bestValNll(), again.bestValNll());
+        return new Trained(t.config(), t.spec(), kept, again, t.warm(), t.candidates(), trim);
     }
 
     /** One flow of the configured family, warm from {@code warmFrom} when {@link WarmStart} allows it. */
@@ -154,20 +185,17 @@ public final class ModelFitter {
     /** The trainer split: raw feature rows, the preprocessing and context encoding fitted on them, the context. */
     private record TrainerSplit(double[][] raw, FeaturePreprocessor preprocessor, ContextSpec contextSpec,
                                 int contextDim, double[][] context) {
-    }
-
-    /**
-     * The scorable calibration hold-out rows: log-densities (original units), per-feature contributions and
-     * categorical contexts, and how many rows could not be scored.
-     */
-    private record HoldOut(double[] logDensities, List<double[]> contributions, List<Map<String, String>> contexts,
-                           int unscorable) {
-        double mean() {
-            double sum = 0;
-            for (double ld : logDensities) {
-                sum += ld;
+        /** The rows {@code keep} (indices into this split) with the same preprocessing and context encoding. */
+        TrainerSplit subset(int[] keep) {
+            double[][] r = new double[keep.length][];
+            double[][] c = context == null ? null : new double[keep.length][];
+            for (int i = 0; i < keep.length; i++) {
+                r[i] = raw[keep[i]];
+                if (c != null) {
+                    c[i] = context[keep[i]];
+                }
             }
-            return sum / logDensities.length;
+            return new TrainerSplit(r, preprocessor, contextSpec, contextDim, c);
         }
     }
 
@@ -293,34 +321,6 @@ public final class ModelFitter {
                 pre.names().get(worstFeature), worst);
     }
 
-    /** Scores the hold-out rows {@code cal} with {@code model}; rows it rejects are skipped and counted. */
-    private static HoldOut scoreHoldOut(String name, NormalcyModel model, List<RawRecord> records, int[] cal) {
-        Scorer scorer = model.newScorer();
-        double[] logDensities = new double[cal.length];
-        List<double[]> contributions = new ArrayList<>(cal.length);
-        List<Map<String, String>> contexts = new ArrayList<>(cal.length);
-        int scored = 0;
-        for (int i : cal) {
-            RawRecord r = records.get(i);
-            double[] contrib = new double[model.featureNames().size()];
-            try {
-                logDensities[scored] = scorer.scoreInto(r.features(), r.context(), r.contextNumeric(), r.eventTime(),
-                        contrib);
-            } catch (InvalidInputException e) {
-                // e.g. a negative value of a log1p feature that only occurs in the hold-out
-                LOG.warn("model {}: calibration record not scorable, skipped: {}", name, e.getMessage());
-                continue;
-            }
-            contributions.add(contrib);
-            contexts.add(r.context());
-            scored++;
-        }
-        if (scored == 0) {
-            throw new IllegalArgumentException("model '" + name + "': no calibration record could be scored");
-        }
-        return new HoldOut(Arrays.copyOf(logDensities, scored), contributions, contexts, cal.length - scored);
-    }
-
     private static ModelProvenance provenance(Trained t, FitConfig requested, List<RawRecord> valid, long skipped,
                                               HoldOut holdOut) {
         TrainingResult trained = t.result();
@@ -334,6 +334,9 @@ public final class ModelFitter {
         described.put("log1pFeatures", String.join(",", new TreeSet<>(requested.log1pFeatures())));
         described.put("dequantisationSteps", steps(pre));
         described.put("warmStart", t.warm().description());
+        if (t.trim() != null) {
+            described.put("contamination", t.trim());
+        }
         described.put("epochsRun", Integer.toString(trained.history().size()));
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
