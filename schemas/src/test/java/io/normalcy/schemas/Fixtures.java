@@ -64,7 +64,8 @@ public final class Fixtures {
 
     public static ScoredEvent scoredEventFull() {
         return ScoredEvent.newBuilder(scoredEventMinimal()).setEventId("tx-42")
-                .setContributions(Map.of("amount", -2.0, "count", -1.25)).setThresholdScope("region=eu")
+                .setContributions(Map.of("amount", -2.0, "count", -1.25)).setContributionTerms(List.of(-2.0f, -1.25f))
+                .setThresholdScope("region=eu")
                 .setSeverity(Severity.CRITICAL).setPValue(2.5e-4).build();
     }
 

@@ -31,7 +31,8 @@ public final class ConfigurationCheck {
             Map.entry("leave-group-on-close", Boolean.class), Map.entry("registry.connect-timeout", Duration.class),
             Map.entry("registry.request-timeout", Duration.class), Map.entry("registry.max-block", Duration.class),
             Map.entry("registry.retry-backoff", Duration.class), Map.entry("registry.probe-interval", Duration.class),
-            Map.entry("registry.cache-size", Integer.class));
+            Map.entry("registry.cache-size", Integer.class),
+            Map.entry("output.max-carried-header-bytes", Integer.class));
 
     ConfigurationCheck(DetectorConfiguration config, RegistryConfiguration registry, Environment env) {
         TYPED_KEYS.forEach((key, type) -> {
@@ -60,5 +61,8 @@ public final class ConfigurationCheck {
         LOG.info("Detector {}: inputs {}, scores {}, cool-down {}, drift {}, signing {}", config.applicationId(),
                 topics.inputs(), settings.scoresEnabled() ? topics.scores() : "off", settings.coolDown(),
                 settings.drift(), settings.signing());
+        LOG.info("Detector {}: contributions on {} scores, headers carried to outputs {} (up to {} bytes each)",
+                config.applicationId(), settings.output().contributions().name().toLowerCase(java.util.Locale.ROOT),
+                settings.output().carriedHeaders(), settings.output().maxCarriedHeaderBytes());
     }
 }

@@ -53,6 +53,7 @@ import java.util.Set;
  * @param mappings         mapping name → declarative mapping of a raw input topic
  *                         ({@link io.normalcy.schemas.mapping.RecordMappings}); mapped topics are inputs too. Bound
  *                         with the keys as written: the default binding would hyphenate feature names (itemCount)
+ * @param output           contributions on scores, headers carried to outputs ({@link OutputOptions})
  */
 @ConfigurationProperties("normalcy.detector")
 public record DetectorConfiguration(
@@ -73,7 +74,8 @@ public record DetectorConfiguration(
         @Valid @Nullable Drift drift,
         @Nullable Signing signing,
         @Nullable @MapFormat(transformation = MapFormat.MapTransformation.NESTED, keyFormat = StringConvention.RAW)
-        Map<String, Object> mappings) {
+        Map<String, Object> mappings,
+        @Valid @Nullable Output output) {
 
     /** Configuration key of the mappings section, the prefix of every mapping error. */
     public static final String MAPPINGS = "normalcy.detector.mappings";
@@ -107,6 +109,17 @@ public record DetectorConfiguration(
             @Bindable(defaultValue = "3.0") @DecimalMin(value = "1.0", inclusive = false) double rateFactor,
             @Bindable(defaultValue = "0") @DecimalMin("0.0") double meanShift,
             @Bindable(defaultValue = "1h") @NotNull Duration rateLimit) {
+    }
+
+    /**
+     * See {@link OutputOptions}. {@code contributions} is checked when the settings are built (the message names the
+     * key and the allowed values).
+     */
+    @ConfigurationProperties("output")
+    public record Output(
+            @Bindable(defaultValue = "alerts") @NotBlank String contributions,
+            @Bindable(defaultValue = "traceparent,tracestate") @NotNull List<String> carriedHeaders,
+            @Bindable(defaultValue = "1024") int maxCarriedHeaderBytes) {
     }
 
     /** See {@link SigningSettings}; {@code keys} binds {@code signing.keys.<id>.hmac-secret|ed25519-public-key}. */
@@ -164,8 +177,11 @@ public record DetectorConfiguration(
         SigningSettings s = signing == null ? SigningSettings.none()
                 : new SigningSettings(signing.hmacSecret(), signing.ed25519PublicKey(),
                 SigningSettings.keysFromConfig(signing.keys()));
+        OutputOptions o = output == null ? OutputOptions.defaults()
+                : new OutputOptions(OutputOptions.Contributions.parse(output.contributions()),
+                OutputOptions.carried(output.carriedHeaders()), output.maxCarriedHeaderBytes());
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, formats, d,
-                s, recordMappings());
+                s, recordMappings(), o);
     }
 
     private static final java.util.regex.Pattern INPUT = java.util.regex.Pattern.compile(

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param drift              drift → retraining
  * @param signing            required model signature, if any
  * @param mappings           topic → mapping of the raw records it carries (topics without one carry feature vectors)
+ * @param output             contributions on scores, headers carried from inputs to outputs
  */
 public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
                                InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats,
-                               DriftSettings drift, SigningSettings signing, Map<String, RecordMapping> mappings) {
+                               DriftSettings drift, SigningSettings signing, Map<String, RecordMapping> mappings,
+                               OutputOptions output) {
     public DetectorSettings {
         Objects.requireNonNull(coolDown, "normalcy.detector.cool-down");
         if (coolDown.isNegative()) {
@@ -42,6 +44,15 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
         Objects.requireNonNull(drift, "drift");
         signing = signing == null ? SigningSettings.none() : signing;
         mappings = Map.copyOf(mappings == null ? Map.of() : mappings);
+        output = output == null ? OutputOptions.defaults() : output;
+    }
+
+    /** With the default output options. */
+    public DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
+                            InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats, DriftSettings drift,
+                            SigningSettings signing, Map<String, RecordMapping> mappings) {
+        this(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats, drift, signing,
+                mappings, OutputOptions.defaults());
     }
 
     /** Without mappings: every input topic carries feature vectors. */
@@ -66,27 +77,27 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withCoolDown(Duration d) {
         return new DetectorSettings(scoresEnabled, d, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings);
+                drift, signing, mappings, output);
     }
 
     public DetectorSettings withScoresEnabled(boolean on) {
         return new DetectorSettings(on, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings);
+                drift, signing, mappings, output);
     }
 
     public DetectorSettings withDrift(DriftSettings d) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, d, signing, mappings);
+                inputFormats, d, signing, mappings, output);
     }
 
     public DetectorSettings withSigning(SigningSettings s) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, s, mappings);
+                inputFormats, drift, s, mappings, output);
     }
 
     public DetectorSettings withExpectedRangeMass(double mass) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, mass, defaultInputFormat, inputFormats, drift,
-                signing, mappings);
+                signing, mappings, output);
     }
 
     /** The mapping of {@code topic}'s records, or null when the topic carries feature vectors. */
@@ -96,11 +107,16 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withMappings(Map<String, RecordMapping> byTopic) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, signing, byTopic);
+                inputFormats, drift, signing, byTopic, output);
     }
 
     public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, perTopic,
-                drift, signing, mappings);
+                drift, signing, mappings, output);
+    }
+
+    public DetectorSettings withOutput(OutputOptions o) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
+                inputFormats, drift, signing, mappings, o);
     }
 }

@@ -296,6 +296,7 @@ public final class WebhookDeliveryService implements ApplicationEventListener<St
         Map<String, String> headers = new LinkedHashMap<>(s.getDelivery().getWebhookHeaders());
         headers.put(SUBSCRIBER_HEADER, job.subscriberId());
         headers.put(ALERT_ID_HEADER, job.alertId());
+        TraceHeaders.addTo(job.record().headers(), headers);
         DeliveryOutcome o = deliverer.deliver(job.subscriberId(), url, headers, job.body(), s.getSigningSecret());
         metrics.outcome(o);
         switch (o.status()) {

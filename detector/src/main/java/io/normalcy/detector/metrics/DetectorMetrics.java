@@ -30,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  *   exist (the input is dead-lettered)</li>
  *   <li>{@value #TRUNCATED} {output} – outputs shortened to fit the producer's limit; {@value #OVERSIZED} {output}
  *   – outputs that did not fit even shortened (the input is dead-lettered; a dead letter itself is skipped)</li>
+ *   <li>{@value #HEADERS_DROPPED} {header} – input headers not carried to the outputs because they exceed
+ *   {@code normalcy.detector.output.max-carried-header-bytes} (the outputs go out without them)</li>
  * </ul>
  */
 public final class DetectorMetrics {
@@ -49,6 +51,7 @@ public final class DetectorMetrics {
     public static final String UNROUTABLE = "normalcy.alerts.unroutable";
     public static final String TRUNCATED = "normalcy.outputs.truncated";
     public static final String OVERSIZED = "normalcy.outputs.oversized";
+    public static final String HEADERS_DROPPED = "normalcy.headers.dropped";
 
     /** Prometheus help text of each counter (promtool wants one on every metric; checked by MetricsExpositionIT). */
     private static final Map<String, String> HELP = Map.ofEntries(
@@ -64,7 +67,8 @@ public final class DetectorMetrics {
             Map.entry(PRODUCTION_ERRORS, "Kafka production errors, by exception and the handler's action"),
             Map.entry(UNROUTABLE, "Alert copies not sent because the subscription's topic does not exist"),
             Map.entry(TRUNCATED, "Outputs shortened to fit the producer's request size, by output"),
-            Map.entry(OVERSIZED, "Outputs too large even shortened (input dead-lettered), by output"));
+            Map.entry(OVERSIZED, "Outputs too large even shortened (input dead-lettered), by output"),
+            Map.entry(HEADERS_DROPPED, "Input headers not carried to scores and alerts because they were too large"));
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -121,13 +125,39 @@ public final class DetectorMetrics {
      * bucket rather than stretching the scale).
      */
     public void eventLag(String model, long millis) {
-        lags.computeIfAbsent(model, m -> Timer.builder(EVENT_LAG)
+        lags.computeIfAbsent(model, this::lagTimer).record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    private Timer lagTimer(String model) {
+        return Timer.builder(EVENT_LAG)
                 .description("Event time to score of each record: input lag plus processing")
-                .tag("model", m)
+                .tag("model", model)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
-                .register(registry)).record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+                .register(registry);
+    }
+
+    /**
+     * The per-record meters of one model, looked up once per model version (the scoring path keeps the handle), so
+     * that the stream thread does no map lookup per record for them.
+     */
+    public ModelMeters forModel(String model) {
+        return new ModelMeters(scoredByModel.computeIfAbsent(model, m -> counter(SCORED, "model", m)),
+                scoringTimer(model), lags.computeIfAbsent(model, this::lagTimer));
+    }
+
+    /** The meters {@link #scored}, {@link #scoringTimer} and {@link #eventLag} update, for one model. */
+    public record ModelMeters(Counter scored, Timer latency, Timer lag) {
+        /** As {@link DetectorMetrics#eventLag}. */
+        public void eventLag(long millis) {
+            lag.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** An input header was not carried to the outputs (too large). */
+    public void headerDropped(String header) {
+        counter(HEADERS_DROPPED, "header", header).increment();
     }
 
     public void alert(String model, String severity, String scope) {

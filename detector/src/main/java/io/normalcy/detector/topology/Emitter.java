@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,11 +51,16 @@ final class Emitter {
 
     /** Writes the score, shortened if needed; false when even that does not fit (the caller dead-letters). */
     boolean score(ScoredEvent e, long timestamp) {
+        return score(e, timestamp, CarriedHeaders.NONE);
+    }
+
+    /** As {@link #score(ScoredEvent, long)}, with the input headers carried to it ({@link CarriedHeaders}). */
+    boolean score(ScoredEvent e, long timestamp, Header[] carried) {
         String topic = deps.topics().scores();
-        Encoded enc = encode(e.getEntity(), codecs.scored(topic, e), null);
+        Encoded enc = encode(e.getEntity(), codecs.scored(topic, e), null, carried);
         if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
             Slimming.Slim<ScoredEvent> slim = Slimming.score(e);
-            enc = encode(slim.record().getEntity(), codecs.scored(topic, slim.record()), slim);
+            enc = encode(slim.record().getEntity(), codecs.scored(topic, slim.record()), slim, carried);
             if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
                 deps.metrics().oversized("score");
                 return false;
@@ -70,14 +76,21 @@ final class Emitter {
      * returns what was written, for the subscription copies, or null when even that does not fit.
      */
     Encoded alert(Alert a, Set<String> modelContextKeys, long timestamp) {
+        return alert(a, modelContextKeys, timestamp, CarriedHeaders.NONE);
+    }
+
+    /**
+     * As {@link #alert(Alert, Set, long)}, with the input headers carried to it (and so to its subscription copies).
+     */
+    Encoded alert(Alert a, Set<String> modelContextKeys, long timestamp, Header[] carried) {
         String topic = deps.topics().alerts();
-        Encoded enc = encode(a.getEntity(), codecs.alert(topic, a), null);
+        Encoded enc = encode(a.getEntity(), codecs.alert(topic, a), null, carried);
         if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
             Slimming.Slim<Alert> slim = Slimming.alert(a);
-            enc = encode(slim.record().getEntity(), codecs.alert(topic, slim.record()), slim);
+            enc = encode(slim.record().getEntity(), codecs.alert(topic, slim.record()), slim, carried);
             if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
                 slim = Slimming.alertMinimal(a, modelContextKeys);
-                enc = encode(slim.record().getEntity(), codecs.alert(topic, slim.record()), slim);
+                enc = encode(slim.record().getEntity(), codecs.alert(topic, slim.record()), slim, carried);
             }
             if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
                 deps.metrics().oversized("alert");
@@ -182,8 +195,8 @@ final class Emitter {
         forward(topic, enc, timestamp);
     }
 
-    private static Encoded encode(String entity, byte[] value, Slimming.Slim<?> slim) {
-        RecordHeaders headers = new RecordHeaders();
+    private static Encoded encode(String entity, byte[] value, Slimming.Slim<?> slim, Header[] carried) {
+        RecordHeaders headers = new RecordHeaders(carried);
         if (slim != null) {
             headers.add(Slimming.TRUNCATED, Slimming.describe(slim.fields()).getBytes(StandardCharsets.UTF_8));
         }

@@ -7,13 +7,12 @@ import io.normalcy.avro.ScoredEvent;
 import io.normalcy.avro.Severity;
 import io.normalcy.flow.model.Evaluation;
 import io.normalcy.flow.model.ExpectedRanges;
-import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.schemas.AlertIds;
+import io.normalcy.schemas.ScoredEvents;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,27 +38,27 @@ final class EventFactory {
         };
     }
 
-    static ScoredEvent scored(FeatureVector fv, NormalcyModel model, Source src, Score score, Evaluation eval,
-                              long now) {
-        List<String> names = model.featureNames();
-        double[] c = score.contributions();
-        Map<String, Double> contributions = new HashMap<>(names.size() * 2);
-        for (int i = 0; i < names.size(); i++) {
-            contributions.put(names.get(i), c[i]);
-        }
-        return new ScoredEvent(fv.getEventId(), fv.getEntity(), fv.getEventTime(), fv.getModel(), model.version(),
-                src.topic(), src.partition(), src.offset(), score.logDensity(), contributions, eval.threshold(),
-                eval.level(), severity(eval.severity()), eval.scope(), Instant.ofEpochMilli(now), pValue(eval));
+    /**
+     * The score record. The per-feature terms go in {@code contributionTerms}, in the model version's feature order,
+     * only when {@code withTerms} ({@code normalcy.detector.output.contributions}); the v1/v2 name → term map is no
+     * longer written (see {@link io.normalcy.schemas.ScoredEvents}).
+     */
+    static ScoredEvent scored(FeatureVector fv, ModelPlan plan, Source src, Score score, Evaluation eval, long now,
+                              boolean withTerms) {
+        return new ScoredEvent(fv.getEventId(), fv.getEntity(), fv.getEventTime(), fv.getModel(),
+                plan.model().version(), src.topic(), src.partition(), src.offset(), score.logDensity(), Map.of(),
+                eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(), Instant.ofEpochMilli(now),
+                pValue(eval), withTerms ? ScoredEvents.terms(score.contributions()) : List.of());
     }
 
     /** @param ranges expected ranges of the event's features, null when the model cannot give exact ones */
-    static Alert alert(FeatureVector fv, NormalcyModel model, Source src, Score score, ExpectedRanges ranges,
+    static Alert alert(FeatureVector fv, ModelPlan plan, Source src, Score score, ExpectedRanges ranges,
                        Evaluation eval, int topFeatures, long now) {
         String id = AlertIds.derive(fv.getModel(), fv.getEntity(), fv.getEventTime(), fv.getEventId(),
                 src.topic(), src.partition(), src.offset());
-        return new Alert(id, fv.getEntity(), fv.getEventTime(), fv.getModel(), model.version(), score.logDensity(),
-                eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(),
-                topFeatures(fv, model, score, ranges, topFeatures), fv.getContext(), fv.getContextNumeric(),
+        return new Alert(id, fv.getEntity(), fv.getEventTime(), fv.getModel(), plan.model().version(),
+                score.logDensity(), eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(),
+                topFeatures(fv, plan, score, ranges, topFeatures), fv.getContext(), fv.getContextNumeric(),
                 fv.getFeatures(), fv.getAttributes(), fv.getEventId(), src.topic(), src.partition(), src.offset(),
                 Instant.ofEpochMilli(now), pValue(eval));
     }
@@ -73,16 +72,14 @@ final class EventFactory {
      * The {@code n} features with the largest deficit, largest first (ties: feature order), each with its expected
      * range when {@code ranges} is not null.
      */
-    static List<FeatureContribution> topFeatures(FeatureVector fv, NormalcyModel model, Score score,
+    static List<FeatureContribution> topFeatures(FeatureVector fv, ModelPlan plan, Score score,
                                                  ExpectedRanges ranges, int n) {
-        List<String> names = model.featureNames();
-        Map<String, Double> typical = model.typicalContributions();
+        List<String> names = plan.featureNames();
         double[] terms = score.contributions();
         List<FeatureContribution> all = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            Double t = typical == null ? null : typical.get(name);
-            double typicalTerm = t == null || !Double.isFinite(t) ? 0.0 : t;
+            double typicalTerm = plan.typical(i);
             Double value = fv.getFeatures().get(name);
             all.add(new FeatureContribution(name, value == null ? Double.NaN : value, terms[i], typicalTerm,
                     typicalTerm - terms[i], ranges == null ? null : ranges.low(i),

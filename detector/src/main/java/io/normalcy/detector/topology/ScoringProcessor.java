@@ -4,6 +4,7 @@ import io.normalcy.avro.Alert;
 import io.normalcy.avro.DeadLetterReason;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.RetrainRequest;
+import io.normalcy.detector.config.OutputOptions;
 import io.normalcy.detector.drift.Drift;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.LoadedModel;
@@ -14,9 +15,7 @@ import io.normalcy.flow.model.InvalidInputException;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
-import io.normalcy.flow.model.Reason;
 import io.normalcy.flow.model.Severity;
-import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.schemas.mapping.MappingException;
 import io.normalcy.schemas.registry.RegistryUnavailableException;
 import io.normalcy.schemas.registry.UnknownSchemaException;
@@ -25,11 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -67,7 +65,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     private static final char SEP = '\u001F';
 
     private final TopologyContext deps;
-    private final Map<String, ScorerSlot> scorers = new HashMap<>();
+    /** Model name → the task's plan of the version in use (rebuilt when the registry's version changes). */
+    private final Map<String, ModelPlan> plans = new HashMap<>();
+    private final CarriedHeaders carriedHeaders;
+    private final OutputOptions.Contributions contributions;
     private ProcessorContext<byte[], Output> context;
     private Emitter emitter;
     private FeatureDecoder decoder;
@@ -75,31 +76,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     private ReadOnlyKeyValueStore<String, byte[]> modelStore;
     private long streamTime = Long.MIN_VALUE;
 
-    /**
-     * A task-local scorer bound to one loaded model version, with the categorical context fields every record
-     * must carry and the context keys the model reads (kept when an oversized alert is shortened).
-     */
-    private record ScorerSlot(LoadedModel loaded, Scorer scorer, List<String> requiredContext,
-                              Set<String> contextKeys) {
-        static ScorerSlot of(LoadedModel loaded) {
-            ContextSpec spec = loaded.model().contextSpec();
-            return new ScorerSlot(loaded, loaded.model().newScorer(),
-                    spec.categorical().stream().map(ContextSpec.CategoricalField::name).toList(),
-                    Slimming.contextKeys(spec));
-        }
-
-        void requireContext(Map<String, String> context) {
-            for (String field : requiredContext) {
-                if (context == null || context.get(field) == null) {
-                    throw new InvalidInputException(Reason.MISSING_CONTEXT, "missing categorical context '" + field
-                            + "' (model " + loaded.name() + " is conditioned on " + requiredContext + ")");
-                }
-            }
-        }
-    }
-
     ScoringProcessor(TopologyContext deps) {
         this.deps = deps;
+        this.carriedHeaders = new CarriedHeaders(deps.settings().output(), deps.metrics());
+        this.contributions = deps.settings().output().contributions();
     }
 
     @Override
@@ -154,43 +134,52 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     }
 
     private void score(Record<byte[], byte[]> record, Source src, FeatureVector fv, LoadedModel loaded) {
-        NormalcyModel model = loaded.model();
+        ModelPlan plan = plan(loaded);
+        NormalcyModel model = plan.model();
         String name = model.name();
         long eventTime = fv.getEventTime().toEpochMilli();
         long start = System.nanoTime();
-        ScorerSlot slot = slot(loaded);
-        slot.requireContext(fv.getContext());
-        Score score = slot.scorer().score(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime);
+        plan.requireContext(fv.getContext());
+        Score score = plan.scorer().score(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime);
         Evaluation eval = model.thresholds().evaluate(score.logDensity(), fv.getContext());
-        deps.metrics().scoringTimer(name).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        deps.metrics().scored(name);
+        DetectorMetrics.ModelMeters meters = plan.meters();
+        meters.latency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        meters.scored().increment();
         streamTime = Math.max(streamTime, eventTime);
         long now = context.currentSystemTimeMs();
-        deps.metrics().eventLag(name, now - eventTime);
-        if (deps.settings().scoresEnabled()
-                && !emitter.score(EventFactory.scored(fv, model, src, score, eval, now), record.timestamp())) {
+        meters.eventLag(now - eventTime);
+        boolean flagged = eval.severity() != Severity.NORMAL;
+        Header[] carried = carriedHeaders.of(record.headers());
+        if (deps.settings().scoresEnabled() && !emitter.score(EventFactory.scored(fv, plan, src, score, eval, now,
+                contributions.includes(flagged)), record.timestamp(), carried)) {
             emitter.oversized(record, src, "score", name);
         }
-        boolean flagged = eval.severity() != Severity.NORMAL;
         if (flagged && !coolingDown(name, fv.getEntity(), eventTime)) {
-            ExpectedRanges ranges = expectedRanges(slot.scorer(), fv, eventTime);
-            Alert alert = EventFactory.alert(fv, model, src, score, ranges, eval, deps.settings().topFeatures(), now);
-            deps.metrics().alert(name, eval.severity().name(), eval.scope());
-            Emitter.Encoded written = emitter.alert(alert, slot.contextKeys(), record.timestamp());
-            if (written == null) {
-                emitter.oversized(record, src, "alert", name);
-            } else {
-                for (SubscriptionMatcher m : deps.subscriptions().matching(alert)) {
-                    String topic = m.kafkaTopic();
-                    if (topic != null) {
-                        emitter.copy(record, src, m.subscriberId(), topic, alert, written);
-                    }
-                }
-            }
+            alert(record, src, fv, plan, score, eval, now, carried);
         }
         deps.drift().observe(name, model.version(), loaded.warningLevel(), loaded.baselineMean(), flagged,
                 score.logDensity(), eventTime)
                 .ifPresent(drift -> requestRetrain(model, drift, eventTime, record.timestamp(), now));
+    }
+
+    /** The alert of a flagged event, with its explanation, and its subscription copies. */
+    private void alert(Record<byte[], byte[]> record, Source src, FeatureVector fv, ModelPlan plan, Score score,
+                       Evaluation eval, long now, Header[] carried) {
+        String name = plan.model().name();
+        ExpectedRanges ranges = expectedRanges(plan.scorer(), fv, fv.getEventTime().toEpochMilli());
+        Alert alert = EventFactory.alert(fv, plan, src, score, ranges, eval, deps.settings().topFeatures(), now);
+        deps.metrics().alert(name, eval.severity().name(), eval.scope());
+        Emitter.Encoded written = emitter.alert(alert, plan.contextKeys(), record.timestamp(), carried);
+        if (written == null) {
+            emitter.oversized(record, src, "alert", name);
+            return;
+        }
+        for (SubscriptionMatcher m : deps.subscriptions().matching(alert)) {
+            String topic = m.kafkaTopic();
+            if (topic != null) {
+                emitter.copy(record, src, m.subscriberId(), topic, alert, written);
+            }
+        }
     }
 
     /**
@@ -208,13 +197,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         }
     }
 
-    private ScorerSlot slot(LoadedModel loaded) {
-        ScorerSlot slot = scorers.get(loaded.name());
-        if (slot == null || slot.loaded() != loaded) {
-            slot = ScorerSlot.of(loaded);
-            scorers.put(loaded.name(), slot);
+    private ModelPlan plan(LoadedModel loaded) {
+        ModelPlan plan = plans.get(loaded.name());
+        if (plan == null || plan.loaded() != loaded) {
+            plan = ModelPlan.of(loaded, deps.metrics());
+            plans.put(loaded.name(), plan);
         }
-        return slot;
+        return plan;
     }
 
     /**

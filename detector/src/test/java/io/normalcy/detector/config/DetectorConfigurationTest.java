@@ -74,6 +74,34 @@ class DetectorConfigurationTest {
     }
 
     @Test
+    void outputOptionsBindWithLeanDefaultsAndBadValuesNameTheKey() {
+        try (ApplicationContext ctx = Startup.run(Map.of())) {
+            OutputOptions o = ctx.getBean(DetectorConfiguration.class).detectorSettings().output();
+            assertEquals(OutputOptions.Contributions.ALERTS, o.contributions());
+            assertEquals(List.of("traceparent", "tracestate"), o.carriedHeaders());
+            assertEquals(1024, o.maxCarriedHeaderBytes());
+        }
+        try (ApplicationContext ctx = Startup.run(Map.of("normalcy.detector.output.contributions", "All",
+                "normalcy.detector.output.carried-headers", "traceparent,baggage",
+                "normalcy.detector.output.max-carried-header-bytes", "256"))) {
+            OutputOptions o = ctx.getBean(DetectorConfiguration.class).detectorSettings().output();
+            assertEquals(OutputOptions.Contributions.ALL, o.contributions());
+            assertEquals(List.of("traceparent", "baggage"), o.carriedHeaders());
+            assertEquals(256, o.maxCarriedHeaderBytes());
+        }
+        try (ApplicationContext ctx = Startup.run(Map.of("normalcy.detector.output.carried-headers", "none"))) {
+            assertEquals(List.of(), ctx.getBean(DetectorConfiguration.class).detectorSettings().output()
+                    .carriedHeaders());
+        }
+        String m = Startup.failure("normalcy.detector.output.contributions", "some");
+        assertTrue(m.contains("normalcy.detector.output.contributions must be all, alerts or none"), m);
+        m = Startup.failure("normalcy.detector.output.max-carried-header-bytes", "0");
+        assertTrue(m.contains("normalcy.detector.output.max-carried-header-bytes"), m);
+        m = Startup.failure("normalcy.detector.output.max-carried-header-bytes", "big");
+        assertTrue(m.contains("normalcy.detector.output.max-carried-header-bytes"), m);
+    }
+
+    @Test
     void constraintViolationsNameTheKey() {
         assertTrue(Startup.failure("normalcy.detector.top-features", "0").contains("topFeatures"));
         assertTrue(Startup.failure("normalcy.detector.drift.rate-factor", "0.5").contains("rateFactor"));

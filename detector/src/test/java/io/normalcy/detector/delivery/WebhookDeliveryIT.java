@@ -58,6 +58,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class WebhookDeliveryIT {
     private static final int MAX_ATTEMPTS = 3;
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     private HttpServer http;
     private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
@@ -66,7 +67,7 @@ class WebhookDeliveryIT {
     private final CountDownLatch releaseStuck = new CountDownLatch(1);
 
     record Received(String alertId, String headerAlertId, String subscriber, String token, Map<String, Object> json,
-                    String timestamp, String signature, byte[] body) {
+                    String timestamp, String signature, byte[] body, String traceparent) {
     }
 
     @BeforeEach
@@ -82,7 +83,8 @@ class WebhookDeliveryIT {
                         ex.getRequestHeaders().getFirst("X-Normalcy-Subscriber"),
                         ex.getRequestHeaders().getFirst("X-Token"), json,
                         ex.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER),
-                        ex.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER), body));
+                        ex.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER), body,
+                        ex.getRequestHeaders().getFirst("traceparent")));
                 ex.sendResponseHeaders(ex.getRequestMethod().equals("POST")
                         && "application/json".equals(ex.getRequestHeaders().getFirst("Content-Type")) ? 204 : 415, -1);
                 ex.close();
@@ -154,7 +156,11 @@ class WebhookDeliveryIT {
             producer.send(new ProducerRecord<>(topics.alerts(), "k", new byte[] {1, 2, 3})).get();
             // last, same partition: once it arrives at /b every earlier record has been handed to the subscribers
             // (each subscriber is served independently: sub-fail's retries may still be running; see the DLQ below)
-            ApiIt.produceAlerts(producer, topics.alerts(), alerts.subList(5, 6));
+            // with the W3C trace context the detector carries from the scored input (issue 15)
+            ProducerRecord<String, byte[]> traced = new ProducerRecord<>(topics.alerts(), "k",
+                    NormalcySerdes.alert().serialize(topics.alerts(), alerts.get(5)));
+            traced.headers().add("traceparent", TRACEPARENT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            producer.send(traced).get();
 
             ApiIt.waitFor(() -> received.get("/b").stream().anyMatch(r -> r.alertId().equals("b-crit")),
                     Duration.ofSeconds(60), "the last alert at webhook /b");
@@ -163,6 +169,8 @@ class WebhookDeliveryIT {
 
             assertEquals(List.of("a-crit"), ids("/a"));
             assertEquals(List.of("b-warn", "b-crit"), ids("/b"));
+            assertEquals(TRACEPARENT, received.get("/b").get(1).traceparent(), "the alert's trace context is sent");
+            assertNull(received.get("/b").get(0).traceparent(), "none without one on the alert record");
             assertEquals(List.of(), ids("/paused"), "disabled subscription receives nothing");
             assertEquals(MAX_ATTEMPTS, failingCalls.get(), "bounded retries of the failing webhook");
 

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,8 +87,10 @@ class DetectorIT {
                     anomalies.add(i);
                 }
                 FeatureVector fv = ItSupport.event(MODEL, i, anomaly, rng);
-                producer.send(new ProducerRecord<>(topics.inputs().get(0), fv.getEntity(),
-                        fvSerde.serialize(topics.inputs().get(0), fv)));
+                ProducerRecord<String, byte[]> in = new ProducerRecord<>(topics.inputs().get(0), fv.getEntity(),
+                        fvSerde.serialize(topics.inputs().get(0), fv));
+                in.headers().add("traceparent", traceparent(i).getBytes(StandardCharsets.UTF_8));
+                producer.send(in);
             }
             producer.flush();
 
@@ -116,6 +119,9 @@ class DetectorIT {
                 ScoredEvent s = scoreSerde.deserialize(topics.scores(), r.value());
                 int i = Integer.parseInt(s.getEventId().substring(3));
                 assertTrue(byEvent.put(i, s) == null, "duplicate score of event " + i);
+                // the input's trace context travels with its score; terms only on flagged scores (the default)
+                assertEquals(traceparent(i), header(r, "traceparent"), "traceparent of the score of event " + i);
+                assertEquals(s.getSeverity() == Severity.NORMAL ? 0 : 3, s.getContributionTerms().size());
             }
             assertEquals(N - bad, byEvent.size());
 
@@ -145,6 +151,7 @@ class DetectorIT {
                 Alert a = alertSerde.deserialize(topics.alerts(), r.value());
                 assertTrue(alertIds.add(a.getAlertId()), "duplicate alert " + a.getAlertId());
                 int i = Integer.parseInt(a.getEventId().substring(3));
+                assertEquals(traceparent(i), header(r, "traceparent"), "traceparent of the alert of event " + i);
                 if (anomalies.contains(i)) {
                     caught += a.getSeverity() == Severity.CRITICAL ? 1 : 0;
                 } else {
@@ -185,6 +192,16 @@ class DetectorIT {
                 assertTrue(prometheus.contains(kafkaMetric), kafkaMetric + " exported");
             }
         }
+    }
+
+    /** A W3C traceparent naming event {@code i} (trace id and parent span derived from it). */
+    private static String traceparent(int i) {
+        return String.format("00-%032x-%016x-01", i + 1L, i + 1L);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout, String what)

@@ -18,6 +18,7 @@ import io.normalcy.avro.RetrainRequest;
 import io.normalcy.avro.ScoredEvent;
 import io.normalcy.avro.Severity;
 import io.normalcy.detector.config.DetectorSettings;
+import io.normalcy.detector.config.OutputOptions;
 import io.normalcy.detector.config.DriftSettings;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.schemas.AlertIds;
@@ -44,6 +45,10 @@ class DetectorTopologyTest {
     /** z of the 99.5 % quantile of N(0, 1). */
     private static final double Z995 = 2.5758293035489004;
 
+    private static double termSum(ScoredEvent e) {
+        return e.getContributionTerms().stream().mapToDouble(Float::doubleValue).sum();
+    }
+
     private static Map<String, Double> x(double a, double b, double c) {
         return Map.of("a", a, "b", b, "c", c);
     }
@@ -59,8 +64,12 @@ class DetectorTopologyTest {
             assertEquals(List.of(Severity.NORMAL, Severity.WARNING, Severity.CRITICAL),
                     scores.stream().map(ScoredEvent::getSeverity).toList());
             assertEquals(TestModels.logDensity(x(6, 0, 0), 1.0), scores.get(2).getLogDensity(), 0.05);
-            double sum = scores.get(2).getContributions().values().stream().mapToDouble(Double::doubleValue).sum();
-            assertEquals(scores.get(2).getLogDensity(), sum, 1e-9, "contributions sum to the log-density");
+            // ScoredEvent v3: float32 terms in feature order, by default only on flagged scores
+            assertEquals(3, scores.get(2).getContributionTerms().size());
+            assertEquals(scores.get(2).getLogDensity(), termSum(scores.get(2)), 1e-5 * Math.abs(
+                    scores.get(2).getLogDensity()), "contributions sum to the log-density");
+            assertEquals(List.of(), scores.get(0).getContributionTerms(), "no terms on a NORMAL score by default");
+            assertEquals(Map.of(), scores.get(2).getContributions(), "the v2 map is no longer written");
             assertEquals(1L, scores.get(0).getModelVersion());
             // calibrated tail probability: above the warning level for the normal event, below each level fired
             assertTrue(scores.get(0).getPValue() > 0.01, "normal: p = " + scores.get(0).getPValue());
@@ -164,7 +173,8 @@ class DetectorTopologyTest {
     void mixtureModelsAreLoadedAndScoredWithExactContributions() throws Exception {
         ModelVersion mog = TestModels.mixture(MODEL, 1);
         io.normalcy.flow.model.Scorer reference = io.normalcy.flow.state.ModelStateMapper.fromState(mog).newScorer();
-        try (TopologyHarness h = new TopologyHarness(NO_COOL_DOWN)) {
+        try (TopologyHarness h = new TopologyHarness(NO_COOL_DOWN.withOutput(
+                OutputOptions.defaults().withContributions(OutputOptions.Contributions.ALL)))) {
             h.publish(mog);
             h.send(vector(MODEL, "e1", START, "n", x(0.5, -1.5, 0.2)));
             h.send(vector(MODEL, "e2", START, "m", x(2.0, 0.3, -0.7)));
@@ -175,8 +185,8 @@ class DetectorTopologyTest {
                 double expected = reference.score(x(inputs[i][0], inputs[i][1], inputs[i][2]), Map.of(), Map.of(),
                         START.toEpochMilli()).logDensity();
                 assertEquals(expected, scores.get(i).getLogDensity(), 1e-9);
-                double sum = scores.get(i).getContributions().values().stream().mapToDouble(Double::doubleValue).sum();
-                assertEquals(expected, sum, 1e-9, "contributions sum to the log-density");
+                assertEquals(expected, termSum(scores.get(i)), 1e-5 * Math.abs(expected),
+                        "contributions (float32) sum to the log-density");
             }
             assertTrue(Math.abs(scores.get(0).getLogDensity() - TestModels.logDensity(x(0.5, -1.5, 0.2), 1.0)) > 1e-3,
                     "the mixture base changes the density of the standard normal model");

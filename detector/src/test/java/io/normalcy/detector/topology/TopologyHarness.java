@@ -163,6 +163,12 @@ final class TopologyHarness implements AutoCloseable {
         features.pipeInput(fv.getEntity(), fvSerde.serialize(topics.inputs().get(0), fv));
     }
 
+    /** As {@link #send(FeatureVector)}, with Kafka headers on the input record. */
+    void send(FeatureVector fv, Headers headers) {
+        features.pipeInput(new TestRecord<>(fv.getEntity(), fvSerde.serialize(topics.inputs().get(0), fv), headers,
+                (Instant) null));
+    }
+
     static FeatureVector vector(String model, String entity, Instant eventTime, String eventId,
                                 Map<String, Double> values) {
         return FeatureVector.newBuilder().setModel(model).setEntity(entity).setEventTime(eventTime)

@@ -2,6 +2,7 @@ package io.normalcy.flow.model;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,11 @@ import java.util.Map;
 public final class Thresholds {
     private final List<ThresholdLevel> levels;
     private final List<String> scopeFields;
+    /**
+     * Per scope field: value → {@code "field=value"}, for every value with a threshold of its own at some level (the
+     * only values a scope can name), built once per model version so that evaluating an event builds no string.
+     */
+    private final List<Map<String, String>> scopeNames;
 
     /**
      * @param levels      the calibrated levels, any order (sorted here from least to most severe: decreasing level)
@@ -44,6 +50,16 @@ public final class Thresholds {
         }
         this.levels = List.copyOf(sorted);
         this.scopeFields = List.copyOf(scopeFields);
+        List<Map<String, String>> names = new ArrayList<>(scopeFields.size());
+        for (String field : scopeFields) {
+            Map<String, String> byValue = new HashMap<>();
+            for (ThresholdLevel l : sorted) {
+                l.perContext().getOrDefault(field, Map.of()).keySet()
+                        .forEach(value -> byValue.put(value, field + "=" + value));
+            }
+            names.add(byValue);
+        }
+        this.scopeNames = List.copyOf(names);
     }
 
     /** Thresholds with no levels: every record is NORMAL. */
@@ -181,8 +197,9 @@ public final class Thresholds {
         if (field < 0) {
             return "global";
         }
-        String name = scopeFields.get(field);
-        return name + "=" + context.get(name);
+        String value = context.get(scopeFields.get(field));
+        String scope = scopeNames.get(field).get(value);
+        return scope != null ? scope : scopeFields.get(field) + "=" + value;
     }
 
     @Override
