@@ -138,6 +138,7 @@ public final class Backfill {
         parts.forEach(tp -> counts.put(tp.toString(), new Counts()));
         TopicReader.read(consumer, start, end, r -> {
             Counts c = counts.get(r.topic() + "-" + r.partition());
+            c.read++;
             TimeRange.Position pos = req.range().of(r.timestamp());
             if (pos != TimeRange.Position.IN) {
                 c.outOfRange++;
@@ -209,6 +210,7 @@ public final class Backfill {
                 for (String s = in.readLine(); s != null; s = in.readLine()) {
                     line++;
                     if (!s.isBlank()) {
+                        c.read++;
                         score(label, 0, line, System.currentTimeMillis(), null, s.getBytes(StandardCharsets.UTF_8),
                                 new RecordHeaders(), c);
                     }
@@ -220,7 +222,6 @@ public final class Backfill {
         private void score(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
                            RecordHeaders headers, Counts c) {
             check();
-            c.read++;
             for (BatchScorer.Out out : scorer.score(topic, partition, offset, timestamp, key, value, headers)) {
                 switch (out.kind()) {
                     case SCORE -> c.scored++;
