@@ -39,7 +39,7 @@ public record BatchConfig(DetectorSettings settings, DetectorTopics topics, Prop
         props.put(StreamsLifecycle.AUTOSTART, "false");
         props.put("normalcy.detector.delivery.enabled", "false");
         props.put("normalcy.detector.delivery.stream-enabled", "false");
-        try (ApplicationContext ctx = ApplicationContext.builder().properties(props).start()) {
+        try (ApplicationContext ctx = start(props)) {
             DetectorConfiguration config = ctx.getBean(DetectorConfiguration.class);
             Map<String, Object> kafka = ctx.getEnvironment().getProperties("kafka", StringConvention.HYPHENATED);
             StreamsConfig streams = new StreamsConfig(KafkaProperties.streams(config.applicationId(),
@@ -51,6 +51,22 @@ public record BatchConfig(DetectorSettings settings, DetectorTopics topics, Prop
                     : null;
             return new BatchConfig(config.detectorSettings(), config.detectorTopics(),
                     KafkaProperties.clients(kafka), outputs, registry);
+        }
+    }
+
+    /**
+     * The started context; a configuration the service would refuse is an IllegalArgumentException carrying the
+     * innermost message (the one naming the key), not the bean-creation wrapper around it.
+     */
+    private static ApplicationContext start(Map<String, Object> props) {
+        try {
+            return ApplicationContext.builder().properties(props).start();
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException("configuration: " + root.getMessage(), e);
         }
     }
 }

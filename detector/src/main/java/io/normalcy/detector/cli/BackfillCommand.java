@@ -85,7 +85,7 @@ final class BackfillCommand implements Callable<Integer> {
             return new Backfill.Request(topic, partitions, new TimeRange(instant("--from", from),
                     instant("--to", to)), file, scoresTopic, alertsTopic, dlq, versions());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 

@@ -33,7 +33,7 @@ final class ReplayParkedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!ModelKeys.isValidModelName(model)) {
-            throw new ParameterException(spec.commandLine(), "--model '" + model + "' is not a valid model name");
+            throw new ParameterException(spec.commandLine(), "--model '" + model + "' is not a valid model name (it must not be empty or contain '/')");
         }
         if (group != null && group.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--group must not be blank");
