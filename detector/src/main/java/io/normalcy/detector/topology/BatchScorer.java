@@ -20,7 +20,6 @@ import io.normalcy.schemas.serde.ModelsTopicDecoder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
@@ -59,7 +58,7 @@ public final class BatchScorer {
     private final MapStore<String, byte[]> modelStore = new MapStore<>(DetectorTopology.MODEL_STORE);
     private final ModelStoreProcessor models;
     private final BatchContext context;
-    private ScoringProcessor scoring;
+    private final ScoringProcessor scoring;
 
     /**
      * @param topics   where scores, alerts and dead letters go (the input topic names only label the run)
@@ -155,6 +154,5 @@ public final class BatchScorer {
         if (context.scoringStarted()) {
             throw new IllegalStateException("models must be applied before the first record is scored");
         }
-        Objects.requireNonNull(scoring);
     }
 }
