@@ -14,11 +14,15 @@ import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.topology.TestModels;
 import io.normalcy.schemas.serde.AvroSerde;
+import io.normalcy.schemas.serde.FeatureVectorJsonSerde;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +64,8 @@ class BackfillIT {
         DetectorTopics topics = ItSupport.topics("bf");
         Map<String, Object> props = ItSupport.appProperties(bootstrap, "bf", "detector-bf");
         props.put("normalcy.detector.signing.hmac-secret", SECRET);
-        createTopics(bootstrap, List.of(topics.inputs().get(0), "bf.re.scores", "bf.re.alerts", "bf.re.dlq"));
+        createTopics(bootstrap, List.of(topics.inputs().get(0), "bf.re.scores", "bf.re.alerts", "bf.re.dlq",
+                "bf.file.scores", "bf.file.alerts", "bf.file.dlq"));
         AvroSerde<FeatureVector> fvSerde = AvroSerde.of(FeatureVector.class);
         Set<Integer> malformed = new java.util.HashSet<>();
         try (ApplicationContext ctx = ApplicationContext.run(props);
@@ -156,6 +161,45 @@ class BackfillIT {
             actual.put(a.getAlertId(), a.getSeverity() + " " + a.getLogDensity());
         }
         assertEquals(expected, actual, "the backfill's alerts are the live detector's alerts of the range");
+
+        rescoresAFile(bootstrap, topics);
+    }
+
+    /** {@code --file}: JSON input records, one per line (blank lines skipped), scored like the topic's. */
+    private static void rescoresAFile(String bootstrap, DetectorTopics topics) throws Exception {
+        FeatureVectorJsonSerde json = new FeatureVectorJsonSerde();
+        Random rng = new Random(17);
+        List<FeatureVector> events = new ArrayList<>();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            FeatureVector fv = ItSupport.event(MODEL, 1000 + i, false, rng);
+            events.add(fv);
+            lines.append(new String(json.serialize("f", fv), StandardCharsets.UTF_8)).append('\n');
+            if (i == 2) {
+                lines.append("{\"model\": \"").append(MODEL).append("\", not json\n\n");
+            }
+        }
+        Path file = Files.writeString(ItSupport.tempDir().resolve("events.jsonl"), lines);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DetectorCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "backfill",
+                "--bootstrap-servers", bootstrap, "--file", file.toString(), "--topic", topics.inputs().get(0),
+                "--scores-topic", "bf.file.scores", "--alerts-topic", "bf.file.alerts", "--dlq-topic", "bf.file.dlq",
+                "-p", "normalcy.detector.topics.models=" + topics.models(),
+                "-p", "normalcy.detector.signing.hmac-secret=" + SECRET);
+        assertEquals(0, code, "exit code; out: " + out + " err: " + err);
+        assertTrue(out.toString().contains("total: read=6 scored=5 alerts=0 dead-lettered=1"), out.toString());
+        AvroSerde<ScoredEvent> scoreSerde = AvroSerde.of(ScoredEvent.class);
+        Map<String, Double> logP = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, "bf.file.scores", 5)) {
+            ScoredEvent s = scoreSerde.deserialize("bf.file.scores", r.value());
+            logP.put(s.getEventId(), s.getLogDensity());
+        }
+        assertEquals(5, logP.size());
+        for (FeatureVector fv : events) {
+            assertEquals(TestModels.logDensity(fv.getFeatures(), 1.0), logP.get(fv.getEventId()), 1e-6);
+        }
+        assertEquals(1, readAll(bootstrap, "bf.file.dlq", 1).size(), "the line that is not JSON");
     }
 
     /** Record i's timestamp: one second apart. */
