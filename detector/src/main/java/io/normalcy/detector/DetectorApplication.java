@@ -13,7 +13,15 @@ public final class DetectorApplication {
     private DetectorApplication() {
     }
 
+    /**
+     * Runs the service; with a first argument that is a command ({@code backfill}, {@code replay-parked}) runs the
+     * command line instead ({@link io.normalcy.detector.cli.DetectorCli}), so one jar and one configuration serve both.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            io.normalcy.detector.cli.DetectorCli.main(args);
+            return;
+        }
         Micronaut.run(DetectorApplication.class, args);
     }
 }
