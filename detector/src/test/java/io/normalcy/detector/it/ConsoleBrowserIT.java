@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -72,6 +74,8 @@ class ConsoleBrowserIT {
         ApiIt.createTopic(bootstrap, opsTopic);
         Map<String, Object> props = ItSupport.appProperties(bootstrap, "console", "detector-console-it");
         Path profile = Files.createTempDirectory("console-it-chromium");
+        // the browser starts while the detector does (each takes seconds on a small machine)
+        CompletableFuture<WebDriver> starting = CompletableFuture.supplyAsync(() -> chromium(profile));
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
              KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
             ApplicationContext ctx = server.getApplicationContext();
@@ -80,30 +84,31 @@ class ConsoleBrowserIT {
             AlertBroadcaster broadcaster = ctx.getBean(AlertBroadcaster.class);
             ApiIt.waitFor(broadcaster::isReady, WAIT, "alert stream consumer positioned");
 
-            WebDriver browser = chromium(profile);
-            try {
-                WebDriverWait wait = new WebDriverWait(browser, WAIT);
-                browser.get(server.getURL() + "/console/");
-                assertEquals("Normalcy console", browser.getTitle());
-                browser.findElement(By.id("api-key")).sendKeys(TestCredentials.ADMIN_KEY);
-                browser.findElement(By.id("key-save")).click();
-                wait.until(ExpectedConditions.textToBe(By.id("status"), "connected"));
-                wait.until(ExpectedConditions.textToBe(By.id("feed-state"), "live"));
-                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
-                        ".model[data-model='" + MODEL + "'] table.thresholds")));
-                ApiIt.waitFor(() -> broadcaster.subscriberCount() >= 1, WAIT, "the page's feed subscribed");
+            WebDriver browser = starting.join();
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            browser.get(server.getURL() + "/console/");
+            assertEquals("Normalcy console", browser.getTitle());
+            browser.findElement(By.id("api-key")).sendKeys(TestCredentials.ADMIN_KEY);
+            browser.findElement(By.id("key-save")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("status"), "connected"));
+            wait.until(ExpectedConditions.textToBe(By.id("feed-state"), "live"));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
+                    ".model[data-model='" + MODEL + "'] table.thresholds")));
+            ApiIt.waitFor(() -> broadcaster.subscriberCount() >= 1, WAIT, "the page's feed subscribed");
+            assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("const c = [...document"
+                    + ".querySelectorAll('.model canvas')]; return c.length === 3 && c.every((x) => Chart.getChart(x));"),
+                    "the model's charts are drawn (Chart.js loaded under the page's Content-Security-Policy)");
 
-                alertAppearsWithItsExplanation(browser, wait, producer, input);
-                malformedRecordIsCounted(browser, wait, producer, input);
-                subscriptionCreatedInTheFormExists(browser, wait, server, opsTopic);
-                retrainButtonRequestsARetrain(browser, wait, bootstrap, topics.retrain());
+            alertAppearsWithItsExplanation(browser, wait, producer, input);
+            malformedRecordIsCounted(browser, wait, producer, input);
+            subscriptionCreatedInTheFormExists(browser, wait, server, opsTopic);
+            retrainButtonRequestsARetrain(browser, wait, bootstrap, topics.retrain());
 
-                Path shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
-                Files.createDirectories(Path.of("target"));
-                Files.copy(shot, Path.of("target", "console.png"), StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                browser.quit();
-            }
+            Path shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
+            Files.createDirectories(Path.of("target"));
+            Files.copy(shot, Path.of("target", "console.png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            starting.thenAccept(WebDriver::quit); // also when the detector failed before the browser was used
         }
     }
 
@@ -182,11 +187,11 @@ class ConsoleBrowserIT {
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,2200");
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,1400");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1400, 2200));
+        driver.manage().window().setSize(new Dimension(1400, 1400));
         return driver;
     }
 }
