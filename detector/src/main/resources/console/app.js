@@ -110,7 +110,8 @@ function openFeed() {
       while (list.children.length > MAX_ALERTS) list.lastChild.remove();
     },
     onclose() {
-      setStatus('feed-state', 'reconnecting');
+      // the detector closed the stream (restart, or this client fell behind): throwing makes the library reconnect
+      throw new Error('stream closed');
     },
     onerror(err) {
       if (err instanceof Fatal) {
