@@ -1,5 +1,8 @@
 package io.normalcy.detector.console;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.Counter;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -71,12 +74,14 @@ public class ConsoleController {
     }
 
     /**
-     * This instance's counts since start, largest first: {@code deadLetters} by reason, {@code parked} by model,
-     * {@code alerts} by {@code model/severity}, {@code retrainRequests} by model (drift and manual); {@code omitted}:
-     * label values left out to keep the answer small.
+     * This instance's counts since start, largest first (empty maps included, so clients need no default):
+     * {@code deadLetters} by reason, {@code parked} by model, {@code alerts} by {@code model/severity},
+     * {@code retrainRequests} by model (drift and manual); {@code omitted}: label values left out to keep the answer
+     * small.
      */
     @Serdeable
-    public record Counts(Map<String, Long> deadLetters, Map<String, Long> parked, Map<String, Long> alerts,
-                         Map<String, Long> retrainRequests, int omitted) {
+    public record Counts(@JsonInclude(ALWAYS) Map<String, Long> deadLetters,
+                         @JsonInclude(ALWAYS) Map<String, Long> parked, @JsonInclude(ALWAYS) Map<String, Long> alerts,
+                         @JsonInclude(ALWAYS) Map<String, Long> retrainRequests, int omitted) {
     }
 }

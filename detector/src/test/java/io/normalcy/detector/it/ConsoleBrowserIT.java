@@ -96,7 +96,8 @@ class ConsoleBrowserIT {
                     ".model[data-model='" + MODEL + "'] table.thresholds")));
             ApiIt.waitFor(() -> broadcaster.subscriberCount() >= 1, WAIT, "the page's feed subscribed");
             assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("const c = [...document"
-                    + ".querySelectorAll('.model canvas')]; return c.length === 3 && c.every((x) => Chart.getChart(x));"),
+                    + ".querySelectorAll('.model canvas')];"
+                    + " return c.length === 3 && c.every((x) => Chart.getChart(x));"),
                     "the model's charts are drawn (Chart.js loaded under the page's Content-Security-Policy)");
 
             alertAppearsWithItsExplanation(browser, wait, producer, input);
