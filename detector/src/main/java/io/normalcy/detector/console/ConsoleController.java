@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /console/api/counts}: the counters the web console shows beside the feed (dead letters by reason,
- * parked records by model, alerts by model and severity, retrain requests by model), read from the detector's own
+ * parked records by model, alerts by model and severity, drift retrain requests by model), read from the detector's own
  * Micrometer registry, so they are this instance's counts since it started (Prometheus holds the fleet's). The
  * console's static files under {@code /console} are public; this data endpoint needs the read role like
  * {@code /models}.
@@ -76,7 +76,7 @@ public class ConsoleController {
     /**
      * This instance's counts since start, largest first (empty maps included, so clients need no default):
      * {@code deadLetters} by reason, {@code parked} by model, {@code alerts} by {@code model/severity},
-     * {@code retrainRequests} by model (drift and manual); {@code omitted}: label values left out to keep the answer
+     * {@code retrainRequests} by model (drift); {@code omitted}: label values left out to keep the answer
      * small.
      */
     @Serdeable

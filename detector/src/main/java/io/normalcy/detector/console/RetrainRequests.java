@@ -3,7 +3,6 @@ package io.normalcy.detector.console;
 import io.normalcy.avro.RetrainRequest;
 import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.delivery.KafkaClients;
-import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.schemas.serde.AvroSerde;
 
 import jakarta.annotation.PreDestroy;
@@ -21,6 +20,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a manual retrain request (the console's retrain button, {@code POST /models/{name}/retrain}) to the
@@ -30,21 +31,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 @Singleton
 public final class RetrainRequests {
-    /** {@code reason} of manual requests (RetrainRequest.reason; also the {@code reason} tag of the metric). */
+    /**
+     * {@code reason} of manual requests. They are logged (who asked) but not counted in
+     * {@code normalcy_retrain_requested_total}, which stays the drift monitor's: its alert rule catches retrain storms.
+     */
     public static final String MANUAL = "manual";
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainRequests.class);
 
     private final String topic;
     private final Properties clientProps;
-    private final DetectorMetrics metrics;
     private final AvroSerde<RetrainRequest> serde = AvroSerde.of(RetrainRequest.class);
     private KafkaProducer<byte[], byte[]> producer;
 
-    RetrainRequests(DetectorTopics topics, @Named("kafkaClientProperties") Properties clientProps,
-                    DetectorMetrics metrics) {
+    RetrainRequests(DetectorTopics topics, @Named("kafkaClientProperties") Properties clientProps) {
         this.topic = topics.retrain();
         this.clientProps = clientProps;
-        this.metrics = metrics;
     }
 
     /**
@@ -71,7 +73,7 @@ public final class RetrainRequests {
             throw new KafkaException("no acknowledgement of the retrain request of " + model + " within "
                     + SEND_TIMEOUT, e);
         }
-        metrics.retrainRequested(model, MANUAL);
+        LOG.info("Retrain of {} requested by {} (request {})", model, requestedBy, r.getRequestId());
         return r;
     }
 

@@ -25,7 +25,7 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@value #ROUTED} {subscription} – alert copies routed to subscription topics</li>
  *   <li>{@value #DLQ} {reason} – dead letters; {@value #PARKED} {model} – records parked (no model yet)</li>
  *   <li>{@value #MODEL_VERSION} {model} – version in use; {@value #SWAPS} {model}; {@value #REJECTED} {model,reason}</li>
- *   <li>{@value #RETRAIN} {model,reason} – retrain requests (drift kind or manual); {@value #PRODUCTION_ERRORS} {exception,action}</li>
+ *   <li>{@value #RETRAIN} {model,reason} – retrain requests; {@value #PRODUCTION_ERRORS} {exception,action}</li>
  *   <li>{@value #UNROUTABLE} {subscription} – alert copies not sent because the subscription's topic does not
  *   exist (the input is dead-lettered)</li>
  *   <li>{@value #TRUNCATED} {output} – outputs shortened to fit the producer's limit; {@value #OVERSIZED} {output}
@@ -60,7 +60,7 @@ public final class DetectorMetrics {
             Map.entry(PARKED, "Records parked because their model is not loaded yet"),
             Map.entry(SWAPS, "Model versions swapped in while running"),
             Map.entry(REJECTED, "Model versions rejected (invalid, signature, downgrade, ...), by reason"),
-            Map.entry(RETRAIN, "Retrain requests sent, by model and reason (drift kind, or manual from the API)"),
+            Map.entry(RETRAIN, "Retrain requests sent on drift, by model and drift kind"),
             Map.entry(PRODUCTION_ERRORS, "Kafka production errors, by exception and the handler's action"),
             Map.entry(UNROUTABLE, "Alert copies not sent because the subscription's topic does not exist"),
             Map.entry(TRUNCATED, "Outputs shortened to fit the producer's request size, by output"),

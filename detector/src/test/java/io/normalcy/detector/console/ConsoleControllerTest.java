@@ -24,14 +24,14 @@ class ConsoleControllerTest {
         metrics.alert("payments", "CRITICAL", "entity");
         metrics.alert("payments", "WARNING", "event");
         metrics.retrainRequested("payments", "mean-shift");
-        metrics.retrainRequested("payments", RetrainRequests.MANUAL);
+        metrics.retrainRequested("payments", "alert-rate");
 
         ConsoleController.Counts c = new ConsoleController(metrics).counts();
 
         assertEquals(List.of("MISSING_FEATURE", "DESERIALIZATION"), List.copyOf(c.deadLetters().keySet()));
         assertEquals(Map.of("MISSING_FEATURE", 2L, "DESERIALIZATION", 1L), c.deadLetters());
         assertEquals(Map.of("payments/CRITICAL", 2L, "payments/WARNING", 1L), c.alerts(), "scopes summed");
-        assertEquals(Map.of("payments", 2L), c.retrainRequests(), "drift and manual requests summed");
+        assertEquals(Map.of("payments", 2L), c.retrainRequests(), "drift kinds summed");
         assertEquals(Map.of(), c.parked());
         assertEquals(0, c.omitted());
     }
