@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every route of the detector states who may call it: a new endpoint without {@code @Secured} fails here (it would
  * answer 403 to everyone at run time). Also pins the roles of today's routes: reads for read or admin, subscriptions
- * for admin only.
+ * for admin only, as are retrain requests (each costs a training run).
  */
 class DetectorRoutesTest {
 
@@ -29,16 +29,18 @@ class DetectorRoutesTest {
                     e -> e.endpoint() != null ? "endpoint " + e.endpoint() : e.roles().toString(), (a, b) -> a));
             assertEquals(List.of(), routes.stream().filter(e -> !e.declared()).map(Object::toString).toList(),
                     "routes without a role: " + routes);
-            Map<String, String> expected = Map.of(
-                    "GET /models", "[admin, read]",
-                    "GET /alerts/stream", "[admin, read]",
-                    "POST /subscriptions", "[admin]",
-                    "GET /subscriptions", "[admin]",
-                    "GET /subscriptions/{id}", "[admin]",
-                    "DELETE /subscriptions/{id}", "[admin]",
-                    "GET /health", "endpoint health",
-                    "GET /health/{selector}", "endpoint health",
-                    "GET /prometheus", "endpoint prometheus");
+            Map<String, String> expected = Map.ofEntries(
+                    Map.entry("GET /models", "[admin, read]"),
+                    Map.entry("GET /alerts/stream", "[admin, read]"),
+                    Map.entry("POST /subscriptions", "[admin]"),
+                    Map.entry("GET /subscriptions", "[admin]"),
+                    Map.entry("GET /subscriptions/{id}", "[admin]"),
+                    Map.entry("DELETE /subscriptions/{id}", "[admin]"),
+                    Map.entry("POST /models/{name}/retrain", "[admin]"),
+                    Map.entry("GET /console/api/counts", "[admin, read]"),
+                    Map.entry("GET /health", "endpoint health"),
+                    Map.entry("GET /health/{selector}", "endpoint health"),
+                    Map.entry("GET /prometheus", "endpoint prometheus"));
             expected.forEach((route, roles) -> assertEquals(roles, access.get(route), route + " in " + access));
             assertTrue(routes.stream().allMatch(e -> e.endpoint() == null
                     || RouteAudit.OPEN_ENDPOINTS.contains(e.endpoint())), "only health and prometheus are served: " + routes);

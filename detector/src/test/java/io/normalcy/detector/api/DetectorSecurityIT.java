@@ -121,6 +121,37 @@ class DetectorSecurityIT {
     }
 
     @Test
+    void theConsoleFilesArePublicButItsDataAndActionsAreNot(KafkaBroker broker) throws Exception {
+        String prefix = "auth-console";
+        ApiIt.createAlertTopics(broker.bootstrapServers(), prefix);
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
+                ApiIt.appProperties(broker.bootstrapServers(), prefix))) {
+            URL base = server.getURL();
+            for (String file : new String[] {"/console/", "/console/index.html", "/console/app.js",
+                    "/console/vendor/chart.js/chart.umd.min.js", "/console/vendor/fetch-event-source/index.js"}) {
+                ApiIt.Response r = ApiIt.send(base, "GET", file, null, new String[0]);
+                assertEquals(200, r.status(), file);
+                assertTrue(r.headers().get("content-security-policy").get(0).contains("script-src 'self'"), file);
+            }
+            assertTrue(ApiIt.send(base, "GET", "/console/", null, new String[0]).body().contains("Normalcy console"));
+            assertEquals(401, ApiIt.send(base, "GET", "/console/api/counts", null, new String[0]).status());
+            assertEquals(401, ApiIt.send(base, "POST", "/models/m/retrain", null, new String[0]).status());
+            assertEquals(404, ApiIt.send(base, "GET", "/console/api/other", null, new String[0]).status(),
+                    "nothing else under /console/api (Micronaut Security answers 404 where no route or file matches)");
+
+            ApiIt.Response counts = ApiIt.send(base, "GET", "/console/api/counts", null, READ, TestCredentials.READ_KEY);
+            assertEquals(200, counts.status(), counts.body());
+            assertTrue(counts.json().containsKey("deadLetters") && counts.json().containsKey("parked"), counts.body());
+            ApiIt.Response readRetrain = ApiIt.send(base, "POST", "/models/m/retrain", null, READ,
+                    TestCredentials.READ_KEY);
+            assertEquals(403, readRetrain.status(), "a retrain costs a training run: admin only");
+            ApiIt.Response unknown = ApiIt.send(base, "POST", "/models/m/retrain", null);
+            assertEquals(404, unknown.status(), unknown.body());
+            assertTrue(unknown.body().contains("no model 'm' is loaded"), unknown.body());
+        }
+    }
+
+    @Test
     void withoutCredentialsTheDetectorDoesNotStartUnlessToldToRunOpen(KafkaBroker broker) throws Exception {
         var props = ApiIt.appProperties(broker.bootstrapServers(), "nocreds");
         // without the test environment (its application-test.yml holds the test credentials): as in production
