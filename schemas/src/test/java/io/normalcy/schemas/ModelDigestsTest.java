@@ -76,7 +76,8 @@ class ModelDigestsTest {
                 new Mutation("provenance", m -> m.getProvenance().setSourceOffsets(Map.of("normalcy.features-0", 101L))),
                 new Mutation("provenance", m -> m.getProvenance().setConfig(Map.of("epochs", "21", "lr", "0.001"))),
                 new Mutation("provenance", m -> m.getProvenance().setTrainingMillis(null)),
-                new Mutation("provenance", m -> m.getProvenance().setBackend("CPU")));
+                new Mutation("provenance", m -> m.getProvenance().setBackend("CPU")),
+                new Mutation("derived", m -> m.setDerived(List.of("amount.diff"))));
     }
 
     @Test

@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *  normalcy.models ──▶ [global store + ModelStoreProcessor + ModelLedger] ──▶ ModelRegistry (newest valid or pinned)
  *  normalcy.subscriptions ──▶ [global store + SubscriptionStoreProcessor] ──▶ SubscriptionRegistry
- *  inputs (bytes) ──▶ ScoringProcessor (cool-down store) ──▶ dynamic sink: scores | alerts | subscription
+ *  inputs (bytes) ──▶ ScoringProcessor (cool-down, history stores) ──▶ dynamic sink: scores | alerts | subscription
  *                                                             topics | dlq | parking | retrain
  * </pre>
  * Inputs are read as raw bytes and decoded inside the processor so that an undecodable record still has its
@@ -37,12 +37,15 @@ import org.apache.kafka.streams.state.Stores;
  * skip it). Outputs are serialized and size-checked in the processor ({@link Emitter}): under exactly-once a record
  * the producer refuses would fail the transaction and, re-read after the restart, fail it again. Everything
  * downstream of the source is one sub-topology: with {@code exactly_once_v2} the outputs and the cool-down
- * changelog of a record commit atomically with its input offset.
+ * changelog of a record commit atomically with its input offset, and so does the entity history its derived
+ * features were computed from ({@link EntityHistories}).
  */
 public final class DetectorTopology {
     public static final String MODEL_STORE = "normalcy-models-store";
     public static final String SUBSCRIPTION_STORE = "normalcy-subscriptions-store";
     public static final String COOLDOWN_STORE = "normalcy-cooldown-store";
+    /** Per model and entity: the recent history derived features are computed from ({@link EntityHistories}). */
+    public static final String HISTORY_STORE = "normalcy-history-store";
 
     private DetectorTopology() {
     }
@@ -94,6 +97,9 @@ public final class DetectorTopology {
 
         StoreBuilder<?> coolDown = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(COOLDOWN_STORE),
                 Serdes.String(), Serdes.Long());
+        // persistent (RocksDB) and changelogged: restored locally after a restart, from the changelog elsewhere
+        StoreBuilder<?> histories = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
+                Serdes.String(), Serdes.ByteArray());
         ProcessorSupplier<byte[], byte[], byte[], Output> scoring = new ProcessorSupplier<>() {
             @Override
             public ScoringProcessor get() {
@@ -102,7 +108,7 @@ public final class DetectorTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(coolDown);
+                return Set.of(coolDown, histories);
             }
         };
         builder.stream(topics.inputs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("features"))

@@ -39,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The detector's per-record path: decode → resolve the newest model version → score → scores/alerts/subscription
- * copies, with dead letters and parking for everything that cannot be scored. No input can throw out of
+ * The detector's per-record path: decode → resolve the newest model version → derive the model's per-entity
+ * features ({@link EntityHistories}) → score → scores/alerts/subscription copies, with dead letters and parking
+ * for everything that cannot be scored. No input can throw out of
  * {@link #process}: every failure becomes a dead letter carrying the original bytes and source coordinates, and
  * every output passes the {@link Emitter}'s size and topic checks, so the stream never dies on data. A model
  * conditioned on categorical context fields scores only records that carry all of them: a missing field is a
@@ -73,6 +74,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     private Emitter emitter;
     private FeatureDecoder decoder;
     private KeyValueStore<String, Long> coolDown;
+    private EntityHistories histories;
     private ReadOnlyKeyValueStore<String, byte[]> modelStore;
     private long streamTime = Long.MIN_VALUE;
 
@@ -88,6 +90,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         this.emitter = new Emitter(ctx, deps);
         this.decoder = new FeatureDecoder(deps.settings(), deps.schemaRegistry());
         this.coolDown = ctx.getStateStore(DetectorTopology.COOLDOWN_STORE);
+        this.histories = new EntityHistories(ctx.getStateStore(DetectorTopology.HISTORY_STORE));
         this.modelStore = ctx.getStateStore(DetectorTopology.MODEL_STORE);
         deps.resolver().warmUp(modelStore);
         SubscriptionStoreProcessor.warmUp(ctx.getStateStore(DetectorTopology.SUBSCRIPTION_STORE),
@@ -133,14 +136,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         }
     }
 
-    private void score(Record<byte[], byte[]> record, Source src, FeatureVector fv, LoadedModel loaded) {
+    private void score(Record<byte[], byte[]> record, Source src, FeatureVector decoded, LoadedModel loaded) {
         ModelPlan plan = plan(loaded);
         NormalcyModel model = plan.model();
         String name = model.name();
-        long eventTime = fv.getEventTime().toEpochMilli();
+        long eventTime = decoded.getEventTime().toEpochMilli();
         long start = System.nanoTime();
-        plan.requireContext(fv.getContext());
+        plan.requireContext(decoded.getContext());
+        EntityHistories.Derived derived = histories.derive(model, decoded, eventTime);
+        FeatureVector fv = derived.vector();
         Score score = plan.scorer().score(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime);
+        histories.commit(derived); // only a scored record enters the history (the trainer's rule: valid rows only)
         Evaluation eval = model.thresholds().evaluate(score.logDensity(), fv.getContext());
         DetectorMetrics.ModelMeters meters = plan.meters();
         meters.latency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -176,4 +176,26 @@ public final class TestModels {
         d.get(out);
         return out;
     }
+
+    /**
+     * {@link #standardNormal(String, long, double)} whose second and third features are derived from the first
+     * (format 3): the density is N(a; 0, stdA²) · N(a.diff; 0, 1) · N(a.mean_2; 0, 1), so a test computes the
+     * expected log-density from the derived values by hand ({@link #logDensity} with b = a.diff, c = a.mean_2).
+     */
+    public static ModelVersion derived(String name, long version, double stdA) {
+        ModelVersion base = standardNormal(name, version, stdA);
+        List<String> names = List.of("a", "a.diff", "a.mean_2");
+        List<FeatureSpec> features = new ArrayList<>();
+        Map<String, Double> typical = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            FeatureSpec f = base.getFeatures().get(i);
+            features.add(FeatureSpec.newBuilder(f).setName(names.get(i)).build());
+            typical.put(names.get(i), base.getTypicalContributions().get(f.getName()));
+        }
+        Provenance provenance = Provenance.newBuilder(base.getProvenance())
+                .setFeatureSchemaFingerprint(ModelDigests.featureSchemaFingerprint(features, base.getContext())).build();
+        return ModelDigests.withDigest(ModelVersion.newBuilder(base).setFormatVersion(3).setFeatures(features)
+                .setTypicalContributions(typical).setProvenance(provenance).setDerived(List.of("a.diff", "a.mean_2"))
+                .setDigest(ByteBuffer.allocate(0)).build());
+    }
 }

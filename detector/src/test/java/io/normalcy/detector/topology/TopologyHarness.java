@@ -79,6 +79,12 @@ final class TopologyHarness implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try { // a fresh state directory: the persistent history store must not meet another test JVM's
+            props.put(StreamsConfig.STATE_DIR_CONFIG,
+                    java.nio.file.Files.createTempDirectory("topology-test").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         driver = new TopologyTestDriver(builder.build(), props, START);
         StringSerializer s = new StringSerializer();
         ByteArraySerializer b = new ByteArraySerializer();

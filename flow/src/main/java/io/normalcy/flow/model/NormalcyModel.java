@@ -4,6 +4,7 @@ import io.normalcy.flow.preprocess.ContextEncoder;
 import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.flow.preprocess.FeaturePreprocessor;
 import io.normalcy.flow.transform.Flow;
+import io.normalcy.schemas.derived.DerivedFeatures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,10 +41,23 @@ public final class NormalcyModel {
     private final Flow flow;
     private final List<String> featureNames;
     private final String fingerprint;
+    private final DerivedFeatures derived;
 
     public NormalcyModel(String name, long version, FlowSpec spec, FlowParameters parameters,
                          FeaturePreprocessor preprocessor, ContextSpec contextSpec, Thresholds thresholds,
                          Map<String, Double> typicalContributions, ModelProvenance provenance) {
+        this(name, version, spec, parameters, preprocessor, contextSpec, thresholds, typicalContributions, provenance,
+                DerivedFeatures.NONE);
+    }
+
+    /**
+     * @param derived the features the detector derives from each entity's history before scoring: each must be one
+     *                of the model's features, and its source a feature that is not derived
+     */
+    public NormalcyModel(String name, long version, FlowSpec spec, FlowParameters parameters,
+                         FeaturePreprocessor preprocessor, ContextSpec contextSpec, Thresholds thresholds,
+                         Map<String, Double> typicalContributions, ModelProvenance provenance,
+                         DerivedFeatures derived) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("model name must not be empty");
         }
@@ -91,6 +105,34 @@ public final class NormalcyModel {
         this.typicalContributions = Collections.unmodifiableMap(typical);
         this.flow = FlowBuilder.build(spec, this.parameters);
         this.fingerprint = computeFingerprint(preprocessor, contextSpec);
+        this.derived = Objects.requireNonNull(derived, "derived");
+        checkDerived(name, derived, featureNames);
+    }
+
+    private static void checkDerived(String name, DerivedFeatures derived, List<String> features) {
+        for (String d : derived.names()) {
+            if (!features.contains(d)) {
+                throw new IllegalArgumentException("model " + name + ": derived feature '" + d
+                        + "' is not one of its features " + features);
+            }
+        }
+        for (String s : derived.sources()) {
+            if (!features.contains(s) || derived.names().contains(s)) {
+                throw new IllegalArgumentException("model " + name + ": derived features read '" + s
+                        + "', which is not one of its raw features");
+            }
+        }
+    }
+
+    /** This model with {@code derivedFeatures} (the trainer adds them after the fit, which sees only columns). */
+    public NormalcyModel withDerived(DerivedFeatures derivedFeatures) {
+        return new NormalcyModel(name, version, spec, parameters, preprocessor, contextSpec, thresholds,
+                typicalContributions, provenance, derivedFeatures);
+    }
+
+    /** The features derived from each entity's history before scoring ({@link DerivedFeatures#NONE} for none). */
+    public DerivedFeatures derived() {
+        return derived;
     }
 
     static List<String> categoricalFields(ContextSpec spec) {

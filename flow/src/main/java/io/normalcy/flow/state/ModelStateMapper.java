@@ -14,6 +14,7 @@ import io.normalcy.flow.model.Thresholds;
 import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.flow.preprocess.FeaturePreprocessor;
 import io.normalcy.schemas.ModelDigests;
+import io.normalcy.schemas.derived.DerivedFeatures;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,9 +32,11 @@ import java.util.TreeMap;
 public final class ModelStateMapper {
     /**
      * Newest {@code ModelVersion.formatVersion} this release writes and reads (2 added {@code FlowType.MAF_MOG},
-     * {@code Architecture.components} and {@code FeatureSpec.step}).
+     * {@code Architecture.components} and {@code FeatureSpec.step}; 3 {@code ModelVersion.derived}).
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+    /** The first format with derived features. */
+    public static final int DERIVED_FORMAT_VERSION = 3;
     /**
      * Oldest format this release reads. A model is written in the oldest format that can hold it (1 unless it is a
      * MAF_MOG or a feature has a dequantisation step), so a detector of the previous release still loads every model
@@ -56,7 +59,9 @@ public final class ModelStateMapper {
         List<FeatureSpec> features = features(model.preprocessor());
         ContextSpecRecord context = context(model.contextSpec());
         ModelVersion mv = ModelVersion.newBuilder()
-                .setFormatVersion(formatVersion(model.spec(), model.preprocessor()))
+                .setFormatVersion(model.derived().isEmpty() ? formatVersion(model.spec(), model.preprocessor())
+                        : DERIVED_FORMAT_VERSION)
+                .setDerived(new ArrayList<>(model.derived().names()))
                 .setModel(model.name())
                 .setVersion(model.version())
                 .setFlowType(SpecCodec.encodeType(model.spec().type()))
@@ -76,8 +81,9 @@ public final class ModelStateMapper {
     }
 
     /**
-     * The oldest format version that can represent the model: 2 for MAF_MOG or a feature with a dequantisation step,
-     * else 1. Why not
+     * The oldest format version that can represent the model's flow and features: 2 for MAF_MOG or a feature with a
+     * dequantisation step, else 1 ({@link #toState} writes {@value #DERIVED_FORMAT_VERSION} for a model with derived
+     * features). Why not
      * always the newest: the digest is computed under the schema of the format version, so a MAF or RealNVP model
      * keeps exactly the bytes and digest the previous release wrote (re-publishing a model does not change its
      * digest, and a detector of the previous release still verifies it); only models that need v2 use it.
@@ -146,14 +152,32 @@ public final class ModelStateMapper {
                         + " context (" + fingerprint + ")");
             }
             ModelProvenance provenance = ProvenanceCodec.decode(state.getProvenance());
+            DerivedFeatures derived = derived(state);
             try {
                 return new NormalcyModel(state.getModel(), state.getVersion(), spec, params, pre, ctx, thresholds,
-                        typical, provenance);
+                        typical, provenance, derived);
             } catch (IllegalArgumentException e) {
                 throw new InvalidModelException("inconsistent model: " + e.getMessage(), e);
             }
         } catch (InvalidModelException e) {
             throw new InvalidModelException(id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The derived features. A record of a format before {@value #DERIVED_FORMAT_VERSION} must have none: the field is
+     * outside such a record's digest, so entries there were not written by a trainer and are refused.
+     */
+    private static DerivedFeatures derived(ModelVersion state) throws InvalidModelException {
+        List<String> names = state.getDerived() == null ? List.of() : state.getDerived();
+        if (!names.isEmpty() && state.getFormatVersion() < DERIVED_FORMAT_VERSION) {
+            throw new InvalidModelException("derived features " + names + " in a format " + state.getFormatVersion()
+                    + " record (derived features exist since format " + DERIVED_FORMAT_VERSION + ")");
+        }
+        try {
+            return DerivedFeatures.parse(names);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException("invalid derived features: " + e.getMessage(), e);
         }
     }
 

@@ -12,7 +12,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.normalcy.schemas.derived.DerivedFeatures;
+import io.normalcy.schemas.derived.EntityHistory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,15 +27,17 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Regenerates the committed golden models and their expected log-densities, which {@link GoldenModelTest} checks
  * on every build: {@code src/test/resources/golden/model-v1.avro} (MAF, format version 1) with
  * {@code golden/model-v1-expected.csv}, and {@code golden/model-v2.avro} (MAF_MOG, format version 2) with
- * {@code golden/model-v2-expected.csv}. Pass {@code v1} or {@code v2} as second argument to regenerate one only. Not part
+ * {@code golden/model-v2-expected.csv}, and {@code golden/model-v3.avro} (MAF_MOG with a derived feature, format
+ * version 3) with {@code golden/model-v3-expected.csv}. Pass {@code v1}, {@code v2} or {@code v3} as second argument
+ * to regenerate one only (default: v3). Not part
  * of the normal suite (the class name does not end in {@code Test}, and the test is gated). Regenerate only when
  * the format or the math changes on purpose, and then bump {@link ModelStateMapper#FORMAT_VERSION} if old files can
  * no longer be read:
  * <pre>
  * ./mvnw -o -pl flow test -Dtest=GoldenModelGenerator -Dnormalcy.regenerateGolden=true -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
- * (regenerates v2, the current format; a released version's file is only regenerated on purpose, by running
- * {@link #main} with arguments {@code src/test/resources v1}).
+ * (regenerates v3, the current format; a released version's file is only regenerated on purpose, by running
+ * {@link #main} with arguments {@code src/test/resources v1} or {@code v2}).
  * <pre>
  * </pre>
  * (or run {@link #main} from an IDE with the module directory as working directory).
@@ -42,6 +47,10 @@ public final class GoldenModelGenerator {
     static final String EXPECTED = "golden/model-v1-expected.csv";
     static final String MODEL_V2 = "golden/model-v2.avro";
     static final String EXPECTED_V2 = "golden/model-v2-expected.csv";
+    static final String MODEL_V3 = "golden/model-v3.avro";
+    static final String EXPECTED_V3 = "golden/model-v3-expected.csv";
+    /** The v3 golden model's derived feature (format 3, issue 12). */
+    static final String DERIVED = "amount.mean_5";
 
     @Test
     @EnabledIfSystemProperty(named = "normalcy.regenerateGolden", matches = "true")
@@ -51,12 +60,65 @@ public final class GoldenModelGenerator {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources");
-        String which = args.length > 1 ? args[1] : "v2";
+        String which = args.length > 1 ? args[1] : "v3";
         if (which.equals("v1")) {
             generate(root, FlowType.MAF, MODEL, EXPECTED);
         }
         if (which.equals("v2")) {
             generate(root, FlowType.MAF_MOG, MODEL_V2, EXPECTED_V2);
+        }
+        if (which.equals("v3")) {
+            generateDerived(root);
+        }
+    }
+
+    /** {@code rows} of one entity, in order, with {@link #DERIVED} added by the shared derivation. */
+    static List<RawRecord> withDerived(List<RawRecord> rows) {
+        DerivedFeatures spec = DerivedFeatures.parse(List.of(DERIVED));
+        EntityHistory h = null;
+        List<RawRecord> out = new ArrayList<>();
+        for (RawRecord r : rows) {
+            DerivedFeatures.Derivation d = spec.derive(h, r.eventTime(), r.features());
+            h = d.next();
+            Map<String, Double> f = new HashMap<>(r.features());
+            f.putAll(d.values());
+            out.add(new RawRecord(f, r.context(), r.contextNumeric(), r.eventTime()));
+        }
+        return out;
+    }
+
+    /**
+     * Format 3: the v2 data as one entity's history with {@link #DERIVED} as a fourth feature (MAF_MOG). The expected
+     * file holds the raw inputs in order, the derived value and the scores, so the test checks the derivation too.
+     */
+    static void generateDerived(Path root) throws IOException {
+        List<String> features = List.of("amount", "count", "ratio", DERIVED);
+        FitConfig config = FitConfig.builder().flowType(FlowType.MAF_MOG).features(features)
+                .integerFeatures(Set.of("count")).log1pFeatures(Set.of("amount"))
+                .categoricalContext(List.of("shop")).numericContext(List.of("temp"))
+                .blocks(2).hidden(8, 8).epochs(3).patience(3).batchSize(64).learningRate(3e-3)
+                .minContextSamples(20).seed(2024).build();
+        NormalcyModel model = new ModelFitter().fit("golden", 1, withDerived(data(600, 99)), config, null).model()
+                .withDerived(DerivedFeatures.parse(List.of(DERIVED)));
+        Path modelFile = root.resolve(MODEL_V3);
+        ModelFiles.save(modelFile, model);
+        NormalcyModel loaded;
+        try {
+            loaded = ModelFiles.load(modelFile);
+        } catch (InvalidModelException e) {
+            throw new IllegalStateException(e);
+        }
+        Scorer scorer = loaded.newScorer();
+        try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED_V3), StandardCharsets.UTF_8)) {
+            w.write("amount,count,ratio,shop,temp,event_time," + DERIVED + ",log_density,contrib_amount,contrib_count,"
+                    + "contrib_ratio,contrib_derived\n");
+            for (RawRecord r : withDerived(data(40, 7))) {
+                Score s = scorer.score(r.features(), r.context(), r.contextNumeric(), r.eventTime());
+                w.write(r.features().get("amount") + "," + r.features().get("count") + "," + r.features().get("ratio")
+                        + "," + r.context().get("shop") + "," + r.contextNumeric().get("temp") + "," + r.eventTime()
+                        + "," + r.features().get(DERIVED) + "," + s.logDensity() + "," + s.contributions()[0] + ","
+                        + s.contributions()[1] + "," + s.contributions()[2] + "," + s.contributions()[3] + "\n");
+            }
         }
     }
 

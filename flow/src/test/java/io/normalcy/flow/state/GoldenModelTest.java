@@ -9,7 +9,10 @@ import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
 import io.normalcy.schemas.ModelDigests;
+import io.normalcy.schemas.derived.DerivedFeatures;
+import io.normalcy.schemas.derived.EntityHistory;
 import java.net.URL;
+import java.util.HashMap;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,9 +72,43 @@ class GoldenModelTest {
         }
     }
 
+    /**
+     * Format 3 (issue 12): the derived feature is recomputed from the raw inputs in order by the shared derivation
+     * and must equal the value written at generation; the scores must match too.
+     */
+    @Test
+    void committedDerivedFeatureModelScoresAsWhenItWasGenerated() throws Exception {
+        ModelVersion state = ModelFiles.read(resource(GoldenModelGenerator.MODEL_V3));
+        assertEquals(3, state.getFormatVersion());
+        assertTrue(ModelDigests.matches(state), "digest of the committed model");
+        NormalcyModel model = ModelStateMapper.fromState(state);
+        assertEquals(List.of(GoldenModelGenerator.DERIVED), model.derived().names());
+        assertEquals(List.of("amount", "count", "ratio", GoldenModelGenerator.DERIVED), model.featureNames());
+        Scorer scorer = model.newScorer();
+        EntityHistory history = null;
+        List<String> lines = Files.readAllLines(resource(GoldenModelGenerator.EXPECTED_V3), StandardCharsets.UTF_8);
+        assertTrue(lines.size() > 40);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            Map<String, Double> f = new HashMap<>(Map.of("amount", Double.parseDouble(c[0]), "count",
+                    Double.parseDouble(c[1]), "ratio", Double.parseDouble(c[2])));
+            long t = Long.parseLong(c[5]);
+            DerivedFeatures.Derivation d = model.derived().derive(history, t, f);
+            history = d.next();
+            assertEquals(Double.parseDouble(c[6]), d.values().get(GoldenModelGenerator.DERIVED), 0.0, line);
+            f.putAll(d.values());
+            Score s = scorer.score(f, Map.of("shop", c[3]), Map.of("temp", Double.parseDouble(c[4])), t);
+            assertEquals(Double.parseDouble(c[7]), s.logDensity(), 1e-9, line);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(Double.parseDouble(c[8 + i]), s.contributions()[i], 1e-9, line);
+            }
+        }
+    }
+
     @Test
     void committedModelsSurviveAnotherRoundTrip() throws Exception {
-        for (String file : List.of(GoldenModelGenerator.MODEL, GoldenModelGenerator.MODEL_V2)) {
+        for (String file : List.of(GoldenModelGenerator.MODEL, GoldenModelGenerator.MODEL_V2,
+                GoldenModelGenerator.MODEL_V3)) {
             NormalcyModel model = ModelFiles.load(resource(file));
             ModelVersion again = ModelStateMapper.toState(model);
             ModelVersion committed = ModelFiles.read(resource(file));

@@ -266,4 +266,51 @@ class ModelStateMapperTest {
         Files.writeString(text, "amount,count\n1,2\n");
         assertThrows(InvalidModelException.class, () -> ModelFiles.read(text));
     }
+
+    /** A model whose third feature is derived from the first one's history (issue 12). */
+    private static NormalcyModel withDerivedFeature(String derivedName) {
+        NormalcyModel base = TestModels.model();
+        FeaturePreprocessor p = new FeaturePreprocessor(List.of(
+                new FeaturePreprocessor.Feature("amount", false, true, 3.0, 1.5),
+                new FeaturePreprocessor.Feature("count", true, false, 4.0, 2.0),
+                new FeaturePreprocessor.Feature(derivedName, false, false, -1.0, 0.25)));
+        return new NormalcyModel(base.name(), base.version(), base.spec(), base.parameters(), p, base.contextSpec(),
+                base.thresholds(), Map.of(), base.provenance(),
+                io.normalcy.schemas.derived.DerivedFeatures.parse(List.of(derivedName)));
+    }
+
+    @Test
+    void derivedFeaturesTravelInFormatThree() throws Exception {
+        NormalcyModel m = withDerivedFeature("amount.mean_10");
+        ModelVersion mv = ModelStateMapper.toState(m);
+        assertEquals(3, mv.getFormatVersion());
+        assertEquals(List.of("amount.mean_10"), mv.getDerived());
+        assertTrue(ModelDigests.matches(mv));
+        NormalcyModel back = ModelStateMapper.fromState(mv);
+        assertEquals(m.derived(), back.derived());
+        assertEquals(List.of("amount"), back.derived().sources());
+        assertEquals(1, ModelStateMapper.toState(TestModels.model()).getFormatVersion(),
+                "a model without derived features keeps the oldest format that holds it");
+        assertTrue(ModelStateMapper.fromState(ModelStateMapper.toState(TestModels.model())).derived().isEmpty());
+    }
+
+    @Test
+    void derivedFeaturesOutsideTheDigestOfAnOlderFormatAreRefused() {
+        ModelVersion v1 = ModelStateMapper.toState(TestModels.model());
+        ModelVersion injected = ModelDigests.withDigest(ModelVersion.newBuilder(v1)
+                .setDerived(List.of("amount.diff")).build());
+        assertTrue(ModelDigests.matches(injected), "format 1 digests do not cover the field");
+        assertInvalid(injected, "derived features [amount.diff] in a format 1 record");
+    }
+
+    @Test
+    void invalidDerivedFeaturesAreRefused() {
+        ModelVersion ok = ModelStateMapper.toState(withDerivedFeature("amount.mean_10"));
+        assertInvalid(ModelDigests.withDigest(ModelVersion.newBuilder(ok).setDerived(List.of("amount.median_3"))
+                .build()), "invalid derived features", "amount.median_3");
+        assertInvalid(ModelDigests.withDigest(ModelVersion.newBuilder(ok).setDerived(List.of("count.diff"))
+                .build()), "derived feature 'count.diff' is not one of its features");
+        assertInvalid(ModelDigests.withDigest(ModelVersion.newBuilder(ok)
+                .setDerived(List.of("amount.mean_10", "amount.mean_10.diff")).build()), "not one of its");
+    }
 }

@@ -4,7 +4,10 @@ import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.preprocess.ContextSpec;
 
+import io.normalcy.schemas.derived.DerivedFeatures;
+
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,11 @@ import java.util.Map;
  * ({@code auto}) for {@code blocks}, {@code epochs} and {@code patience}, and an empty {@code hidden}, mean "sized
  * to the data" by flow's {@code SizeRule} from rows × features (the default); a number is used as is.
  *
+ * <p>{@code derived}: features computed from each entity's recent history ({@code cpu.mean_10}, {@code cpu.diff},
+ * {@code since_previous}, ...; {@code io.normalcy.schemas.derived.DerivedFeature}), appended to the raw
+ * {@code features} as model columns ({@link #modelFeatures()}) and carried in the model so the detector computes
+ * the same values. Requires declared {@code features}, which name the raw features the records carry.
+ *
  * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
  * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
@@ -38,7 +46,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                               Ordering ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction,
-                              boolean warmStart, Duration autoBudget) {
+                              boolean warmStart, Duration autoBudget, List<String> derived) {
     /** {@code blocks}, {@code epochs} or {@code patience} chosen from the data ({@code auto} in configuration). */
     public static final int SIZED = 0;
     /** How {@link #SIZED} values, an empty {@code hidden} and a null {@code flowType} are written: {@code auto}. */
@@ -53,20 +61,39 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         numericContext = List.copyOf(numericContext);
         hidden = List.copyOf(hidden);
         levels = List.copyOf(levels);
+        derived = derived == null ? List.of() : List.copyOf(derived); // null: a job file of an older trainer
     }
 
     /** Defaults of every hyper-parameter; no features declared (inferred). */
     public static ModelDefinition defaults(String name) {
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
                 Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
-                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10));
+                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of());
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart,
-                autoBudget);
+                autoBudget, derived);
+    }
+
+    /**
+     * The model's feature columns: the raw {@link #features()} (what records carry), then the {@link #derived()}
+     * ones (computed from each entity's history by {@link DerivedFeatures}); empty while the raw ones are inferred.
+     */
+    public List<String> modelFeatures() {
+        if (features.isEmpty() || derived.isEmpty()) {
+            return features;
+        }
+        List<String> all = new ArrayList<>(features);
+        all.addAll(derived);
+        return List.copyOf(all);
+    }
+
+    /** The parsed {@link #derived()} names (validated by {@link Parameters#validate}). */
+    public DerivedFeatures derivedFeatures() {
+        return DerivedFeatures.parse(derived);
     }
 
     private static String sized(int v) {
@@ -112,6 +139,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("validation-fraction", Double.toString(validationFraction));
         m.put("calibration-fraction", Double.toString(calibrationFraction));
         m.put("warm-start", Boolean.toString(warmStart));
+        m.put("derived", String.join(",", derived));
         return m;
     }
 }

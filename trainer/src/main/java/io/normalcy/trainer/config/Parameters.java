@@ -76,7 +76,7 @@ public final class Parameters {
                 doubleValue(p + "validation-fraction", m.get("validation-fraction")),
                 doubleValue(p + "calibration-fraction", m.get("calibration-fraction")),
                 booleanValue(p + "warm-start", m.get("warm-start")),
-                durationValue(p + "auto-budget", m.get("auto-budget")));
+                durationValue(p + "auto-budget", m.get("auto-budget")), list(m.get("derived")));
     }
 
     /** Flow's enum, from its name in any case and with '-' for '_' ({@code maf-mog}); null for {@code auto}. */
@@ -111,6 +111,7 @@ public final class Parameters {
         validateLevels(d, p);
         validateData(d, p);
         validateFeatures(d, p);
+        validateDerived(d, p);
         validateContext(d, p);
         // the fit's own limits (e.g. blocks <= 64, hidden widths <= 4096, calendar sources): at start-up, not at the
         // first training; FitConfig's messages name the parameter
@@ -176,8 +177,40 @@ public final class Parameters {
             }
         }
         if (!features.isEmpty()) {
+            features.addAll(d.derived());
             subset(p + "integer-features", d.integerFeatures(), features);
             subset(p + "log1p-features", d.log1pFeatures(), features);
+        }
+    }
+
+    /**
+     * Derived features: valid names ({@code DerivedFeature.parse}), declared raw {@code features} (the trainer and the
+     * detector must know which columns the records carry and which they compute), sources among them, no clash.
+     */
+    private static void validateDerived(ModelDefinition d, String p) {
+        if (d.derived().isEmpty()) {
+            return;
+        }
+        io.normalcy.schemas.derived.DerivedFeatures spec;
+        try {
+            spec = d.derivedFeatures();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(p + "derived", e.getMessage());
+        }
+        if (d.features().isEmpty()) {
+            throw new ConfigException(p + "features", "must list the raw features when derived features are declared"
+                    + " (" + d.derived() + ")");
+        }
+        for (String s : spec.sources()) {
+            if (!d.features().contains(s)) {
+                throw new ConfigException(p + "derived", "derived features read '" + s + "', which is not one of the"
+                        + " features " + d.features());
+            }
+        }
+        for (String n : spec.names()) {
+            if (d.features().contains(n)) {
+                throw new ConfigException(p + "derived", "'" + n + "' is also a raw feature");
+            }
         }
     }
 

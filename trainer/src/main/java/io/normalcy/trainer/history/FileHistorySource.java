@@ -28,8 +28,8 @@ import java.util.Set;
  * → context; numeric context fields and non-calendar cyclic sources → numeric context; {@code eventTime}
  * (read by {@link TimeParser}: ISO-8601, {@code 2014-07-01 00:00:00} in the given zone, epoch seconds or millis;
  * an empty or unreadable time makes the row {@link SkipReason#INVALID_VALUE}, it is never epoch 0) → event
- * time; {@code model} → rows of other models are ignored; {@code entity},
- * {@code eventId} ignored; every other column is a feature (or only the declared features when the model
+ * time; {@code model} → rows of other models are ignored; {@code entity} → whose history derived features come
+ * from (rows without one share one history); {@code eventId} ignored; every other column is a feature (or only the declared features when the model
  * declares them; an undeclared extra column then makes every row {@link SkipReason#WRONG_FEATURE_SET}).
  * Empty cells are missing values; cells that are not numbers are {@link SkipReason#INVALID_VALUE}.
  */
@@ -80,7 +80,7 @@ public final class FileHistorySource {
                 if (!def.name().equals(v.getModel()) || !inWindow(v.getEventTime().toEpochMilli(), from, to)) {
                     continue;
                 }
-                c.offer(FeatureVectors.toRaw(v), file.getFileName() + " record " + i);
+                c.offer(FeatureVectors.toRaw(v), v.getEntity(), file.getFileName() + " record " + i);
             }
         }
     }
@@ -135,12 +135,15 @@ public final class FileHistorySource {
             Map<String, String> context = new HashMap<>();
             Map<String, Double> ctxNum = new HashMap<>();
             long eventTime = 0;
+            String entity = "";
             String bad = null;
             boolean otherModel = false;
             for (int i = 0; i < header.size() && bad == null; i++) {
                 String col = header.get(i);
                 String cell = cells.get(i);
-                if (col.equals("model")) {
+                if (col.equals("entity")) {
+                    entity = cell;
+                } else if (col.equals("model")) {
                     otherModel = !cell.isEmpty() && !cell.equals(def.name());
                 } else if (col.equals("eventTime")) {
                     try {
@@ -162,7 +165,7 @@ public final class FileHistorySource {
             if (bad != null) {
                 c.skip(SkipReason.INVALID_VALUE, where + ": " + bad);
             } else if (inWindow(eventTime, from, to)) {
-                c.offer(new RawRecord(features, context, ctxNum, eventTime), where);
+                c.offer(new RawRecord(features, context, ctxNum, eventTime), entity, where);
             }
         }
 

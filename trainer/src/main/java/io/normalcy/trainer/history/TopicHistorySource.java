@@ -114,7 +114,7 @@ public final class TopicHistorySource {
             if ((from != null && et < from) || (to != null && et >= to)) {
                 return false;
             }
-            return collector.offer(FeatureVectors.toRaw(v), where);
+            return collector.offer(FeatureVectors.toRaw(v), v.getEntity(), where);
         });
         return new History(collector.rows(), collector.features(), collector.skips(), collector.offered(),
                 collector.dropped(), result.endOffsets(), from, to, "topic " + source);

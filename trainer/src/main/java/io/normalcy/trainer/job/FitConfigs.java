@@ -36,7 +36,7 @@ public final class FitConfigs {
         return b.batchSize(d.batchSize())
                 .learningRate(d.learningRate())
                 .seed(d.seed())
-                .features(d.features())
+                .features(d.modelFeatures())
                 .integerFeatures(new LinkedHashSet<>(d.integerFeatures()))
                 .log1pFeatures(new LinkedHashSet<>(d.log1pFeatures()))
                 .categoricalContext(d.categoricalContext())

@@ -58,7 +58,8 @@ final class Fitting {
             progress.accept(e);
         }, warmStart(spec));
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        NormalcyModel model = fit.model();
+        // the fit sees derived features as ordinary columns; the model carries how to compute them for the detector
+        NormalcyModel model = fit.model().withDerived(spec.definition().derivedFeatures());
         long fitterSkipped = fit.metrics().skippedCount();
         ModelVersion mv = ModelStateMapper.toState(model);
         Provenance.Builder p = Provenance.newBuilder(mv.getProvenance())

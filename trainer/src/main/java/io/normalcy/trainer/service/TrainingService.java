@@ -198,7 +198,7 @@ public final class TrainingService {
                 return def.epochs();
             }
             double trainFraction = 1 - def.validationFraction() - def.calibrationFraction();
-            return io.normalcy.flow.fit.SizeRule.forRows(rows, trainFraction, Math.max(1, def.features().size()), 0)
+            return io.normalcy.flow.fit.SizeRule.forRows(rows, trainFraction, Math.max(1, def.modelFeatures().size()), 0)
                     .epochs();
         }
 

@@ -72,6 +72,31 @@ class TrainerCliTest {
         assertTrue(lines.get(3).contains("CRITICAL"), "an absurd point is critical: " + lines.get(3));
     }
 
+    /**
+     * Issue 12: derived features are computed per entity from the file, trained as ordinary columns, and carried in
+     * the model (format 3) so the detector computes the same ones.
+     */
+    @Test
+    void trainsDerivedFeaturesIntoTheModel() throws Exception {
+        Random rnd = new Random(9);
+        StringBuilder sb = new StringBuilder("eventTime,entity,x\n");
+        for (int i = 0; i < 600; i++) {
+            sb.append(String.format(Locale.ROOT, "%d,e%d,%.5f%n", 1_700_000_000_000L + i * 1000L, i % 4,
+                    (i % 4) * 10 + rnd.nextGaussian()));
+        }
+        Path data = Files.writeString(dir.resolve("entities.csv"), sb.toString(), StandardCharsets.UTF_8);
+        Path model = dir.resolve("d.avro");
+        Run train = run("train", "--model", "derived", "--from-file", data.toString(), "--output", model.toString(),
+                "--set", "epochs=1", "--set", "blocks=1", "--set", "hidden=8", "--set", "features=x",
+                "--set", "derived=x.mean_5,x.diff");
+        assertEquals(0, train.exit(), train.err() + train.out());
+        io.normalcy.avro.ModelVersion mv = ModelFiles.read(model);
+        assertEquals(3, mv.getFormatVersion());
+        NormalcyModel m = ModelStateMapper.fromState(mv);
+        assertEquals(List.of("x", "x.mean_5", "x.diff"), m.featureNames());
+        assertEquals(List.of("x.mean_5", "x.diff"), m.derived().names());
+    }
+
     @Test
     void windowTimesUseTheSharedParserInTheGivenZone() throws Exception {
         Path data = csv(); // rows every second from 1_700_000_000_000 ms = 2023-11-14T22:13:20Z

@@ -238,4 +238,32 @@ class ConfigValidationTest {
         half.put("normalcy.trainer.registry.password", "p");
         assertTrue(startupError(half).contains("normalcy.trainer.registry.bearer-token"));
     }
+
+    /** Issue 12: derived features are validated at start-up, naming the key. */
+    @Test
+    void derivedFeaturesAreCheckedAtStartUp() {
+        Map<String, Object> ok = base();
+        ok.put("normalcy.trainer.models.payments.derived", List.of("amount.mean_10", "amount.diff", "since_previous"));
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
+                .deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertEquals(List.of("amount", "count", "amount.mean_10", "amount.diff", "since_previous"),
+                    d.modelFeatures());
+        }
+        Map<String, Object> badName = base();
+        badName.put("normalcy.trainer.models.payments.derived", List.of("amount.median_3"));
+        String e = startupError(badName);
+        assertTrue(e.contains("normalcy.trainer.models.payments.derived") && e.contains("amount.median_3"), e);
+        Map<String, Object> badSource = base();
+        badSource.put("normalcy.trainer.models.payments.derived", List.of("cpu.diff"));
+        e = startupError(badSource);
+        assertTrue(e.contains("normalcy.trainer.models.payments.derived") && e.contains("'cpu'"), e);
+        Map<String, Object> inferred = base();
+        inferred.remove("normalcy.trainer.models.payments.features");
+        inferred.remove("normalcy.trainer.models.payments.integerFeatures");
+        inferred.remove("normalcy.trainer.models.payments.log1p-features");
+        inferred.put("normalcy.trainer.models.payments.derived", List.of("amount.diff"));
+        e = startupError(inferred);
+        assertTrue(e.contains("normalcy.trainer.models.payments.features"), e);
+    }
 }
