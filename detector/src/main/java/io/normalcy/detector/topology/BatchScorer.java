@@ -81,7 +81,9 @@ public final class BatchScorer {
                 registry);
         this.context = new BatchContext(List.of(modelStore,
                 new MapStore<String, Long>(DetectorTopology.COOLDOWN_STORE),
-                new MapStore<String, byte[]>(DetectorTopology.SUBSCRIPTION_STORE)));
+                new MapStore<String, byte[]>(DetectorTopology.SUBSCRIPTION_STORE),
+                // derived features: each entity's history starts empty at the range's start and warms up
+                new MapStore<String, byte[]>(DetectorTopology.HISTORY_STORE)));
         this.models = new ModelStoreProcessor(DetectorTopology.MODEL_STORE, this.registry,
                 new ModelLedger(loader, topics.models()), metrics);
         this.models.init(context.forModels());
