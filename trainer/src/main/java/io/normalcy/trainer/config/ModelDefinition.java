@@ -37,6 +37,10 @@ import java.util.Map;
  * {@code features} as model columns ({@link #modelFeatures()}) and carried in the model so the detector computes
  * the same values. Requires declared {@code features}, which name the raw features the records carry.
  *
+ * <p>{@code contamination}: the expected share of anomalies in the history (0 to 0.2); that share of the trainer
+ * rows with the lowest log-density under a first fit is dropped before training goes on
+ * ({@code io.normalcy.flow.fit.ContaminationTrim}).
+ *
  * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
  * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
@@ -46,7 +50,8 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                               Ordering ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction,
-                              boolean warmStart, Duration autoBudget, List<String> derived) {
+                              boolean warmStart, Duration autoBudget, List<String> derived,
+                              double contamination) {
     /** {@code blocks}, {@code epochs} or {@code patience} chosen from the data ({@code auto} in configuration). */
     public static final int SIZED = 0;
     /** How {@link #SIZED} values, an empty {@code hidden} and a null {@code flowType} are written: {@code auto}. */
@@ -68,14 +73,14 @@ public record ModelDefinition(String name, List<String> features, List<String> i
     public static ModelDefinition defaults(String name) {
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
                 Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
-                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of());
+                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of(), 0.0);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart,
-                autoBudget, derived);
+                autoBudget, derived, contamination);
     }
 
     /**
@@ -140,6 +145,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("calibration-fraction", Double.toString(calibrationFraction));
         m.put("warm-start", Boolean.toString(warmStart));
         m.put("derived", String.join(",", derived));
+        m.put("contamination", Double.toString(contamination));
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package io.normalcy.trainer.config;
 
+import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 
@@ -76,7 +77,8 @@ public final class Parameters {
                 doubleValue(p + "validation-fraction", m.get("validation-fraction")),
                 doubleValue(p + "calibration-fraction", m.get("calibration-fraction")),
                 booleanValue(p + "warm-start", m.get("warm-start")),
-                durationValue(p + "auto-budget", m.get("auto-budget")), list(m.get("derived")));
+                durationValue(p + "auto-budget", m.get("auto-budget")), list(m.get("derived")),
+                doubleValue(p + "contamination", m.get("contamination")));
     }
 
     /** Flow's enum, from its name in any case and with '-' for '_' ({@code maf-mog}); null for {@code auto}. */
@@ -163,6 +165,10 @@ public final class Parameters {
         }
         fraction(p + "validation-fraction", d.validationFraction());
         fraction(p + "calibration-fraction", d.calibrationFraction());
+        if (!(d.contamination() >= 0 && d.contamination() <= FitConfig.MAX_CONTAMINATION)) {
+            throw new ConfigException(p + "contamination", "must be in [0, " + FitConfig.MAX_CONTAMINATION
+                    + "] (the expected share of anomalies in the history), got " + d.contamination());
+        }
         if (d.validationFraction() + d.calibrationFraction() >= 0.9) {
             throw new ConfigException(p + "calibration-fraction",
                     "validation-fraction + calibration-fraction must leave at least 10% for training");

@@ -46,6 +46,7 @@ public final class FitConfigs {
                 .minContextSamples(d.minContextSamples())
                 .trainFraction(1 - d.validationFraction() - d.calibrationFraction())
                 .validationFraction(d.validationFraction())
+                .contamination(d.contamination())
                 .build();
     }
 

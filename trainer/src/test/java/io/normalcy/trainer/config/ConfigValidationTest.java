@@ -266,4 +266,22 @@ class ConfigValidationTest {
         e = startupError(inferred);
         assertTrue(e.contains("normalcy.trainer.models.payments.features"), e);
     }
+
+    /** Issue 13: the expected share of anomalies in the history reaches the fit, and a bad one names its key. */
+    @Test
+    void contaminationReachesTheFitAndIsCheckedAtStartUp() {
+        Map<String, Object> ok = base();
+        ok.put("normalcy.trainer.models.payments.contamination", "0.02");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
+                .deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertEquals(0.02, d.contamination());
+            assertEquals(0.02, io.normalcy.trainer.job.FitConfigs.from(d).contamination());
+        }
+        assertEquals(0.0, ModelDefinition.defaults("m").contamination());
+        Map<String, Object> bad = base();
+        bad.put("normalcy.trainer.models.payments.contamination", "0.3");
+        String e = startupError(bad);
+        assertTrue(e.contains("normalcy.trainer.models.payments.contamination") && e.contains("0.3"), e);
+    }
 }
