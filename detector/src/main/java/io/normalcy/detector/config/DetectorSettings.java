@@ -1,5 +1,7 @@
 package io.normalcy.detector.config;
 
+import io.normalcy.flow.kernel.KernelSelector;
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.schemas.mapping.RecordMapping;
 
 import java.time.Duration;
@@ -21,10 +23,14 @@ import java.util.Objects;
  * @param drift              drift → retraining
  * @param signing            required model signature, if any
  * @param mappings           topic → mapping of the raw records it carries (topics without one carry feature vectors)
+ * @param scoringKernel      the kernel every scorer of the topology runs on (resolved from
+ *                           {@code normalcy.detector.scoring-kernel} by {@link KernelSelector}; the constructors
+ *                           without it take the scalar reference kernel)
  */
 public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
                                InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats,
-                               DriftSettings drift, SigningSettings signing, Map<String, RecordMapping> mappings) {
+                               DriftSettings drift, SigningSettings signing, Map<String, RecordMapping> mappings,
+                               ScoringKernel scoringKernel) {
     public DetectorSettings {
         Objects.requireNonNull(coolDown, "normalcy.detector.cool-down");
         if (coolDown.isNegative()) {
@@ -42,6 +48,21 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
         Objects.requireNonNull(drift, "drift");
         signing = signing == null ? SigningSettings.none() : signing;
         mappings = Map.copyOf(mappings == null ? Map.of() : mappings);
+        scoringKernel = scoringKernel == null ? ScoringKernel.SCALAR : scoringKernel;
+    }
+
+    /** On the scalar reference kernel. */
+    public DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
+                            InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats, DriftSettings drift,
+                            SigningSettings signing, Map<String, RecordMapping> mappings) {
+        this(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats, drift, signing,
+                mappings, ScoringKernel.SCALAR);
+    }
+
+    /** The same settings with scorers on {@code kernel}. */
+    public DetectorSettings withScoringKernel(ScoringKernel kernel) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
+                inputFormats, drift, signing, mappings, kernel);
     }
 
     /** Without mappings: every input topic carries feature vectors. */
@@ -66,27 +87,27 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withCoolDown(Duration d) {
         return new DetectorSettings(scoresEnabled, d, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings);
+                drift, signing, mappings, scoringKernel);
     }
 
     public DetectorSettings withScoresEnabled(boolean on) {
         return new DetectorSettings(on, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings);
+                drift, signing, mappings, scoringKernel);
     }
 
     public DetectorSettings withDrift(DriftSettings d) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, d, signing, mappings);
+                inputFormats, d, signing, mappings, scoringKernel);
     }
 
     public DetectorSettings withSigning(SigningSettings s) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, s, mappings);
+                inputFormats, drift, s, mappings, scoringKernel);
     }
 
     public DetectorSettings withExpectedRangeMass(double mass) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, mass, defaultInputFormat, inputFormats, drift,
-                signing, mappings);
+                signing, mappings, scoringKernel);
     }
 
     /** The mapping of {@code topic}'s records, or null when the topic carries feature vectors. */
@@ -96,11 +117,11 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withMappings(Map<String, RecordMapping> byTopic) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, signing, byTopic);
+                inputFormats, drift, signing, byTopic, scoringKernel);
     }
 
     public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, perTopic,
-                drift, signing, mappings);
+                drift, signing, mappings, scoringKernel);
     }
 }

@@ -81,9 +81,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
      */
     private record ScorerSlot(LoadedModel loaded, Scorer scorer, List<String> requiredContext,
                               Set<String> contextKeys) {
-        static ScorerSlot of(LoadedModel loaded) {
+        static ScorerSlot of(LoadedModel loaded, io.normalcy.detector.config.DetectorSettings settings) {
             ContextSpec spec = loaded.model().contextSpec();
-            return new ScorerSlot(loaded, loaded.model().newScorer(),
+            return new ScorerSlot(loaded, loaded.model().newScorer(settings.scoringKernel()),
                     spec.categorical().stream().map(ContextSpec.CategoricalField::name).toList(),
                     Slimming.contextKeys(spec));
         }
@@ -211,7 +211,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     private ScorerSlot slot(LoadedModel loaded) {
         ScorerSlot slot = scorers.get(loaded.name());
         if (slot == null || slot.loaded() != loaded) {
-            slot = ScorerSlot.of(loaded);
+            slot = ScorerSlot.of(loaded, deps.settings());
             scorers.put(loaded.name(), slot);
         }
         return slot;
