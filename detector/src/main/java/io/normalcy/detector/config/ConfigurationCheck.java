@@ -58,9 +58,9 @@ public final class ConfigurationCheck {
                 "Detector {}: topic {} mapped by {}.{} to model {}, features {}", config.applicationId(), m.topic(),
                 DetectorConfiguration.MAPPINGS, m.name(),
                 m.model() != null ? m.model() : "at " + m.modelPath(), m.features().keySet()));
-        LOG.info("Detector {}: inputs {}, scores {}, cool-down {}, drift {}, signing {}", config.applicationId(),
-                topics.inputs(), settings.scoresEnabled() ? topics.scores() : "off", settings.coolDown(),
-                settings.drift(), settings.signing());
+        LOG.info("Detector {}: inputs {}, scores {}, cool-down {}, drift {}, signing {}, scoring kernel {}",
+                config.applicationId(), topics.inputs(), settings.scoresEnabled() ? topics.scores() : "off",
+                settings.coolDown(), settings.drift(), settings.signing(), settings.scoringKernel());
         LOG.info("Detector {}: contributions on {} scores, headers carried to outputs {} (up to {} bytes each)",
                 config.applicationId(), settings.output().contributions().name().toLowerCase(java.util.Locale.ROOT),
                 settings.output().carriedHeaders(), settings.output().maxCarriedHeaderBytes());

@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.micronaut.core.convert.format.MapFormat;
 import io.micronaut.core.naming.conventions.StringConvention;
+import io.normalcy.flow.kernel.KernelSelector;
 import io.normalcy.schemas.mapping.RecordMapping;
 import io.normalcy.schemas.mapping.RecordMappings;
 import jakarta.validation.Valid;
@@ -54,6 +55,9 @@ import java.util.Set;
  *                         ({@link io.normalcy.schemas.mapping.RecordMappings}); mapped topics are inputs too. Bound
  *                         with the keys as written: the default binding would hyphenate feature names (itemCount)
  * @param output           contributions on scores, headers carried to outputs ({@link OutputOptions})
+ * @param scoringKernel    {@code auto} (default: the float SIMD kernel when the JVM has the
+ *                         {@code jdk.incubator.vector} module, else the scalar one), {@code scalar} or {@code simd}
+ *                         (start-up fails without the module); {@link io.normalcy.flow.kernel.KernelSelector}
  */
 @ConfigurationProperties("normalcy.detector")
 public record DetectorConfiguration(
@@ -75,10 +79,13 @@ public record DetectorConfiguration(
         @Nullable Signing signing,
         @Nullable @MapFormat(transformation = MapFormat.MapTransformation.NESTED, keyFormat = StringConvention.RAW)
         Map<String, Object> mappings,
-        @Valid @Nullable Output output) {
+        @Valid @Nullable Output output,
+        @Nullable String scoringKernel) {
 
     /** Configuration key of the mappings section, the prefix of every mapping error. */
     public static final String MAPPINGS = "normalcy.detector.mappings";
+    /** Configuration key of the scoring kernel choice. */
+    public static final String SCORING_KERNEL = "normalcy.detector.scoring-kernel";
 
     /**
      * Topic names. {@code inputs} entries are {@code topic} or {@code topic:format} with format
@@ -181,7 +188,7 @@ public record DetectorConfiguration(
                 : new OutputOptions(OutputOptions.Contributions.parse(output.contributions()),
                 OutputOptions.carried(output.carriedHeaders()), output.maxCarriedHeaderBytes());
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, formats, d,
-                s, recordMappings(), o);
+                s, recordMappings(), o, KernelSelector.select(scoringKernel, SCORING_KERNEL));
     }
 
     private static final java.util.regex.Pattern INPUT = java.util.regex.Pattern.compile(

@@ -1,5 +1,7 @@
 package io.normalcy.detector.config;
 
+import io.normalcy.flow.kernel.KernelSelector;
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.schemas.mapping.RecordMapping;
 
 import java.time.Duration;
@@ -22,11 +24,14 @@ import java.util.Objects;
  * @param signing            required model signature, if any
  * @param mappings           topic → mapping of the raw records it carries (topics without one carry feature vectors)
  * @param output             contributions on scores, headers carried from inputs to outputs
+ * @param scoringKernel      the kernel every scorer of the topology runs on (resolved from
+ *                           {@code normalcy.detector.scoring-kernel} by {@link KernelSelector}; the constructors
+ *                           without it take the scalar reference kernel)
  */
 public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
                                InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats,
                                DriftSettings drift, SigningSettings signing, Map<String, RecordMapping> mappings,
-                               OutputOptions output) {
+                               OutputOptions output, ScoringKernel scoringKernel) {
     public DetectorSettings {
         Objects.requireNonNull(coolDown, "normalcy.detector.cool-down");
         if (coolDown.isNegative()) {
@@ -45,14 +50,21 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
         signing = signing == null ? SigningSettings.none() : signing;
         mappings = Map.copyOf(mappings == null ? Map.of() : mappings);
         output = output == null ? OutputOptions.defaults() : output;
+        scoringKernel = scoringKernel == null ? ScoringKernel.SCALAR : scoringKernel;
     }
 
-    /** With the default output options. */
+    /** With the default output options, on the scalar reference kernel. */
     public DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
                             InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats, DriftSettings drift,
                             SigningSettings signing, Map<String, RecordMapping> mappings) {
         this(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats, drift, signing,
-                mappings, OutputOptions.defaults());
+                mappings, OutputOptions.defaults(), ScoringKernel.SCALAR);
+    }
+
+    /** The same settings with scorers on {@code kernel}. */
+    public DetectorSettings withScoringKernel(ScoringKernel kernel) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
+                inputFormats, drift, signing, mappings, output, kernel);
     }
 
     /** Without mappings: every input topic carries feature vectors. */
@@ -77,27 +89,27 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withCoolDown(Duration d) {
         return new DetectorSettings(scoresEnabled, d, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings, output);
+                drift, signing, mappings, output, scoringKernel);
     }
 
     public DetectorSettings withScoresEnabled(boolean on) {
         return new DetectorSettings(on, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings, output);
+                drift, signing, mappings, output, scoringKernel);
     }
 
     public DetectorSettings withDrift(DriftSettings d) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, d, signing, mappings, output);
+                inputFormats, d, signing, mappings, output, scoringKernel);
     }
 
     public DetectorSettings withSigning(SigningSettings s) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, s, mappings, output);
+                inputFormats, drift, s, mappings, output, scoringKernel);
     }
 
     public DetectorSettings withExpectedRangeMass(double mass) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, mass, defaultInputFormat, inputFormats, drift,
-                signing, mappings, output);
+                signing, mappings, output, scoringKernel);
     }
 
     /** The mapping of {@code topic}'s records, or null when the topic carries feature vectors. */
@@ -107,16 +119,16 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withMappings(Map<String, RecordMapping> byTopic) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, signing, byTopic, output);
-    }
-
-    public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
-        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, perTopic,
-                drift, signing, mappings, output);
+                inputFormats, drift, signing, byTopic, output, scoringKernel);
     }
 
     public DetectorSettings withOutput(OutputOptions o) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, signing, mappings, o);
+                inputFormats, drift, signing, mappings, o, scoringKernel);
+    }
+
+    public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, perTopic,
+                drift, signing, mappings, output, scoringKernel);
     }
 }

@@ -8,6 +8,7 @@ import io.normalcy.flow.model.Reason;
 import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.preprocess.ContextSpec;
 
+import io.normalcy.flow.kernel.ScoringKernel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,11 +29,11 @@ final class ModelPlan {
     private final double[] typical;
     private final DetectorMetrics.ModelMeters meters;
 
-    private ModelPlan(LoadedModel loaded, DetectorMetrics metrics) {
+    private ModelPlan(LoadedModel loaded, DetectorMetrics metrics, ScoringKernel kernel) {
         NormalcyModel model = loaded.model();
         ContextSpec spec = model.contextSpec();
         this.loaded = loaded;
-        this.scorer = model.newScorer();
+        this.scorer = model.newScorer(kernel);
         this.requiredContext = spec.categorical().stream().map(ContextSpec.CategoricalField::name).toList();
         this.contextKeys = Slimming.contextKeys(spec);
         this.featureNames = List.copyOf(model.featureNames());
@@ -41,7 +42,12 @@ final class ModelPlan {
     }
 
     static ModelPlan of(LoadedModel loaded, DetectorMetrics metrics) {
-        return new ModelPlan(loaded, metrics);
+        return new ModelPlan(loaded, metrics, ScoringKernel.SCALAR);
+    }
+
+    /** The plan of a freshly loaded version, its scorer on {@code kernel}. */
+    static ModelPlan of(LoadedModel loaded, DetectorMetrics metrics, ScoringKernel kernel) {
+        return new ModelPlan(loaded, metrics, kernel);
     }
 
     /** Median held-out term per feature, in feature order; 0 where the model has none (or it is not finite). */

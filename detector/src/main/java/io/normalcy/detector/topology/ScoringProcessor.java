@@ -206,7 +206,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     private ModelPlan plan(LoadedModel loaded) {
         ModelPlan plan = plans.get(loaded.name());
         if (plan == null || plan.loaded() != loaded) {
-            plan = ModelPlan.of(loaded, deps.metrics());
+            plan = ModelPlan.of(loaded, deps.metrics(), deps.settings().scoringKernel());
             plans.put(loaded.name(), plan);
         }
         return plan;

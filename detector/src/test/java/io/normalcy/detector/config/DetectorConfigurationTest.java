@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
+import io.normalcy.flow.kernel.ScoringKernel;
 
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,21 @@ class DetectorConfigurationTest {
         }
         String m = Startup.failure("normalcy.detector.expected-range-mass", "most");
         assertTrue(m.contains("normalcy.detector.expected-range-mass"), m);
+    }
+
+    @Test
+    void scoringKernelIsChosenAtStartUpAndValidatedNamingTheKey() {
+        // the test JVM has the Vector API module (root pom argLine): auto = SIMD
+        try (ApplicationContext ctx = Startup.run(Map.of())) {
+            assertEquals(ScoringKernel.SIMD, ctx.getBean(DetectorConfiguration.class).detectorSettings()
+                    .scoringKernel());
+        }
+        try (ApplicationContext ctx = Startup.run(Map.of(DetectorConfiguration.SCORING_KERNEL, "scalar"))) {
+            assertEquals(ScoringKernel.SCALAR, ctx.getBean(DetectorConfiguration.class).detectorSettings()
+                    .scoringKernel());
+        }
+        String m = Startup.failure(DetectorConfiguration.SCORING_KERNEL, "fast");
+        assertTrue(m.contains("normalcy.detector.scoring-kernel must be auto, scalar or simd"), m);
     }
 
     @Test

@@ -194,6 +194,35 @@ class DetectorTopologyTest {
     }
 
     /**
+     * {@code normalcy.detector.scoring-kernel} reaches the scorers: on the float SIMD kernel the scores stay within
+     * 1e-4 nats of the scalar reference and differ from it by float rounding (the same values would mean the
+     * setting was ignored).
+     */
+    @Test
+    void scorersRunOnTheConfiguredKernel() throws Exception {
+        ModelVersion mog = TestModels.mixture(MODEL, 1);
+        io.normalcy.flow.model.Scorer reference = io.normalcy.flow.state.ModelStateMapper.fromState(mog).newScorer();
+        try (TopologyHarness h = new TopologyHarness(
+                NO_COOL_DOWN.withScoringKernel(io.normalcy.flow.kernel.ScoringKernel.SIMD))) {
+            h.publish(mog);
+            double[][] inputs = {{0.5, -1.5, 0.2}, {2.0, 0.3, -0.7}, {-0.1, 0.9, 1.3}};
+            for (int i = 0; i < inputs.length; i++) {
+                h.send(vector(MODEL, "e" + i, START, "r" + i, x(inputs[i][0], inputs[i][1], inputs[i][2])));
+            }
+            List<ScoredEvent> scores = h.scores.readValuesToList();
+            assertEquals(inputs.length, scores.size());
+            int differ = 0;
+            for (int i = 0; i < inputs.length; i++) {
+                double expected = reference.score(x(inputs[i][0], inputs[i][1], inputs[i][2]), Map.of(), Map.of(),
+                        START.toEpochMilli()).logDensity();
+                assertEquals(expected, scores.get(i).getLogDensity(), 1e-4);
+                differ += expected != scores.get(i).getLogDensity() ? 1 : 0;
+            }
+            assertTrue(differ > 0, "scores are bitwise the scalar kernel's: the SIMD setting did not reach the scorer");
+        }
+    }
+
+    /**
      * Alerts of a MAF_MOG model carry each top feature's exact expected range at the configured mass (the flow's
      * own {@code Scorer#expectedRanges}, whose maths {@code ExpectedRangesTest} checks by integration): it holds
      * the typical value 0 and excludes the anomalous 9.

@@ -2,6 +2,7 @@ package io.normalcy.flow.layer;
 
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.flow.transform.Transform;
 import java.util.Map;
 import java.util.Random;
@@ -56,6 +57,15 @@ public interface LayerType {
 
     /** The plain-Java scoring transform of this layer in block {@code block} (double precision). */
     Transform kernel(FlowSpec spec, int block, FlowParameters params);
+
+    /**
+     * The scoring transform of {@code kind}. Default: the scalar {@link #kernel(FlowSpec, int, FlowParameters)},
+     * the per-layer fallback of layers without a SIMD variant (ActNorm, LU linear and permutations are O(D) or
+     * O(D²) per record; the MADE networks are where the time goes).
+     */
+    default Transform kernel(FlowSpec spec, int block, FlowParameters params, ScoringKernel kind) {
+        return kernel(spec, block, params);
+    }
 
     /**
      * The same map in SameDiff ops, for training: {@code x} [B, D] → output [B, D] and log|det J| (a scalar or

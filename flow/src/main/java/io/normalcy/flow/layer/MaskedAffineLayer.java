@@ -1,5 +1,7 @@
 package io.normalcy.flow.layer;
 
+import io.normalcy.flow.kernel.KernelSelector;
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.Tensor;
@@ -126,6 +128,17 @@ public final class MaskedAffineLayer implements LayerType {
 
     @Override
     public Transform kernel(FlowSpec spec, int block, FlowParameters params) {
+        return scalarKernel(spec, block, params);
+    }
+
+    /** SIMD: the float Vector API variant built from the scalar kernel's packed layout. */
+    @Override
+    public Transform kernel(FlowSpec spec, int block, FlowParameters params, ScoringKernel kind) {
+        MaskedAffineAutoregressive scalar = scalarKernel(spec, block, params);
+        return kind == ScoringKernel.SIMD ? KernelSelector.simdKernels().maskedAffine(scalar) : scalar;
+    }
+
+    private static MaskedAffineAutoregressive scalarKernel(FlowSpec spec, int block, FlowParameters params) {
         MadeWeights m = MadeWeights.read(spec, params, new MadeWeights.Names(l -> hiddenWeight(block, l),
                 l -> hiddenContextWeight(block, l), l -> hiddenBias(block, l), outputWeight(block),
                 outputContextWeight(block), outputBias(block)), 2 * spec.dim());

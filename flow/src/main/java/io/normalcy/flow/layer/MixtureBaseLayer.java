@@ -1,8 +1,11 @@
 package io.normalcy.flow.layer;
 
+import io.normalcy.flow.kernel.KernelSelector;
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.Tensor;
+import io.normalcy.flow.transform.BaseDensity;
 import io.normalcy.flow.transform.MadeMixture;
 import io.normalcy.flow.transform.StandardNormal;
 import java.util.LinkedHashMap;
@@ -126,7 +129,13 @@ public final class MixtureBaseLayer {
         params.put(outputBias(), bias);
     }
 
-    /** The scoring kernel. */
+    /** The scoring kernel of {@code kind} (SIMD: the float Vector API variant of {@link MadeMixture}). */
+    public BaseDensity kernel(FlowSpec spec, FlowParameters params, ScoringKernel kind) {
+        MadeMixture scalar = kernel(spec, params);
+        return kind == ScoringKernel.SIMD ? KernelSelector.simdKernels().mixture(scalar) : scalar;
+    }
+
+    /** The scalar scoring kernel. */
     public MadeMixture kernel(FlowSpec spec, FlowParameters params) {
         int c = spec.contextDim();
         MadeWeights m = MadeWeights.read(spec, params, new MadeWeights.Names(MixtureBaseLayer::hiddenWeight,

@@ -1,5 +1,6 @@
 package io.normalcy.flow.model;
 
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.flow.layer.FlowLayout;
 import io.normalcy.flow.layer.LayerType;
 import io.normalcy.flow.layer.MixtureBaseLayer;
@@ -28,15 +29,25 @@ public final class FlowBuilder {
     private FlowBuilder() {
     }
 
+    /** The scalar (double, reference) kernel. */
     public static Flow build(FlowSpec spec, FlowParameters params) {
+        return build(spec, params, ScoringKernel.SCALAR);
+    }
+
+    /**
+     * The flow evaluated by {@code kind}: with {@link ScoringKernel#SIMD} the MADE layers (MAF / coupling blocks and
+     * the MAF_MOG base) use the float Vector API kernel and the other layers their scalar one; the caller has checked
+     * that the Vector API is available ({@link io.normalcy.flow.kernel.KernelSelector}).
+     */
+    public static Flow build(FlowSpec spec, FlowParameters params, ScoringKernel kind) {
         validate(spec, params);
         List<Transform> parts = new ArrayList<>();
         for (int k = 0; k < spec.blocks(); k++) {
-            parts.addAll(blockParts(spec, params, k));
+            parts.addAll(blockParts(spec, params, k, kind));
         }
         CompositeTransform transform = new CompositeTransform(parts);
         if (FlowLayout.hasMixtureBase(spec)) {
-            return new Flow(transform, MixtureBaseLayer.INSTANCE.kernel(spec, params), spec.contextDim());
+            return new Flow(transform, MixtureBaseLayer.INSTANCE.kernel(spec, params, kind), spec.contextDim());
         }
         return new Flow(transform, spec.contextDim());
     }
@@ -67,10 +78,15 @@ public final class FlowBuilder {
 
     /** The kernel transforms of block {@code k}, one per layer of {@link FlowLayout#blockLayers}, in order. */
     public static List<Transform> blockParts(FlowSpec spec, FlowParameters params, int k) {
+        return blockParts(spec, params, k, ScoringKernel.SCALAR);
+    }
+
+    /** As {@link #blockParts(FlowSpec, FlowParameters, int)} with the kernels of {@code kind}. */
+    public static List<Transform> blockParts(FlowSpec spec, FlowParameters params, int k, ScoringKernel kind) {
         List<LayerType> layers = FlowLayout.blockLayers(spec, k);
         List<Transform> parts = new ArrayList<>(layers.size());
         for (LayerType layer : layers) {
-            parts.add(layer.kernel(spec, k, params));
+            parts.add(layer.kernel(spec, k, params, kind));
         }
         return parts;
     }

@@ -1,5 +1,6 @@
 package io.normalcy.flow.model;
 
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.flow.preprocess.ContextEncoder;
 import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.flow.preprocess.FeaturePreprocessor;
@@ -39,6 +40,8 @@ public final class NormalcyModel {
     private final Map<String, Double> typicalContributions;
     private final ModelProvenance provenance;
     private final Flow flow;
+    /** The SIMD kernel's flow, built on the first {@link #flow(ScoringKernel)} that asks for it. */
+    private volatile Flow simdFlow;
     private final List<String> featureNames;
     private final String fingerprint;
     private final DerivedFeatures derived;
@@ -220,13 +223,46 @@ public final class NormalcyModel {
         return provenance;
     }
 
+    /** The flow on the scalar (double, reference) kernel. */
     public Flow flow() {
         return flow;
     }
 
-    /** One scorer per thread: it reuses its buffers and allocates nothing per record on the hot path. */
+    /**
+     * The flow on kernel {@code kind}; the SIMD one is built once, on first request (the parameters were validated
+     * when the model was built, so this cannot fail on them).
+     */
+    public Flow flow(ScoringKernel kind) {
+        if (kind == ScoringKernel.SCALAR) {
+            return flow;
+        }
+        Flow f = simdFlow;
+        if (f == null) {
+            synchronized (this) {
+                f = simdFlow;
+                if (f == null) {
+                    f = FlowBuilder.build(spec, parameters, kind);
+                    simdFlow = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /**
+     * A scorer on the scalar reference kernel. One scorer per thread: it reuses its buffers and allocates nothing
+     * per record on the hot path.
+     */
     public Scorer newScorer() {
-        return new Scorer(this);
+        return new Scorer(this, flow);
+    }
+
+    /**
+     * A scorer on kernel {@code kind} (choose it with {@link io.normalcy.flow.kernel.KernelSelector}: SIMD needs the
+     * Vector API module).
+     */
+    public Scorer newScorer(ScoringKernel kind) {
+        return new Scorer(this, flow(kind));
     }
 
     /** SHA-256 hex of feature names + flags + context field declarations: equal = interchangeable inputs. */

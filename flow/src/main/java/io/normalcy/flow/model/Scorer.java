@@ -28,9 +28,9 @@ public final class Scorer {
     private final double[] flowPerDim;
     private final double[] prePerDim;
 
-    Scorer(NormalcyModel model) {
+    Scorer(NormalcyModel model, Flow flow) {
         this.model = model;
-        this.flow = model.flow();
+        this.flow = flow;
         this.preprocessor = model.preprocessor();
         this.encoder = model.contextEncoder();
         List<String> fn = model.featureNames();

@@ -184,6 +184,23 @@ public final class MadeMixture implements BaseDensity {
         return dim;
     }
 
+    public int contextDim() {
+        return contextDim;
+    }
+
+    /**
+     * The MADE network in this kernel's packed layout (for the float SIMD kernel): inputs in position order,
+     * outputs coordinate-major, {@code o[i·3K + t]}.
+     */
+    public PackedMade packed() {
+        PackedMade.Layer[] ls = new PackedMade.Layer[layers + 1];
+        for (int l = 0; l < layers; l++) {
+            ls[l] = new PackedMade.Layer(rows[l], from[l], contextRows[l], bias[l]);
+        }
+        ls[layers] = new PackedMade.Layer(outRows, outFrom, outContextRows, outBias);
+        return new PackedMade(identity(dim), contextDim, ls);
+    }
+
     public int components() {
         return components;
     }
@@ -205,9 +222,15 @@ public final class MadeMixture implements BaseDensity {
 
     /** log Σ_k π_k N(v; μ_k, σ_k²) of coordinate i from the network output in s.o (two stable log-sum-exps). */
     private double conditional(int i, double v, Scratch s) {
-        double[] o = s.o;
-        double[] a = s.a;
-        int kk = components;
+        return conditional(s.o, i, components, v, s.a);
+    }
+
+    /**
+     * log Σ_k π_k N(v; μ_k, σ_k²) of coordinate i from a network output {@code o} in this class's coordinate-major
+     * layout ({@code o[i·3K + t]}: K logits, K means, K raw log-scales), with {@code a} (length ≥ K) as scratch.
+     * Shared with the float SIMD kernel, which widens its float output to double and calls this.
+     */
+    public static double conditional(double[] o, int i, int kk, double v, double[] a) {
         int base = i * 3 * kk;
         double maxLogit = Double.NEGATIVE_INFINITY;
         double maxA = Double.NEGATIVE_INFINITY;

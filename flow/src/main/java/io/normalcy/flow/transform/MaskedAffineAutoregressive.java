@@ -245,6 +245,37 @@ public final class MaskedAffineAutoregressive implements Transform {
         return contextDim;
     }
 
+    /** Whether α ≡ 0 (NICE): the output layer then holds μ only ({@link #packed()} has D outputs, not 2D). */
+    public boolean additive() {
+        return additive;
+    }
+
+    /** The soft clamp of α. */
+    public double scaleClamp() {
+        return clamp;
+    }
+
+    /**
+     * The MADE network in this kernel's packed layout (for the float SIMD kernel): outputs interleaved
+     * {@code o[2p] = μ_p}, {@code o[2p+1] = raw α_p} at sorted position p (μ only when {@link #additive()}).
+     */
+    public PackedMade packed() {
+        PackedMade.Layer[] ls = new PackedMade.Layer[layers + 1];
+        int in = dim;
+        for (int l = 0; l < layers; l++) {
+            ls[l] = split(rows[l], from[l], in, b[l]);
+            in = widths[l];
+        }
+        ls[layers] = split(outRows, outFrom, in, outBias);
+        return new PackedMade(inOrder.clone(), contextDim, ls);
+    }
+
+    /** Rows 0..in−1 are inputs, the rest context rows (this class keeps them in one array). */
+    private static PackedMade.Layer split(double[][] all, int[] f, int in, double[] bias) {
+        return new PackedMade.Layer(Arrays.copyOf(all, in), Arrays.copyOf(f, in),
+                Arrays.copyOfRange(all, in, all.length), bias);
+    }
+
     @Override
     public double forward(double[] x, double[] ctx, double[] out, double[] perDim) {
         Scratch s = scratch.get();
@@ -305,6 +336,11 @@ public final class MaskedAffineAutoregressive implements Transform {
      * absolute error stays ~1e-16 (the relative error of tiny |y| is irrelevant: α is only added and exponentiated).
      */
     private double softClamp(double raw) {
+        return softClamp(raw, clamp);
+    }
+
+    /** {@link #softClamp(double)} with an explicit clamp, shared with the float SIMD kernel. */
+    public static double softClamp(double raw, double clamp) {
         double y = raw / clamp;
         double e = Math.exp(-2.0 * Math.abs(y));
         return clamp * Math.copySign((1.0 - e) / (1.0 + e), y);
