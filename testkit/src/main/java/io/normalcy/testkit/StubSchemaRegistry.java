@@ -26,12 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code 404 {"error_code":40403}}), optional basic auth, and {@link #stop()}/{@link #start()} on the same port to
  * simulate an outage (connections refused, as when the registry process is down).
  *
- * <p>Why it exists: no real registry can be started on the project's build machines (Confluent's server and client
- * are not on Maven Central; Apicurio Registry's application jar there is a Quarkus application that needs its own
- * build step and depends on modules that are not published, e.g. {@code apicurio-registry-schema-util-provider}; no
- * Docker daemon for Testcontainers). Tests that use it prove Normalcy's behaviour against the documented API, not
- * compatibility with a particular registry product. Schemas are stored as given (no canonicalisation or
- * compatibility rules); the same schema text under a subject gets the same id, like a real registry.
+ * <p>Why it exists beside the real registry ({@link ApicurioRegistry}, which the end-to-end ITs use): it starts in
+ * milliseconds inside the test's JVM, so unit tests can use it, and it does what is awkward to set up on a real
+ * server (basic auth on and off, counting the id lookups to show caching). Tests that use it prove Normalcy's
+ * behaviour against the documented API, not compatibility with a particular registry product. Schemas are stored
+ * as given (no canonicalisation or compatibility rules); the same schema text under a subject gets the same id, like a
+ * real registry.
  */
 public final class StubSchemaRegistry implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -43,9 +43,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and records whose schema must be fetched while the registry is DOWN are neither dead-lettered nor lost: the
  * detector pauses and scores every one of them exactly once after the registry is back.
  *
- * <p>The registry is {@link StubSchemaRegistry}, a stand-in speaking the Confluent-compatible REST API: no real
- * registry could be started on the build machines (see the testkit class). The broker, Kafka Streams (exactly-once),
- * the pause/resume and the thread replacement are real.
+ * <p>The registry is {@link StubSchemaRegistry}, a stand-in speaking the Confluent-compatible REST API; the same
+ * scenario against a real registry server is {@link RegistryAvroApicurioIT}. The broker, Kafka Streams
+ * (exactly-once), the pause/resume and the thread replacement are real.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class SchemaRegistryIT {

@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The trainer's history reader on the real (in-JVM KRaft) broker with Confluent-framed feature vectors of two writer
  * schemas: the history decodes through the registry (an unknown id is skipped as UNKNOWN_SCHEMA) and trains a model;
  * a registry that is down fails the read instead of training on part of the history. The registry is
- * {@link StubSchemaRegistry}, a stand-in for the Confluent-compatible REST API (no real registry runs on the build
- * machines; see the testkit class).
+ * {@link StubSchemaRegistry}, a stand-in for the Confluent-compatible REST API; the read against a real registry
+ * server is {@link RegistryHistoryApicurioIT}.
  */
 class RegistryHistoryIT {
     @RegisterExtension

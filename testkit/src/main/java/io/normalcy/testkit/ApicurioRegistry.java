@@ -1,0 +1,166 @@
+package io.normalcy.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A REAL schema registry for integration tests: Apicurio Registry (built from Maven Central by the
+ * {@code registry-server} module into {@code registry-server/target/quarkus-app/quarkus-run.jar}) in a child JVM on a
+ * free loopback port, with its embedded H2 database in a file of the test's directory, so that {@link #stop()} and
+ * {@link #start()} are a real outage and a real restart that keeps the registered schemas, as a registry backed by a
+ * database would.
+ *
+ * <p>Normalcy talks to it through its Confluent-compatible API, {@link #url()} ({@code .../apis/ccompat/v7}); the
+ * tests register writer schemas through the same API, as a producer's serializer does. Readiness is polled (that API
+ * answers) with a deadline; a registry that exits or does not answer fails the test with its log.
+ */
+public final class ApicurioRegistry implements AutoCloseable {
+    /** System property naming {@code quarkus-run.jar}; the modules' failsafe configuration sets it. */
+    public static final String APP_PROPERTY = "normalcy.registry-server.app";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path app;
+    private final Path dataDir;
+    private final Path log;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private ApicurioRegistry(Path app, Path dataDir, Path log, int port) {
+        this.app = app;
+        this.dataDir = dataDir;
+        this.log = log;
+        this.port = port;
+    }
+
+    /**
+     * Starts the registry named by {@value #APP_PROPERTY}, keeping its data and log ({@code registry.log}) in
+     * {@code workDir}, and returns when it answers.
+     */
+    public static ApicurioRegistry start(Path workDir) throws IOException, InterruptedException {
+        String configured = System.getProperty(APP_PROPERTY);
+        Path app = configured == null ? null : Path.of(configured);
+        if (app == null || !Files.isRegularFile(app)) {
+            throw new IllegalStateException("no registry application at " + APP_PROPERTY + "=" + configured
+                    + ": build the registry-server module first (e.g. ./mvnw -pl detector -am verify)");
+        }
+        ApicurioRegistry registry = new ApicurioRegistry(app, workDir.resolve("registry-data"),
+                workDir.resolve("registry.log"), freePort());
+        registry.start();
+        return registry;
+    }
+
+    /** Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+    }
+
+    /** Where the registry's output goes (named in failure messages). */
+    public Path log() {
+        return log;
+    }
+
+    /**
+     * Registers {@code schema} (Avro JSON) under {@code subject} through the Confluent-compatible API, as a producer's
+     * serializer does, and returns the id the registry gave it.
+     */
+    public int register(String subject, String schema) throws IOException, InterruptedException {
+        String body = JSON.writeValueAsString(JSON.createObjectNode().put("schema", schema));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/subjects/"
+                        + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = JSON.readTree(response.body());
+        if (response.statusCode() != 200 || !answer.has("id")) {
+            throw new IllegalStateException("registry refused " + subject + ": " + response.statusCode() + " "
+                    + response.body());
+        }
+        return answer.get("id").asInt();
+    }
+
+    /** (Re)starts the registry on its port with its data, and returns once its API answers. */
+    public synchronized void start() throws IOException, InterruptedException {
+        if (process != null) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:TieredStopAtLevel=1"); // start-up time over peak speed: the tests send a handful of requests
+        cmd.add("-Dquarkus.http.host=127.0.0.1");
+        cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-jar");
+        cmd.add(app.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // the registry's own setting for its SQL storage (default: an H2 database in memory)
+        pb.environment().put("REGISTRY_DATASOURCE_URL",
+                "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry"));
+        process = pb.start();
+        awaitReady();
+    }
+
+    /** Stops the registry process (its port refuses connections, as in an outage) and waits until it has exited. */
+    public synchronized void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy(); // SIGTERM: Quarkus shuts down cleanly and closes its database file
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the registry exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetAnswering) {
+                // still starting: connection refused, or closed before an answer
+            }
+            process.waitFor(200, TimeUnit.MILLISECONDS); // returns at once if it dies: checked above
+        }
+        stop();
+        throw new IllegalStateException("the registry did not answer within " + START_TIMEOUT + "; see " + log);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
