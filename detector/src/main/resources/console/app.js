@@ -172,8 +172,34 @@ function modelCharts(m, box) {
   chart(canvases[1], 'bar', Object.keys(typical), [{ label: 'typical log-density term', backgroundColor: '#4477aa',
     data: Object.values(typical) }], 'Typical per-feature terms (normal data)');
   const p = m.provenance || {};
-  chart(canvases[2], 'bar', ['train', 'validation'], [{ label: 'NLL (nats/event)', backgroundColor: ['#66aa55', '#aa7744'],
-    data: [p.trainNll, p.validationNll] }], 'Final training loss (the per-epoch curve is in the trainer report)');
+  const config = p.config || {};
+  const curve = parsePairs(config.lossCurve, '/');
+  if (curve.length > 0) {
+    chart(canvases[2], 'line', curve.map((_, i) => i + 1), [
+      { label: 'training NLL', borderColor: '#66aa55', data: curve.map((e) => e[0]), pointRadius: 0 },
+      { label: 'validation NLL', borderColor: '#aa7744', data: curve.map((e) => e[1]), pointRadius: 0 }],
+    'Training loss per epoch (flow space, nats/event)');
+  } else {
+    chart(canvases[2], 'bar', ['train', 'validation'], [{ label: 'NLL (nats/event)',
+      backgroundColor: ['#66aa55', '#aa7744'], data: [p.trainNll, p.validationNll] }],
+    'Final training loss (this model carries no per-epoch curve)');
+  }
+  const quantiles = parsePairs(config.heldOutQuantiles, ':');
+  if (quantiles.length > 0) {
+    const canvas = el('canvas');
+    box.append(el('div', { class: 'chart' }, canvas));
+    const lines = [{ label: 'held-out log-density', borderColor: '#4477aa', data: quantiles.map((e) => e[1]) }];
+    m.thresholds.forEach((l, i) => lines.push({ label: `${l.severity} threshold (global)`, borderDash: [4, 4],
+      borderColor: colors[i % 4], pointRadius: 0, data: quantiles.map(() => l.global) }));
+    chart(canvas, 'line', quantiles.map((e) => e[0]), lines,
+      'Calibration: held-out log-density quantiles (x: quantile level) and the thresholds');
+  }
+}
+
+/** "a/b;c/d" (sep '/') or "level:value;..." (sep ':') from the model's provenance as [[number, number], ...]. */
+function parsePairs(text, sep) {
+  if (typeof text !== 'string' || text === '') return [];
+  return text.split(';').map((e) => e.split(sep).map(Number)).filter((e) => e.length === 2 && e.every(Number.isFinite));
 }
 
 function modelCard(m) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.RetrainRequest;
 import io.normalcy.detector.api.ApiIt;
 import io.normalcy.detector.api.TestCredentials;
@@ -79,7 +80,7 @@ class ConsoleBrowserIT {
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
              KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
             ApplicationContext ctx = server.getApplicationContext();
-            ItSupport.publishModel(producer, topics.models(), TestModels.standardNormal(MODEL, 1, 1.0));
+            ItSupport.publishModel(producer, topics.models(), withTrainingTraces(TestModels.standardNormal(MODEL, 1, 1.0)));
             ApiIt.waitFor(() -> ctx.getBean(ModelRegistry.class).get(MODEL) != null, WAIT, "model loaded");
             AlertBroadcaster broadcaster = ctx.getBean(AlertBroadcaster.class);
             ApiIt.waitFor(broadcaster::isReady, WAIT, "alert stream consumer positioned");
@@ -97,8 +98,13 @@ class ConsoleBrowserIT {
             ApiIt.waitFor(() -> broadcaster.subscriberCount() >= 1, WAIT, "the page's feed subscribed");
             assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("const c = [...document"
                     + ".querySelectorAll('.model canvas')];"
-                    + " return c.length === 3 && c.every((x) => Chart.getChart(x));"),
+                    + " return c.length === 4 && c.every((x) => Chart.getChart(x));"),
                     "the model's charts are drawn (Chart.js loaded under the page's Content-Security-Policy)");
+            assertEquals(List.of(3L, 3L), ((JavascriptExecutor) browser).executeScript("const c = [...document"
+                    + ".querySelectorAll('.model canvas')].map((x) => Chart.getChart(x)).find((x) =>"
+                    + " x.options.plugins.title.text.startsWith('Training loss per epoch'));"
+                    + " return c ? c.data.datasets.map((d) => d.data.length) : null;"),
+                    "the loss curve is plotted per epoch from the model's provenance (training and validation)");
 
             alertAppearsWithItsExplanation(browser, wait, producer, input);
             malformedRecordIsCounted(browser, wait, producer, input);
@@ -194,5 +200,15 @@ class ConsoleBrowserIT {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1400, 1400));
         return driver;
+    }
+
+    /** The test model with the per-epoch loss curve and held-out quantiles a fitted model carries in provenance. */
+    private static ModelVersion withTrainingTraces(ModelVersion mv) {
+        Map<String, String> config = new java.util.HashMap<>(mv.getProvenance().getConfig());
+        config.put("lossCurve", "5.1/5.3;4.6/4.8;4.3/4.4");
+        config.put("heldOutQuantiles", "0.001:-12.1;0.01:-9.4;0.05:-7.2;0.1:-6.3;0.25:-5.1;0.5:-4.2;0.75:-3.6;0.9:-3.2;"
+                + "0.99:-2.9");
+        return io.normalcy.schemas.ModelDigests.withDigest(ModelVersion.newBuilder(mv).setProvenance(
+                io.normalcy.avro.Provenance.newBuilder(mv.getProvenance()).setConfig(config).build()).build());
     }
 }

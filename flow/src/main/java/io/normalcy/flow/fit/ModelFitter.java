@@ -339,6 +339,8 @@ public final class ModelFitter {
         }
         described.put("epochsRun", Integer.toString(trained.history().size()));
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
+        described.put(ProvenanceTraces.LOSS_CURVE, ProvenanceTraces.lossCurve(trained.history()));
+        described.put(ProvenanceTraces.HELD_OUT_QUANTILES, ProvenanceTraces.heldOutQuantiles(holdOut.logDensities()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
                 + " calibration hold-out");
         if (!t.candidates().isEmpty()) {

@@ -13,6 +13,7 @@ import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.model.ThresholdLevel;
 import io.normalcy.flow.preprocess.ContextSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,28 @@ class ModelFitterTest {
         assertTrue(crit.forContext("shop", "C").fallback());
         // about 5% of the held-out rows are below the warning threshold
         assertEquals(Severity.WARNING, result.model().thresholds().evaluate(warn.global() - 1e-6, Map.of()).severity());
+    }
+
+    /** The model carries its loss curve and held-out quantiles, so the detector's console can plot them. */
+    @Test
+    void provenanceCarriesTheLossCurveAndHeldOutQuantiles() {
+        Map<String, String> config = result.model().provenance().config();
+        String[] epochs = config.get(ProvenanceTraces.LOSS_CURVE).split(";");
+        assertEquals(result.history().size(), epochs.length);
+        String[] last = epochs[epochs.length - 1].split("/");
+        assertEquals(result.history().get(epochs.length - 1).trainNll(), Double.parseDouble(last[0]), 1e-3);
+        String[] q = config.get(ProvenanceTraces.HELD_OUT_QUANTILES).split(";");
+        assertEquals(9, q.length);
+        double previous = Double.NEGATIVE_INFINITY;
+        for (String entry : q) {
+            double v = Double.parseDouble(entry.split(":")[1]);
+            assertTrue(v >= previous, "quantiles rise with the level: " + Arrays.toString(q));
+            previous = v;
+        }
+        double[] sorted = result.heldOutLogDensities();
+        Arrays.sort(sorted);
+        double median = sorted[(int) Math.ceil(0.5 * sorted.length) - 1]; // nearest rank
+        assertEquals(median, Double.parseDouble(q[5].split(":")[1]), 1e-4 * Math.max(1, Math.abs(median)));
     }
 
     @Test
