@@ -105,28 +105,8 @@ class RegistryAvroApicurioIT {
                         Duration.ofSeconds(60), "the detector noticed the outage");
                 registry.start();
 
-                List<ConsumerRecord<byte[], byte[]>> scores = new ArrayList<>();
-                try (KafkaConsumer<byte[], byte[]> reader = ItSupport.committedReader(bootstrap, topics.scores())) {
-                    ItSupport.readUntil(reader, scores, s -> s.size() >= expected.size(), Duration.ofSeconds(120));
-                    scores.addAll(ItSupport.drain(reader, Duration.ofSeconds(2))); // duplicates would show here
-                }
-                List<ConsumerRecord<byte[], byte[]>> dlq;
-                try (KafkaConsumer<byte[], byte[]> reader = ItSupport.committedReader(bootstrap, topics.dlq())) {
-                    dlq = ItSupport.readUntil(reader, new ArrayList<>(), d -> !d.isEmpty(), Duration.ofSeconds(30));
-                    dlq.addAll(ItSupport.drain(reader, Duration.ofSeconds(1)));
-                }
-                AvroSerde<ScoredEvent> scoreSerde = AvroSerde.of(ScoredEvent.class);
-                Set<String> scored = new HashSet<>();
-                for (ConsumerRecord<byte[], byte[]> r : scores) {
-                    ScoredEvent s = scoreSerde.deserialize(topics.scores(), r.value());
-                    assertTrue(scored.add(s.getEntity() + "/" + s.getEventTime().toEpochMilli()), "scored twice: " + s);
-                }
-                assertEquals(expected, scored, "every framed record scored exactly once, none lost in the outage"
-                        + " (registry log: " + registry.log() + ")");
-                assertEquals(1, dlq.size(), "only the unknown schema id is dead-lettered");
-                DeadLetter d = AvroSerde.of(DeadLetter.class).deserialize(topics.dlq(), dlq.get(0).value());
-                assertEquals(DeadLetterReason.UNKNOWN_SCHEMA, d.getReason());
-                assertTrue(d.getMessage().contains(String.valueOf(unknownId)), d.getMessage());
+                SchemaRegistryIT.assertScoredOnceAndUnknownIdDeadLettered(bootstrap, topics, expected, unknownId,
+                        " (registry log: " + registry.log() + ")");
             }
         }
     }

@@ -101,29 +101,38 @@ class SchemaRegistryIT {
                         Duration.ofSeconds(60), "the detector noticed the outage");
                 registry.start();
 
-                List<ConsumerRecord<byte[], byte[]>> scores = new ArrayList<>();
-                try (KafkaConsumer<byte[], byte[]> reader = ItSupport.committedReader(bootstrap, topics.scores())) {
-                    ItSupport.readUntil(reader, scores, s -> s.size() >= expected.size(), Duration.ofSeconds(120));
-                    scores.addAll(ItSupport.drain(reader, Duration.ofSeconds(2))); // duplicates would show here
-                }
-                List<ConsumerRecord<byte[], byte[]>> dlq;
-                try (KafkaConsumer<byte[], byte[]> reader = ItSupport.committedReader(bootstrap, topics.dlq())) {
-                    dlq = ItSupport.readUntil(reader, new ArrayList<>(), d -> !d.isEmpty(), Duration.ofSeconds(30));
-                    dlq.addAll(ItSupport.drain(reader, Duration.ofSeconds(1)));
-                }
-                AvroSerde<ScoredEvent> scoreSerde = AvroSerde.of(ScoredEvent.class);
-                Set<String> scored = new HashSet<>();
-                for (ConsumerRecord<byte[], byte[]> r : scores) {
-                    ScoredEvent s = scoreSerde.deserialize(topics.scores(), r.value());
-                    assertTrue(scored.add(s.getEntity() + "/" + s.getEventTime().toEpochMilli()), "scored twice: " + s);
-                }
-                assertEquals(expected, scored, "every framed record scored exactly once, none lost in the outage");
-                assertEquals(1, dlq.size(), "only the unknown schema id is dead-lettered");
-                DeadLetter d = AvroSerde.of(DeadLetter.class).deserialize(topics.dlq(), dlq.get(0).value());
-                assertEquals(DeadLetterReason.UNKNOWN_SCHEMA, d.getReason());
-                assertTrue(d.getMessage().contains("4242"), d.getMessage());
+                assertScoredOnceAndUnknownIdDeadLettered(bootstrap, topics, expected, 4242, "");
             }
         }
+    }
+
+    /**
+     * After an outage: every {@code expected} record ("entity/eventTime") was scored exactly once and the only dead
+     * letter is the record of the unknown schema id, with reason UNKNOWN_SCHEMA. Shared with the real-registry IT.
+     */
+    static void assertScoredOnceAndUnknownIdDeadLettered(String bootstrap, DetectorTopics topics, Set<String> expected,
+                                                         int unknownId, String context) {
+        List<ConsumerRecord<byte[], byte[]>> scores = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = ItSupport.committedReader(bootstrap, topics.scores())) {
+            ItSupport.readUntil(reader, scores, s -> s.size() >= expected.size(), Duration.ofSeconds(120));
+            scores.addAll(ItSupport.drain(reader, Duration.ofSeconds(2))); // duplicates would show here
+        }
+        List<ConsumerRecord<byte[], byte[]>> dlq;
+        try (KafkaConsumer<byte[], byte[]> reader = ItSupport.committedReader(bootstrap, topics.dlq())) {
+            dlq = ItSupport.readUntil(reader, new ArrayList<>(), d -> !d.isEmpty(), Duration.ofSeconds(30));
+            dlq.addAll(ItSupport.drain(reader, Duration.ofSeconds(1)));
+        }
+        AvroSerde<ScoredEvent> scoreSerde = AvroSerde.of(ScoredEvent.class);
+        Set<String> scored = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : scores) {
+            ScoredEvent s = scoreSerde.deserialize(topics.scores(), r.value());
+            assertTrue(scored.add(s.getEntity() + "/" + s.getEventTime().toEpochMilli()), "scored twice: " + s);
+        }
+        assertEquals(expected, scored, "every framed record scored exactly once, none lost in the outage" + context);
+        assertEquals(1, dlq.size(), "only the unknown schema id is dead-lettered");
+        DeadLetter d = AvroSerde.of(DeadLetter.class).deserialize(topics.dlq(), dlq.get(0).value());
+        assertEquals(DeadLetterReason.UNKNOWN_SCHEMA, d.getReason());
+        assertTrue(d.getMessage().contains(String.valueOf(unknownId)), d.getMessage());
     }
 
     /** FeatureVector as a producer built before context, attributes and eventId existed. */

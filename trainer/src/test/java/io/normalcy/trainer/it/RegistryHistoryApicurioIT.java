@@ -48,11 +48,7 @@ class RegistryHistoryApicurioIT {
     Path work;
 
     private static final String MODEL = "framed-apicurio";
-    private static final Schema OLDER = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"FeatureVector\","
-            + "\"namespace\":\"io.normalcy.avro\",\"fields\":[{\"name\":\"model\",\"type\":\"string\"},"
-            + "{\"name\":\"entity\",\"type\":\"string\"},{\"name\":\"eventTime\",\"type\":{\"type\":\"long\","
-            + "\"logicalType\":\"timestamp-millis\"}},{\"name\":\"context\",\"type\":{\"type\":\"map\","
-            + "\"values\":\"string\"}},{\"name\":\"features\",\"type\":{\"type\":\"map\",\"values\":\"double\"}}]}");
+    private static final Schema OLDER = RegistryHistoryIT.OLDER;
 
     @Test
     void framedHistoryDecodesThroughARealRegistryAndItsOutageFailsTheRead(KafkaBroker broker) throws Exception {

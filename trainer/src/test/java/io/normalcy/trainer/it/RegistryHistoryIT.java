@@ -58,7 +58,8 @@ class RegistryHistoryIT {
     Path work;
 
     private static final String MODEL = "framed";
-    private static final Schema OLDER = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"FeatureVector\","
+    /** FeatureVector as an older producer wrote it (no attributes, no numeric context); shared with the Apicurio IT. */
+    static final Schema OLDER = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"FeatureVector\","
             + "\"namespace\":\"io.normalcy.avro\",\"fields\":[{\"name\":\"model\",\"type\":\"string\"},"
             + "{\"name\":\"entity\",\"type\":\"string\"},{\"name\":\"eventTime\",\"type\":{\"type\":\"long\","
             + "\"logicalType\":\"timestamp-millis\"}},{\"name\":\"context\",\"type\":{\"type\":\"map\","
