@@ -142,7 +142,9 @@ class DerivedFeaturesParityIT {
         DetectorMetrics metrics = DetectorMetrics.inMemory();
         StreamsBuilder builder = new StreamsBuilder();
         DetectorTopology.build(builder, t, new ModelRegistry(metrics), new SubscriptionRegistry(),
-                DetectorSettings.defaults().withCoolDown(Duration.ZERO), metrics, OutputSettings.defaults(), null);
+                DetectorSettings.defaults().withCoolDown(Duration.ZERO).withOutput(new io.normalcy.detector.config.OutputOptions(
+                        io.normalcy.detector.config.OutputOptions.Contributions.ALL,
+                        io.normalcy.detector.config.OutputOptions.DEFAULT_CARRIED_HEADERS, 1024)), metrics, OutputSettings.defaults(), null);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -191,9 +193,15 @@ class DerivedFeaturesParityIT {
             List<ScoredEvent> s = scores.get(v.getEventId());
             assertTrue(s != null && s.size() == 1, v.getEventId() + " scored exactly once: " + s);
             RawRecord row = rowByTime.get(v.getEventTime().toEpochMilli());
-            double[] expected = scorer.score(row.features(), Map.of(), Map.of(), row.eventTime()).contributions();
+            io.normalcy.flow.model.Score trainerScore = scorer.score(row.features(), Map.of(), Map.of(),
+                    row.eventTime());
+            // log p (a double) depends on every derived value; the per-feature terms travel as float32 (ScoredEvent v3)
+            assertEquals(trainerScore.logDensity(), s.get(0).getLogDensity(), 1e-9,
+                    v.getEventId() + " log-density (trainer row " + row.features() + ")");
+            double[] expected = trainerScore.contributions();
+            Map<String, Double> terms = io.normalcy.schemas.ScoredEvents.contributions(s.get(0), names);
             for (int i = 0; i < names.size(); i++) {
-                assertEquals(expected[i], s.get(0).getContributions().get(names.get(i)), 1e-9,
+                assertEquals(expected[i], terms.get(names.get(i)), 1e-5 * Math.max(1, Math.abs(expected[i])),
                         v.getEventId() + " " + names.get(i) + " (trainer row " + row.features() + ")");
             }
         }
