@@ -22,6 +22,15 @@ public final class DemoApplication implements Callable<Integer> {
     /** Logging configuration for the demo and both services: WARN for frameworks, INFO for the demo. */
     static final String LOGBACK = "normalcy-demo-logback.xml";
 
+    /** The demo's scenarios: the payments stream (FeatureVectors) or raw JSON host metrics through a mapping. */
+    enum Scenario { payments, metrics }
+
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "payments",
+            description = "payments (default): FeatureVectors, a retrain and a hot swap; metrics: raw JSON host "
+                    + "metrics on a plain topic through a mapping, one model on the raw values and one with derived "
+                    + "per-host features, compared on injected spikes and level shifts.")
+    Scenario scenario;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Existing Kafka cluster; default: start an in-JVM KRaft broker.")
     String bootstrapServers;
@@ -64,6 +73,7 @@ public final class DemoApplication implements Callable<Integer> {
 
     private final PrintStream out;
     private DemoSummary summary;
+    private MetricsSummary metricsSummary;
 
     public DemoApplication() {
         this(System.out);
@@ -93,6 +103,19 @@ public final class DemoApplication implements Callable<Integer> {
         return app.summary;
     }
 
+    /** Runs {@code --scenario metrics} with command-line arguments and returns its summary; what the tests call. */
+    static MetricsSummary runMetrics(PrintStream out, String... args) {
+        configureLogging();
+        DemoApplication app = new DemoApplication(out);
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("--scenario", "metrics"),
+                java.util.Arrays.stream(args)).toArray(String[]::new);
+        int code = new CommandLine(app).execute(all);
+        if (code != 0) {
+            throw new DemoException("the demo exited with code " + code);
+        }
+        return app.metricsSummary;
+    }
+
     /**
      * Points every logback instance of the JVM (the demo's and each service's class loader) at the demo's
      * configuration, unless the user chose one.
@@ -118,6 +141,9 @@ public final class DemoApplication implements Callable<Integer> {
                         rate, records == null ? null : records.longValue(), console);
                 return 0;
             }
+            if (scenario == Scenario.metrics) {
+                return runMetrics(console);
+            }
             DemoOptions options = new DemoOptions(bootstrapServers,
                     history != null ? history : quick ? DemoOptions.QUICK_HISTORY : DemoOptions.HISTORY,
                     records != null ? records : quick ? DemoOptions.QUICK_RECORDS : DemoOptions.RECORDS,
@@ -132,4 +158,28 @@ public final class DemoApplication implements Callable<Integer> {
             return 2;
         }
     }
+
+    /** The metrics scenario: its own default sizes (whole simulated days of 50 hosts every 15 minutes). */
+    private int runMetrics(Console console) throws Exception {
+        if (producerOnly) {
+            throw new DemoException("--producer-only is for the payments scenario");
+        }
+        DemoOptions options = new DemoOptions(bootstrapServers,
+                history != null ? history : quick ? METRICS_QUICK_HISTORY : METRICS_HISTORY,
+                records != null ? records : quick ? METRICS_QUICK_RECORDS : METRICS_RECORDS,
+                anomalyRate, seed, epochs != null ? epochs : quick ? DemoOptions.QUICK_EPOCHS : DemoOptions.EPOCHS,
+                null);
+        console.line("Normalcy demo, scenario metrics: %,d history + %,d stream records, %.1f%% spikes, %d level "
+                        + "shifts, seed %d, up to %d epochs", options.history(), options.records(),
+                100 * options.anomalyRate(), MetricsRun.SHIFTS, options.seed(), options.epochs());
+        metricsSummary = new MetricsRun(options, console).run();
+        console.raw(metricsSummary.format());
+        return metricsSummary.allScored() ? 0 : 1;
+    }
+
+    /** Three simulated days of history and one of stream; --quick: two and two thirds. */
+    static final int METRICS_HISTORY = 14_400;
+    static final int METRICS_RECORDS = 4_800;
+    static final int METRICS_QUICK_HISTORY = 9_600;
+    static final int METRICS_QUICK_RECORDS = 3_200;
 }

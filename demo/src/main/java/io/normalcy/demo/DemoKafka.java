@@ -98,9 +98,15 @@ final class DemoKafka implements AutoCloseable {
      */
     void requestRetrain(String requestId, String reason, Long maxRecords, Instant windowEnd,
                         Map<String, String> overrides) {
+        requestRetrain(PaymentsModel.MODEL, requestId, reason, maxRecords, windowEnd, overrides);
+    }
+
+    /** A retrain request for {@code model} (the metrics scenario trains two models of its own). */
+    void requestRetrain(String model, String requestId, String reason, Long maxRecords, Instant windowEnd,
+                        Map<String, String> overrides) {
         RetrainRequest r = RetrainRequest.newBuilder()
                 .setRequestId(requestId)
-                .setModel(PaymentsModel.MODEL)
+                .setModel(model)
                 .setReason(reason)
                 .setRequestedAt(Instant.now())
                 .setMaxRecords(maxRecords)
@@ -109,7 +115,7 @@ final class DemoKafka implements AutoCloseable {
                 .setRequestedBy("normalcy-demo")
                 .build();
         try {
-            retrainProducer.send(new ProducerRecord<>(retrain.name(), PaymentsModel.MODEL, r)).get();
+            retrainProducer.send(new ProducerRecord<>(retrain.name(), model, r)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending retrain request " + requestId, e);

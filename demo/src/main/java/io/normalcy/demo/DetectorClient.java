@@ -30,6 +30,11 @@ final class DetectorClient {
      * @throws DemoException when the detector refuses the key (401/403): waiting would not help
      */
     long loadedVersion() {
+        return loadedVersion(PaymentsModel.MODEL);
+    }
+
+    /** Version of {@code model} the detector has loaded, 0 when none (see {@link #loadedVersion()}). */
+    long loadedVersion(String model) {
         HttpResponse<String> r;
         try {
             r = http.send(HttpRequest.newBuilder(models).header(DemoCredentials.HEADER, readKey)
@@ -50,7 +55,7 @@ final class DetectorClient {
             }
             long v = 0;
             for (JsonNode m : JSON.readTree(r.body())) {
-                if (PaymentsModel.MODEL.equals(m.path("name").asText())) {
+                if (model.equals(m.path("name").asText())) {
                     v = Math.max(v, m.path("version").asLong());
                 }
             }

@@ -55,4 +55,62 @@ final class ServiceConfig {
         p.put("kafka.streams.detector.state.dir", stateDir.toString());
         return p;
     }
+
+    /** Topic of the metrics scenario scored by the model with derived features, and that model. */
+    static final String METRICS_TOPIC = "host-metrics";
+    static final String DERIVED_MODEL = "hosts";
+    /** The same records on a second topic, scored by the model on the raw values only (one mapping per topic). */
+    static final String METRICS_RAW_TOPIC = "host-metrics-raw";
+    static final String RAW_MODEL = "hosts-raw";
+    /** Derived per-host features of {@link #DERIVED_MODEL}: each value against the host's last 20 reports. */
+    static final String DERIVED = "cpu.mean_20,cpu.std_20,cpu.diff,latency.mean_20,latency.diff,errors.mean_20";
+
+    /** The mapping of the metrics JSON ({@link MetricsGenerator}), the same for the trainer and the detector. */
+    static Map<String, Object> metricsMappings(String prefix) {
+        Map<String, Object> p = new HashMap<>();
+        for (String[] tm : new String[][] {{METRICS_TOPIC, DERIVED_MODEL}, {METRICS_RAW_TOPIC, RAW_MODEL}}) {
+            String k = prefix + ".mappings." + tm[0] + ".";
+            p.put(k + "model", tm[1]);
+            p.put(k + "entity", "host");
+            p.put(k + "event-time", "ts");
+            p.put(k + "event-id", "id");
+            p.put(k + "features.cpu", "metrics.cpu");
+            p.put(k + "features.latency", "metrics.latency_ms");
+            p.put(k + "features.errors", "metrics.errors");
+        }
+        return p;
+    }
+
+    /** The trainer of the metrics scenario: both models, the same hyper-parameters, one with derived features. */
+    static Map<String, Object> metricsTrainer(String bootstrapServers, Path artifactDir, DemoOptions o,
+                                              DemoCredentials credentials) {
+        Map<String, Object> p = new HashMap<>(trainer(bootstrapServers, artifactDir, o, credentials));
+        p.keySet().removeIf(k -> k.startsWith("normalcy.trainer.models."));
+        p.putAll(metricsMappings("normalcy.trainer"));
+        for (String model : List.of(RAW_MODEL, DERIVED_MODEL)) {
+            String m = "normalcy.trainer.models." + model + ".";
+            p.put(m + "features", List.of("cpu", "latency", "errors"));
+            p.put(m + "integer-features", List.of("errors"));
+            p.put(m + "log1p-features", List.of("latency", "errors"));
+            p.put(m + "cyclic-context", List.of("@hourOfDay"));
+            p.put(m + "window", "P30D");
+            p.put(m + "blocks", 3);
+            p.put(m + "hidden", List.of(64, 64));
+            p.put(m + "epochs", o.epochs());
+            p.put(m + "batch-size", 256);
+            p.put(m + "learning-rate", 0.003);
+            p.put(m + "patience", 3);
+            p.put(m + "validation-fraction", 0.1);
+            p.put(m + "calibration-fraction", 0.25);
+            p.put(m + "seed", o.seed());
+        }
+        p.put("normalcy.trainer.models." + DERIVED_MODEL + ".derived", DERIVED);
+        return p;
+    }
+
+    static Map<String, Object> metricsDetector(String bootstrapServers, Path stateDir, DemoCredentials credentials) {
+        Map<String, Object> p = detector(bootstrapServers, stateDir, credentials);
+        p.putAll(metricsMappings("normalcy.detector"));
+        return p;
+    }
 }
