@@ -290,7 +290,7 @@ class DetectorTopologyTest {
                 }
                 for (FeatureContribution f : shown) {
                     int i = names.indexOf(f.getFeature());
-                    assertEquals(terms[i], f.getTerm(), 0.0);
+                    assertEquals(terms[i], f.getLogDensityTerm(), 0.0);
                     assertEquals(Double.doubleToRawLongBits(expected.low(i)),
                             Double.doubleToRawLongBits(f.getExpectedLow()), f.getFeature());
                     assertEquals(Double.doubleToRawLongBits(expected.high(i)),
