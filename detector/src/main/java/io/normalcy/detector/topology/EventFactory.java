@@ -51,14 +51,18 @@ final class EventFactory {
                 pValue(eval), withTerms ? ScoredEvents.terms(score.contributions()) : List.of());
     }
 
-    /** @param ranges expected ranges of the event's features, null when the model cannot give exact ones */
+    /**
+     * @param ranges expected ranges of (at least) the {@code top} features, null when the model cannot give exact
+     *               ones
+     * @param top    the shown features, {@link #topIndexes} of the score
+     */
     static Alert alert(FeatureVector fv, ModelPlan plan, Source src, Score score, ExpectedRanges ranges,
-                       Evaluation eval, int topFeatures, long now) {
+                       Evaluation eval, int[] top, long now) {
         String id = AlertIds.derive(fv.getModel(), fv.getEntity(), fv.getEventTime(), fv.getEventId(),
                 src.topic(), src.partition(), src.offset());
         return new Alert(id, fv.getEntity(), fv.getEventTime(), fv.getModel(), plan.model().version(),
                 score.logDensity(), eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(),
-                topFeatures(fv, plan, score, ranges, topFeatures), fv.getContext(), fv.getContextNumeric(),
+                topFeatures(fv, plan, score, ranges, top), fv.getContext(), fv.getContextNumeric(),
                 fv.getFeatures(), fv.getAttributes(), fv.getEventId(), src.topic(), src.partition(), src.offset(),
                 Instant.ofEpochMilli(now), pValue(eval));
     }
@@ -69,23 +73,40 @@ final class EventFactory {
     }
 
     /**
-     * The {@code n} features with the largest deficit, largest first (ties: feature order), each with its expected
-     * range when {@code ranges} is not null.
+     * The indexes of the {@code n} features with the largest deficit (typical term − term), largest first (ties:
+     * feature order). Known before the expected ranges, so only these features' ranges are solved.
      */
+    static int[] topIndexes(ModelPlan plan, Score score, int n) {
+        double[] terms = score.contributions();
+        int d = plan.featureNames().size();
+        double[] deficit = new double[d];
+        Integer[] order = new Integer[d];
+        for (int i = 0; i < d; i++) {
+            deficit[i] = plan.typical(i) - terms[i];
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(deficit[b], deficit[a]));
+        int[] top = new int[Math.min(Math.max(n, 0), d)];
+        for (int j = 0; j < top.length; j++) {
+            top[j] = order[j];
+        }
+        return top;
+    }
+
+    /** The {@code top} features, in that order, each with its expected range when {@code ranges} is not null. */
     static List<FeatureContribution> topFeatures(FeatureVector fv, ModelPlan plan, Score score,
-                                                 ExpectedRanges ranges, int n) {
+                                                 ExpectedRanges ranges, int[] top) {
         List<String> names = plan.featureNames();
         double[] terms = score.contributions();
-        List<FeatureContribution> all = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
+        List<FeatureContribution> shown = new ArrayList<>(top.length);
+        for (int i : top) {
             String name = names.get(i);
             double typicalTerm = plan.typical(i);
             Double value = fv.getFeatures().get(name);
-            all.add(new FeatureContribution(name, value == null ? Double.NaN : value, terms[i], typicalTerm,
+            shown.add(new FeatureContribution(name, value == null ? Double.NaN : value, terms[i], typicalTerm,
                     typicalTerm - terms[i], ranges == null ? null : ranges.low(i),
                     ranges == null ? null : ranges.high(i), ranges == null ? null : ranges.mass()));
         }
-        all.sort((a, b) -> Double.compare(b.getDeficit(), a.getDeficit()));
-        return new ArrayList<>(all.subList(0, Math.min(n, all.size())));
+        return shown;
     }
 }

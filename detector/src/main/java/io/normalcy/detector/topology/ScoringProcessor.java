@@ -172,8 +172,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     private void alert(Record<byte[], byte[]> record, Source src, FeatureVector fv, ModelPlan plan, Score score,
                        Evaluation eval, long now, Header[] carried) {
         String name = plan.model().name();
-        ExpectedRanges ranges = expectedRanges(plan.scorer(), fv, fv.getEventTime().toEpochMilli());
-        Alert alert = EventFactory.alert(fv, plan, src, score, ranges, eval, deps.settings().topFeatures(), now);
+        int[] top = EventFactory.topIndexes(plan, score, deps.settings().topFeatures());
+        ExpectedRanges ranges = expectedRanges(plan.scorer(), fv, fv.getEventTime().toEpochMilli(), top);
+        Alert alert = EventFactory.alert(fv, plan, src, score, ranges, eval, top, now);
         deps.metrics().alert(name, eval.severity().name(), eval.scope());
         Emitter.Encoded written = emitter.alert(alert, plan.contextKeys(), record.timestamp(), carried);
         if (written == null) {
@@ -189,13 +190,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     }
 
     /**
-     * The alert's expected ranges, computed only for alerts (a few times a score). An explanation must never cost
-     * the alert: a failure here is logged and the alert goes out without ranges.
+     * The alert's expected ranges, computed only for alerts and only for the {@code top} features it shows (each
+     * range is a numeric quantile solve; all D of them cost about 20 scores). An explanation must never cost the
+     * alert: a failure here is logged and the alert goes out without ranges.
      */
-    private ExpectedRanges expectedRanges(Scorer scorer, FeatureVector fv, long eventTime) {
+    private ExpectedRanges expectedRanges(Scorer scorer, FeatureVector fv, long eventTime, int[] top) {
         try {
             return scorer.expectedRanges(fv.getFeatures(), fv.getContext(), fv.getContextNumeric(), eventTime,
-                    deps.settings().expectedRangeMass());
+                    deps.settings().expectedRangeMass(), top);
         } catch (RuntimeException e) {
             LOG.warn("Expected ranges of an alert of model {} failed, sending it without: {}", fv.getModel(),
                     e.toString());

@@ -241,8 +241,8 @@ class DetectorTopologyTest {
             List<String> names = List.of("a", "b", "c");
             for (FeatureContribution f : alerts.get(0).getTopFeatures()) {
                 int i = names.indexOf(f.getFeature());
-                assertEquals(expected.low(i), f.getExpectedLow(), 1e-12);
-                assertEquals(expected.high(i), f.getExpectedHigh(), 1e-12);
+                assertEquals(expected.low(i), f.getExpectedLow(), 0.0);
+                assertEquals(expected.high(i), f.getExpectedHigh(), 0.0);
                 assertEquals(0.9, f.getExpectedMass());
                 assertTrue(f.getExpectedLow() < f.getExpectedHigh());
             }
@@ -250,6 +250,55 @@ class DetectorTopologyTest {
                     .findFirst().orElseThrow();
             assertTrue(a.getExpectedLow() < 0 && 0 < a.getExpectedHigh() && a.getExpectedHigh() < 9, a.toString());
         }
+    }
+
+    /**
+     * Issue 14: the alert path solves the expected ranges of the features it shows only. With
+     * {@code top-features} 1 the alert lists the feature of the largest deficit, and its range is exactly (to the
+     * bit) the one of the all-features computation; the order of several shown features is unchanged.
+     */
+    @Test
+    void alertRangesOfItsTopFeaturesOnlyAreTheAllFeaturesValues() throws Exception {
+        ModelVersion mog = TestModels.mixture(MODEL, 1);
+        io.normalcy.flow.model.Scorer reference = io.normalcy.flow.state.ModelStateMapper.fromState(mog).newScorer();
+        Map<String, Double> x = x(0.5, 9, -7);
+        io.normalcy.flow.model.ExpectedRanges expected = reference.expectedRanges(x, Map.of(), Map.of(),
+                START.toEpochMilli(), 0.99);
+        double[] terms = reference.score(x, Map.of(), Map.of(), START.toEpochMilli()).contributions();
+        List<String> names = List.of("a", "b", "c");
+        List<String> byDeficitOnAll = null;
+        for (int top : new int[] {1, 2, 3}) {
+            DetectorSettings settings = new DetectorSettings(true, Duration.ZERO, top, 0.99,
+                    io.normalcy.detector.config.InputFormat.AUTO, Map.of(), DriftSettings.defaults(),
+                    io.normalcy.detector.config.SigningSettings.none());
+            try (TopologyHarness h = new TopologyHarness(settings)) {
+                h.publish(mog);
+                h.send(vector(MODEL, "e1", START, "c", x));
+                List<Alert> alerts = h.alerts.readValuesToList();
+                assertEquals(1, alerts.size());
+                List<FeatureContribution> shown = alerts.get(0).getTopFeatures();
+                assertEquals(top, shown.size());
+                List<String> order = shown.stream().map(FeatureContribution::getFeature).toList();
+                for (int j = 1; j < shown.size(); j++) {
+                    assertTrue(shown.get(j - 1).getDeficit() >= shown.get(j).getDeficit(), "largest deficit first");
+                }
+                if (byDeficitOnAll == null) {
+                    byDeficitOnAll = order;
+                } else {
+                    assertEquals(byDeficitOnAll, order.subList(0, byDeficitOnAll.size()), "ranking unchanged");
+                    byDeficitOnAll = order;
+                }
+                for (FeatureContribution f : shown) {
+                    int i = names.indexOf(f.getFeature());
+                    assertEquals(terms[i], f.getLogDensityTerm(), 0.0);
+                    assertEquals(Double.doubleToRawLongBits(expected.low(i)),
+                            Double.doubleToRawLongBits(f.getExpectedLow()), f.getFeature());
+                    assertEquals(Double.doubleToRawLongBits(expected.high(i)),
+                            Double.doubleToRawLongBits(f.getExpectedHigh()), f.getFeature());
+                }
+            }
+        }
+        assertEquals(3, byDeficitOnAll.size());
     }
 
     @Test

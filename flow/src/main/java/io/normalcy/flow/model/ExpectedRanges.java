@@ -6,6 +6,7 @@ package io.normalcy.flow.model;
  * p(x_i | x_&lt;i, c), holding probability {@code mass}: from the (1 − mass)/2 to the (1 + mass)/2 quantile, in
  * original units. It answers "what would have been normal here": "amount 5,400 — expected 12–310 given
  * shop=grocery, 03:00 and the preceding features". Computed by {@link Scorer#expectedRanges} on demand.
+ * When only some features were asked for (the top features of an alert), the others have NaN ends.
  *
  * @param mass central probability in (0, 1), e.g. 0.99 for the 0.5 %–99.5 % quantiles
  * @param low  lower ends, original units

@@ -95,17 +95,45 @@ public final class Scorer {
      */
     public ExpectedRanges expectedRanges(Map<String, Double> features, Map<String, String> context,
                                          Map<String, Double> contextNumeric, long eventTimeMillis, double mass) {
+        return expectedRanges(features, context, contextNumeric, eventTimeMillis, mass, null);
+    }
+
+    /**
+     * {@link #expectedRanges(Map, Map, Map, long, double)} for the features at {@code featureIndexes} only
+     * ({@link NormalcyModel#featureNames()} order; null: all). An alert shows the ranges of its few top features,
+     * and each range is two numeric quantile solves, so solving all D of them cost about as much as the rest of the
+     * detector's hot path together (issue 14). The ranges still come back indexed by feature, with the same values
+     * bit for bit as the all-features call; features not asked for have NaN ends.
+     *
+     * @throws IllegalArgumentException when an index is outside [0, D)
+     * @throws InvalidInputException    as {@link #score}
+     */
+    public ExpectedRanges expectedRanges(Map<String, Double> features, Map<String, String> context,
+                                         Map<String, Double> contextNumeric, long eventTimeMillis, double mass,
+                                         int[] featureIndexes) {
         ExpectedRanges.checkMass(mass);
+        if (featureIndexes != null) {
+            for (int i : featureIndexes) {
+                if (i < 0 || i >= names.length) {
+                    throw new IllegalArgumentException("feature index " + i + " is outside [0, " + names.length
+                            + ") of model " + model.name());
+                }
+            }
+        }
         if (!flow.hasExactConditionals()) {
             return null;
         }
         prepare(features, context, contextNumeric, eventTimeMillis);
         double tail = (1 - mass) / 2;
         double[][] q = new double[2][names.length];
-        flow.conditionalQuantiles(u, ctx, new double[] {tail, 1 - tail}, q);
+        flow.conditionalQuantiles(u, ctx, new double[] {tail, 1 - tail}, q, featureIndexes);
         double[] low = new double[names.length];
         double[] high = new double[names.length];
-        for (int i = 0; i < names.length; i++) {
+        java.util.Arrays.fill(low, Double.NaN);
+        java.util.Arrays.fill(high, Double.NaN);
+        int n = featureIndexes == null ? names.length : featureIndexes.length;
+        for (int j = 0; j < n; j++) {
+            int i = featureIndexes == null ? j : featureIndexes[j];
             double[] r = preprocessor.intervalFromFlowSpace(i, q[0][i], q[1][i]);
             low[i] = r[0];
             high[i] = r[1];

@@ -118,7 +118,7 @@ final class VectorMadeMixture implements BaseDensity {
     }
 
     @Override
-    public void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out) {
-        scalar.conditionalQuantiles(z, ctx, probs, out);
+    public void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out, int[] coords) {
+        scalar.conditionalQuantiles(z, ctx, probs, out, coords);
     }
 }

@@ -31,5 +31,17 @@ public interface BaseDensity {
      * @param probs probabilities in (0, 1)
      * @param out   {@code probs.length} rows of length {@link #dim()}
      */
-    void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out);
+    default void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out) {
+        conditionalQuantiles(z, ctx, probs, out, null);
+    }
+
+    /**
+     * {@link #conditionalQuantiles(double[], double[], double[], double[][])} for the coordinates in
+     * {@code coords} only (null: all), the others of {@code out} left untouched. An alert shows a few top features,
+     * and each quantile is a numeric solve, so solving only those is most of the cost saved; each coordinate's
+     * quantile depends only on z and ctx, so it is the same value whichever coordinates are asked for.
+     *
+     * @param coords distinct-or-not coordinates in [0, {@link #dim()}), already checked by the caller; null for all
+     */
+    void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out, int[] coords);
 }

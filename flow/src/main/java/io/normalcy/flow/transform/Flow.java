@@ -139,7 +139,26 @@ public final class Flow {
      * @return false (and {@code out} untouched) when the flow is not {@link #hasExactConditionals() exact}
      */
     public boolean conditionalQuantiles(double[] u, double[] ctx, double[] probs, double[][] out) {
+        return conditionalQuantiles(u, ctx, probs, out, null);
+    }
+
+    /**
+     * {@link #conditionalQuantiles(double[], double[], double[], double[][])} for the coordinates in {@code coords}
+     * only (null: all); the other entries of {@code out} are left untouched. The forward and network passes are the
+     * same, but only the asked coordinates' quantiles are solved (the bulk of the cost), and each is bit for bit the
+     * value of the all-coordinates call: an alert needs the ranges of its few top features, not of all D.
+     *
+     * @throws IllegalArgumentException when an index of {@code coords} is outside [0, dim)
+     */
+    public boolean conditionalQuantiles(double[] u, double[] ctx, double[] probs, double[][] out, int[] coords) {
         double[] c = checkInput(u, ctx);
+        if (coords != null) {
+            for (int i : coords) {
+                if (i < 0 || i >= dim) {
+                    throw new IllegalArgumentException("coordinate " + i + " is outside [0, " + dim + ")");
+                }
+            }
+        }
         if (!hasExactConditionals()) {
             return false;
         }
@@ -152,9 +171,11 @@ public final class Flow {
         double[] logSlope = new double[dim];
         transform.forward(u, c, z, logSlope);
         double[][] q = new double[probs.length][dim];
-        base.conditionalQuantiles(z, c, probs, q);
+        base.conditionalQuantiles(z, c, probs, q, coords);
+        int n = coords == null ? dim : coords.length;
         for (int k = 0; k < probs.length; k++) {
-            for (int i = 0; i < dim; i++) {
+            for (int j = 0; j < n; j++) {
+                int i = coords == null ? j : coords[j];
                 out[k][i] = u[i] + (q[k][i] - z[i]) * Math.exp(-logSlope[i]);
             }
         }

@@ -295,14 +295,16 @@ public final class MadeMixture implements BaseDensity {
      * 1 − F (computed with erfc) to keep the tail's precision.
      */
     @Override
-    public void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out) {
+    public void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out, int[] coords) {
         Scratch s = scratch.get();
         network(z, ctx, s);
         int kk = components;
         double[] w = new double[kk];
         double[] mu = new double[kk];
         double[] sigma = new double[kk];
-        for (int i = 0; i < dim; i++) {
+        int n = coords == null ? dim : coords.length;
+        for (int j = 0; j < n; j++) {
+            int i = coords == null ? j : coords[j];
             int base = i * 3 * kk;
             double max = Double.NEGATIVE_INFINITY;
             for (int t = 0; t < kk; t++) {

@@ -31,9 +31,16 @@ public final class StandardNormal implements BaseDensity {
 
     /** Coordinates are independent: every conditional is N(0, 1), whatever z. */
     @Override
-    public void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out) {
+    public void conditionalQuantiles(double[] z, double[] ctx, double[] probs, double[][] out, int[] coords) {
         for (int k = 0; k < probs.length; k++) {
-            java.util.Arrays.fill(out[k], 0, dim, inverseCdf(probs[k]));
+            double q = inverseCdf(probs[k]);
+            if (coords == null) {
+                java.util.Arrays.fill(out[k], 0, dim, q);
+            } else {
+                for (int i : coords) {
+                    out[k][i] = q;
+                }
+            }
         }
     }
 

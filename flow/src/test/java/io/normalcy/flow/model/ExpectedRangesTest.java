@@ -210,6 +210,66 @@ class ExpectedRangesTest {
         }
     }
 
+    /**
+     * The alert path asks only for its top features' ranges (issue 14): each asked feature's range is bit for bit
+     * the all-features value, in any order of indexes; the features not asked for have NaN ends.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"MAF_MOG", "MAF"})
+    void subsetRangesAreExactlyTheAllFeaturesValues(String type) {
+        Scorer scorer = model(type).newScorer();
+        ExpectedRanges all = scorer.expectedRanges(features(900, 3, 0.4), SHOP_B, Map.of(), NOON_UTC, 0.99);
+        for (int[] subset : new int[][] {{2}, {0}, {2, 0}, {1, 2, 0}, {}}) {
+            ExpectedRanges some = scorer.expectedRanges(features(900, 3, 0.4), SHOP_B, Map.of(), NOON_UTC, 0.99,
+                    subset);
+            assertEquals(0.99, some.mass());
+            List<Integer> asked = java.util.Arrays.stream(subset).boxed().toList();
+            for (int i = 0; i < 3; i++) {
+                if (asked.contains(i)) {
+                    assertEquals(Double.doubleToRawLongBits(all.low(i)), Double.doubleToRawLongBits(some.low(i)),
+                            "low " + i);
+                    assertEquals(Double.doubleToRawLongBits(all.high(i)), Double.doubleToRawLongBits(some.high(i)),
+                            "high " + i);
+                } else {
+                    assertTrue(Double.isNaN(some.low(i)) && Double.isNaN(some.high(i)), "not asked: " + i);
+                }
+            }
+        }
+        ExpectedRanges nullMeansAll = scorer.expectedRanges(features(900, 3, 0.4), SHOP_B, Map.of(), NOON_UTC, 0.99,
+                null);
+        assertArrayEquals(all.low(), nullMeansAll.low(), 0.0);
+        assertArrayEquals(all.high(), nullMeansAll.high(), 0.0);
+    }
+
+    /** The flow-space quantiles of a subset leave the other entries of the output untouched. */
+    @Test
+    void flowSubsetQuantilesLeaveOtherCoordinatesUntouched() {
+        io.normalcy.flow.transform.Flow flow = model("MAF_MOG").flow();
+        double[] u = {0.3, -1.2, 2.5};
+        double[] ctx = new double[TestModels.context().dimension()];
+        double[] probs = {0.005, 0.995};
+        double[][] full = new double[2][3];
+        assertTrue(flow.conditionalQuantiles(u, ctx, probs, full));
+        double[][] some = {{7, 7, 7}, {7, 7, 7}};
+        assertTrue(flow.conditionalQuantiles(u, ctx, probs, some, new int[] {1}));
+        assertArrayEquals(new double[] {7, full[0][1], 7}, some[0], 0.0);
+        assertArrayEquals(new double[] {7, full[1][1], 7}, some[1], 0.0);
+    }
+
+    @Test
+    void featureIndexesOutsideTheModelAreRejected() {
+        Scorer scorer = model("MAF_MOG").newScorer();
+        for (int bad : new int[] {-1, 3, Integer.MAX_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> scorer.expectedRanges(features(20, 3, -0.9), SHOP_B, Map.of(), NOON_UTC, 0.99,
+                            new int[] {0, bad}));
+            assertTrue(e.getMessage().contains("feature index " + bad), e.getMessage());
+        }
+        io.normalcy.flow.transform.Flow flow = model("MAF").flow();
+        assertThrows(IllegalArgumentException.class, () -> flow.conditionalQuantiles(new double[3],
+                new double[TestModels.context().dimension()], new double[] {0.5}, new double[1][3], new int[] {3}));
+    }
+
     /** Initial parameters with every weight and bias zeroed (degrees kept): identity layers, N(0,1)-like base. */
     private static FlowParameters zeroed(FlowSpec spec) {
         FlowParameters init = ParameterInitializer.initialize(spec, new Random(1));
