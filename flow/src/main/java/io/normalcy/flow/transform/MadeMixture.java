@@ -76,6 +76,37 @@ public final class MadeMixture implements BaseDensity {
         from = new int[layers][];
         contextRows = new double[layers][][];
         bias = new double[layers][];
+        Packed last = packHiddenLayers(hiddenWeights, hiddenContextWeights, hiddenBiases);
+        int out = 3 * components * dim;
+        check("output bias", outBias, out);
+        outFrom = new int[last.order().length];
+        outRows = packOutputRows(outWeight, last, out);
+        if (contextDim > 0) {
+            check("output context weight", outContextWeight, (long) out * contextDim);
+        }
+        outContextRows = new double[contextDim][out];
+        this.outBias = new double[out];
+        for (int r = 0; r < out; r++) {
+            int q = internal(r);
+            this.outBias[q] = outBias[r];
+            for (int k = 0; k < contextDim; k++) {
+                outContextRows[k][q] = outContextWeight[r * contextDim + k];
+            }
+        }
+        int[] w = widths.clone();
+        scratch = ThreadLocal.withInitial(() -> new Scratch(dim, w, out, components));
+    }
+
+    /** The last packed layer's unit order (original indexes, sorted by degree) and sorted degrees. */
+    private record Packed(int[] order, int[] degrees) {
+    }
+
+    /**
+     * Packs each hidden layer into the kernel's layout: units sorted by degree, so each input's unmasked units are
+     * the suffix from {@code from[l][p]}; fills {@link #widths}, {@link #rows}, {@link #from}, {@link #contextRows}
+     * and {@link #bias}.
+     */
+    private Packed packHiddenLayers(double[][] hiddenWeights, double[][] hiddenContextWeights, double[][] hiddenBiases) {
         int[] prevOrder = identity(dim);
         int[] prevDegS = new int[dim];
         for (int p = 0; p < dim; p++) {
@@ -109,35 +140,24 @@ public final class MadeMixture implements BaseDensity {
             prevOrder = order;
             prevDegS = degS;
         }
-        int out = 3 * components * dim;
-        int hl = prevOrder.length;
+        return new Packed(prevOrder, prevDegS);
+    }
+
+    /** Output rows per last-layer unit (sorted), coordinate-major, zero where masked; fills {@link #outFrom}. */
+    private double[][] packOutputRows(double[] outWeight, Packed last, int out) {
+        int hl = last.order().length;
         check("output weight", outWeight, (long) out * hl);
-        check("output bias", outBias, out);
-        outRows = new double[hl][out];
-        outFrom = new int[hl];
+        double[][] packed = new double[hl][out];
         for (int jj = 0; jj < hl; jj++) {
-            outFrom[jj] = prevDegS[jj] * 3 * components;
+            outFrom[jj] = last.degrees()[jj] * 3 * components;
             for (int r = 0; r < out; r++) {
                 int q = internal(r);
                 if (q >= outFrom[jj]) {
-                    outRows[jj][q] = outWeight[r * hl + prevOrder[jj]];
+                    packed[jj][q] = outWeight[r * hl + last.order()[jj]];
                 }
             }
         }
-        if (contextDim > 0) {
-            check("output context weight", outContextWeight, (long) out * contextDim);
-        }
-        outContextRows = new double[contextDim][out];
-        this.outBias = new double[out];
-        for (int r = 0; r < out; r++) {
-            int q = internal(r);
-            this.outBias[q] = outBias[r];
-            for (int k = 0; k < contextDim; k++) {
-                outContextRows[k][q] = outContextWeight[r * contextDim + k];
-            }
-        }
-        int[] w = widths.clone();
-        scratch = ThreadLocal.withInitial(() -> new Scratch(dim, w, out, components));
+        return packed;
     }
 
     /** Hidden unit degrees j mod D (see the class doc for why 0 is included). */
