@@ -1,17 +1,9 @@
 package io.normalcy.bench;
 
 import io.normalcy.flow.model.FlowSpec;
-import io.normalcy.flow.model.ModelProvenance;
-import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Scorer;
-import io.normalcy.flow.model.Thresholds;
-import io.normalcy.flow.preprocess.ContextSpec;
-import io.normalcy.flow.preprocess.FeaturePreprocessor;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cost of an alert's expected ranges (issue 14): {@code Scorer.expectedRanges} for all D features, as the detector
  * computed them before, against only the alert's top 3 (the default {@code normalcy.detector.top-features}), with
  * {@code score} as the unit. MAF_MOG (mixture base, whose quantiles are numeric solves) and MAF (Gaussian base,
- * closed-form quantiles); the features and context are those of {@link ScorerBenchmark}.
+ * closed-form quantiles); the model and records are {@link ScorerFixture}'s, as in {@link ScorerBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,36 +44,15 @@ public class ExpectedRangesBenchmark {
 
     @Setup
     public void setup() {
-        List<String> shops = List.of("s0", "s1", "s2", "s3", "s4");
-        ContextSpec cs = new ContextSpec(List.of(new ContextSpec.CategoricalField("shop", shops)),
-                List.of(new ContextSpec.CyclicField("hour", ContextSpec.HOUR_OF_DAY, 24),
-                        new ContextSpec.CyclicField("dow", ContextSpec.DAY_OF_WEEK, 7)), List.of());
-        List<FeaturePreprocessor.Feature> fs = new ArrayList<>();
-        for (int i = 0; i < dim; i++) {
-            fs.add(new FeaturePreprocessor.Feature("f" + i, i % 4 == 1, i % 4 == 2, 1.0 + i, 2.0));
-        }
+        int c = ScorerFixture.contextDimension();
         int[] hidden = {128};
-        FlowSpec spec = type.equals("MAF_MOG") ? FlowSpec.mafMog(dim, cs.dimension(), BenchModels.BLOCKS, hidden)
-                : FlowSpec.maf(dim, cs.dimension(), BenchModels.BLOCKS, hidden);
-        ModelProvenance prov = new ModelProvenance("bench", 42L, null, null, Map.of(), 0, 0, 0, 0, 0, "bench", 0L,
-                Map.of());
-        NormalcyModel model = new NormalcyModel("bench", 1, spec, BenchModels.parameters(spec, 7),
-                new FeaturePreprocessor(fs), cs, new Thresholds(List.of(), List.of("shop")), Map.of(), prov);
-        scorer = model.newScorer();
-        Random rng = new Random(17);
-        features = new ArrayList<>();
-        context = new ArrayList<>();
-        times = new long[BenchModels.ROWS];
-        for (int r = 0; r < BenchModels.ROWS; r++) {
-            Map<String, Double> f = new HashMap<>();
-            for (int i = 0; i < dim; i++) {
-                double v = i % 4 == 1 ? rng.nextInt(10) : i % 4 == 2 ? Math.exp(rng.nextGaussian()) : rng.nextGaussian();
-                f.put("f" + i, v);
-            }
-            features.add(f);
-            context.add(Map.of("shop", shops.get(rng.nextInt(shops.size()))));
-            times[r] = 1_700_000_000_000L + rng.nextInt(7 * 24) * 3_600_000L;
-        }
+        FlowSpec spec = type.equals("MAF_MOG") ? FlowSpec.mafMog(dim, c, BenchModels.BLOCKS, hidden)
+                : FlowSpec.maf(dim, c, BenchModels.BLOCKS, hidden);
+        ScorerFixture fx = ScorerFixture.of(spec, dim);
+        scorer = fx.scorer();
+        features = fx.features();
+        context = fx.context();
+        times = fx.times();
         // which features are on top varies per alert: rotate over all of them, so no cheap or dear feature is favoured
         top3 = new int[BenchModels.ROWS][];
         for (int r = 0; r < BenchModels.ROWS; r++) {

@@ -1,17 +1,10 @@
 package io.normalcy.bench;
 
 import io.normalcy.flow.model.FlowSpec;
-import io.normalcy.flow.model.ModelProvenance;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Scorer;
-import io.normalcy.flow.model.Thresholds;
-import io.normalcy.flow.preprocess.ContextSpec;
-import io.normalcy.flow.preprocess.FeaturePreprocessor;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,38 +48,12 @@ public class ScorerBenchmark {
 
     @Setup
     public void setup() {
-        List<String> shops = List.of("s0", "s1", "s2", "s3", "s4");
-        ContextSpec cs = new ContextSpec(List.of(new ContextSpec.CategoricalField("shop", shops)),
-                List.of(new ContextSpec.CyclicField("hour", ContextSpec.HOUR_OF_DAY, 24),
-                        new ContextSpec.CyclicField("dow", ContextSpec.DAY_OF_WEEK, 7)), List.of());
-        List<FeaturePreprocessor.Feature> fs = new ArrayList<>();
-        for (int i = 0; i < dim; i++) {
-            // a mix like real feature vectors: counts (integer), heavy-tailed amounts (log1p), plain reals
-            boolean integer = i % 4 == 1;
-            boolean log1p = i % 4 == 2;
-            fs.add(new FeaturePreprocessor.Feature("f" + i, integer, log1p, 1.0 + i, 2.0));
-        }
-        FlowSpec spec = FlowSpec.maf(dim, cs.dimension(), BenchModels.BLOCKS, hiddenSizes());
-        ModelProvenance prov = new ModelProvenance("bench", 42L, null, null, Map.of(), 0, 0, 0, 0, 0, "bench", 0L,
-                Map.of());
-        NormalcyModel model = new NormalcyModel("bench", 1, spec, BenchModels.parameters(spec, 7),
-                new FeaturePreprocessor(fs), cs, new Thresholds(List.of(), List.of("shop")), Map.of(), prov);
-        scorer = model.newScorer();
-        Random rng = new Random(17);
-        features = new ArrayList<>();
-        context = new ArrayList<>();
-        times = new long[BenchModels.ROWS];
-        for (int r = 0; r < BenchModels.ROWS; r++) {
-            Map<String, Double> f = new HashMap<>();
-            for (int i = 0; i < dim; i++) {
-                double v = i % 4 == 1 ? rng.nextInt(10) : i % 4 == 2 ? Math.exp(rng.nextGaussian()) : rng.nextGaussian();
-                f.put("f" + i, v);
-            }
-            features.add(f);
-            // one record in 16 has a shop outside the vocabulary (the unknown slot)
-            context.add(Map.of("shop", r % 16 == 0 ? "new-shop" : shops.get(rng.nextInt(shops.size()))));
-            times[r] = 1_700_000_000_000L + rng.nextInt(7 * 24) * 3_600_000L;
-        }
+        ScorerFixture fx = ScorerFixture.of(FlowSpec.maf(dim, ScorerFixture.contextDimension(), BenchModels.BLOCKS,
+                hiddenSizes()), dim);
+        scorer = fx.scorer();
+        features = fx.features();
+        context = fx.context();
+        times = fx.times();
         contributions = new double[dim];
     }
 
