@@ -17,6 +17,20 @@ final class ServiceConfig {
 
     static Map<String, Object> trainer(String bootstrapServers, Path artifactDir, DemoOptions o,
                                        DemoCredentials credentials) {
+        Map<String, Object> p = trainerService(bootstrapServers, artifactDir, credentials);
+        String m = "normalcy.trainer.models." + PaymentsModel.MODEL + ".";
+        p.put(m + "features", PaymentsModel.FEATURES);
+        p.put(m + "integer-features", List.of(PaymentsModel.INTEGER_FEATURE));
+        p.put(m + "log1p-features", PaymentsModel.LOG1P_FEATURES);
+        p.put(m + "categorical-context", List.of(PaymentsModel.ENTITY_TYPE, PaymentsModel.REGION));
+        p.put(m + "min-context-samples", 300);
+        p.putAll(demoTraining(m, o, 512));
+        return p;
+    }
+
+    /** The trainer service itself, without models: broker, port, instance, artifacts, training in-process. */
+    private static Map<String, Object> trainerService(String bootstrapServers, Path artifactDir,
+                                                      DemoCredentials credentials) {
         Map<String, Object> p = new HashMap<>(credentials.properties());
         p.put("kafka.bootstrap.servers", bootstrapServers);
         p.put("micronaut.server.port", -1);
@@ -24,20 +38,23 @@ final class ServiceConfig {
         p.put("normalcy.trainer.artifact-dir", artifactDir.toString());
         // in-process: no child JVM start-up and ND4J load per training; the demo JVM exits afterwards anyway
         p.put("normalcy.trainer.isolation", "IN_PROCESS");
-        String m = "normalcy.trainer.models." + PaymentsModel.MODEL + ".";
-        p.put(m + "features", PaymentsModel.FEATURES);
-        p.put(m + "integer-features", List.of(PaymentsModel.INTEGER_FEATURE));
-        p.put(m + "log1p-features", PaymentsModel.LOG1P_FEATURES);
-        p.put(m + "categorical-context", List.of(PaymentsModel.ENTITY_TYPE, PaymentsModel.REGION));
+        return p;
+    }
+
+    /**
+     * The demo's training settings for the model whose keys start with {@code m}: hour-of-day context, a 30-day
+     * window, a small fixed network (3 blocks of [64, 64]) and few epochs, so the demo trains in seconds.
+     */
+    private static Map<String, Object> demoTraining(String m, DemoOptions o, int batchSize) {
+        Map<String, Object> p = new HashMap<>();
         p.put(m + "cyclic-context", List.of("@hourOfDay"));
         p.put(m + "window", "P30D");
         p.put(m + "blocks", 3);
         p.put(m + "hidden", List.of(64, 64));
         p.put(m + "epochs", o.epochs());
-        p.put(m + "batch-size", 512);
+        p.put(m + "batch-size", batchSize);
         p.put(m + "learning-rate", 0.003);
         p.put(m + "patience", 3);
-        p.put(m + "min-context-samples", 300);
         p.put(m + "validation-fraction", 0.1);
         p.put(m + "calibration-fraction", 0.25);
         p.put(m + "seed", o.seed());
@@ -84,25 +101,14 @@ final class ServiceConfig {
     /** The trainer of the metrics scenario: both models, the same hyper-parameters, one with derived features. */
     static Map<String, Object> metricsTrainer(String bootstrapServers, Path artifactDir, DemoOptions o,
                                               DemoCredentials credentials) {
-        Map<String, Object> p = new HashMap<>(trainer(bootstrapServers, artifactDir, o, credentials));
-        p.keySet().removeIf(k -> k.startsWith("normalcy.trainer.models."));
+        Map<String, Object> p = trainerService(bootstrapServers, artifactDir, credentials);
         p.putAll(metricsMappings("normalcy.trainer"));
         for (String model : List.of(RAW_MODEL, DERIVED_MODEL)) {
             String m = "normalcy.trainer.models." + model + ".";
             p.put(m + "features", List.of("cpu", "latency", "errors"));
             p.put(m + "integer-features", List.of("errors"));
             p.put(m + "log1p-features", List.of("latency", "errors"));
-            p.put(m + "cyclic-context", List.of("@hourOfDay"));
-            p.put(m + "window", "P30D");
-            p.put(m + "blocks", 3);
-            p.put(m + "hidden", List.of(64, 64));
-            p.put(m + "epochs", o.epochs());
-            p.put(m + "batch-size", 256);
-            p.put(m + "learning-rate", 0.003);
-            p.put(m + "patience", 3);
-            p.put(m + "validation-fraction", 0.1);
-            p.put(m + "calibration-fraction", 0.25);
-            p.put(m + "seed", o.seed());
+            p.putAll(demoTraining(m, o, 256));
         }
         p.put("normalcy.trainer.models." + DERIVED_MODEL + ".derived", DERIVED);
         return p;
