@@ -97,10 +97,34 @@ public final class FlowTrainer {
         FlowParameters start = dataDependentInit ? initialized(spec, initial, epoch0, data.context(), split.train())
                 : initial.copy();
         WarmupCosineSchedule schedule = schedule(split.train().length);
-        try (FlowGraph graph = FlowGraph.build(spec, start); Updates updates = new Updates(graph, options)) {
+        try (TrainableFlow graph = build(spec, start); Updates updates = new Updates(graph, options)) {
             return new TrainingRun(graph, updates, options, schedule, data, validation, split, rng,
                     listener == null ? ProgressListener.NONE : listener, deadline).run(epoch0);
         }
+    }
+
+    /** The step engine of {@link TrainingOptions#engine()} for {@code spec}. */
+    private TrainableFlow build(FlowSpec spec, FlowParameters start) {
+        return useManual(options.engine(), spec) ? ManualFlow.build(spec, start) : FlowGraph.build(spec, start);
+    }
+
+    /**
+     * Whether {@code engine} means the manual step for {@code spec}.
+     *
+     * @throws IllegalArgumentException when MANUAL is asked for a flow that has no manual pass
+     */
+    static boolean useManual(TrainingEngine engine, FlowSpec spec) {
+        return switch (engine) {
+            case SAMEDIFF -> false;
+            case AUTO -> ManualFlow.supports(spec);
+            case MANUAL -> {
+                if (!ManualFlow.supports(spec)) {
+                    throw new IllegalArgumentException("training engine MANUAL does not support " + spec.type()
+                            + (spec.luLinear() ? " with LU linear layers" : "") + "; use AUTO or SAMEDIFF");
+                }
+                yield true;
+            }
+        };
     }
 
     private static long saturatedNanos(Duration d) {
