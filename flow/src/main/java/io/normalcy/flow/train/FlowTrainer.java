@@ -109,6 +109,16 @@ public final class FlowTrainer {
     }
 
     /**
+     * The engine that {@code engine} resolves to for {@code spec}: {@link TrainingEngine#MANUAL} or
+     * {@link TrainingEngine#SAMEDIFF}.
+     *
+     * @throws IllegalArgumentException when MANUAL is asked for a flow that has no manual pass
+     */
+    public static TrainingEngine engineFor(TrainingEngine engine, FlowSpec spec) {
+        return useManual(engine, spec) ? TrainingEngine.MANUAL : TrainingEngine.SAMEDIFF;
+    }
+
+    /**
      * Whether {@code engine} means the manual step for {@code spec}.
      *
      * @throws IllegalArgumentException when MANUAL is asked for a flow that has no manual pass
@@ -120,7 +130,7 @@ public final class FlowTrainer {
             case MANUAL -> {
                 if (!ManualFlow.supports(spec)) {
                     throw new IllegalArgumentException("training engine MANUAL does not support " + spec.type()
-                            + (spec.luLinear() ? " with LU linear layers" : "") + "; use AUTO or SAMEDIFF");
+                            + " (no manual pass for its mixture base); use AUTO or SAMEDIFF");
                 }
                 yield true;
             }

@@ -81,8 +81,8 @@ final class ManualFlow implements TrainableFlow {
             throw new IllegalArgumentException("spec and params must not be null");
         }
         if (!supports(spec)) {
-            throw new IllegalArgumentException("flow type " + spec.type() + (spec.luLinear() ? " with LU linear layers"
-                    : "") + " has no manual training pass; use the SameDiff engine");
+            throw new IllegalArgumentException("flow type " + spec.type()
+                    + " has no manual training pass; use the SameDiff engine");
         }
         FlowBuilder.validate(spec, params);
         return new ManualFlow(spec, params);

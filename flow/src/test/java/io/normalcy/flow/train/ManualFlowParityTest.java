@@ -27,8 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The manual training step ({@link ManualFlow}) computes what the SameDiff graph ({@link FlowGraph}) computes:
  * the same log-density (also against the plain-Java kernel, the scoring reference), the same loss and the same
  * gradient of every trainable tensor, on parameters perturbed far from the initialisation so every term matters.
- * Specs cover each layer type with a manual pass (ActNorm, permutation, masked affine in MAF, NICE and two hidden
- * layers), with and without context. Both sides run in float32; gradients are compared per tensor by the
+ * Specs cover each layer type with a manual pass (ActNorm, LU linear, permutation, masked affine as MAF, RealNVP
+ * coupling and NICE, one and two hidden layers), with and without context. Both sides run in float32; gradients are compared per tensor by the
  * relative L2 error ‖g_manual − g_graph‖ / ‖g_graph‖.
  */
 class ManualFlowParityTest {
@@ -37,14 +37,23 @@ class ManualFlowParityTest {
 
     static Stream<Arguments> specs() {
         return Stream.of(
-                // the benchmark's MAF (TrainingHarness): FlowGraphParityTest's strong noise would drive its five
+                // the benchmark's MAF and RealNVP (TrainingHarness): FlowGraphParityTest's strong noise would drive its five
                 // 128-wide blocks to gradients of ~1e9, so it gets noise of a plausible trained state
                 Arguments.of(FlowSpec.maf(16, 8, 5, 128), false),
                 Arguments.of(spec(3, 0, Ordering.NATURAL, PermutationMode.NONE, false, false, 16), true),
                 Arguments.of(spec(4, 3, Ordering.NATURAL, PermutationMode.NONE, true, false, 16, 12), true),
                 Arguments.of(spec(5, 2, Ordering.RANDOM, PermutationMode.RANDOM, true, false, 16, 12), true),
                 Arguments.of(spec(4, 2, Ordering.ALTERNATING, PermutationMode.REVERSE, true, true, 16), true),
-                Arguments.of(spec(1, 2, Ordering.NATURAL, PermutationMode.NONE, true, false, 8), true));
+                Arguments.of(spec(1, 2, Ordering.NATURAL, PermutationMode.NONE, true, false, 8), true),
+                Arguments.of(FlowSpec.realNvp(16, 8, 5, 128), false),
+                Arguments.of(new FlowSpec(FlowType.MAF, 4, 2, 3, new int[] {16}, true, true, PermutationMode.RANDOM,
+                        Ordering.NATURAL, false, 2.0, 7L), true),
+                Arguments.of(new FlowSpec(FlowType.REALNVP, 3, 0, 3, new int[] {16, 12}, true, true,
+                        PermutationMode.NONE, Ordering.NATURAL, false, 2.0, 7L), true),
+                Arguments.of(new FlowSpec(FlowType.REALNVP, 5, 4, 3, new int[] {16, 12}, true, true,
+                        PermutationMode.REVERSE, Ordering.NATURAL, false, 2.0, 7L), true),
+                Arguments.of(new FlowSpec(FlowType.REALNVP, 4, 1, 3, new int[] {16, 12}, false, true,
+                        PermutationMode.NONE, Ordering.NATURAL, true, 2.0, 7L), true));
     }
 
     static FlowSpec spec(int d, int c, Ordering ordering, PermutationMode perm, boolean actNorm, boolean additive,
@@ -136,12 +145,13 @@ class ManualFlowParityTest {
 
     @Test
     void flowsWithoutAManualPassFallBackOrRefuse() {
-        FlowSpec realNvp = FlowSpec.realNvp(4, 2, 2, 8);
         FlowSpec mog = FlowSpec.mafMog(4, 2, 2, 8);
-        assertFalse(ManualFlow.supports(realNvp), "LU linear has no manual pass yet");
         assertFalse(ManualFlow.supports(mog), "the mixture base has no manual pass yet");
         assertTrue(ManualFlow.supports(FlowSpec.maf(4, 2, 2, 8)));
-        assertFalse(FlowTrainer.useManual(TrainingEngine.AUTO, realNvp));
+        assertTrue(ManualFlow.supports(FlowSpec.realNvp(4, 2, 2, 8)));
+        assertFalse(FlowTrainer.useManual(TrainingEngine.AUTO, mog));
+        assertThrows(IllegalArgumentException.class, () -> ManualFlow.build(mog,
+                io.normalcy.flow.model.ParameterInitializer.initialize(mog, new Random(1))));
         assertTrue(FlowTrainer.useManual(TrainingEngine.AUTO, FlowSpec.maf(4, 2, 2, 8)));
         assertFalse(FlowTrainer.useManual(TrainingEngine.SAMEDIFF, FlowSpec.maf(4, 2, 2, 8)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -152,13 +162,13 @@ class ManualFlowParityTest {
     }
 
     /**
-     * Both engines train the same flow from the same start on the same data (ActNorm data init, permutations,
+     * Both engines train the same flow from the same start on the same data (ActNorm data init, LU, permutations,
      * context, a partial last batch, warm-up and cosine schedule, clipping, weight decay): the validation NLL of
      * every epoch agrees to float reassociation, and the fitted weights score the same through the kernel.
      */
     @Test
     void bothEnginesTrainTheSameTrajectory() {
-        FlowSpec spec = new FlowSpec(FlowType.MAF, 4, 2, 3, new int[] {16}, true, false, PermutationMode.RANDOM,
+        FlowSpec spec = new FlowSpec(FlowType.MAF, 4, 2, 3, new int[] {16}, true, true, PermutationMode.RANDOM,
                 Ordering.NATURAL, false, 3.0, 5L);
         Random rng = new Random(3);
         int n = 2000;

@@ -3,6 +3,7 @@ package io.normalcy.flow.train.manual;
 import io.normalcy.flow.layer.ActNormLayer;
 import io.normalcy.flow.layer.FlowLayout;
 import io.normalcy.flow.layer.LayerType;
+import io.normalcy.flow.layer.LuLinearLayer;
 import io.normalcy.flow.layer.MaskedAffineLayer;
 import io.normalcy.flow.layer.PermutationLayer;
 import io.normalcy.flow.model.FlowParameters;
@@ -10,7 +11,7 @@ import io.normalcy.flow.model.FlowSpec;
 
 /**
  * Which {@link LayerType}s have a hand-written training pass, and building it. A layer type without one (today:
- * the LU linear layer of RealNVP and the MAF_MOG mixture base) makes the whole flow train on SameDiff instead.
+ * the MAF_MOG mixture base) makes the whole flow train on SameDiff instead.
  */
 public final class ManualLayers {
     private ManualLayers() {
@@ -18,8 +19,8 @@ public final class ManualLayers {
 
     /** Whether {@code layer} has a manual pass. */
     public static boolean supports(LayerType layer) {
-        return layer == ActNormLayer.INSTANCE || layer == PermutationLayer.INSTANCE
-                || layer == MaskedAffineLayer.INSTANCE;
+        return layer == ActNormLayer.INSTANCE || layer == LuLinearLayer.INSTANCE
+                || layer == PermutationLayer.INSTANCE || layer == MaskedAffineLayer.INSTANCE;
     }
 
     /** Whether every layer of {@code spec} and its base density (N(0, I) only) have a manual pass. */
@@ -46,6 +47,9 @@ public final class ManualLayers {
     public static ManualLayer of(LayerType layer, FlowSpec spec, int block, FlowParameters params) {
         if (layer == ActNormLayer.INSTANCE) {
             return new ManualActNorm(spec.dim(), block);
+        }
+        if (layer == LuLinearLayer.INSTANCE) {
+            return new ManualLuLinear(spec.dim(), block);
         }
         if (layer == PermutationLayer.INSTANCE) {
             return new ManualPermutation(codes(params, PermutationLayer.permutation(block), spec.dim()));
