@@ -8,6 +8,7 @@ import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.Tensor;
 import io.normalcy.flow.train.manual.ManualLayer;
 import io.normalcy.flow.train.manual.ManualLayers;
+import io.normalcy.flow.train.manual.ManualMixtureBase;
 import io.normalcy.flow.train.manual.ParameterStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training step of {@link TrainingEngine#MANUAL}: the same density and loss as {@link FlowGraph} (the layers
- * of {@link FlowLayout}, base N(0, I), loss −mean log p), with a hand-written forward and analytic backward per
+ * of {@link FlowLayout}, base N(0, I) or the MAF_MOG mixture, loss −mean log p), with a hand-written forward and analytic backward per
  * layer type ({@link ManualLayer}) in in-place ND4J calls on buffers allocated once per batch size. Why: a SameDiff
  * step spends about two thirds of its time on per-op overhead — a new output buffer per op, output-shape
  * inference, JavaCPP pointer book-keeping, the session's maps — paid ~400 times per step (docs/benchmarks.md,
@@ -39,6 +40,8 @@ final class ManualFlow implements TrainableFlow {
     private final FlowSpec spec;
     private final List<ManualLayer> layers = new ArrayList<>();
     private final ParameterStore store;
+    /** the MAF_MOG base, null for N(0, I) */
+    private final ManualMixtureBase mixture;
     private final Map<String, Tensor> fixed = new LinkedHashMap<>();
     private final Map<Integer, INDArray[]> buffers = new HashMap<>();
     private final INDArray ones;
@@ -53,9 +56,16 @@ final class ManualFlow implements TrainableFlow {
                 layers.add(layer);
             }
         }
+        this.mixture = FlowLayout.hasMixtureBase(spec) ? new ManualMixtureBase(spec) : null;
+        if (mixture != null) {
+            shapes.putAll(mixture.trainableShapes());
+        }
         this.store = new ParameterStore(shapes, params);
         for (ManualLayer layer : layers) {
             layer.bind(store);
+        }
+        if (mixture != null) {
+            mixture.bind(store);
         }
         for (Map.Entry<String, int[]> e : spec.expectedShapes().entrySet()) {
             if (!shapes.containsKey(e.getKey())) {
@@ -125,13 +135,17 @@ final class ManualFlow implements TrainableFlow {
             throw new IllegalArgumentException("context batch required: contextDim = " + spec.contextDim());
         }
         INDArray[] buf = buffers((int) x.rows());
-        INDArray logp = buf[0].assign(-0.5 * spec.dim() * LOG_2PI);
+        INDArray logp = buf[0].assign(mixture != null ? 0.0 : -0.5 * spec.dim() * LOG_2PI);
         INDArray z = x;
         for (ManualLayer layer : layers) {
             z = layer.forward(z, c, logp);
         }
-        z.mul(z, buf[1]);
-        Nd4j.gemm(buf[1], ones, logp, false, false, -0.5, 1.0);
+        if (mixture != null) {
+            mixture.forward(z, c, logp);
+        } else {
+            z.mul(z, buf[1]);
+            Nd4j.gemm(buf[1], ones, logp, false, false, -0.5, 1.0);
+        }
         return z;
     }
 
@@ -141,8 +155,8 @@ final class ManualFlow implements TrainableFlow {
         INDArray z = forward(x, c);
         INDArray[] buf = buffers(n);
         double loss = -buf[0].meanNumber().doubleValue();
-        // loss = −mean(log p): dL/dz = z / n, dL/d(log-det of a row) = −1/n
-        INDArray g = z.mul(1.0 / n, buf[1]);
+        // loss = −mean(log p): dL/d(log p of a row) = dL/d(log-det of a row) = −1/n; N(0, I): dL/dz = z / n
+        INDArray g = mixture != null ? mixture.backward(c, -1.0 / n) : z.mul(1.0 / n, buf[1]);
         for (int i = layers.size() - 1; i >= 0; i--) {
             g = layers.get(i).backward(g, c, -1.0 / n);
         }

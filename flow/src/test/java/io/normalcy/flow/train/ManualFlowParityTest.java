@@ -53,7 +53,14 @@ class ManualFlowParityTest {
                 Arguments.of(new FlowSpec(FlowType.REALNVP, 5, 4, 3, new int[] {16, 12}, true, true,
                         PermutationMode.REVERSE, Ordering.NATURAL, false, 2.0, 7L), true),
                 Arguments.of(new FlowSpec(FlowType.REALNVP, 4, 1, 3, new int[] {16, 12}, false, true,
-                        PermutationMode.NONE, Ordering.NATURAL, true, 2.0, 7L), true));
+                        PermutationMode.NONE, Ordering.NATURAL, true, 2.0, 7L), true),
+                Arguments.of(FlowSpec.mafMog(16, 8, 4, 64, 64), false),
+                Arguments.of(FlowGraphParityTest.spec(FlowType.MAF_MOG, 3, 0, Ordering.NATURAL,
+                        PermutationMode.NONE, true, false, false), true),
+                Arguments.of(FlowGraphParityTest.spec(FlowType.MAF_MOG, 4, 3, Ordering.NATURAL,
+                        PermutationMode.NONE, true, false, false), true),
+                Arguments.of(FlowGraphParityTest.spec(FlowType.MAF_MOG, 5, 2, Ordering.ALTERNATING,
+                        PermutationMode.REVERSE, true, true, false), true));
     }
 
     static FlowSpec spec(int d, int c, Ordering ordering, PermutationMode perm, boolean actNorm, boolean additive,
@@ -143,22 +150,25 @@ class ManualFlowParityTest {
         }
     }
 
+    /** Every flow type trains manually today; AUTO would fall back to SameDiff for a layer type without a pass. */
     @Test
-    void flowsWithoutAManualPassFallBackOrRefuse() {
-        FlowSpec mog = FlowSpec.mafMog(4, 2, 2, 8);
-        assertFalse(ManualFlow.supports(mog), "the mixture base has no manual pass yet");
-        assertTrue(ManualFlow.supports(FlowSpec.maf(4, 2, 2, 8)));
-        assertTrue(ManualFlow.supports(FlowSpec.realNvp(4, 2, 2, 8)));
-        assertFalse(FlowTrainer.useManual(TrainingEngine.AUTO, mog));
-        assertThrows(IllegalArgumentException.class, () -> ManualFlow.build(mog,
-                io.normalcy.flow.model.ParameterInitializer.initialize(mog, new Random(1))));
-        assertTrue(FlowTrainer.useManual(TrainingEngine.AUTO, FlowSpec.maf(4, 2, 2, 8)));
-        assertFalse(FlowTrainer.useManual(TrainingEngine.SAMEDIFF, FlowSpec.maf(4, 2, 2, 8)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FlowTrainer.useManual(TrainingEngine.MANUAL, mog));
-        assertTrue(e.getMessage().contains("MANUAL"), e.getMessage());
+    void engineSwitchResolvesPerFlow() {
+        for (FlowSpec spec : List.of(FlowSpec.maf(4, 2, 2, 8), FlowSpec.realNvp(4, 2, 2, 8),
+                FlowSpec.mafMog(4, 2, 2, 8))) {
+            assertTrue(ManualFlow.supports(spec), spec.type() + " has a manual pass for every layer");
+            assertTrue(FlowTrainer.useManual(TrainingEngine.AUTO, spec));
+            assertTrue(FlowTrainer.useManual(TrainingEngine.MANUAL, spec));
+            assertFalse(FlowTrainer.useManual(TrainingEngine.SAMEDIFF, spec));
+            assertEquals(TrainingEngine.SAMEDIFF, FlowTrainer.engineFor(TrainingEngine.SAMEDIFF, spec));
+            assertEquals(TrainingEngine.MANUAL, FlowTrainer.engineFor(TrainingEngine.AUTO, spec));
+        }
         assertThrows(IllegalArgumentException.class, () -> new TrainingOptions(1, 8, 1e-3, 0, 5, 1, 0.1, 1L, 0,
                 null));
+    }
+
+    static Stream<FlowSpec> trainedSpecs() {
+        return Stream.of(new FlowSpec(FlowType.MAF, 4, 2, 3, new int[] {16}, true, true, PermutationMode.RANDOM,
+                Ordering.NATURAL, false, 3.0, 5L), FlowSpec.mafMog(4, 2, 2, 16));
     }
 
     /**
@@ -166,10 +176,9 @@ class ManualFlowParityTest {
      * context, a partial last batch, warm-up and cosine schedule, clipping, weight decay): the validation NLL of
      * every epoch agrees to float reassociation, and the fitted weights score the same through the kernel.
      */
-    @Test
-    void bothEnginesTrainTheSameTrajectory() {
-        FlowSpec spec = new FlowSpec(FlowType.MAF, 4, 2, 3, new int[] {16}, true, true, PermutationMode.RANDOM,
-                Ordering.NATURAL, false, 3.0, 5L);
+    @ParameterizedTest
+    @MethodSource("trainedSpecs")
+    void bothEnginesTrainTheSameTrajectory(FlowSpec spec) {
         Random rng = new Random(3);
         int n = 2000;
         double[][] ctx = FlowGraphParityTest.gaussianRows(n, 2, 1.0, rng);
@@ -195,7 +204,7 @@ class ManualFlowParityTest {
         for (int e = 0; e < sd.history().size(); e++) {
             double a = sd.history().get(e).valNll();
             double b = manual.history().get(e).valNll();
-            System.out.printf("epoch %d: val NLL samediff %.6f, manual %.6f%n", e, a, b);
+            System.out.printf("%s epoch %d: val NLL samediff %.6f, manual %.6f%n", spec.type(), e, a, b);
             assertEquals(a, b, 1e-3 * (1 + Math.abs(a)), "validation NLL of epoch " + e);
         }
         double[] lpSd = FlowBuilder.build(spec, sd.best()).logProb(u, ctx);

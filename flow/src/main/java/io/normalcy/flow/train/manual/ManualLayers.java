@@ -10,8 +10,9 @@ import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 
 /**
- * Which {@link LayerType}s have a hand-written training pass, and building it. A layer type without one (today:
- * the MAF_MOG mixture base) makes the whole flow train on SameDiff instead.
+ * Which {@link LayerType}s have a hand-written training pass, and building it. Today every layer type and both
+ * base densities (N(0, I) and {@link ManualMixtureBase}) have one; a future layer type without one makes the whole
+ * flow train on SameDiff instead ({@code TrainingEngine.AUTO}).
  */
 public final class ManualLayers {
     private ManualLayers() {
@@ -23,11 +24,8 @@ public final class ManualLayers {
                 || layer == PermutationLayer.INSTANCE || layer == MaskedAffineLayer.INSTANCE;
     }
 
-    /** Whether every layer of {@code spec} and its base density (N(0, I) only) have a manual pass. */
+    /** Whether every layer of {@code spec} has a manual pass (both base densities have one). */
     public static boolean supports(FlowSpec spec) {
-        if (FlowLayout.hasMixtureBase(spec)) {
-            return false;
-        }
         for (int k = 0; k < spec.blocks(); k++) {
             for (LayerType layer : FlowLayout.blockLayers(spec, k)) {
                 if (!supports(layer)) {
