@@ -26,9 +26,10 @@ import java.util.Random;
  * ActNorm, C = 8) on {@code rows} × 16 synthetic records with {@link FlowTrainer} and prints, per epoch, the
  * trainer's samples/s, then peak resident memory (VmHWM from /proc/self/status, Linux only).
  *
- * <p>Arguments (all optional): {@code rows epochs batch hidden [--type MAF|REALNVP] [--lr PEAK]
+ * <p>Arguments (all optional): {@code rows epochs batch hidden [--type MAF|REALNVP|MAF_MOG] [--lr PEAK]
  * [--engine SAMEDIFF|MANUAL|AUTO] [--export FILE]}; defaults {@code 100000 2 512 128 --type MAF --lr 1e-3
- * --engine AUTO} (AUTO: the manual step where the flow has one, see {@link TrainingEngine}). {@code --export} also writes the records
+ * --engine AUTO} (AUTO: the manual step where the flow has one, see {@link TrainingEngine}). {@code --export}
+ * also writes the records
  * (float32 little-endian after the header {@code "NRMLFLOW" rows dim cdim}) for the PyTorch reference
  * {@code benchmarks/pytorch/flow_reference.py}, so both train on the same data. The last line is machine-readable:
  * {@code RESULT engine=samediff|manual ...} (the engine that actually ran).
@@ -70,7 +71,8 @@ public final class TrainingHarness {
         FlowSpec spec = switch (type) {
             case "MAF" -> BenchModels.spec(dim, hidden, 1);
             case "REALNVP" -> FlowSpec.realNvp(dim, BenchModels.CONTEXT_DIM, BenchModels.BLOCKS, hidden);
-            default -> throw new IllegalArgumentException("--type must be MAF or REALNVP, got " + type);
+            case "MAF_MOG" -> BenchModels.spec(dim, hidden, 1, "MAF_MOG", BenchModels.BLOCKS);
+            default -> throw new IllegalArgumentException("--type must be MAF, REALNVP or MAF_MOG, got " + type);
         };
         FlowParameters init = ParameterInitializer.initialize(spec, new Random(42));
         TrainingOptions options = new TrainingOptions(epochs, batch, lr, 1e-5, 5.0, 10, 0.1, 42L, 3, engine);

@@ -11,7 +11,9 @@ import java.util.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Maximum-likelihood training of a conditional flow on the SameDiff graph ({@link FlowGraph}).
+ * Maximum-likelihood training of a conditional flow on ND4J: by default ({@link TrainingEngine#AUTO}) with the
+ * hand-written forward and backward pass ({@link ManualFlow}), otherwise on the SameDiff graph ({@link FlowGraph});
+ * both give the same gradients (tested), the manual pass ~3× faster.
  *
  * <p>Why the loop is hand-written rather than {@code SameDiff.fit}: ND4J's {@code TrainingConfig} has no
  * gradient clipping and no hook to reject a step, and a flow needs both — one batch with an extreme
@@ -29,8 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>ActNorm layers get Glow's data-dependent initialisation ({@link ActNormInit}) from the first
  * {@link #MIN_INIT_ROWS} (or batch-size) shuffled training rows before the graph is built; the epoch loop itself
- * is {@link TrainingRun}. One graph is built per {@link #fit} and closed at its end (ND4J's native memory is
- * released only when arrays are closed or garbage-collected). Not thread-safe.
+ * is {@link TrainingRun}, the same for both engines. One graph (or manual flow) is built per {@link #fit} and
+ * closed at its end (ND4J's native memory is released only when arrays are closed or garbage-collected). Not
+ * thread-safe.
  */
 public final class FlowTrainer {
     /**

@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training step of {@link TrainingEngine#MANUAL}: the same density and loss as {@link FlowGraph} (the layers
- * of {@link FlowLayout}, base N(0, I) or the MAF_MOG mixture, loss −mean log p), with a hand-written forward and analytic backward per
- * layer type ({@link ManualLayer}) in in-place ND4J calls on buffers allocated once per batch size. Why: a SameDiff
+ * of {@link FlowLayout}, base N(0, I) or the MAF_MOG mixture, loss −mean log p), with a hand-written forward
+ * and analytic backward per layer type ({@link ManualLayer}) in in-place ND4J calls on buffers allocated once per batch size. Why: a SameDiff
  * step spends about two thirds of its time on per-op overhead — a new output buffer per op, output-shape
  * inference, JavaCPP pointer book-keeping, the session's maps — paid ~400 times per step (docs/benchmarks.md,
  * "Training vs PyTorch"); here a step is ~40 ND4J calls per block plus a few for the optimiser, none of which

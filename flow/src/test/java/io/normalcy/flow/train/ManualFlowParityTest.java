@@ -28,8 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the same log-density (also against the plain-Java kernel, the scoring reference), the same loss and the same
  * gradient of every trainable tensor, on parameters perturbed far from the initialisation so every term matters.
  * Specs cover each layer type with a manual pass (ActNorm, LU linear, permutation, masked affine as MAF, RealNVP
- * coupling and NICE, one and two hidden layers), with and without context. Both sides run in float32; gradients are compared per tensor by the
- * relative L2 error ‖g_manual − g_graph‖ / ‖g_graph‖.
+ * coupling and NICE, one and two hidden layers) and the MAF_MOG mixture base, with and without context. Both
+ * sides run in float32; gradients are compared per tensor by the relative L2 error ‖g_manual − g_graph‖ / ‖g_graph‖.
  */
 class ManualFlowParityTest {
     /** Relative L2 error allowed per gradient tensor (float32 sums over 64 rows in a different order). */
@@ -37,8 +37,8 @@ class ManualFlowParityTest {
 
     static Stream<Arguments> specs() {
         return Stream.of(
-                // the benchmark's MAF and RealNVP (TrainingHarness): FlowGraphParityTest's strong noise would drive its five
-                // 128-wide blocks to gradients of ~1e9, so it gets noise of a plausible trained state
+                // the benchmark-sized flows (TrainingHarness): FlowGraphParityTest's strong noise would drive
+                // their 128-wide blocks to gradients of ~1e9, so they get the noise of a plausible trained state
                 Arguments.of(FlowSpec.maf(16, 8, 5, 128), false),
                 Arguments.of(spec(3, 0, Ordering.NATURAL, PermutationMode.NONE, false, false, 16), true),
                 Arguments.of(spec(4, 3, Ordering.NATURAL, PermutationMode.NONE, true, false, 16, 12), true),
