@@ -5,6 +5,7 @@ import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.ParameterInitializer;
 import io.normalcy.flow.train.FlowTrainer;
 import io.normalcy.flow.train.TrainingData;
+import io.normalcy.flow.train.TrainingEngine;
 import io.normalcy.flow.train.TrainingOptions;
 import io.normalcy.flow.train.TrainingResult;
 import java.io.BufferedOutputStream;
@@ -25,10 +26,13 @@ import java.util.Random;
  * ActNorm, C = 8) on {@code rows} × 16 synthetic records with {@link FlowTrainer} and prints, per epoch, the
  * trainer's samples/s, then peak resident memory (VmHWM from /proc/self/status, Linux only).
  *
- * <p>Arguments (all optional): {@code rows epochs batch hidden [--type MAF|REALNVP] [--lr PEAK]
- * [--export FILE]}; defaults {@code 100000 2 512 128 --type MAF --lr 1e-3}. {@code --export} also writes the records
+ * <p>Arguments (all optional): {@code rows epochs batch hidden [--type MAF|REALNVP|MAF_MOG] [--lr PEAK]
+ * [--engine SAMEDIFF|MANUAL|AUTO] [--export FILE]}; defaults {@code 100000 2 512 128 --type MAF --lr 1e-3
+ * --engine AUTO} (AUTO: the manual step where the flow has one, see {@link TrainingEngine}). {@code --export}
+ * also writes the records
  * (float32 little-endian after the header {@code "NRMLFLOW" rows dim cdim}) for the PyTorch reference
- * {@code benchmarks/pytorch/flow_reference.py}, so both train on the same data. The last line is machine-readable: {@code RESULT engine=nd4j ...}.
+ * {@code benchmarks/pytorch/flow_reference.py}, so both train on the same data. The last line is machine-readable:
+ * {@code RESULT engine=samediff|manual ...} (the engine that actually ran).
  * Run with {@code OMP_NUM_THREADS=1}: two OpenMP threads on a 2-vCPU machine measured 2.7× slower.
  */
 public final class TrainingHarness {
@@ -40,11 +44,13 @@ public final class TrainingHarness {
         String type = "MAF";
         Path export = null;
         double lr = 1e-3;
+        TrainingEngine engine = TrainingEngine.AUTO;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--type" -> type = argv[++i];
                 case "--export" -> export = Path.of(argv[++i]);
                 case "--lr" -> lr = Double.parseDouble(argv[++i]);
+                case "--engine" -> engine = TrainingEngine.valueOf(argv[++i].toUpperCase(java.util.Locale.ROOT));
                 default -> positional.add(argv[i]);
             }
         }
@@ -65,10 +71,13 @@ public final class TrainingHarness {
         FlowSpec spec = switch (type) {
             case "MAF" -> BenchModels.spec(dim, hidden, 1);
             case "REALNVP" -> FlowSpec.realNvp(dim, BenchModels.CONTEXT_DIM, BenchModels.BLOCKS, hidden);
-            default -> throw new IllegalArgumentException("--type must be MAF or REALNVP, got " + type);
+            case "MAF_MOG" -> BenchModels.spec(dim, hidden, 1, "MAF_MOG", BenchModels.BLOCKS);
+            default -> throw new IllegalArgumentException("--type must be MAF, REALNVP or MAF_MOG, got " + type);
         };
         FlowParameters init = ParameterInitializer.initialize(spec, new Random(42));
-        TrainingOptions options = new TrainingOptions(epochs, batch, lr, 1e-5, 5.0, 10, 0.1, 42L, 3);
+        TrainingOptions options = new TrainingOptions(epochs, batch, lr, 1e-5, 5.0, 10, 0.1, 42L, 3, engine);
+        String ran = FlowTrainer.engineFor(engine, spec) == TrainingEngine.MANUAL ? "manual" : "samediff";
+        System.out.printf("engine %s (asked %s)%n", ran, engine);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long t0 = System.nanoTime();
@@ -93,7 +102,7 @@ public final class TrainingHarness {
         System.out.printf("fit() wall time %.1f s (graph build, ActNorm init, validation included); best val NLL %.4f%n",
                 seconds, result.bestValNll());
         System.out.println(memory());
-        System.out.printf("RESULT engine=nd4j type=%s samples_per_cpu_s=%.0f val_nll=%.4f%n", type, lastRate[0],
+        System.out.printf("RESULT engine=%s type=%s samples_per_cpu_s=%.0f val_nll=%.4f%n", ran, type, lastRate[0],
                 result.bestValNll());
     }
 

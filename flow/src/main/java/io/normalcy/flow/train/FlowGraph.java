@@ -38,7 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>One graph per training: ND4J's native allocations are only released when arrays are closed or
  * collected, so the graph is reused for all iterations and {@link #close()}d at the end.
  */
-public final class FlowGraph implements AutoCloseable {
+public final class FlowGraph implements TrainableFlow {
     public static final String X = "x";
     public static final String C = "c";
     public static final String LOGP = "logp";
@@ -74,8 +74,14 @@ public final class FlowGraph implements AutoCloseable {
         return new FlowGraph(spec, params);
     }
 
+    @Override
     public FlowSpec spec() {
         return spec;
+    }
+
+    @Override
+    public java.util.Set<String> trainableNames() {
+        return Collections.unmodifiableSet(trainable.keySet());
     }
 
     /** Trainable tensor name → SameDiff variable name, canonical order. */
@@ -84,7 +90,8 @@ public final class FlowGraph implements AutoCloseable {
     }
 
     /** The SameDiff variable holding a trainable tensor (live array; do not close). */
-    INDArray array(String tensorName) {
+    @Override
+    public INDArray array(String tensorName) {
         String v = trainable.get(tensorName);
         if (v == null) {
             throw new IllegalArgumentException("no trainable tensor '" + tensorName + "' in this graph");
@@ -144,7 +151,8 @@ public final class FlowGraph implements AutoCloseable {
     }
 
     /** Loss and gradients (keyed by tensor name) of one mini-batch; the caller closes the arrays. */
-    Step step(INDArray x, INDArray c) {
+    @Override
+    public Step step(INDArray x, INDArray c) {
         ensureGradients();
         OutAndGrad og = sd.calculateGradientsAndOutputs(feed(x, c), List.of(LOSS), trainable.values());
         Map<String, INDArray> grads = new LinkedHashMap<>();
@@ -153,10 +161,7 @@ public final class FlowGraph implements AutoCloseable {
         }
         INDArray loss = og.getOutputs().get(LOSS);
         double l = loss.getDouble(0);
-        return new Step(l, grads);
-    }
-
-    record Step(double loss, Map<String, INDArray> gradients) {
+        return new Step(l, grads, null);
     }
 
     /** Per-record flow-space log-density of a row-major float batch. */
@@ -174,12 +179,14 @@ public final class FlowGraph implements AutoCloseable {
     }
 
     /** Per-record flow-space log-density of a batch ({@code c} null when C = 0). */
-    double[] logProb(INDArray x, INDArray c) {
+    @Override
+    public double[] logProb(INDArray x, INDArray c) {
         return sd.output(feed(x, c), LOGP).get(LOGP).toDoubleVector();
     }
 
     /** Copy of every trainable variable (tensor name → row-major values). */
-    Map<String, float[]> snapshot() {
+    @Override
+    public Map<String, float[]> snapshot() {
         Map<String, float[]> m = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : trainable.entrySet()) {
             m.put(e.getKey(), flat(sd.getArrForVarName(e.getValue())));
@@ -188,7 +195,8 @@ public final class FlowGraph implements AutoCloseable {
     }
 
     /** Writes a {@link #snapshot()} back into the variables. */
-    void restore(Map<String, float[]> snap) {
+    @Override
+    public void restore(Map<String, float[]> snap) {
         for (Map.Entry<String, String> e : trainable.entrySet()) {
             INDArray arr = sd.getArrForVarName(e.getValue());
             INDArray src = Nd4j.create(snap.get(e.getKey()), arr.shape(), 'c');
@@ -236,6 +244,7 @@ public final class FlowGraph implements AutoCloseable {
     }
 
     /** Current weights as float tensors in {@link FlowSpec#expectedShapes()} order (structural ones included). */
+    @Override
     public FlowParameters parameters() {
         FlowParameters out = new FlowParameters();
         for (Map.Entry<String, int[]> e : spec.expectedShapes().entrySet()) {

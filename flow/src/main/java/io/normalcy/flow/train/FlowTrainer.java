@@ -11,7 +11,9 @@ import java.util.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Maximum-likelihood training of a conditional flow on the SameDiff graph ({@link FlowGraph}).
+ * Maximum-likelihood training of a conditional flow on ND4J: by default ({@link TrainingEngine#AUTO}) with the
+ * hand-written forward and backward pass ({@link ManualFlow}), otherwise on the SameDiff graph ({@link FlowGraph});
+ * both give the same gradients (tested), the manual pass ~3× faster.
  *
  * <p>Why the loop is hand-written rather than {@code SameDiff.fit}: ND4J's {@code TrainingConfig} has no
  * gradient clipping and no hook to reject a step, and a flow needs both — one batch with an extreme
@@ -29,8 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>ActNorm layers get Glow's data-dependent initialisation ({@link ActNormInit}) from the first
  * {@link #MIN_INIT_ROWS} (or batch-size) shuffled training rows before the graph is built; the epoch loop itself
- * is {@link TrainingRun}. One graph is built per {@link #fit} and closed at its end (ND4J's native memory is
- * released only when arrays are closed or garbage-collected). Not thread-safe.
+ * is {@link TrainingRun}, the same for both engines. One graph (or manual flow) is built per {@link #fit} and
+ * closed at its end (ND4J's native memory is released only when arrays are closed or garbage-collected). Not
+ * thread-safe.
  */
 public final class FlowTrainer {
     /**
@@ -97,10 +100,44 @@ public final class FlowTrainer {
         FlowParameters start = dataDependentInit ? initialized(spec, initial, epoch0, data.context(), split.train())
                 : initial.copy();
         WarmupCosineSchedule schedule = schedule(split.train().length);
-        try (FlowGraph graph = FlowGraph.build(spec, start); Updates updates = new Updates(graph, options)) {
+        try (TrainableFlow graph = build(spec, start); Updates updates = new Updates(graph, options)) {
             return new TrainingRun(graph, updates, options, schedule, data, validation, split, rng,
                     listener == null ? ProgressListener.NONE : listener, deadline).run(epoch0);
         }
+    }
+
+    /** The step engine of {@link TrainingOptions#engine()} for {@code spec}. */
+    private TrainableFlow build(FlowSpec spec, FlowParameters start) {
+        return useManual(options.engine(), spec) ? ManualFlow.build(spec, start) : FlowGraph.build(spec, start);
+    }
+
+    /**
+     * The engine that {@code engine} resolves to for {@code spec}: {@link TrainingEngine#MANUAL} or
+     * {@link TrainingEngine#SAMEDIFF}.
+     *
+     * @throws IllegalArgumentException when MANUAL is asked for a flow that has no manual pass
+     */
+    public static TrainingEngine engineFor(TrainingEngine engine, FlowSpec spec) {
+        return useManual(engine, spec) ? TrainingEngine.MANUAL : TrainingEngine.SAMEDIFF;
+    }
+
+    /**
+     * Whether {@code engine} means the manual step for {@code spec}.
+     *
+     * @throws IllegalArgumentException when MANUAL is asked for a flow that has no manual pass
+     */
+    static boolean useManual(TrainingEngine engine, FlowSpec spec) {
+        return switch (engine) {
+            case SAMEDIFF -> false;
+            case AUTO -> ManualFlow.supports(spec);
+            case MANUAL -> {
+                if (!ManualFlow.supports(spec)) {
+                    throw new IllegalArgumentException("training engine MANUAL does not support " + spec.type()
+                            + " (no manual pass for its mixture base); use AUTO or SAMEDIFF");
+                }
+                yield true;
+            }
+        };
     }
 
     private static long saturatedNanos(Duration d) {

@@ -16,9 +16,14 @@ package io.normalcy.flow.train;
  * @param seed               seed of the split, the shuffling and ND4J's RNG
  * @param maxRollbacks       non-finite loss events tolerated (each restores the last good weights and
  *                           halves the learning rate) before {@link TrainingDivergedException} (≥ 0)
+ * @param engine             which implementation runs the training step ({@link TrainingEngine}; not null)
  */
 public record TrainingOptions(int epochs, int batchSize, double learningRate, double weightDecay, double clipNorm,
-                              int patience, double validationFraction, long seed, int maxRollbacks) {
+                              int patience, double validationFraction, long seed, int maxRollbacks,
+                              TrainingEngine engine) {
+
+    /** The engine when none is named: see {@link TrainingEngine}. */
+    public static final TrainingEngine DEFAULT_ENGINE = TrainingEngine.AUTO;
 
     /** The cosine schedule ends at this fraction of the peak learning rate. */
     public static final double MIN_LR_FACTOR = 0.01;
@@ -55,6 +60,17 @@ public record TrainingOptions(int epochs, int batchSize, double learningRate, do
         if (maxRollbacks < 0) {
             throw new IllegalArgumentException("TrainingOptions.maxRollbacks must be ≥ 0, got " + maxRollbacks);
         }
+        if (engine == null) {
+            throw new IllegalArgumentException("TrainingOptions.engine must be one of "
+                    + java.util.Arrays.toString(TrainingEngine.values()) + ", got null");
+        }
+    }
+
+    /** Options with the {@link #DEFAULT_ENGINE}. */
+    public TrainingOptions(int epochs, int batchSize, double learningRate, double weightDecay, double clipNorm,
+                           int patience, double validationFraction, long seed, int maxRollbacks) {
+        this(epochs, batchSize, learningRate, weightDecay, clipNorm, patience, validationFraction, seed,
+                maxRollbacks, DEFAULT_ENGINE);
     }
 
     /** General-purpose defaults: 100 epochs, batch 256, lr 1e-3, weight decay 1e-5, clip 5, patience 10,
@@ -65,6 +81,11 @@ public record TrainingOptions(int epochs, int batchSize, double learningRate, do
 
     public TrainingOptions withEpochs(int e) {
         return new TrainingOptions(e, batchSize, learningRate, weightDecay, clipNorm, patience, validationFraction,
-                seed, maxRollbacks);
+                seed, maxRollbacks, engine);
+    }
+
+    public TrainingOptions withEngine(TrainingEngine e) {
+        return new TrainingOptions(epochs, batchSize, learningRate, weightDecay, clipNorm, patience,
+                validationFraction, seed, maxRollbacks, e);
     }
 }

@@ -19,7 +19,7 @@ final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
     private static final int EVAL_BATCH = 4096;
 
-    private final FlowGraph graph;
+    private final TrainableFlow graph;
     private final Updates updates;
     private final TrainingOptions options;
     private final WarmupCosineSchedule schedule;
@@ -56,7 +56,7 @@ final class TrainingRun {
      * @param validationInputs the fixed validation view ({@code data.inputs(VALIDATION)})
      * @param deadline         {@code System.nanoTime()} after which no further epoch starts
      */
-    TrainingRun(FlowGraph graph, Updates updates, TrainingOptions options, WarmupCosineSchedule schedule,
+    TrainingRun(TrainableFlow graph, Updates updates, TrainingOptions options, WarmupCosineSchedule schedule,
                 TrainingData data, double[][] validationInputs, Split split, Random rng, ProgressListener progress,
                 long deadline) {
         this.graph = graph;
@@ -141,18 +141,18 @@ final class TrainingRun {
             int gatherTo = nTrain == 1 ? 2 : to;
             INDArray xb = Batches.gather(u, rows, from, gatherTo, d, xBuf);
             INDArray cb = Batches.gather(ctx, rows, from, gatherTo, cd, cBuf);
-            FlowGraph.Step step = graph.step(xb, cb);
+            TrainableFlow.Step step = graph.step(xb, cb);
             xb.close();
             if (cb != null) {
                 cb.close();
             }
             lr = schedule.valueAt(iteration, epoch) * lrScale;
-            double norm = Double.isFinite(step.loss()) ? Updates.globalNorm(step.gradients()) : Double.NaN;
+            double norm = Double.isFinite(step.loss()) ? Updates.globalNorm(step) : Double.NaN;
             if (!Double.isFinite(step.loss()) || !Double.isFinite(norm)) {
                 return new Pass(lossSum, lr, "loss " + step.loss() + ", gradient norm " + norm + " at epoch " + epoch
                         + ", records " + from + ".." + to);
             }
-            updates.apply(step.gradients(), norm, lr, epoch);
+            updates.apply(step, norm, lr, epoch);
             lossSum += step.loss() * (to - from);
             iteration++;
         }
