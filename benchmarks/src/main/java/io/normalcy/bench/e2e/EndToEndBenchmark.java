@@ -43,7 +43,8 @@ import org.apache.kafka.common.utils.Utils;
  * {@code --train-rows N} (30000), {@code --epochs E} (3), {@code --timeout S} (600, per run), {@code --out DIR}
  * (benchmarks/results), {@code --jfr DIR} (a JFR recording of every measured throughput phase, for
  * {@link JfrHotMethods}), {@code --kernel scalar|simd|auto} (the detector's scoring kernel, scalar; simd needs
- * {@code --add-modules jdk.incubator.vector}), {@code --streams-prop key=value} (experiments: a Streams setting for both topologies),
+ * {@code --add-modules jdk.incubator.vector}), {@code --streams-prop key=value} (experiments: a Streams setting
+ * for both topologies),
  * {@code --quick} (20000 records, D = 16, 1 rep, short latency phase). Exits 1 with a message on failure or
  * timeout; temp dirs (broker log, Streams state) are deleted.
  */

@@ -83,7 +83,8 @@ public final class ScaleOutBenchmark {
             Utils.delete(stateRoot.toFile());
         }
         ScaleOutReport.Run first = runs.get(0);
-        Capacity sizing = new Capacity(ScaleOutReport.mean(runs, first.shape(), ScaleOutReport.Run::perDetectorCpuSecond),
+        Capacity sizing = new Capacity(
+                ScaleOutReport.mean(runs, first.shape(), ScaleOutReport.Run::perDetectorCpuSecond),
                 ScaleOutReport.mean(runs, first.shape(), ScaleOutReport.Run::brokerCpuPerRecord), 0.5, 4);
         String md = ScaleOutReport.markdown(runs, so.describe()) + "\n" + sizing.table(SIZING_RATES);
         System.out.println();
