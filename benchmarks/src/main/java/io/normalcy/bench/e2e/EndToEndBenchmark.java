@@ -4,6 +4,9 @@ import io.normalcy.avro.FeatureVector;
 import io.normalcy.avro.ModelVersion;
 import io.normalcy.bench.e2e.StreamsRun.Kind;
 import io.normalcy.bench.e2e.StreamsRun.Result;
+import io.normalcy.detector.config.DetectorSettings;
+import io.normalcy.flow.kernel.KernelSelector;
+import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.schemas.topics.TopicAdmin;
 import io.normalcy.schemas.topics.TopicNames;
 import io.normalcy.schemas.topics.Topics;
@@ -39,7 +42,9 @@ import org.apache.kafka.common.utils.Utils;
  * {@code --latency-seconds S} (10), {@code --partitions P} (3, the detector's {@code topic-partitions} default),
  * {@code --train-rows N} (30000), {@code --epochs E} (3), {@code --timeout S} (600, per run), {@code --out DIR}
  * (benchmarks/results), {@code --jfr DIR} (a JFR recording of every measured throughput phase, for
- * {@link JfrHotMethods}), {@code --streams-prop key=value} (experiments: a Streams setting for both topologies),
+ * {@link JfrHotMethods}), {@code --kernel scalar|simd|auto} (the detector's scoring kernel, scalar; simd needs
+ * {@code --add-modules jdk.incubator.vector}), {@code --streams-prop key=value} (experiments: a Streams setting
+ * for both topologies),
  * {@code --quick} (20000 records, D = 16, 1 rep, short latency phase). Exits 1 with a message on failure or
  * timeout; temp dirs (broker log, Streams state) are deleted.
  */
@@ -61,8 +66,9 @@ public final class EndToEndBenchmark {
     }
 
     static void run(Options o) throws Exception {
-        System.out.printf("e2e: %d records per run, D=%s, %d rep(s), latency %d/s x %d s, %d partitions, load %s%n",
-                o.records, o.dims, o.reps, o.latencyRate, o.latencySeconds, o.partitions, E2eReport.load());
+        System.out.printf("e2e: %d records per run, D=%s, %d rep(s), latency %d/s x %d s, %d partitions, %s kernel,"
+                        + " load %s%n", o.records, o.dims, o.reps, o.latencyRate, o.latencySeconds, o.partitions,
+                o.kernel(), E2eReport.load());
         Map<Integer, ModelVersion> models = new LinkedHashMap<>();
         for (int d : o.dims) {
             long t = System.nanoTime();
@@ -76,7 +82,7 @@ public final class EndToEndBenchmark {
              Admin admin = E2eKafka.admin(broker.bootstrapServers())) {
             String bs = broker.bootstrapServers();
             if (o.warmup > 0) {
-                warmUp(bs, admin, models, stateRoot, o);
+                warmUp(bs, admin, models, stateRoot, o, List.of(Kind.values()));
             }
             for (int d : o.dims) {
                 StreamsRun.Setup s = setup(bs, admin, "bench.d" + d + ".", d, models.get(d), o.records, stateRoot, o,
@@ -115,13 +121,13 @@ public final class EndToEndBenchmark {
      * for a minute or more on 2 cores; with a fixed two-round warm-up the first measured detector run still spent
      * 10 s of its 33 s compiling (and ran at 60 % of its second run).
      */
-    private static void warmUp(String bs, Admin admin, Map<Integer, ModelVersion> models, Path stateRoot, Options o)
-            throws Exception {
+    static void warmUp(String bs, Admin admin, Map<Integer, ModelVersion> models, Path stateRoot, Options o,
+                       List<Kind> kinds) throws Exception {
         int d = o.dims.get(0);
         StreamsRun.Setup w = setup(bs, admin, "bench.warmup.", d, models.get(d), o.warmup, stateRoot, o, null, 1);
         for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
             double worst = 0;
-            for (Kind k : Kind.values()) {
+            for (Kind k : kinds) {
                 Result r = StreamsRun.run(w, new E2eData(d), k, "warmup-" + k.name().toLowerCase() + "-" + round);
                 double jit = r.cpu().get("jit.ms") / 1000;
                 worst = Math.max(worst, jit / r.seconds());
@@ -136,7 +142,7 @@ public final class EndToEndBenchmark {
     }
 
     /** Creates the dimension's shared topics with the project's descriptors, publishes the model, pre-fills. */
-    private static StreamsRun.Setup setup(String bs, Admin admin, String prefix, int d, ModelVersion mv, long n,
+    static StreamsRun.Setup setup(String bs, Admin admin, String prefix, int d, ModelVersion mv, long n,
                                           Path stateRoot, Options o, Path jfr, int latencySeconds) throws Exception {
         Topics shared = new Topics(TopicNames.withPrefix(prefix), o.partitions, (short) 1);
         TopicAdmin.ensureTopics(admin, List.of(shared.features(), shared.models(), shared.subscriptions()));
@@ -167,7 +173,7 @@ public final class EndToEndBenchmark {
             Files.createDirectories(jfr);
         }
         return new StreamsRun.Setup(bs, admin, shared, n, stateRoot, o.partitions, Duration.ofSeconds(o.timeout), jfr,
-                plan, o.streamsOverrides);
+                plan, Map.copyOf(o.streamsOverrides), DetectorSettings.defaults().withScoringKernel(o.kernel()), 1);
     }
 
     /** Command-line options (see the class comment). */
@@ -186,6 +192,8 @@ public final class EndToEndBenchmark {
         Path jfrDir;
         /** Experiments only: extra Streams settings for both topologies (not the detector's configuration). */
         Map<String, String> streamsOverrides = new LinkedHashMap<>();
+        /** The detector's scoring kernel: scalar (the default here, as before), simd or auto. */
+        String kernel = "scalar";
 
         static Options parse(String[] args) throws IOException {
             Options o = new Options();
@@ -220,6 +228,7 @@ public final class EndToEndBenchmark {
                     case "--timeout" -> o.timeout = Long.parseLong(v);
                     case "--out" -> o.out = Path.of(v);
                     case "--jfr" -> o.jfrDir = Path.of(v);
+                    case "--kernel" -> o.kernel = v;
                     case "--streams-prop" -> {
                         int eq = v.indexOf('=');
                         if (eq < 1) {
@@ -233,13 +242,19 @@ public final class EndToEndBenchmark {
             if (o.records < 1 || o.reps < 1 || o.partitions < 1 || o.dims.isEmpty()) {
                 throw new IllegalArgumentException("--records, --reps, --partitions must be >= 1 and --dims non-empty");
             }
+            o.kernel(); // an unknown kernel, or simd without the Vector API module, stops here
             return o;
+        }
+
+        /** The kernel {@code --kernel} names, resolved in this JVM (simd needs --add-modules jdk.incubator.vector). */
+        ScoringKernel kernel() {
+            return KernelSelector.select(kernel, "--kernel");
         }
 
         String describe() {
             return String.format("%d records per run, %d rep(s) per topology (alternating), %d partitions, "
-                            + "latency phase %d records/s for %d s, model trained on %d rows x %d epochs%s",
-                    records, reps, partitions, latencyRate, latencySeconds, trainRows, epochs,
+                            + "latency phase %d records/s for %d s, model trained on %d rows x %d epochs, %s kernel%s",
+                    records, reps, partitions, latencyRate, latencySeconds, trainRows, epochs, kernel(),
                     jfrDir == null ? "" : ", JFR on")
                     + (streamsOverrides.isEmpty() ? "" : ", Streams overrides " + streamsOverrides);
         }

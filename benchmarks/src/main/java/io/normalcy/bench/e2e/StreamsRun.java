@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.Configuration;
@@ -46,9 +45,23 @@ import org.apache.kafka.streams.kstream.Produced;
 final class StreamsRun {
     enum Kind { DETECTOR, PASSTHROUGH }
 
-    /** Everything a run needs that is shared by the runs of one dimension. */
+    /**
+     * Everything a run needs that is shared by the runs of one dimension.
+     *
+     * @param detector  the detector topology's settings (defaults, with the scoring kernel under test)
+     * @param instances KafkaStreams instances of one app (same application.id) in this JVM; 1 for the e2e table,
+     *                  more for {@link ScaleOutBenchmark} (threads per instance come with {@code streamsOverrides})
+     */
     record Setup(String bootstrap, Admin admin, Topics shared, long inputRecords, Path stateRoot, int partitions,
-                 Duration timeout, Path jfrDir, Latency.Plan latency, Map<String, String> streamsOverrides) {
+                 Duration timeout, Path jfrDir, Latency.Plan latency, Map<String, String> streamsOverrides,
+                 DetectorSettings detector, int instances) {
+        /** The same setup with another instance count and extra Streams settings (a scale-out configuration). */
+        Setup scaled(int instanceCount, Map<String, String> extraStreams) {
+            Map<String, String> merged = new java.util.LinkedHashMap<>(streamsOverrides);
+            merged.putAll(extraStreams);
+            return new Setup(bootstrap, admin, shared, inputRecords, stateRoot, partitions, timeout, jfrDir, latency,
+                    Map.copyOf(merged), detector, instanceCount);
+        }
     }
 
     record Result(int dim, Kind kind, String label, long records, double startupSeconds, double seconds,
@@ -117,7 +130,8 @@ final class StreamsRun {
             throw new IllegalStateException(String.format("%s: %d committed outputs (expected exactly %d: every input "
                     + "once), %d dead letters, %d parked (expected 0)", label, outputs, expected, dlq, parked));
         }
-        return new Result(data.dim(), kind, label, s.inputRecords(), (tRunning - t0) / 1e9, seconds, cpuUse, latency,
+        return new Result(data.dim(), kind, label, cpuUse.get("records").longValue(), (tRunning - t0) / 1e9, seconds,
+                cpuUse, latency,
                 outputs, alerts, dlq, parked);
     }
 
@@ -137,13 +151,16 @@ final class StreamsRun {
 
     /**
      * Polls until the app has committed every pre-filled input record (failing past the setup's timeout), with
-     * thread CPU accounting and an optional JFR recording over exactly that span.
+     * thread CPU accounting and an optional JFR recording over exactly that span. The records the app had already
+     * committed when the span began (a multi-instance app's first instance works alone until the others have
+     * joined) do not count; records processed but not yet committed then do (at most one commit interval's worth).
      *
-     * @return CPU use per thread group ({@link ThreadCpu#stop()})
+     * @return CPU use per thread group ({@link ThreadCpu#stop()}) and "records": the input records of the span
      */
     private static Map<String, Double> awaitInputCommitted(Setup s, App app, String appId, String in, String label,
                                                            long tRunning) throws Exception {
         ThreadCpu cpu = ThreadCpu.start(appId);
+        long before = E2eKafka.committedSum(s.admin(), appId, in);
         Recording jfr = startJfr(s.jfrDir());
         long deadline = tRunning + s.timeout().toNanos();
         long done;
@@ -155,22 +172,51 @@ final class StreamsRun {
             }
             Thread.sleep(50);
         }
-        Map<String, Double> cpuUse = cpu.stop();
+        Map<String, Double> cpuUse = new java.util.LinkedHashMap<>(cpu.stop());
         stopJfr(jfr, s.jfrDir(), label);
+        cpuUse.put("records", (double) (s.inputRecords() - before));
         return cpuUse;
     }
 
-    /** A started Streams app of one topology reading {@code in}, RUNNING when {@link #start} returns. */
-    private record App(KafkaStreams streams, AtomicReference<Throwable> failure) {
+    /**
+     * A started Streams app of one topology reading {@code in}: {@link Setup#instances()} KafkaStreams instances
+     * of one application.id (each with its own state directory, as separate pods have), all RUNNING with their
+     * tasks when {@link #start} returns. A later instance joins after the first has started processing; the
+     * records processed before that moment are left out of the measurement ({@link #awaitInputCommitted}). Why not
+     * start them paused ({@link KafkaStreams#pause}): a paused task that has a state store is never restored, so a
+     * paused detector never reaches RUNNING.
+     */
+    private record App(List<KafkaStreams> instances, AtomicReference<Throwable> failure) {
         static App start(Setup s, Kind kind, String in, Topics run, String out, String appId) throws Exception {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<KafkaStreams> started = new ArrayList<>();
+            for (int i = 0; i < s.instances(); i++) {
+                KafkaStreams streams = instance(s, kind, in, run, out, appId, i);
+                started.add(streams);
+                streams.setUncaughtExceptionHandler(e -> {
+                    failure.set(e);
+                    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                });
+                streams.start();
+            }
+            App app = new App(List.copyOf(started), failure);
+            if (!app.awaitAssigned(Duration.ofSeconds(120))) {
+                app.instances.forEach(k -> k.close(Duration.ofSeconds(30)));
+                throw new IllegalStateException(appId + ": not every instance RUNNING with tasks after 120 s ("
+                        + app.instances.stream().map(KafkaStreams::state).toList() + ")", failure.get());
+            }
+            return app;
+        }
+
+        private static KafkaStreams instance(Setup s, Kind kind, String in, Topics run, String out, String appId,
+                                             int index) {
             StreamsBuilder builder = new StreamsBuilder();
             DetectorMetrics metrics = DetectorMetrics.inMemory();
             if (kind == Kind.DETECTOR) {
                 DetectorTopics topics = new DetectorTopics(List.of(in), out, run.names().alerts(),
                         s.shared().names().models(), run.names().retrain(), s.shared().names().subscriptions(),
                         run.names().dlq(), run.names().parking());
-                DetectorTopology.build(builder, topics, new ModelRegistry(metrics), DetectorSettings.defaults(),
-                        metrics);
+                DetectorTopology.build(builder, topics, new ModelRegistry(metrics), s.detector(), metrics);
             } else {
                 // the features topic's own serde (Avro single-object encoding): decode, then encode at the sink
                 Serde<FeatureVector> fv = s.shared().features().valueSerde();
@@ -178,27 +224,26 @@ final class StreamsRun {
             }
             Map<String, Object> kafka = new HashMap<>(s.streamsOverrides());
             kafka.put("bootstrap.servers", s.bootstrap());
-            kafka.put("streams.detector.state.dir", s.stateRoot().resolve(appId).toString());
+            kafka.put("streams.detector.state.dir", s.stateRoot().resolve(appId + "-" + index).toString());
             Properties props = KafkaProperties.streams(appId, kafka, metrics);
-            KafkaStreams streams = new KafkaStreams(builder.build(props), props);
-            CountDownLatch running = new CountDownLatch(1);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            streams.setStateListener((now, old) -> {
-                if (now == KafkaStreams.State.RUNNING) {
-                    running.countDown();
+            return new KafkaStreams(builder.build(props), props);
+        }
+
+        /**
+         * Polls until every instance is RUNNING at the same moment and every stream thread holds an active task
+         * (when there are at least as many partitions as threads): a later member's join sends the earlier ones
+         * through REBALANCING again, and a cooperative rebalance hands over tasks in a second round.
+         */
+        private boolean awaitAssigned(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!instances.stream().allMatch(k -> k.state() == KafkaStreams.State.RUNNING
+                    && k.metadataForLocalThreads().stream().allMatch(t -> !t.activeTasks().isEmpty()))) {
+                if (System.nanoTime() > deadline || failure.get() != null) {
+                    return false;
                 }
-            });
-            streams.setUncaughtExceptionHandler(e -> {
-                failure.set(e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.start();
-            if (!running.await(120, TimeUnit.SECONDS)) {
-                streams.close(Duration.ofSeconds(30));
-                throw new IllegalStateException(appId + ": not RUNNING after 120 s (" + streams.state() + ")",
-                        failure.get());
+                Thread.sleep(20);
             }
-            return new App(streams, failure);
+            return true;
         }
 
         void check(String label) {
@@ -208,10 +253,12 @@ final class StreamsRun {
         }
 
         void close(String label) {
-            if (!streams.close(Duration.ofSeconds(60))) {
-                throw new IllegalStateException(label + ": Streams app did not close within 60 s");
+            for (KafkaStreams streams : instances) {
+                if (!streams.close(Duration.ofSeconds(60))) {
+                    throw new IllegalStateException(label + ": Streams app did not close within 60 s");
+                }
+                streams.cleanUp();
             }
-            streams.cleanUp();
         }
     }
 
