@@ -1,5 +1,6 @@
 package io.normalcy.flow.fit;
 
+import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.PermutationMode;
@@ -25,9 +26,9 @@ import java.util.Set;
  * <p>Defaults are chosen to train well in a few minutes on 2 CPU cores: a MAF_MOG (MAF blocks with a
  * mixture-of-Gaussians base, Papamakarios et al. 2017) with NATURAL ordering, so per-feature contributions are
  * exact conditionals that can still be multi-modal and skewed (a Gaussian-base MAF with NATURAL ordering cannot fit
- * a multi-modal first feature), ActNorm, K = 3 components, Adam at 1e-3 with warm-up and cosine decay, batch 256,
- * early stopping on a 10% validation split, and 20% held out for threshold calibration (0.01 → WARNING,
- * 0.001 → CRITICAL). Blocks, hidden widths, epochs, patience and weight decay follow the size of the data
+ * a multi-modal first feature), ActNorm, K = 3 components ({@link Builder#components}), Adam at 1e-3 with warm-up
+ * and cosine decay, batch 256, early stopping on a 10% validation split, and 20% held out for threshold calibration
+ * (0.01 → WARNING, 0.001 → CRITICAL). Blocks, hidden widths, epochs, patience and weight decay follow the size of the data
  * ({@link SizeRule}, applied by {@link #sizedFor} at fit time) unless set; {@code sizeToData(false)} restores the
  * fixed 4 × [64, 64], 50 epochs, patience 5, weight decay 1e-5. {@link Builder#autoSelect} chooses the family too.
  */
@@ -78,6 +79,8 @@ public final class FitConfig {
     private final double trainFraction;
     private final double validationFraction;
     private final double contamination;
+    /** Mixture components K of the MAF_MOG base the user set; null = {@link FlowSpec#DEFAULT_COMPONENTS}. */
+    private final Integer components;
 
     private FitConfig(Builder b) {
         flowType = b.flowType;
@@ -112,6 +115,7 @@ public final class FitConfig {
         trainFraction = b.trainFraction;
         validationFraction = b.validationFraction;
         contamination = b.contamination;
+        components = b.components;
         validate();
     }
 
@@ -137,6 +141,8 @@ public final class FitConfig {
                         + trainFraction + " + " + validationFraction);
         require(contamination >= 0 && contamination <= MAX_CONTAMINATION, "contamination must be in [0, "
                 + MAX_CONTAMINATION + "], got " + contamination);
+        require(components == null || components >= 1 && components <= FlowSpec.MAX_COMPONENTS, "components must be"
+                + " in [1, " + FlowSpec.MAX_COMPONENTS + "] (mixture components of the MAF_MOG base), got " + components);
         require(new HashSet<>(features).size() == features.size(), "duplicate feature names: " + features);
         for (String f : features) {
             require(f != null && !f.isEmpty(), "feature names must not be empty");
@@ -245,6 +251,16 @@ public final class FitConfig {
      * the fitted weights on the rest ({@link ContaminationTrim}).
      */
     public double contamination() { return contamination; }
+    /**
+     * Mixture components K per conditional of the base density for {@link FlowType#MAF_MOG} (the set value, else
+     * {@link FlowSpec#DEFAULT_COMPONENTS}); 0 for the other families, whose base is N(0, I). A setting applies to
+     * every MAF_MOG candidate of auto selection and is ignored by MAF and REALNVP, so one configuration serves
+     * every family.
+     */
+    public int components() {
+        return flowType != FlowType.MAF_MOG ? FlowSpec.defaultComponents(flowType)
+                : components != null ? components : FlowSpec.DEFAULT_COMPONENTS;
+    }
 
     /** Effective settings as strings, recorded in {@code ModelProvenance.config}. */
     public Map<String, String> describe() {
@@ -258,6 +274,9 @@ public final class FitConfig {
         m.put("ordering", ordering.name());
         m.put("additive", Boolean.toString(additive));
         m.put("scaleClamp", Double.toString(scaleClamp));
+        if (flowType == FlowType.MAF_MOG) {
+            m.put("components", Integer.toString(components()));
+        }
         m.put("epochs", Integer.toString(epochs));
         m.put("batchSize", Integer.toString(batchSize));
         m.put("learningRate", Double.toString(learningRate));
@@ -316,6 +335,7 @@ public final class FitConfig {
         private double trainFraction = 0.7;
         private double validationFraction = 0.1;
         private double contamination;
+        private Integer components;
 
         private Builder() {
         }
@@ -361,6 +381,8 @@ public final class FitConfig {
         public Builder validationFraction(double v) { validationFraction = v; return this; }
         /** See {@link FitConfig#contamination()}. */
         public Builder contamination(double v) { contamination = v; return this; }
+        /** See {@link FitConfig#components()}: K of the MAF_MOG mixture base, 1 to {@link FlowSpec#MAX_COMPONENTS}. */
+        public Builder components(int v) { components = v; return this; }
 
         public FitConfig build() {
             return new FitConfig(this);
@@ -377,6 +399,7 @@ public final class FitConfig {
                 .trainFraction(trainFraction).validationFraction(validationFraction).sizeToData(sizeToData)
                 .autoSelect(autoBudget).contamination(contamination);
         b.luLinear = luLinearSetting;
+        b.components = components;
         b.sizing = sizing;
         b.blocks = explicit.contains(Sized.BLOCKS) ? blocks : null;
         b.hidden = explicit.contains(Sized.HIDDEN) ? hidden.clone() : null;

@@ -172,7 +172,7 @@ public final class ModelFitter {
     private static FlowSpec spec(FitConfig c, TrainerSplit trainer) {
         return new FlowSpec(c.flowType(), trainer.preprocessor().dimension(), trainer.contextDim(), c.blocks(),
                 c.hidden(), c.actNorm(), c.luLinear(), c.permutation(), c.ordering(), c.additive(), c.scaleClamp(),
-                c.seed());
+                c.seed(), c.components());
     }
 
     /** The valid rows (in input order) with their feature values, and how many rows were skipped. */

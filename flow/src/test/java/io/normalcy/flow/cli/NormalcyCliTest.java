@@ -324,6 +324,10 @@ class NormalcyCliTest {
         assertTrue(c.sizeToData());
         cmd = new FitCommand();
         new picocli.CommandLine(cmd).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                "--components", "5");
+        assertEquals(5, cmd.config().components());
+        cmd = new FitCommand();
+        new picocli.CommandLine(cmd).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
                 "--fixed-defaults");
         assertFalse(cmd.config().sizeToData());
         assertFalse(cmd.config().autoSelect());
@@ -340,6 +344,8 @@ class NormalcyCliTest {
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--flow", "auto",
                 "--auto-budget", "soon", "--output", dir.resolve("x.avro").toString()),
                 "--auto-budget must be a duration >= 0 such as 90s, 10m, 1h or PT10M, got 'soon'");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--components", "0",
+                "--output", dir.resolve("x.avro").toString()), "components must be in [1, 64]");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--ordering", "sideways",
                 "--output", dir.resolve("x.avro").toString()), "--ordering must be natural, alternating or random");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--cyclic", "hour",

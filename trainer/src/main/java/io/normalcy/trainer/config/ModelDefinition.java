@@ -1,5 +1,6 @@
 package io.normalcy.trainer.config;
 
+import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.preprocess.ContextSpec;
@@ -41,6 +42,9 @@ import java.util.Map;
  * rows with the lowest log-density under a first fit is dropped before training goes on
  * ({@code io.normalcy.flow.fit.ContaminationTrim}).
  *
+ * <p>{@code components}: K, the mixture components per conditional of the MAF_MOG base (1 to 64, default 3);
+ * ignored by MAF and REALNVP, used by the MAF_MOG candidates of {@code flow-type: auto}.
+ *
  * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
  * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
@@ -51,7 +55,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction,
                               boolean warmStart, Duration autoBudget, List<String> derived,
-                              double contamination) {
+                              double contamination, int components) {
     /** {@code blocks}, {@code epochs} or {@code patience} chosen from the data ({@code auto} in configuration). */
     public static final int SIZED = 0;
     /** How {@link #SIZED} values, an empty {@code hidden} and a null {@code flowType} are written: {@code auto}. */
@@ -67,20 +71,22 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         hidden = List.copyOf(hidden);
         levels = List.copyOf(levels);
         derived = derived == null ? List.of() : List.copyOf(derived); // null: a job file of an older trainer
+        components = components == 0 ? FlowSpec.DEFAULT_COMPONENTS : components; // 0: a job file of an older trainer
     }
 
     /** Defaults of every hyper-parameter; no features declared (inferred). */
     public static ModelDefinition defaults(String name) {
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
                 Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
-                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of(), 0.0);
+                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of(), 0.0,
+                FlowSpec.DEFAULT_COMPONENTS);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart,
-                autoBudget, derived, contamination);
+                autoBudget, derived, contamination, components);
     }
 
     /**
@@ -146,6 +152,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("warm-start", Boolean.toString(warmStart));
         m.put("derived", String.join(",", derived));
         m.put("contamination", Double.toString(contamination));
+        m.put("components", Integer.toString(components));
         return m;
     }
 }

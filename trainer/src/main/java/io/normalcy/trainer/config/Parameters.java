@@ -1,6 +1,7 @@
 package io.normalcy.trainer.config;
 
 import io.normalcy.flow.fit.FitConfig;
+import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 
@@ -78,7 +79,21 @@ public final class Parameters {
                 doubleValue(p + "calibration-fraction", m.get("calibration-fraction")),
                 booleanValue(p + "warm-start", m.get("warm-start")),
                 durationValue(p + "auto-budget", m.get("auto-budget")), list(m.get("derived")),
-                doubleValue(p + "contamination", m.get("contamination")));
+                doubleValue(p + "contamination", m.get("contamination")),
+                components(p + "components", m.get("components")));
+    }
+
+    /**
+     * K of the MAF_MOG mixture base, checked here rather than in {@link #validate}: the definition reads 0 (absent
+     * from an older trainer's job file) as the default.
+     */
+    private static int components(String key, String s) {
+        int k = intValue(key, s);
+        if (k < 1 || k > FlowSpec.MAX_COMPONENTS) {
+            throw new ConfigException(key, "must be in [1, " + FlowSpec.MAX_COMPONENTS
+                    + "] (mixture components of the MAF_MOG base), got " + k);
+        }
+        return k;
     }
 
     /** Flow's enum, from its name in any case and with '-' for '_' ({@code maf-mog}); null for {@code auto}. */

@@ -284,4 +284,28 @@ class ConfigValidationTest {
         String e = startupError(bad);
         assertTrue(e.contains("normalcy.trainer.models.payments.contamination") && e.contains("0.3"), e);
     }
+
+    /** Issue 13: K of the MAF_MOG mixture base is set per model, reaches the fit, and a bad one names its key. */
+    @Test
+    void componentsReachTheFitAndAreCheckedAtStartUp() {
+        Map<String, Object> ok = base();
+        ok.put("normalcy.trainer.models.payments.components", "5");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
+                .deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertEquals(5, d.components());
+            assertEquals(5, io.normalcy.trainer.job.FitConfigs.from(d).components());
+        }
+        assertEquals(3, ModelDefinition.defaults("m").components());
+        assertEquals(3, io.normalcy.trainer.job.FitConfigs.from(ModelDefinition.defaults("m")).components());
+        for (String bad : List.of("0", "65", "three")) {
+            Map<String, Object> config = base();
+            config.put("normalcy.trainer.models.payments.components", bad);
+            String e = startupError(config);
+            assertTrue(e.contains("normalcy.trainer.models.payments.components") && e.contains(bad), e);
+        }
+        ModelDefinition overridden = Parameters.apply(ModelDefinition.defaults("m"), Map.of("components", "8"),
+                "overrides.");
+        assertEquals(8, io.normalcy.trainer.job.FitConfigs.from(overridden).components());
+    }
 }
