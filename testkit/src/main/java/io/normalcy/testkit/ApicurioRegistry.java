@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Normalcy talks to it through its Confluent-compatible API, {@link #url()} ({@code .../apis/ccompat/v7}); the
  * tests register writer schemas through the same API, as a producer's serializer does. Readiness is polled (that API
  * answers) with a deadline; a registry that exits or does not answer fails the test with its log.
+ *
+ * <p>{@link #startTls} serves HTTPS only, with a {@link TestCertificates} CA generated for the test, and requires a
+ * client certificate signed by that CA (mutual TLS; {@code quarkus.http.ssl.client-auth=required} is fixed when the
+ * registry-server module is built and only applies to its HTTPS port, so plain-HTTP registries are unaffected).
  */
 public final class ApicurioRegistry implements AutoCloseable {
     /** System property naming {@code quarkus-run.jar}; the modules' failsafe configuration sets it. */
@@ -40,14 +44,18 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final TestCertificates tls;
+    private final HttpClient http;
     private Process process;
 
-    private ApicurioRegistry(Path app, Path dataDir, Path log, int port) {
+    private ApicurioRegistry(Path app, Path dataDir, Path log, int port, TestCertificates tls) {
         this.app = app;
         this.dataDir = dataDir;
         this.log = log;
         this.port = port;
+        this.tls = tls;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        this.http = (tls == null ? b : b.sslContext(tls.clientContext())).build();
     }
 
     /**
@@ -55,6 +63,18 @@ public final class ApicurioRegistry implements AutoCloseable {
      * {@code workDir}, and returns when it answers.
      */
     public static ApicurioRegistry start(Path workDir) throws IOException, InterruptedException {
+        return start(workDir, null);
+    }
+
+    /**
+     * Like {@link #start(Path)}, but HTTPS only with certificates generated into {@code workDir/tls}
+     * ({@link #certificates()}); clients must present the client certificate.
+     */
+    public static ApicurioRegistry startTls(Path workDir) throws IOException, InterruptedException {
+        return start(workDir, TestCertificates.generate(workDir.resolve("tls")));
+    }
+
+    private static ApicurioRegistry start(Path workDir, TestCertificates tls) throws IOException, InterruptedException {
         String configured = System.getProperty(APP_PROPERTY);
         Path app = configured == null ? null : Path.of(configured);
         if (app == null || !Files.isRegularFile(app)) {
@@ -62,14 +82,19 @@ public final class ApicurioRegistry implements AutoCloseable {
                     + ": build the registry-server module first (e.g. ./mvnw -pl detector -am verify)");
         }
         ApicurioRegistry registry = new ApicurioRegistry(app, workDir.resolve("registry-data"),
-                workDir.resolve("registry.log"), freePort());
+                workDir.resolve("registry.log"), freePort(), tls);
         registry.start();
         return registry;
     }
 
     /** Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
     public String url() {
-        return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/apis/ccompat/v7";
+    }
+
+    /** The certificates of a {@link #startTls} registry (trust store, client key store), or null for plain HTTP. */
+    public TestCertificates certificates() {
+        return tls;
     }
 
     /** Where the registry's output goes (named in failure messages). */
@@ -106,7 +131,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         cmd.add("-Xmx256m");
         cmd.add("-XX:TieredStopAtLevel=1"); // start-up time over peak speed: the tests send a handful of requests
         cmd.add("-Dquarkus.http.host=127.0.0.1");
-        cmd.add("-Dquarkus.http.port=" + port);
+        if (tls == null) {
+            cmd.add("-Dquarkus.http.port=" + port);
+        } else {
+            cmd.addAll(tlsOptions());
+        }
         cmd.add("-jar");
         cmd.add(app.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -133,6 +162,17 @@ public final class ApicurioRegistry implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
+    }
+
+    /** Quarkus 2.16 HTTP settings (io.quarkus.vertx.http.runtime.HttpConfiguration): HTTPS only, this CA. */
+    private List<String> tlsOptions() {
+        String ssl = "-Dquarkus.http.ssl.certificate.";
+        return List.of("-Dquarkus.http.ssl-port=" + port, "-Dquarkus.http.port=0",
+                "-Dquarkus.http.insecure-requests=disabled",
+                ssl + "key-store-file=" + tls.serverKeystore().toAbsolutePath(),
+                ssl + "key-store-file-type=PKCS12", ssl + "key-store-password=" + tls.password(),
+                ssl + "trust-store-file=" + tls.truststore().toAbsolutePath(),
+                ssl + "trust-store-file-type=PKCS12", ssl + "trust-store-password=" + tls.password());
     }
 
     private void awaitReady() throws IOException, InterruptedException {

@@ -90,11 +90,17 @@ public class DetectorFactory {
         return KafkaProperties.clients(kafka);
     }
 
-    /** The schema registry client, only when {@code normalcy.detector.registry.url} is set. */
+    /**
+     * The schema registry client, only when {@code normalcy.detector.registry.url} is set. A registry that refuses
+     * this client (TLS trust, client certificate, credentials) stops start-up naming the keys
+     * ({@link SchemaRegistryClient#checkAccess()}); one that is merely down is waited for when records need it.
+     */
     @Singleton
     @Requires(property = RegistryConfiguration.PREFIX + ".url")
     SchemaRegistryClient schemaRegistryClient(RegistryConfiguration config) {
-        return new SchemaRegistryClient(config.settings());
+        SchemaRegistryClient client = new SchemaRegistryClient(config.settings());
+        client.checkAccess();
+        return client;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.normalcy.detector.it;
 
 import static io.normalcy.detector.it.DetectorIT.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
@@ -14,11 +15,15 @@ import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.topology.TestModels;
+import io.normalcy.schemas.registry.RegistrySettings;
+import io.normalcy.schemas.registry.RegistryUnavailableException;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
 import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.serde.ConfluentAvroDecoder;
 import io.normalcy.testkit.ApicurioRegistry;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;
+import io.normalcy.testkit.TestCertificates;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,81 +38,156 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link SchemaRegistryIT}'s scenario against a REAL registry server instead of the stand-in: Apicurio Registry
- * (testkit's {@link ApicurioRegistry}, a child JVM) through its Confluent-compatible API, the detector on the real
+ * (testkit's {@link ApicurioRegistry}, a child JVM) through its Confluent-compatible API over HTTPS with mutual TLS
+ * (a CA generated for the test; the detector is configured with {@code registry.truststore} and
+ * {@code registry.keystore}; plain HTTP against the same server is covered by the trainer's
+ * {@code RegistryHistoryApicurioIT} and the stand-in ITs), the detector on the real
  * (in-JVM KRaft) broker. Writer schemas are registered through that API: records of the current, an older (fields
  * missing, taking their defaults) and a newer (an extra field) writer schema are scored; an id the registry does not
  * know is dead-lettered as {@code UNKNOWN_SCHEMA} (the real registry's 404 body); the registry process is stopped
  * while records of a not-yet-fetched schema arrive, and after its restart every record is scored exactly once, none
  * dead-lettered. This is what shows that Normalcy's client reads a real registry's answers, not only the documented
  * API as the stand-in models it.
+ *
+ * <p>One registry start serves both tests (about 20 s each), so the outage test leaves it running. The second shows
+ * that a client the registry refuses at the TLS level — a trust store without its CA, no client certificate — is a
+ * configuration error: the detector does not start and names the key, and a lookup fails as "unavailable" (records
+ * wait), never as an unknown schema (records dead-lettered).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class RegistryAvroApicurioIT {
     private static final String MODEL = "apicurio-model";
     private static final String SUBJECT = "apicurio.features-value";
 
+    private static final String KEY = "normalcy.detector.registry";
+
     @TempDir
-    Path work;
+    static Path work;
+    private static ApicurioRegistry registry;
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = ApicurioRegistry.startTls(work);
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** The detector's https settings for the test registry: its CA and the client certificate. */
+    private static Map<String, Object> tls(Map<String, Object> props) {
+        TestCertificates certs = registry.certificates();
+        props.put(KEY + ".url", registry.url());
+        props.put(KEY + ".truststore", certs.truststore().toString());
+        props.put(KEY + ".truststore-password", certs.password());
+        props.put(KEY + ".keystore", certs.clientKeystore().toString());
+        props.put(KEY + ".keystore-password", certs.password());
+        return props;
+    }
 
     @Test
     void scoresFramedRecordsOfARealRegistryAndWaitsOutItsOutage(KafkaBroker broker) throws Exception {
         String bootstrap = broker.bootstrapServers();
         DetectorTopics topics = ItSupport.topics("apicurio");
         String input = topics.inputs().get(0);
-        try (ApicurioRegistry registry = ApicurioRegistry.start(work)) {
-            Map<String, Object> props = ItSupport.appProperties(bootstrap, "apicurio", "detector-apicurio-it");
-            props.put("normalcy.detector.registry.url", registry.url());
-            props.put("normalcy.detector.registry.max-block", "1s");
-            props.put("normalcy.detector.registry.probe-interval", "200ms");
-            int currentId = registry.register(SUBJECT, FeatureVector.getClassSchema().toString());
-            Schema older = SchemaRegistryIT.olderWriter();
-            int olderId = registry.register(SUBJECT, older.toString());
-            Random rng = new Random(13);
-            Set<String> expected = new HashSet<>();
-            try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
-                 KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
-                ModelRegistry models = server.getApplicationContext().getBean(ModelRegistry.class);
-                DetectorMetrics metrics = server.getApplicationContext().getBean(DetectorMetrics.class);
-                ItSupport.publishModel(producer, topics.models(), TestModels.standardNormal(MODEL, 1, 1.0));
-                waitFor(() -> models.get(MODEL) != null, Duration.ofSeconds(60), "model loaded");
+        Map<String, Object> props = tls(ItSupport.appProperties(bootstrap, "apicurio", "detector-apicurio-it"));
+        props.put("normalcy.detector.registry.max-block", "1s");
+        props.put("normalcy.detector.registry.probe-interval", "200ms");
+        int currentId = registry.register(SUBJECT, FeatureVector.getClassSchema().toString());
+        Schema older = SchemaRegistryIT.olderWriter();
+        int olderId = registry.register(SUBJECT, older.toString());
+        Random rng = new Random(13);
+        Set<String> expected = new HashSet<>();
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
+             KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
+            ModelRegistry models = server.getApplicationContext().getBean(ModelRegistry.class);
+            DetectorMetrics metrics = server.getApplicationContext().getBean(DetectorMetrics.class);
+            ItSupport.publishModel(producer, topics.models(), TestModels.standardNormal(MODEL, 1, 1.0));
+            waitFor(() -> models.get(MODEL) != null, Duration.ofSeconds(60), "model loaded");
 
-                for (int i = 0; i < 60; i++) {
-                    FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
-                    byte[] value = i % 2 == 0 ? ConfluentAvroDecoder.encode(currentId, FeatureVector.getClassSchema(), fv)
-                            : ConfluentAvroDecoder.encode(olderId, older, SchemaRegistryIT.asOlder(older, fv));
-                    producer.send(new ProducerRecord<>(input, fv.getEntity(), value));
-                    expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
-                }
-                int unknownId = Math.max(currentId, olderId) + 4242;
-                byte[] unknown = ConfluentAvroDecoder.encode(unknownId, FeatureVector.getClassSchema(),
-                        ItSupport.event(MODEL, 60, false, rng));
-                producer.send(new ProducerRecord<>(input, "unknown", unknown)).get();
-
-                // a producer rolls out a schema the detector has not fetched yet, and the registry process goes down
-                Schema newer = SchemaRegistryIT.newerWriter();
-                int newerId = registry.register(SUBJECT, newer.toString());
-                registry.stop();
-                for (int i = 61; i < 121; i++) {
-                    FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
-                    producer.send(new ProducerRecord<>(input, fv.getEntity(),
-                            ConfluentAvroDecoder.encode(newerId, newer, SchemaRegistryIT.asNewer(newer, fv))));
-                    expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
-                }
-                producer.flush();
-                waitFor(() -> metrics.count(DetectorMetrics.PRODUCTION_ERRORS, "exception",
-                                "RegistryUnavailableException", "action", "registry-unavailable") >= 1,
-                        Duration.ofSeconds(60), "the detector noticed the outage");
-                registry.start();
-
-                SchemaRegistryIT.assertScoredOnceAndUnknownIdDeadLettered(bootstrap, topics, expected, unknownId,
-                        " (registry log: " + registry.log() + ")");
+            for (int i = 0; i < 60; i++) {
+                FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
+                byte[] value = i % 2 == 0 ? ConfluentAvroDecoder.encode(currentId, FeatureVector.getClassSchema(), fv)
+                        : ConfluentAvroDecoder.encode(olderId, older, SchemaRegistryIT.asOlder(older, fv));
+                producer.send(new ProducerRecord<>(input, fv.getEntity(), value));
+                expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
             }
+            int unknownId = Math.max(currentId, olderId) + 4242;
+            byte[] unknown = ConfluentAvroDecoder.encode(unknownId, FeatureVector.getClassSchema(),
+                    ItSupport.event(MODEL, 60, false, rng));
+            producer.send(new ProducerRecord<>(input, "unknown", unknown)).get();
+
+            // a producer rolls out a schema the detector has not fetched yet, and the registry process goes down
+            Schema newer = SchemaRegistryIT.newerWriter();
+            int newerId = registry.register(SUBJECT, newer.toString());
+            registry.stop();
+            for (int i = 61; i < 121; i++) {
+                FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
+                producer.send(new ProducerRecord<>(input, fv.getEntity(),
+                        ConfluentAvroDecoder.encode(newerId, newer, SchemaRegistryIT.asNewer(newer, fv))));
+                expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
+            }
+            producer.flush();
+            waitFor(() -> metrics.count(DetectorMetrics.PRODUCTION_ERRORS, "exception",
+                            "RegistryUnavailableException", "action", "registry-unavailable") >= 1,
+                    Duration.ofSeconds(60), "the detector noticed the outage");
+            registry.start();
+
+            SchemaRegistryIT.assertScoredOnceAndUnknownIdDeadLettered(bootstrap, topics, expected, unknownId,
+                    " (registry log: " + registry.log() + ")");
         }
+    }
+
+    @Test
+    void aRegistryThatRefusesTheClientAtTlsLevelIsAConfigurationErrorNotUnknownSchemas(KafkaBroker broker)
+            throws Exception {
+        TestCertificates certs = registry.certificates();
+        int id = registry.register("apicurio.refused-value", FeatureVector.getClassSchema().toString());
+        Map<String, Object> untrusted = tls(ItSupport.appProperties(broker.bootstrapServers(), "apicurio-refused",
+                "detector-apicurio-refused-it"));
+        untrusted.put(KEY + ".truststore", certs.otherTruststore().toString());
+        assertStartRefused(untrusted, KEY + ".truststore", "not trusted");
+        Map<String, Object> noClientCertificate = tls(ItSupport.appProperties(broker.bootstrapServers(),
+                "apicurio-refused", "detector-apicurio-refused-it"));
+        noClientCertificate.remove(KEY + ".keystore");
+        noClientCertificate.remove(KEY + ".keystore-password");
+        assertStartRefused(noClientCertificate, KEY + ".keystore", "TLS handshake failed");
+
+        // at run time (e.g. the registry's certificate was replaced by one of another CA) a lookup is an outage, so
+        // the detector pauses (RegistryOutage) instead of dead-lettering the record as UNKNOWN_SCHEMA
+        RegistrySettings settings = RegistrySettings.of(KEY, registry.url())
+                .withTruststore(certs.otherTruststore(), certs.password(), null)
+                .withKeystore(certs.clientKeystore(), certs.password(), null).withMaxBlock(Duration.ZERO);
+        RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
+                () -> new SchemaRegistryClient(settings).schemaById(id));
+        assertTrue(e.getMessage().contains("not trusted") && e.getMessage().contains(KEY + ".truststore"),
+                e.getMessage());
+        assertEquals(FeatureVector.getClassSchema(), new SchemaRegistryClient(settings.withTruststore(
+                certs.truststore(), certs.password(), "pkcs12")).schemaById(id), "the right trust store reads it");
+    }
+
+    private static void assertStartRefused(Map<String, Object> props, String key, String what) {
+        Exception e = assertThrows(Exception.class, () -> ApplicationContext.run(EmbeddedServer.class, props).close());
+        String messages = messages(e);
+        assertTrue(messages.contains(key) && messages.contains(what), messages);
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t.getMessage()).append(" | ");
+        }
+        return b.toString();
     }
 }
