@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #startTls} serves HTTPS only, with a {@link TestCertificates} CA generated for the test, and requires a
  * client certificate signed by that CA (mutual TLS; {@code quarkus.http.ssl.client-auth=required} is fixed when the
  * registry-server module is built and only applies to its HTTPS port, so plain-HTTP registries are unaffected).
+ * Given a {@link StubOidcProvider}, it also enforces authentication the way Apicurio does in production
+ * ({@code registry.auth.enabled}, OIDC bearer tokens, basic credentials exchanged for a token by client credentials
+ * grant), with the stub in Keycloak's place; this class's own requests then carry the provider's bearer token.
  */
 public final class ApicurioRegistry implements AutoCloseable {
     /** System property naming {@code quarkus-run.jar}; the modules' failsafe configuration sets it. */
@@ -45,15 +48,18 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Path log;
     private final int port;
     private final TestCertificates tls;
+    private final StubOidcProvider oidc;
     private final HttpClient http;
     private Process process;
 
-    private ApicurioRegistry(Path app, Path dataDir, Path log, int port, TestCertificates tls) {
+    private ApicurioRegistry(Path app, Path dataDir, Path log, int port, TestCertificates tls,
+                             StubOidcProvider oidc) {
         this.app = app;
         this.dataDir = dataDir;
         this.log = log;
         this.port = port;
         this.tls = tls;
+        this.oidc = oidc;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
         this.http = (tls == null ? b : b.sslContext(tls.clientContext())).build();
     }
@@ -63,18 +69,21 @@ public final class ApicurioRegistry implements AutoCloseable {
      * {@code workDir}, and returns when it answers.
      */
     public static ApicurioRegistry start(Path workDir) throws IOException, InterruptedException {
-        return start(workDir, null);
+        return start(workDir, null, null);
     }
 
     /**
      * Like {@link #start(Path)}, but HTTPS only with certificates generated into {@code workDir/tls}
-     * ({@link #certificates()}); clients must present the client certificate.
+     * ({@link #certificates()}); clients must present the client certificate. With {@code oidc} (else null), every
+     * API request must also be authenticated through that provider.
      */
-    public static ApicurioRegistry startTls(Path workDir) throws IOException, InterruptedException {
-        return start(workDir, TestCertificates.generate(workDir.resolve("tls")));
+    public static ApicurioRegistry startTls(Path workDir, StubOidcProvider oidc)
+            throws IOException, InterruptedException {
+        return start(workDir, TestCertificates.generate(workDir.resolve("tls")), oidc);
     }
 
-    private static ApicurioRegistry start(Path workDir, TestCertificates tls) throws IOException, InterruptedException {
+    private static ApicurioRegistry start(Path workDir, TestCertificates tls, StubOidcProvider oidc)
+            throws IOException, InterruptedException {
         String configured = System.getProperty(APP_PROPERTY);
         Path app = configured == null ? null : Path.of(configured);
         if (app == null || !Files.isRegularFile(app)) {
@@ -82,7 +91,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                     + ": build the registry-server module first (e.g. ./mvnw -pl detector -am verify)");
         }
         ApicurioRegistry registry = new ApicurioRegistry(app, workDir.resolve("registry-data"),
-                workDir.resolve("registry.log"), freePort(), tls);
+                workDir.resolve("registry.log"), freePort(), tls, oidc);
         registry.start();
         return registry;
     }
@@ -108,10 +117,10 @@ public final class ApicurioRegistry implements AutoCloseable {
      */
     public int register(String subject, String schema) throws IOException, InterruptedException {
         String body = JSON.writeValueAsString(JSON.createObjectNode().put("schema", schema));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/subjects/"
+        HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(url() + "/subjects/"
                         + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions"))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)));
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode answer = JSON.readTree(response.body());
         if (response.statusCode() != 200 || !answer.has("id")) {
@@ -135,6 +144,11 @@ public final class ApicurioRegistry implements AutoCloseable {
             cmd.add("-Dquarkus.http.port=" + port);
         } else {
             cmd.addAll(tlsOptions());
+        }
+        if (oidc != null) { // Apicurio 2.4's own settings (its application.properties), Keycloak URLs to the stub
+            cmd.addAll(List.of("-Dregistry.auth.enabled=true", "-Dregistry.keycloak.url=" + oidc.keycloakUrl(),
+                    "-Dregistry.keycloak.realm=" + StubOidcProvider.REALM,
+                    "-Dregistry.auth.basic-auth-client-credentials.enabled=true"));
         }
         cmd.add("-jar");
         cmd.add(app.toString());
@@ -176,8 +190,8 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException, InterruptedException {
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest probe = authorized(HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                .timeout(Duration.ofSeconds(5)).GET());
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -194,6 +208,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
         stop();
         throw new IllegalStateException("the registry did not answer within " + START_TIMEOUT + "; see " + log);
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder b) {
+        return (oidc == null ? b : b.header("Authorization", "Bearer " + oidc.accessToken())).build();
     }
 
     private static int freePort() {

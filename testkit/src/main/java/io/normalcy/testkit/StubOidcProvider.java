@@ -92,7 +92,7 @@ public final class StubOidcProvider implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
+        String path = ex.getRequestURI().getPath().replaceAll("/+$", ""); // Apicurio asks for ".../token/"
         String realm = "/auth/realms/" + REALM;
         if (path.equals(realm + "/.well-known/openid-configuration")) {
             String base = issuer() + "/protocol/openid-connect";
@@ -116,7 +116,8 @@ public final class StubOidcProvider implements AutoCloseable {
                 send(ex, 401, "{\"error\":\"invalid_client\"}");
             }
         } else {
-            send(ex, 404, "{\"error\":\"not found\"}");
+            send(ex, 404, JSON.createObjectNode().put("error", "not found: " + ex.getRequestMethod() + " " + path)
+                    .toString());
         }
     }
 

@@ -111,7 +111,8 @@ public class DetectorFactory {
     KafkaStreams kafkaStreams(DetectorConfiguration config, DetectorSettings settings, DetectorTopics topics,
                               ModelRegistry registry, SubscriptionRegistry subscriptions, DetectorMetrics metrics,
                               KnownTopics knownTopics, @Named("kafkaProperties") Map<String, Object> kafka,
-                              @Nullable SchemaRegistryClient schemaRegistry, RegistryConfiguration registryConfig) {
+                              @Nullable SchemaRegistryClient schemaRegistry, RegistryConfiguration registryConfig,
+                              @Nullable RegistryHealthIndicator registryHealth) {
         Properties props = KafkaProperties.streams(config.applicationId(), config.membership(), kafka, metrics);
         StreamsConfig streamsConfig = new StreamsConfig(props);
         if (schemaRegistry != null) {
@@ -126,7 +127,7 @@ public class DetectorFactory {
         Deque<Long> failures = new ArrayDeque<>();
         String instanceId = config.membership().instanceId();
         RegistryOutage outage = schemaRegistry == null ? null
-                : new RegistryOutage(streams, schemaRegistry, registryConfig.probeInterval(), metrics);
+                : new RegistryOutage(streams, schemaRegistry, registryConfig.probeInterval(), metrics, registryHealth);
         streams.setUncaughtExceptionHandler(e -> {
             if (outage != null && outage.onFailure(e)) {
                 return StreamThreadExceptionResponse.REPLACE_THREAD; // paused until the registry is back; not a failure

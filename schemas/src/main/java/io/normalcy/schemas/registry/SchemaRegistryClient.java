@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@code error_code 40403}) is an {@link UnknownSchemaException} (a property of the record); everything that says the
  * registry could not answer — connection refused, timeout, 5xx, 401/403, a 404 without that code (wrong base path) —
  * is retried with backoff for {@link RegistrySettings#maxBlock()} and then a {@link RegistryUnavailableException} (a
- * property of the moment, never a reason to drop the record). Thread-safe.
+ * property of the moment, never a reason to drop the record). A refusal seen at start-up is a configuration error
+ * instead ({@link #checkAccess()}); failure messages name the configuration keys to check (trust store, key store,
+ * credentials, URL). Thread-safe.
  */
 public final class SchemaRegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
