@@ -31,7 +31,7 @@ import java.util.Map;
  * provider is stood in (Keycloak is not on Maven Central).
  */
 public final class StubOidcProvider implements AutoCloseable {
-    /** Realm path element of the Keycloak-style URLs Apicurio builds from {@code KEYCLOAK_URL}/{@code KEYCLOAK_REALM}. */
+    /** Realm path element of the Keycloak-style URLs Apicurio builds ({@code registry.keycloak.realm}). */
     public static final String REALM = "normalcy";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -57,7 +57,7 @@ public final class StubOidcProvider implements AutoCloseable {
         server.start();
     }
 
-    /** The Keycloak-style base URL, e.g. {@code http://127.0.0.1:41234/auth} ({@code KEYCLOAK_URL}). */
+    /** The Keycloak-style base URL, e.g. {@code http://127.0.0.1:41234/auth} (Apicurio's {@code registry.keycloak.url}). */
     public String keycloakUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/auth";
     }
@@ -102,7 +102,8 @@ public final class StubOidcProvider implements AutoCloseable {
         } else if (path.equals(realm + "/protocol/openid-connect/certs")) {
             RSAPublicKey pub = (RSAPublicKey) key.getPublic();
             ObjectNode jwk = JSON.createObjectNode().put("kty", "RSA").put("kid", "k1").put("use", "sig")
-                    .put("alg", "RS256").put("n", unsigned(pub.getModulus())).put("e", unsigned(pub.getPublicExponent()));
+                    .put("alg", "RS256").put("n", unsigned(pub.getModulus()))
+                    .put("e", unsigned(pub.getPublicExponent()));
             ObjectNode keys = JSON.createObjectNode();
             keys.putArray("keys").add(jwk);
             send(ex, 200, keys.toString());

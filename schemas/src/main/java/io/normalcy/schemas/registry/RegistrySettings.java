@@ -80,7 +80,8 @@ public record RegistrySettings(String keyPrefix, URI url, String username, Strin
     /** Plain settings for {@code url}: no auth, default trust, 5 s timeouts, 1000 cached schemas, 5 s max block. */
     public static RegistrySettings of(String keyPrefix, String url) {
         return new RegistrySettings(keyPrefix, parseUrl(keyPrefix, url), null, null, null, null, null, null,
-                null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5), 1000, Duration.ofSeconds(5), Duration.ofMillis(100));
+                null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5), 1000, Duration.ofSeconds(5),
+                Duration.ofMillis(100));
     }
 
     /** Parses a configured URL, naming {@code keyPrefix.url} when it is not one. */
@@ -95,13 +96,15 @@ public record RegistrySettings(String keyPrefix, URI url, String username, Strin
     /** A copy with another {@code maxBlock} (tests and the trainer, which may wait longer than a stream thread). */
     public RegistrySettings withMaxBlock(Duration d) {
         return new RegistrySettings(keyPrefix, url, username, password, bearerToken, truststore, truststorePassword,
-                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize, d, retryBackoff);
+                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize, d,
+                retryBackoff);
     }
 
     /** A copy with basic auth. */
     public RegistrySettings withBasicAuth(String user, String pass) {
         return new RegistrySettings(keyPrefix, url, user, pass, null, truststore, truststorePassword,
-                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
+                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize,
+                maxBlock, retryBackoff);
     }
 
     /** A copy that trusts the certificates in {@code store} (type {@code type}) instead of the JVM's defaults. */
@@ -121,7 +124,8 @@ public record RegistrySettings(String keyPrefix, URI url, String username, Strin
     /** A copy with a bearer token. */
     public RegistrySettings withBearerToken(String token) {
         return new RegistrySettings(keyPrefix, url, null, null, token, truststore, truststorePassword,
-                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
+                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize,
+                maxBlock, retryBackoff);
     }
 
     @Override
