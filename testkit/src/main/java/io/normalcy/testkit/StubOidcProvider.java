@@ -57,7 +57,7 @@ public final class StubOidcProvider implements AutoCloseable {
         server.start();
     }
 
-    /** The Keycloak-style base URL, e.g. {@code http://127.0.0.1:41234/auth} (Apicurio's {@code registry.keycloak.url}). */
+    /** The Keycloak-style base URL, e.g. {@code http://127.0.0.1:41234/auth} (Apicurio's registry.keycloak.url). */
     public String keycloakUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/auth";
     }
