@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A STAND-IN for a schema registry, not a real one: the subset of the Confluent-compatible REST API that producers
  * and Normalcy's reader use ({@code POST /subjects/{s}/versions}, {@code GET /schemas/ids/{id}},
  * {@code GET /subjects}, {@code GET /subjects/{s}/versions/{v}}), with the registry's error bodies
- * ({@code 404 {"error_code":40403}}), optional basic auth, and {@link #stop()}/{@link #start()} on the same port to
- * simulate an outage (connections refused, as when the registry process is down).
+ * ({@code 404 {"error_code":40403}}), optional basic or bearer auth, and {@link #stop()}/{@link #start()} on the
+ * same port to simulate an outage (connections refused, as when the registry process is down).
  *
  * <p>Why it exists beside the real registry ({@link ApicurioRegistry}, which the end-to-end ITs use): it starts in
  * milliseconds inside the test's JVM, so unit tests can use it, and it does what is awkward to set up on a real
@@ -58,6 +58,11 @@ public final class StubSchemaRegistry implements AutoCloseable {
     public void requireBasicAuth(String user, String password) {
         requiredAuthorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Requires {@code Authorization: Bearer token} from now on (401 otherwise). */
+    public void requireBearerToken(String token) {
+        requiredAuthorization = "Bearer " + token;
     }
 
     /** Registers {@code schema} under {@code subject} (as a producer's serializer would) and returns its id. */

@@ -25,6 +25,9 @@ public record RegistryConfiguration(
         @Nullable String truststore,
         @Nullable String truststorePassword,
         @Bindable(defaultValue = "PKCS12") String truststoreType,
+        @Nullable String keystore,
+        @Nullable String keystorePassword,
+        @Bindable(defaultValue = "PKCS12") String keystoreType,
         @Bindable(defaultValue = "5s") Duration connectTimeout,
         @Bindable(defaultValue = "5s") Duration requestTimeout,
         @Bindable(defaultValue = "1000") int cacheSize,
@@ -46,6 +49,7 @@ public record RegistryConfiguration(
         }
         return new RegistrySettings(PREFIX, RegistrySettings.parseUrl(PREFIX, url), username, password, bearerToken,
                 truststore == null || truststore.isBlank() ? null : Path.of(truststore), truststorePassword,
-                truststoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
+                truststoreType, keystore == null || keystore.isBlank() ? null : Path.of(keystore), keystorePassword,
+                keystoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
     }
 }

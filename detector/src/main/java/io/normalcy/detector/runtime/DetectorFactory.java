@@ -90,11 +90,17 @@ public class DetectorFactory {
         return KafkaProperties.clients(kafka);
     }
 
-    /** The schema registry client, only when {@code normalcy.detector.registry.url} is set. */
+    /**
+     * The schema registry client, only when {@code normalcy.detector.registry.url} is set. A registry that refuses
+     * this client (TLS trust, client certificate, credentials) stops start-up naming the keys
+     * ({@link SchemaRegistryClient#checkAccess()}); one that is merely down is waited for when records need it.
+     */
     @Singleton
     @Requires(property = RegistryConfiguration.PREFIX + ".url")
     SchemaRegistryClient schemaRegistryClient(RegistryConfiguration config) {
-        return new SchemaRegistryClient(config.settings());
+        SchemaRegistryClient client = new SchemaRegistryClient(config.settings());
+        client.checkAccess();
+        return client;
     }
 
     /**
@@ -105,7 +111,8 @@ public class DetectorFactory {
     KafkaStreams kafkaStreams(DetectorConfiguration config, DetectorSettings settings, DetectorTopics topics,
                               ModelRegistry registry, SubscriptionRegistry subscriptions, DetectorMetrics metrics,
                               KnownTopics knownTopics, @Named("kafkaProperties") Map<String, Object> kafka,
-                              @Nullable SchemaRegistryClient schemaRegistry, RegistryConfiguration registryConfig) {
+                              @Nullable SchemaRegistryClient schemaRegistry, RegistryConfiguration registryConfig,
+                              @Nullable RegistryHealthIndicator registryHealth) {
         Properties props = KafkaProperties.streams(config.applicationId(), config.membership(), kafka, metrics);
         StreamsConfig streamsConfig = new StreamsConfig(props);
         if (schemaRegistry != null) {
@@ -120,7 +127,7 @@ public class DetectorFactory {
         Deque<Long> failures = new ArrayDeque<>();
         String instanceId = config.membership().instanceId();
         RegistryOutage outage = schemaRegistry == null ? null
-                : new RegistryOutage(streams, schemaRegistry, registryConfig.probeInterval(), metrics);
+                : new RegistryOutage(streams, schemaRegistry, registryConfig.probeInterval(), metrics, registryHealth);
         streams.setUncaughtExceptionHandler(e -> {
             if (outage != null && outage.onFailure(e)) {
                 return StreamThreadExceptionResponse.REPLACE_THREAD; // paused until the registry is back; not a failure

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * calls {@link #onFailure}, which {@linkplain KafkaStreams#pause() pauses} the client and starts probing the
  * registry, and the thread is replaced; the new thread holds still while paused (it keeps polling, so it stays in
  * the group) and, after {@link KafkaStreams#resume()}, re-reads from the last committed offset. These failures do not
- * count towards the handler's failure budget: an outage of any length must not shut the detector down.
+ * count towards the handler's failure budget: an outage of any length must not shut the detector down. While paused,
+ * {@link RegistryHealthIndicator} reports DOWN with the reason (a paused client is still RUNNING to Kafka Streams).
  */
 final class RegistryOutage {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryOutage.class);
@@ -33,11 +34,14 @@ final class RegistryOutage {
     private final SchemaRegistryClient client;
     private final Duration probeInterval;
     private final DetectorMetrics metrics;
+    private final RegistryHealthIndicator health;
     private final ScheduledExecutorService prober;
     private ScheduledFuture<?> probing;
 
-    RegistryOutage(KafkaStreams streams, SchemaRegistryClient client, Duration probeInterval, DetectorMetrics metrics) {
+    RegistryOutage(KafkaStreams streams, SchemaRegistryClient client, Duration probeInterval, DetectorMetrics metrics,
+                   RegistryHealthIndicator health) {
         this.streams = streams;
+        this.health = health;
         this.client = client;
         this.probeInterval = probeInterval;
         this.metrics = metrics;
@@ -55,6 +59,7 @@ final class RegistryOutage {
             return false;
         }
         metrics.productionError(outage.getClass().getSimpleName(), "registry-unavailable");
+        health.paused(outage.getMessage());
         if (probing == null) {
             LOG.warn("Schema registry unavailable ({}): pausing processing until it answers again; nothing is "
                     + "dead-lettered and the records are re-read from the last commit", outage.getMessage());
@@ -75,6 +80,7 @@ final class RegistryOutage {
             LOG.info("Schema registry {} answers again: resuming processing", client.settings().url());
             probing.cancel(false);
             probing = null;
+            health.resumed();
             streams.resume();
         }
     }

@@ -2,9 +2,12 @@ package io.normalcy.detector.it;
 
 import static io.normalcy.detector.it.DetectorIT.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.normalcy.avro.DeadLetter;
 import io.normalcy.avro.DeadLetterReason;
@@ -13,12 +16,18 @@ import io.normalcy.avro.ScoredEvent;
 import io.normalcy.detector.config.DetectorTopics;
 import io.normalcy.detector.metrics.DetectorMetrics;
 import io.normalcy.detector.model.ModelRegistry;
+import io.normalcy.detector.runtime.RegistryHealthIndicator;
 import io.normalcy.detector.topology.TestModels;
+import io.normalcy.schemas.registry.RegistrySettings;
+import io.normalcy.schemas.registry.RegistryUnavailableException;
+import io.normalcy.schemas.registry.SchemaRegistryClient;
 import io.normalcy.schemas.serde.AvroSerde;
 import io.normalcy.schemas.serde.ConfluentAvroDecoder;
 import io.normalcy.testkit.ApicurioRegistry;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;
+import io.normalcy.testkit.StubOidcProvider;
+import io.normalcy.testkit.TestCertificates;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,81 +42,182 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 
 /**
  * {@link SchemaRegistryIT}'s scenario against a REAL registry server instead of the stand-in: Apicurio Registry
- * (testkit's {@link ApicurioRegistry}, a child JVM) through its Confluent-compatible API, the detector on the real
+ * (testkit's {@link ApicurioRegistry}, a child JVM) through its Confluent-compatible API over HTTPS with mutual TLS
+ * (a CA generated for the test; the detector is configured with {@code registry.truststore} and
+ * {@code registry.keystore}) and with authentication enforced by the registry (Apicurio's OIDC support, testkit's
+ * {@link StubOidcProvider} in Keycloak's place; the detector uses {@code registry.username/password}, which
+ * Apicurio exchanges for a token). Plain HTTP without auth against the same server is covered by the trainer's
+ * {@code RegistryHistoryApicurioIT} and the stand-in ITs. The detector runs on the real
  * (in-JVM KRaft) broker. Writer schemas are registered through that API: records of the current, an older (fields
  * missing, taking their defaults) and a newer (an extra field) writer schema are scored; an id the registry does not
  * know is dead-lettered as {@code UNKNOWN_SCHEMA} (the real registry's 404 body); the registry process is stopped
  * while records of a not-yet-fetched schema arrive, and after its restart every record is scored exactly once, none
  * dead-lettered. This is what shows that Normalcy's client reads a real registry's answers, not only the documented
  * API as the stand-in models it.
+ *
+ * <p>One registry start serves both tests (about 20 s each), so the outage test leaves it running. The second shows
+ * that a client the registry refuses — a trust store without its CA, no client certificate, a wrong password — is a
+ * configuration error: the detector does not start and names the key, and a lookup fails as "unavailable" (records
+ * wait), never as an unknown schema (records dead-lettered); a bearer token is accepted.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class RegistryAvroApicurioIT {
     private static final String MODEL = "apicurio-model";
     private static final String SUBJECT = "apicurio.features-value";
 
+    private static final String KEY = "normalcy.detector.registry";
+
+    private static final String CLIENT_ID = "normalcy-detector";
+    private static final String CLIENT_SECRET = "s3cret";
+
     @TempDir
-    Path work;
+    static Path work;
+    private static StubOidcProvider oidc;
+    private static ApicurioRegistry registry;
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        oidc = new StubOidcProvider(CLIENT_ID, CLIENT_SECRET);
+        registry = ApicurioRegistry.startTls(work, oidc);
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+        if (oidc != null) {
+            oidc.close();
+        }
+    }
+
+    /** The detector's settings for the test registry: https with its CA and the client certificate, basic auth. */
+    private static Map<String, Object> secured(Map<String, Object> props) {
+        TestCertificates certs = registry.certificates();
+        props.put(KEY + ".url", registry.url());
+        props.put(KEY + ".username", CLIENT_ID);
+        props.put(KEY + ".password", CLIENT_SECRET);
+        props.put(KEY + ".truststore", certs.truststore().toString());
+        props.put(KEY + ".truststore-password", certs.password());
+        props.put(KEY + ".keystore", certs.clientKeystore().toString());
+        props.put(KEY + ".keystore-password", certs.password());
+        return props;
+    }
 
     @Test
     void scoresFramedRecordsOfARealRegistryAndWaitsOutItsOutage(KafkaBroker broker) throws Exception {
         String bootstrap = broker.bootstrapServers();
         DetectorTopics topics = ItSupport.topics("apicurio");
         String input = topics.inputs().get(0);
-        try (ApicurioRegistry registry = ApicurioRegistry.start(work)) {
-            Map<String, Object> props = ItSupport.appProperties(bootstrap, "apicurio", "detector-apicurio-it");
-            props.put("normalcy.detector.registry.url", registry.url());
-            props.put("normalcy.detector.registry.max-block", "1s");
-            props.put("normalcy.detector.registry.probe-interval", "200ms");
-            int currentId = registry.register(SUBJECT, FeatureVector.getClassSchema().toString());
-            Schema older = SchemaRegistryIT.olderWriter();
-            int olderId = registry.register(SUBJECT, older.toString());
-            Random rng = new Random(13);
-            Set<String> expected = new HashSet<>();
-            try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
-                 KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
-                ModelRegistry models = server.getApplicationContext().getBean(ModelRegistry.class);
-                DetectorMetrics metrics = server.getApplicationContext().getBean(DetectorMetrics.class);
-                ItSupport.publishModel(producer, topics.models(), TestModels.standardNormal(MODEL, 1, 1.0));
-                waitFor(() -> models.get(MODEL) != null, Duration.ofSeconds(60), "model loaded");
+        Map<String, Object> props = secured(ItSupport.appProperties(bootstrap, "apicurio", "detector-apicurio-it"));
+        props.put("normalcy.detector.registry.max-block", "1s");
+        props.put("normalcy.detector.registry.probe-interval", "200ms");
+        int currentId = registry.register(SUBJECT, FeatureVector.getClassSchema().toString());
+        Schema older = SchemaRegistryIT.olderWriter();
+        int olderId = registry.register(SUBJECT, older.toString());
+        Random rng = new Random(13);
+        Set<String> expected = new HashSet<>();
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
+             KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
+            ModelRegistry models = server.getApplicationContext().getBean(ModelRegistry.class);
+            DetectorMetrics metrics = server.getApplicationContext().getBean(DetectorMetrics.class);
+            ItSupport.publishModel(producer, topics.models(), TestModels.standardNormal(MODEL, 1, 1.0));
+            waitFor(() -> models.get(MODEL) != null, Duration.ofSeconds(60), "model loaded");
 
-                for (int i = 0; i < 60; i++) {
-                    FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
-                    byte[] value = i % 2 == 0 ? ConfluentAvroDecoder.encode(currentId, FeatureVector.getClassSchema(), fv)
-                            : ConfluentAvroDecoder.encode(olderId, older, SchemaRegistryIT.asOlder(older, fv));
-                    producer.send(new ProducerRecord<>(input, fv.getEntity(), value));
-                    expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
-                }
-                int unknownId = Math.max(currentId, olderId) + 4242;
-                byte[] unknown = ConfluentAvroDecoder.encode(unknownId, FeatureVector.getClassSchema(),
-                        ItSupport.event(MODEL, 60, false, rng));
-                producer.send(new ProducerRecord<>(input, "unknown", unknown)).get();
-
-                // a producer rolls out a schema the detector has not fetched yet, and the registry process goes down
-                Schema newer = SchemaRegistryIT.newerWriter();
-                int newerId = registry.register(SUBJECT, newer.toString());
-                registry.stop();
-                for (int i = 61; i < 121; i++) {
-                    FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
-                    producer.send(new ProducerRecord<>(input, fv.getEntity(),
-                            ConfluentAvroDecoder.encode(newerId, newer, SchemaRegistryIT.asNewer(newer, fv))));
-                    expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
-                }
-                producer.flush();
-                waitFor(() -> metrics.count(DetectorMetrics.PRODUCTION_ERRORS, "exception",
-                                "RegistryUnavailableException", "action", "registry-unavailable") >= 1,
-                        Duration.ofSeconds(60), "the detector noticed the outage");
-                registry.start();
-
-                SchemaRegistryIT.assertScoredOnceAndUnknownIdDeadLettered(bootstrap, topics, expected, unknownId,
-                        " (registry log: " + registry.log() + ")");
+            for (int i = 0; i < 60; i++) {
+                FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
+                byte[] value = i % 2 == 0 ? ConfluentAvroDecoder.encode(currentId, FeatureVector.getClassSchema(), fv)
+                        : ConfluentAvroDecoder.encode(olderId, older, SchemaRegistryIT.asOlder(older, fv));
+                producer.send(new ProducerRecord<>(input, fv.getEntity(), value));
+                expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
             }
+            int unknownId = Math.max(currentId, olderId) + 4242;
+            byte[] unknown = ConfluentAvroDecoder.encode(unknownId, FeatureVector.getClassSchema(),
+                    ItSupport.event(MODEL, 60, false, rng));
+            producer.send(new ProducerRecord<>(input, "unknown", unknown)).get();
+
+            // a producer rolls out a schema the detector has not fetched yet, and the registry process goes down
+            Schema newer = SchemaRegistryIT.newerWriter();
+            int newerId = registry.register(SUBJECT, newer.toString());
+            registry.stop();
+            for (int i = 61; i < 121; i++) {
+                FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
+                producer.send(new ProducerRecord<>(input, fv.getEntity(),
+                        ConfluentAvroDecoder.encode(newerId, newer, SchemaRegistryIT.asNewer(newer, fv))));
+                expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
+            }
+            producer.flush();
+            waitFor(() -> metrics.count(DetectorMetrics.PRODUCTION_ERRORS, "exception",
+                            "RegistryUnavailableException", "action", "registry-unavailable") >= 1,
+                    Duration.ofSeconds(60), "the detector noticed the outage");
+            RegistryHealthIndicator health = server.getApplicationContext().getBean(RegistryHealthIndicator.class);
+            HealthResult paused = Mono.from(health.getResult()).block();
+            assertEquals(HealthStatus.DOWN, paused.getStatus(), "paused for the outage: " + paused.getDetails());
+            registry.start();
+
+            SchemaRegistryIT.assertScoredOnceAndUnknownIdDeadLettered(bootstrap, topics, expected, unknownId,
+                    " (registry log: " + registry.log() + ")");
+            assertEquals(HealthStatus.UP, Mono.from(health.getResult()).block().getStatus(), "resumed");
         }
+    }
+
+    @Test
+    void aRegistryThatRefusesTheClientIsAConfigurationErrorNotUnknownSchemas(KafkaBroker broker)
+            throws Exception {
+        TestCertificates certs = registry.certificates();
+        int id = registry.register("apicurio.refused-value", FeatureVector.getClassSchema().toString());
+        Map<String, Object> untrusted = secured(ItSupport.appProperties(broker.bootstrapServers(), "apicurio-refused",
+                "detector-apicurio-refused-it"));
+        untrusted.put(KEY + ".truststore", certs.otherTruststore().toString());
+        assertStartRefused(untrusted, KEY + ".truststore", "not trusted");
+        Map<String, Object> noClientCertificate = secured(ItSupport.appProperties(broker.bootstrapServers(),
+                "apicurio-refused", "detector-apicurio-refused-it"));
+        noClientCertificate.remove(KEY + ".keystore");
+        noClientCertificate.remove(KEY + ".keystore-password");
+        assertStartRefused(noClientCertificate, KEY + ".keystore", "TLS handshake failed");
+        Map<String, Object> wrongPassword = secured(ItSupport.appProperties(broker.bootstrapServers(),
+                "apicurio-refused", "detector-apicurio-refused-it"));
+        wrongPassword.put(KEY + ".password", "wrong");
+        assertStartRefused(wrongPassword, KEY + ".password", "HTTP 401");
+
+        // at run time (e.g. the registry's certificate was replaced by one of another CA) a lookup is an outage, so
+        // the detector pauses (RegistryOutage) instead of dead-lettering the record as UNKNOWN_SCHEMA
+        RegistrySettings settings = RegistrySettings.of(KEY, registry.url())
+                .withTruststore(certs.otherTruststore(), certs.password(), null)
+                .withKeystore(certs.clientKeystore(), certs.password(), null).withMaxBlock(Duration.ZERO);
+        RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
+                () -> new SchemaRegistryClient(settings).schemaById(id));
+        assertTrue(e.getMessage().contains("not trusted") && e.getMessage().contains(KEY + ".truststore"),
+                e.getMessage());
+        RegistrySettings trusted = settings.withTruststore(certs.truststore(), certs.password(), "pkcs12");
+        RegistryUnavailableException anonymous = assertThrows(RegistryUnavailableException.class,
+                () -> new SchemaRegistryClient(trusted).schemaById(id));
+        assertTrue(anonymous.getMessage().contains("HTTP 401") && anonymous.getMessage().contains(KEY + ".username"),
+                anonymous.getMessage());
+        assertEquals(FeatureVector.getClassSchema(), new SchemaRegistryClient(trusted.withBearerToken(
+                oidc.accessToken())).schemaById(id), "a bearer token the registry verifies (OIDC) reads it");
+    }
+
+    private static void assertStartRefused(Map<String, Object> props, String key, String what) {
+        Exception e = assertThrows(Exception.class, () -> ApplicationContext.run(EmbeddedServer.class, props).close());
+        String messages = messages(e);
+        assertTrue(messages.contains(key) && messages.contains(what), messages);
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t.getMessage()).append(" | ");
+        }
+        return b.toString();
     }
 }

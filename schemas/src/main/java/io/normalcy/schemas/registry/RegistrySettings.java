@@ -21,6 +21,10 @@ import java.util.Locale;
  * @param truststore         trust store file for an https registry with a private CA, or null for the JVM's default
  * @param truststorePassword its password, or null
  * @param truststoreType     {@code PKCS12} (default) or {@code JKS}
+ * @param keystore           key store with this client's certificate and key, for a registry that requires mutual
+ *                           TLS (client certificates), or null
+ * @param keystorePassword   its password (also the key's password), or null
+ * @param keystoreType       {@code PKCS12} (default) or {@code JKS}
  * @param connectTimeout     TCP/TLS connect timeout
  * @param requestTimeout     timeout of one HTTP request
  * @param cacheSize          how many schemas (by id) are kept; ids are immutable, so entries never expire
@@ -30,6 +34,7 @@ import java.util.Locale;
  */
 public record RegistrySettings(String keyPrefix, URI url, String username, String password, String bearerToken,
                                Path truststore, String truststorePassword, String truststoreType,
+                               Path keystore, String keystorePassword, String keystoreType,
                                Duration connectTimeout, Duration requestTimeout, int cacheSize, Duration maxBlock,
                                Duration retryBackoff) {
 
@@ -53,17 +58,12 @@ public record RegistrySettings(String keyPrefix, URI url, String username, Strin
             throw new IllegalArgumentException(keyPrefix + ".bearer-token cannot be combined with " + keyPrefix
                     + ".username/password: choose one authentication");
         }
-        if (truststore != null) {
-            if (!"https".equalsIgnoreCase(url.getScheme())) {
-                throw new IllegalArgumentException(keyPrefix + ".truststore is set but " + keyPrefix
-                        + ".url is not https: " + url);
-            }
-            if (!Files.isReadable(truststore)) {
-                throw new IllegalArgumentException(keyPrefix + ".truststore: cannot read " + truststore);
-            }
-        }
-        truststoreType = truststoreType == null || truststoreType.isBlank() ? "PKCS12"
-                : truststoreType.trim().toUpperCase(Locale.ROOT);
+        truststorePassword = blankToNull(truststorePassword);
+        keystorePassword = blankToNull(keystorePassword);
+        store(keyPrefix + ".truststore", truststore, truststorePassword, url);
+        store(keyPrefix + ".keystore", keystore, keystorePassword, url);
+        truststoreType = storeType(truststoreType);
+        keystoreType = storeType(keystoreType);
         positive(keyPrefix + ".connect-timeout", connectTimeout);
         positive(keyPrefix + ".request-timeout", requestTimeout);
         positive(keyPrefix + ".retry-backoff", retryBackoff);
@@ -80,7 +80,8 @@ public record RegistrySettings(String keyPrefix, URI url, String username, Strin
     /** Plain settings for {@code url}: no auth, default trust, 5 s timeouts, 1000 cached schemas, 5 s max block. */
     public static RegistrySettings of(String keyPrefix, String url) {
         return new RegistrySettings(keyPrefix, parseUrl(keyPrefix, url), null, null, null, null, null, null,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), 1000, Duration.ofSeconds(5), Duration.ofMillis(100));
+                null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5), 1000, Duration.ofSeconds(5),
+                Duration.ofMillis(100));
     }
 
     /** Parses a configured URL, naming {@code keyPrefix.url} when it is not one. */
@@ -95,32 +96,73 @@ public record RegistrySettings(String keyPrefix, URI url, String username, Strin
     /** A copy with another {@code maxBlock} (tests and the trainer, which may wait longer than a stream thread). */
     public RegistrySettings withMaxBlock(Duration d) {
         return new RegistrySettings(keyPrefix, url, username, password, bearerToken, truststore, truststorePassword,
-                truststoreType, connectTimeout, requestTimeout, cacheSize, d, retryBackoff);
+                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize, d,
+                retryBackoff);
     }
 
     /** A copy with basic auth. */
     public RegistrySettings withBasicAuth(String user, String pass) {
         return new RegistrySettings(keyPrefix, url, user, pass, null, truststore, truststorePassword,
-                truststoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
+                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize,
+                maxBlock, retryBackoff);
+    }
+
+    /** A copy that trusts the certificates in {@code store} (type {@code type}) instead of the JVM's defaults. */
+    public RegistrySettings withTruststore(Path store, String storePassword, String type) {
+        return new RegistrySettings(keyPrefix, url, username, password, bearerToken, store, storePassword, type,
+                keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize, maxBlock,
+                retryBackoff);
+    }
+
+    /** A copy that presents the certificate in {@code store} (mutual TLS). */
+    public RegistrySettings withKeystore(Path store, String storePassword, String type) {
+        return new RegistrySettings(keyPrefix, url, username, password, bearerToken, truststore, truststorePassword,
+                truststoreType, store, storePassword, type, connectTimeout, requestTimeout, cacheSize, maxBlock,
+                retryBackoff);
     }
 
     /** A copy with a bearer token. */
     public RegistrySettings withBearerToken(String token) {
         return new RegistrySettings(keyPrefix, url, null, null, token, truststore, truststorePassword,
-                truststoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
+                truststoreType, keystore, keystorePassword, keystoreType, connectTimeout, requestTimeout, cacheSize,
+                maxBlock, retryBackoff);
     }
 
     @Override
     public String toString() { // never print secrets
         return "RegistrySettings[" + keyPrefix + ", url=" + url + ", auth="
                 + (username != null ? "basic(" + username + ")" : bearerToken != null ? "bearer" : "none")
-                + ", truststore=" + truststore + "]";
+                + ", truststore=" + truststore + ", keystore=" + keystore + "]";
     }
 
     private static void positive(String key, Duration d) {
         if (d == null || d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(key + " must be > 0, got " + d);
         }
+    }
+
+    /**
+     * A trust or key store must be readable and only makes sense with an https URL; a password without its store is a
+     * typo in the key name (the store the operator meant is not in use), so it is refused as well.
+     */
+    private static void store(String key, Path file, String storePassword, URI url) {
+        if (file == null) {
+            if (storePassword != null) {
+                throw new IllegalArgumentException(key + "-password is set but " + key + " is not");
+            }
+            return;
+        }
+        if (!"https".equalsIgnoreCase(url.getScheme())) {
+            throw new IllegalArgumentException(key + " is set but " + key.substring(0, key.lastIndexOf('.'))
+                    + ".url is not https: " + url);
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(key + ": cannot read " + file);
+        }
+    }
+
+    private static String storeType(String type) {
+        return type == null || type.isBlank() ? "PKCS12" : type.trim().toUpperCase(Locale.ROOT);
     }
 
     private static String blankToNull(String s) {

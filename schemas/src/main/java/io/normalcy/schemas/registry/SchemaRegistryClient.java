@@ -11,15 +11,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -41,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@code error_code 40403}) is an {@link UnknownSchemaException} (a property of the record); everything that says the
  * registry could not answer — connection refused, timeout, 5xx, 401/403, a 404 without that code (wrong base path) —
  * is retried with backoff for {@link RegistrySettings#maxBlock()} and then a {@link RegistryUnavailableException} (a
- * property of the moment, never a reason to drop the record). Thread-safe.
+ * property of the moment, never a reason to drop the record). A refusal seen at start-up is a configuration error
+ * instead ({@link #checkAccess()}); failure messages name the configuration keys to check (trust store, key store,
+ * credentials, URL). Thread-safe.
  */
 public final class SchemaRegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
@@ -61,7 +67,7 @@ public final class SchemaRegistryClient {
         this.settings = settings;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL);
-        if (settings.truststore() != null) {
+        if (settings.truststore() != null || settings.keystore() != null) {
             b.sslContext(sslContext(settings));
         }
         this.http = b.build();
@@ -121,6 +127,43 @@ public final class SchemaRegistryClient {
         }
     }
 
+    /**
+     * One request at start-up that tells a configuration error from an outage: a registry that answers but refuses
+     * this client — TLS handshake failed (its certificate is not trusted, or it wants a client certificate), 401/403,
+     * or a 404 that is not the registry's (wrong base path) — would never answer the records either, so it stops
+     * start-up naming the keys to fix. A registry that does not answer now (refused, timeout, 5xx) is only logged:
+     * it may come up later, and record lookups then pause and wait for it.
+     *
+     * @throws IllegalArgumentException naming the configuration keys, when the registry refuses this client
+     */
+    public void checkAccess() {
+        String problem;
+        try {
+            HttpResponse<String> r = http.send(request("/subjects"), HttpResponse.BodyHandlers.ofString());
+            int status = r.statusCode();
+            if (status / 100 == 2) {
+                LOG.info("Schema registry {} answers", settings.url());
+                return;
+            }
+            if (status == 401 || status == 403 || status == 404) {
+                throw new IllegalArgumentException("schema registry " + settings.url() + " refused this client: HTTP "
+                        + status + httpHint(status) + ": " + abbreviate(r.body()));
+            }
+            problem = "HTTP " + status + ": " + abbreviate(r.body());
+        } catch (IOException e) {
+            String tls = tlsProblem(e);
+            if (tls != null && configurationError(e)) {
+                throw new IllegalArgumentException("schema registry " + settings.url() + ": " + tls, e);
+            }
+            problem = tls != null ? tls : e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        LOG.warn("Schema registry {} does not answer at start-up ({}); framed records wait for it", settings.url(),
+                problem);
+    }
+
     private Schema parse(int id, JsonNode body) {
         String type = body.path("schemaType").asText("AVRO");
         if (!"AVRO".equalsIgnoreCase(type)) {
@@ -172,11 +215,9 @@ public final class SchemaRegistryClient {
                 if (status == 404 && notFoundCode(r.body())) {
                     return null;
                 }
-                problem = "HTTP " + status + (status == 401 || status == 403 ? " (check the credentials)" : "")
-                        + (status == 404 ? " without a registry error code (check the URL)" : "") + ": "
-                        + abbreviate(r.body());
+                problem = "HTTP " + status + httpHint(status) + ": " + abbreviate(r.body());
             } catch (IOException e) {
-                problem = e.toString();
+                problem = tlsProblem(e) != null ? tlsProblem(e) : e.toString();
                 cause = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -206,6 +247,57 @@ public final class SchemaRegistryClient {
         return b.build();
     }
 
+    /** What to check for a registry's refusal, naming the keys. */
+    private String httpHint(int status) {
+        String p = settings.keyPrefix();
+        return switch (status) {
+            case 401, 403 -> " (check the credentials: " + p + ".username/" + p + ".password or " + p + ".bearer-token)";
+            case 404 -> " without a registry error code (check the base path in " + p + ".url)";
+            default -> "";
+        };
+    }
+
+    /**
+     * An operator-readable description of a TLS failure, naming the keys to check, or null when {@code e} is not one.
+     * Without it the log would only show the JDK's "PKIX path building failed" deep in a stack trace.
+     */
+    private String tlsProblem(IOException e) {
+        SSLException ssl = cause(e, SSLException.class);
+        if (ssl == null) {
+            return null;
+        }
+        String p = settings.keyPrefix();
+        String detail = ssl.getMessage();
+        if (cause(e, CertificateException.class) != null) {
+            return "TLS handshake failed, the registry's certificate is not trusted (" + detail + "): "
+                    + (settings.truststore() == null ? "set " + p + ".truststore to a trust store with its CA"
+                    : p + ".truststore " + settings.truststore() + " does not hold its CA") + " (" + p
+                    + ".truststore-password, " + p + ".truststore-type)";
+        }
+        return "TLS handshake failed (" + detail + "): check " + p + ".truststore and, if the registry requires "
+                + "client certificates, " + p + ".keystore (" + p + ".keystore-password, " + p + ".keystore-type)";
+    }
+
+    /**
+     * Whether a TLS failure is one a retry cannot fix: a certificate the client does not trust, or a fatal alert
+     * from the registry (it rejected the client's certificate or its absence). A handshake cut short by a registry
+     * that is going down is an outage instead.
+     */
+    private static boolean configurationError(IOException e) {
+        SSLException ssl = cause(e, SSLException.class);
+        return cause(e, CertificateException.class) != null
+                || (ssl != null && ssl.getMessage() != null && ssl.getMessage().contains("alert"));
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
     private static boolean notFoundCode(String body) {
         try {
             int code = JSON.readTree(body).path("error_code").asInt();
@@ -229,18 +321,38 @@ public final class SchemaRegistryClient {
     }
 
     private static SSLContext sslContext(RegistrySettings s) {
-        String key = s.keyPrefix() + ".truststore";
-        try (InputStream in = Files.newInputStream(s.truststore())) {
-            KeyStore ks = KeyStore.getInstance(s.truststoreType());
-            ks.load(in, s.truststorePassword() == null ? null : s.truststorePassword().toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
+        try {
+            TrustManagerFactory tmf = null;
+            if (s.truststore() != null) {
+                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(load(s.keyPrefix() + ".truststore", s.truststore(), s.truststorePassword(),
+                        s.truststoreType()));
+            }
+            KeyManagerFactory kmf = null;
+            if (s.keystore() != null) {
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                String password = s.keystorePassword();
+                kmf.init(load(s.keyPrefix() + ".keystore", s.keystore(), password, s.keystoreType()),
+                        password == null ? new char[0] : password.toCharArray());
+            }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
             return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(s.keyPrefix() + ".truststore/" + s.keyPrefix()
+                    + ".keystore: cannot set up TLS (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Loads a trust or key store, naming its keys when that fails (wrong password or type, not a store). */
+    private static KeyStore load(String key, Path file, String password, String type) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance(type);
+            ks.load(in, password == null ? null : password.toCharArray());
+            return ks;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(key + ": cannot load " + s.truststoreType() + " trust store "
-                    + s.truststore() + " (" + e.getMessage() + "; check " + key + "-password and " + key + "-type)", e);
+            throw new IllegalArgumentException(key + ": cannot load " + type + " store " + file + " ("
+                    + e.getMessage() + "; check " + key + "-password and " + key + "-type)", e);
         }
     }
 }

@@ -16,7 +16,7 @@ class RegistrySettingsTest {
     private static RegistrySettings with(String url, String user, String pass, String token, Path trust,
                                          Duration maxBlock, int cache) {
         return new RegistrySettings(P, RegistrySettings.parseUrl(P, url), user, pass, token, trust, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), cache, maxBlock, Duration.ofMillis(10));
+                null, null, null, Duration.ofSeconds(1), Duration.ofSeconds(1), cache, maxBlock, Duration.ofMillis(10));
     }
 
     private static String message(Runnable r) {
@@ -39,6 +39,24 @@ class RegistrySettingsTest {
                 .startsWith(P + ".max-block"));
         assertTrue(message(() -> with("http://r:8081", null, null, null, null, Duration.ZERO, 0))
                 .startsWith(P + ".cache-size"));
+    }
+
+    @Test
+    void trustAndKeyStoresNameTheirKeys() {
+        RegistrySettings https = with("https://r:8081", null, null, null, null, Duration.ZERO, 1);
+        Path readable = Path.of("pom.xml");
+        assertTrue(message(() -> with("http://r:8081", null, null, null, null, Duration.ZERO, 1)
+                .withKeystore(readable, "pw", null)).startsWith(P + ".keystore is set but " + P + ".url is not https"));
+        assertTrue(message(() -> https.withKeystore(Path.of("no-such-file.p12"), "pw", null))
+                .startsWith(P + ".keystore: cannot read"));
+        assertTrue(message(() -> https.withKeystore(null, "pw", null))
+                .startsWith(P + ".keystore-password is set but " + P + ".keystore is not"));
+        assertTrue(message(() -> https.withTruststore(null, "pw", null))
+                .startsWith(P + ".truststore-password is set but " + P + ".truststore is not"));
+        RegistrySettings both = https.withTruststore(readable, "pw", "jks").withKeystore(readable, "pw", null);
+        assertEquals("JKS", both.truststoreType());
+        assertEquals("PKCS12", both.keystoreType());
+        assertEquals(readable, both.withBasicAuth("u", "p").keystore(), "copies keep the key store");
     }
 
     @Test

@@ -24,6 +24,9 @@ public class RegistryConfig {
     private String truststore;
     private String truststorePassword;
     private String truststoreType = "PKCS12";
+    private String keystore;
+    private String keystorePassword;
+    private String keystoreType = "PKCS12";
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(5);
     private int cacheSize = 1000;
@@ -39,7 +42,8 @@ public class RegistryConfig {
     public RegistrySettings settings() {
         return new RegistrySettings(PREFIX, RegistrySettings.parseUrl(PREFIX, url), username, password, bearerToken,
                 truststore == null || truststore.isBlank() ? null : Path.of(truststore), truststorePassword,
-                truststoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
+                truststoreType, keystore == null || keystore.isBlank() ? null : Path.of(keystore), keystorePassword,
+                keystoreType, connectTimeout, requestTimeout, cacheSize, maxBlock, retryBackoff);
     }
 
     public String getUrl() { return url; }
@@ -56,6 +60,12 @@ public class RegistryConfig {
     public void setTruststorePassword(String p) { this.truststorePassword = p; }
     public String getTruststoreType() { return truststoreType; }
     public void setTruststoreType(String truststoreType) { this.truststoreType = truststoreType; }
+    public String getKeystore() { return keystore; }
+    public void setKeystore(String keystore) { this.keystore = keystore; }
+    public String getKeystorePassword() { return keystorePassword; }
+    public void setKeystorePassword(String p) { this.keystorePassword = p; }
+    public String getKeystoreType() { return keystoreType; }
+    public void setKeystoreType(String keystoreType) { this.keystoreType = keystoreType; }
     public Duration getConnectTimeout() { return connectTimeout; }
     public void setConnectTimeout(Duration d) { this.connectTimeout = d; }
     public Duration getRequestTimeout() { return requestTimeout; }

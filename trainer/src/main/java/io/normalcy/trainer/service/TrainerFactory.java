@@ -116,12 +116,15 @@ public class TrainerFactory {
 
     /**
      * The schema registry client, only when {@code normalcy.trainer.registry.url} is set; created at start-up so that a
-     * bad {@code normalcy.trainer.registry.*} value stops the trainer naming the key.
+     * bad {@code normalcy.trainer.registry.*} value stops the trainer naming the key, and so does a registry that
+     * refuses this client (TLS trust, client certificate, credentials: {@link SchemaRegistryClient#checkAccess()}).
      */
     @io.micronaut.context.annotation.Context
     @io.micronaut.context.annotation.Requires(property = RegistryConfig.PREFIX + ".url")
     SchemaRegistryClient schemaRegistryClient(RegistryConfig config) {
-        return new SchemaRegistryClient(config.settings());
+        SchemaRegistryClient client = new SchemaRegistryClient(config.settings());
+        client.checkAccess();
+        return client;
     }
 
     @Singleton

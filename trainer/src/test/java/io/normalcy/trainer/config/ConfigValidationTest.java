@@ -199,6 +199,24 @@ class ConfigValidationTest {
     }
 
     @Test
+    void registryKeyStorePasswordWithoutItsKeyStoreStopsStartUpNamingTheKey() {
+        Map<String, Object> vars = new HashMap<>(Map.of("NORMALCY_TRAINER_REGISTRY_URL", "https://registry:8081",
+                "NORMALCY_TRAINER_REGISTRY_KEYSTORE_PASSWORD", "secret"));
+        Throwable t = assertThrows(RuntimeException.class, () -> {
+            try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
+                    .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
+                ctx.getBean(io.normalcy.schemas.registry.SchemaRegistryClient.class);
+            }
+        });
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+        }
+        assertTrue(sb.toString().contains("normalcy.trainer.registry.keystore-password is set but "
+                + "normalcy.trainer.registry.keystore is not"), sb.toString());
+    }
+
+    @Test
     void misspelledEnvironmentVariableStillStopsStartUp() {
         Map<String, Object> vars = new HashMap<>(Map.of("NORMALCY_TRAINER_ARTIFACT_DIRECTORY", "/x"));
         Throwable t = assertThrows(RuntimeException.class, () -> {
