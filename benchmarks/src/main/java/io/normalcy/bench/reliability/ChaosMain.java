@@ -92,6 +92,7 @@ public final class ChaosMain {
         try (ctx) {
             return switch (name) {
                 case "kill" -> CrashCases.kill(ctx);
+                case "kill-derived" -> CrashCases.killDerived(ctx);
                 case "cooldown" -> CrashCases.coolDown(ctx);
                 case "sigterm" -> CrashCases.sigterm(ctx);
                 case "failover" -> CrashCases.failover(ctx);
@@ -118,6 +119,8 @@ public final class ChaosMain {
     static String title(String name, ChaosOptions o) {
         return switch (name) {
             case "kill" -> "detector SIGKILLed twice mid-stream, restarted at once on the same state directory";
+            case "kill-derived" -> "detector with a derived-feature model SIGKILLed twice mid-stream, restarted; "
+                    + "derived features compared with an uninterrupted run";
             case "cooldown" -> "detector SIGKILLed with a 5 s alert cool-down on (50 entities, 20 % anomalies)";
             case "sigterm" -> "detector stopped with SIGTERM (its own shutdown) mid-stream, then restarted";
             case "failover" -> "two detector instances; one SIGKILLed and not restarted";

@@ -46,6 +46,14 @@ final class ChaosModels {
     private static final double CHI2_3_Q99 = 11.3449;
     private static final double CHI2_3_Q999 = 16.2662;
     private static final double CHI2_1_MEDIAN = 0.45494;
+    private static final double CHI2_11_Q99 = 24.7250;
+    private static final double CHI2_11_Q999 = 31.2641;
+    /**
+     * The derived-feature model's derived features: a lag, a difference, event-window mean / std / min, a time-window
+     * max and count, the time since the previous event (docs/design.md, "Derived features").
+     */
+    static final List<String> DERIVED = List.of("a.lag_1", "a.diff", "a.mean_10", "a.std_10", "b.max_2s", "c.min_5",
+            "since_previous", "count_5s");
     private static final AvroSerde<ModelVersion> SERDE = AvroSerde.of(ModelVersion.class);
 
     /** A malformed or stale record for the models topic; {@code value == null} is a tombstone. */
@@ -165,7 +173,34 @@ final class ChaosModels {
 
     /** The closed-form model (see the class comment), digested, not signed. */
     static ModelVersion unsigned(String name, long version) {
-        FlowSpec spec = FlowSpec.maf(3, 0, 1, 8);
+        return closedForm(name, version, FEATURES, List.of(), new double[3], ones(3), CHI2_3_Q99, CHI2_3_Q999);
+    }
+
+    /**
+     * Version {@code version} of model {@code name} with derived features ({@link #DERIVED}, computed by the detector
+     * from each entity's history), signed: the same closed-form N(0, I) construction over the standardised raw and
+     * derived features. The standardisation roughly centres the derived values of the suite's traffic (40 entities,
+     * 400 ms apart in event time); the thresholds are the chi-square(11) quantiles. The scores' exact values, not
+     * their calibration, are what the derived-feature kill case compares.
+     */
+    ModelVersion signedDerived(String name, long version) {
+        List<String> all = new ArrayList<>(FEATURES);
+        all.addAll(DERIVED);
+        double[] mean = {0, 0, 0, 0, 0, 0, 0.95, 1.16, -1.16, 0.4, 12};
+        double[] std = {1, 1, 1, 1, 1.41, 0.32, 0.23, 0.67, 0.67, 0.3, 1.5};
+        return sign(closedForm(name, version, all, DERIVED, mean, std, CHI2_11_Q99, CHI2_11_Q999), key);
+    }
+
+    private static double[] ones(int n) {
+        double[] o = new double[n];
+        java.util.Arrays.fill(o, 1.0);
+        return o;
+    }
+
+    private static ModelVersion closedForm(String name, long version, List<String> names, List<String> derived,
+                                           double[] mean, double[] std, double q99, double q999) {
+        int dim = names.size();
+        FlowSpec spec = FlowSpec.maf(dim, 0, 1, 8);
         FlowParameters params = ParameterInitializer.initialize(spec, new Random(7));
         String outputWeight = MaskedAffineLayer.outputWeight(0);
         params.put(outputWeight, Tensor.zeros(params.get(outputWeight).shape()));
@@ -175,27 +210,30 @@ final class ChaosModels {
         for (int h : spec.hidden()) {
             hidden.add(h);
         }
-        Architecture arch = Architecture.newBuilder().setDim(3).setContextDim(0).setBlocks(1).setHidden(hidden)
+        Architecture arch = Architecture.newBuilder().setDim(dim).setContextDim(0).setBlocks(1).setHidden(hidden)
                 .setActNorm(spec.actNorm()).setLuLinear(spec.luLinear()).setPermutation(spec.permutation().name())
                 .setOrdering(spec.ordering().name()).setAdditive(false).setScaleClamp(spec.scaleClamp())
                 .setSeed(spec.seed()).build();
         List<FeatureSpec> features = new ArrayList<>();
         Map<String, Double> typical = new LinkedHashMap<>();
-        for (int i = 0; i < FEATURES.size(); i++) {
-            features.add(FeatureSpec.newBuilder().setName(FEATURES.get(i)).setIndex(i).setDequantize(false)
-                    .setLog1p(false).setMean(0.0).setStd(1.0).build());
-            typical.put(FEATURES.get(i), -0.5 * CHI2_1_MEDIAN - 0.5 * LOG_2PI);
+        for (int i = 0; i < dim; i++) {
+            features.add(FeatureSpec.newBuilder().setName(names.get(i)).setIndex(i).setDequantize(false)
+                    .setLog1p(false).setMean(mean[i]).setStd(std[i]).build());
+            typical.put(names.get(i), -0.5 * CHI2_1_MEDIAN - 0.5 * LOG_2PI - Math.log(std[i]));
         }
         ContextSpecRecord context = ContextSpecRecord.newBuilder().setCategorical(List.of()).setCyclic(List.of())
                 .setNumeric(List.of()).build();
-        double offset = -1.5 * LOG_2PI;
+        double offset = -0.5 * dim * LOG_2PI;
+        for (double s : std) {
+            offset -= Math.log(s);
+        }
         List<ThresholdSet> thresholds = List.of(
                 ThresholdSet.newBuilder().setLevel(0.01).setSeverity(Severity.WARNING)
-                        .setGlobal(-0.5 * CHI2_3_Q99 + offset).setGlobalCount(100_000).setPerContext(List.of()).build(),
+                        .setGlobal(-0.5 * q99 + offset).setGlobalCount(100_000).setPerContext(List.of()).build(),
                 ThresholdSet.newBuilder().setLevel(0.001).setSeverity(Severity.CRITICAL)
-                        .setGlobal(-0.5 * CHI2_3_Q999 + offset).setGlobalCount(100_000).setPerContext(List.of())
+                        .setGlobal(-0.5 * q999 + offset).setGlobalCount(100_000).setPerContext(List.of())
                         .build());
-        double meanNll = 1.5 * (1 + LOG_2PI);
+        double meanNll = 0.5 * dim * (1 + LOG_2PI);
         Provenance provenance = Provenance.newBuilder().setTrainerVersion("chaos").setSeed(7).setRecordCount(100_000)
                 .setSkippedCount(0).setTrainNll(meanNll).setValidationNll(meanNll).setValidationCount(100_000)
                 .setBackend("CPU").setCreatedAt(Instant.parse("2026-03-01T00:00:00Z").plusSeconds(version))
@@ -204,7 +242,8 @@ final class ChaosModels {
         ModelVersion mv = ModelVersion.newBuilder().setFormatVersion(ModelDigests.CURRENT_FORMAT_VERSION)
                 .setModel(name).setVersion(version).setFlowType(FlowType.MAF).setArchitecture(arch)
                 .setFeatures(features).setContext(context).setThresholds(thresholds).setTypicalContributions(typical)
-                .setTensors(tensors).setProvenance(provenance).setDigest(ByteBuffer.allocate(0)).build();
+                .setTensors(tensors).setProvenance(provenance).setDerived(new ArrayList<>(derived))
+                .setDigest(ByteBuffer.allocate(0)).build();
         return ModelDigests.withDigest(mv);
     }
 }

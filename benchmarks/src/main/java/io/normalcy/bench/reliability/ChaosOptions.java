@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class ChaosOptions {
     /** Every case, in run order (the broker case restarts the shared broker, so it runs after the detector kills). */
-    static final List<String> ALL_CASES = List.of("kill", "cooldown", "sigterm", "failover", "broker", "fuzz",
+    static final List<String> ALL_CASES = List.of("kill", "kill-derived", "cooldown", "sigterm", "failover", "broker", "fuzz",
             "models", "redos-api", "redos-topic", "soak");
 
     boolean quick;

@@ -50,6 +50,8 @@ final class OutputCollector implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Sees every committed score as it is read (the derived-feature case keeps their values); null = none. */
+    private volatile java.util.function.Consumer<ScoredEvent> scoreListener;
 
     /** @param countOnly further topics whose records are only counted (e.g. a subscription's delivery topic) */
     OutputCollector(String bootstrap, CaseTopics topics, Ledger ledger, List<String> countOnly) {
@@ -126,6 +128,10 @@ final class OutputCollector implements AutoCloseable {
         try {
             if (t.equals(topics.scores())) {
                 ScoredEvent s = scores.deserialize(t, r.value());
+                java.util.function.Consumer<ScoredEvent> listener = scoreListener;
+                if (listener != null) {
+                    listener.accept(s);
+                }
                 ledger.observed(Output.score(s.getSourcePartition(), s.getSourceOffset(), s.getSeverity().name(),
                         s.getModelVersion(), s.getScoredAt().toEpochMilli(), now, s.getEntity(),
                         s.getEventTime().toEpochMilli()));
@@ -159,6 +165,11 @@ final class OutputCollector implements AutoCloseable {
     private static String header(ConsumerRecord<?, ?> r, String key) {
         Header h = r.headers().lastHeader(key);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Hands every score read from now on to {@code listener} (set it before any traffic flows). */
+    void onScore(java.util.function.Consumer<ScoredEvent> listener) {
+        this.scoreListener = listener;
     }
 
     /** Records read from a count-only topic. */

@@ -25,22 +25,28 @@ import java.util.concurrent.locks.LockSupport;
  * @param entities    distinct entities
  * @param anomalyRate share of injected anomalies
  * @param stepMs      event-time step between consecutive events
+ * @param lateMs      0, or how far behind its place in the sequence every 9th event's time is (out-of-order events
+ *                    per entity, for the derived-feature case's late-event rule)
  */
-record Traffic(String label, String model, int entities, double anomalyRate, long stepMs) {
+record Traffic(String label, String model, int entities, double anomalyRate, long stepMs, long lateMs) {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
     private static final AvroSerde<FeatureVector> AVRO = AvroSerde.of(FeatureVector.class);
     private static final FeatureVectorJsonSerde JSON = new FeatureVectorJsonSerde();
 
     static Traffic of(String label, String model) {
-        return new Traffic(label, model, 400, 0.02, 10);
+        return new Traffic(label, model, 400, 0.02, 10, 0);
     }
 
     Traffic withEntities(int n) {
-        return new Traffic(label, model, n, anomalyRate, stepMs);
+        return new Traffic(label, model, n, anomalyRate, stepMs, lateMs);
     }
 
     Traffic withAnomalyRate(double r) {
-        return new Traffic(label, model, entities, r, stepMs);
+        return new Traffic(label, model, entities, r, stepMs, lateMs);
+    }
+
+    Traffic withLateEvents(long ms) {
+        return new Traffic(label, model, entities, anomalyRate, stepMs, ms);
     }
 
     String entity(long i) {
@@ -54,7 +60,7 @@ record Traffic(String label, String model, int entities, double anomalyRate, lon
     FeatureVector event(long i, String entity, boolean anomaly, Random rng) {
         double a = anomaly ? (rng.nextBoolean() ? 1 : -1) * (7 + 2 * rng.nextDouble()) : rng.nextGaussian();
         return FeatureVector.newBuilder().setModel(model).setEntity(entity)
-                .setEventTime(T0.plusMillis(i * stepMs))
+                .setEventTime(T0.plusMillis(i * stepMs - (i % 9 == 4 ? lateMs : 0)))
                 .setFeatures(Map.of("a", a, "b", rng.nextGaussian(), "c", rng.nextGaussian()))
                 .setContext(Map.of()).setContextNumeric(Map.of()).setAttributes(Map.of())
                 .setEventId(label + "-" + i).build();

@@ -32,7 +32,9 @@ public final class ConfigurationCheck {
             Map.entry("registry.request-timeout", Duration.class), Map.entry("registry.max-block", Duration.class),
             Map.entry("registry.retry-backoff", Duration.class), Map.entry("registry.probe-interval", Duration.class),
             Map.entry("registry.cache-size", Integer.class),
-            Map.entry("output.max-carried-header-bytes", Integer.class));
+            Map.entry("output.max-carried-header-bytes", Integer.class),
+            Map.entry("history.max-events-per-entity", Integer.class),
+            Map.entry("history.max-bytes-per-entity", Integer.class));
 
     ConfigurationCheck(DetectorConfiguration config, RegistryConfiguration registry, Environment env) {
         TYPED_KEYS.forEach((key, type) -> {

@@ -58,6 +58,8 @@ import java.util.Set;
  * @param scoringKernel    {@code auto} (default: the float SIMD kernel when the JVM has the
  *                         {@code jdk.incubator.vector} module, else the scalar one), {@code scalar} or {@code simd}
  *                         (start-up fails without the module); {@link io.normalcy.flow.kernel.KernelSelector}
+ * @param history          {@code history.max-events-per-entity} / {@code history.max-bytes-per-entity}: bound of
+ *                         each entity's derived-feature history ({@link History})
  */
 @ConfigurationProperties("normalcy.detector")
 public record DetectorConfiguration(
@@ -80,7 +82,8 @@ public record DetectorConfiguration(
         @Nullable @MapFormat(transformation = MapFormat.MapTransformation.NESTED, keyFormat = StringConvention.RAW)
         Map<String, Object> mappings,
         @Valid @Nullable Output output,
-        @Nullable String scoringKernel) {
+        @Nullable String scoringKernel,
+        @Nullable History history) {
 
     /** Configuration key of the mappings section, the prefix of every mapping error. */
     public static final String MAPPINGS = "normalcy.detector.mappings";
@@ -127,6 +130,16 @@ public record DetectorConfiguration(
             @Bindable(defaultValue = "alerts") @NotBlank String contributions,
             @Bindable(defaultValue = "traceparent,tracestate") @NotNull List<String> carriedHeaders,
             @Bindable(defaultValue = "1024") int maxCarriedHeaderBytes) {
+    }
+
+    /**
+     * Bound of each entity's derived-feature history in the changelogged history store
+     * ({@link io.normalcy.schemas.derived.HistoryLimit}); ranges checked by {@link DetectorSettings} naming the key.
+     */
+    @ConfigurationProperties("history")
+    public record History(
+            @Bindable(defaultValue = "1000") int maxEventsPerEntity,
+            @Bindable(defaultValue = "1000000") int maxBytesPerEntity) {
     }
 
     /** See {@link SigningSettings}; {@code keys} binds {@code signing.keys.<id>.hmac-secret|ed25519-public-key}. */
@@ -188,7 +201,9 @@ public record DetectorConfiguration(
                 : new OutputOptions(OutputOptions.Contributions.parse(output.contributions()),
                 OutputOptions.carried(output.carriedHeaders()), output.maxCarriedHeaderBytes());
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, formats, d,
-                s, recordMappings(), o, KernelSelector.select(scoringKernel, SCORING_KERNEL));
+                s, recordMappings(), o, KernelSelector.select(scoringKernel, SCORING_KERNEL),
+                history == null ? null : new io.normalcy.schemas.derived.HistoryLimit(history.maxEventsPerEntity(),
+                        history.maxBytesPerEntity()));
     }
 
     private static final java.util.regex.Pattern INPUT = java.util.regex.Pattern.compile(

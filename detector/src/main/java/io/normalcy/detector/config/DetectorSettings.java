@@ -2,6 +2,8 @@ package io.normalcy.detector.config;
 
 import io.normalcy.flow.kernel.KernelSelector;
 import io.normalcy.flow.kernel.ScoringKernel;
+import io.normalcy.schemas.derived.DerivedFeature;
+import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.schemas.mapping.RecordMapping;
 
 import java.time.Duration;
@@ -27,11 +29,13 @@ import java.util.Objects;
  * @param scoringKernel      the kernel every scorer of the topology runs on (resolved from
  *                           {@code normalcy.detector.scoring-kernel} by {@link KernelSelector}; the constructors
  *                           without it take the scalar reference kernel)
+ * @param history            bound of each entity's stored derived-feature history ({@link HistoryLimit}; null =
+ *                           the default, which the trainer uses too)
  */
 public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int topFeatures, double expectedRangeMass,
                                InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats,
                                DriftSettings drift, SigningSettings signing, Map<String, RecordMapping> mappings,
-                               OutputOptions output, ScoringKernel scoringKernel) {
+                               OutputOptions output, ScoringKernel scoringKernel, HistoryLimit history) {
     public DetectorSettings {
         Objects.requireNonNull(coolDown, "normalcy.detector.cool-down");
         if (coolDown.isNegative()) {
@@ -51,6 +55,27 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
         mappings = Map.copyOf(mappings == null ? Map.of() : mappings);
         output = output == null ? OutputOptions.defaults() : output;
         scoringKernel = scoringKernel == null ? ScoringKernel.SCALAR : scoringKernel;
+        history = history == null ? HistoryLimit.DEFAULT : history;
+        if (history.maxEvents() < 1 || history.maxEvents() > DerivedFeature.MAX_EVENTS) {
+            throw new IllegalArgumentException(HISTORY_MAX_EVENTS + " must be in [1, " + DerivedFeature.MAX_EVENTS
+                    + "], got " + history.maxEvents());
+        }
+        if (history.maxBytes() < HistoryLimit.MIN_BYTES || history.maxBytes() > HistoryLimit.MAX_BYTES) {
+            throw new IllegalArgumentException(HISTORY_MAX_BYTES + " must be in [" + HistoryLimit.MIN_BYTES + ", "
+                    + HistoryLimit.MAX_BYTES + "] (below the changelog topic's max.message.bytes), got "
+                    + history.maxBytes());
+        }
+    }
+
+    /** Configuration key of {@link HistoryLimit#maxEvents()}. */
+    public static final String HISTORY_MAX_EVENTS = "normalcy.detector.history.max-events-per-entity";
+    /** Configuration key of {@link HistoryLimit#maxBytes()}. */
+    public static final String HISTORY_MAX_BYTES = "normalcy.detector.history.max-bytes-per-entity";
+
+    /** The same settings with entity histories bounded by {@code limit}. */
+    public DetectorSettings withHistory(HistoryLimit limit) {
+        return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
+                inputFormats, drift, signing, mappings, output, scoringKernel, limit);
     }
 
     /** With the default output options, on the scalar reference kernel. */
@@ -58,13 +83,13 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
                             InputFormat defaultInputFormat, Map<String, InputFormat> inputFormats, DriftSettings drift,
                             SigningSettings signing, Map<String, RecordMapping> mappings) {
         this(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats, drift, signing,
-                mappings, OutputOptions.defaults(), ScoringKernel.SCALAR);
+                mappings, OutputOptions.defaults(), ScoringKernel.SCALAR, null);
     }
 
     /** The same settings with scorers on {@code kernel}. */
     public DetectorSettings withScoringKernel(ScoringKernel kernel) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, signing, mappings, output, kernel);
+                inputFormats, drift, signing, mappings, output, kernel, history);
     }
 
     /** Without mappings: every input topic carries feature vectors. */
@@ -89,27 +114,27 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withCoolDown(Duration d) {
         return new DetectorSettings(scoresEnabled, d, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings, output, scoringKernel);
+                drift, signing, mappings, output, scoringKernel, history);
     }
 
     public DetectorSettings withScoresEnabled(boolean on) {
         return new DetectorSettings(on, coolDown, topFeatures, expectedRangeMass, defaultInputFormat, inputFormats,
-                drift, signing, mappings, output, scoringKernel);
+                drift, signing, mappings, output, scoringKernel, history);
     }
 
     public DetectorSettings withDrift(DriftSettings d) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, d, signing, mappings, output, scoringKernel);
+                inputFormats, d, signing, mappings, output, scoringKernel, history);
     }
 
     public DetectorSettings withSigning(SigningSettings s) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, s, mappings, output, scoringKernel);
+                inputFormats, drift, s, mappings, output, scoringKernel, history);
     }
 
     public DetectorSettings withExpectedRangeMass(double mass) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, mass, defaultInputFormat, inputFormats, drift,
-                signing, mappings, output, scoringKernel);
+                signing, mappings, output, scoringKernel, history);
     }
 
     /** The mapping of {@code topic}'s records, or null when the topic carries feature vectors. */
@@ -119,16 +144,16 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
 
     public DetectorSettings withMappings(Map<String, RecordMapping> byTopic) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, signing, byTopic, output, scoringKernel);
+                inputFormats, drift, signing, byTopic, output, scoringKernel, history);
     }
 
     public DetectorSettings withOutput(OutputOptions o) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultInputFormat,
-                inputFormats, drift, signing, mappings, o, scoringKernel);
+                inputFormats, drift, signing, mappings, o, scoringKernel, history);
     }
 
     public DetectorSettings withInputFormats(InputFormat defaultFormat, Map<String, InputFormat> perTopic) {
         return new DetectorSettings(scoresEnabled, coolDown, topFeatures, expectedRangeMass, defaultFormat, perTopic,
-                drift, signing, mappings, output, scoringKernel);
+                drift, signing, mappings, output, scoringKernel, history);
     }
 }

@@ -6,6 +6,7 @@ import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Reason;
 import io.normalcy.schemas.derived.DerivedFeatures;
 import io.normalcy.schemas.derived.EntityHistory;
+import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.schemas.derived.InvalidHistoryException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,20 +25,24 @@ import org.slf4j.LoggerFactory;
  * task holds the histories of its partitions only, so an entity's records must all go to one partition: true when
  * the record key is the entity (a mapping's default, and what feature-vector producers are asked to do). History
  * bytes that cannot be read are logged and replaced by a fresh history (the entity warms up again) rather than
- * dead-lettering every later record of the entity. Not thread-safe (one per task).
+ * dead-lettering every later record of the entity. Each stored history is bounded by the configured
+ * {@link HistoryLimit} (events and bytes; {@code normalcy.detector.history.*}), applied inside the shared derivation
+ * so the trainer, deriving with the same limit, computes the same values. Not thread-safe (one per task).
  */
 final class EntityHistories {
     private static final Logger LOG = LoggerFactory.getLogger(EntityHistories.class);
     private static final char SEP = '\u001F';
 
     private final KeyValueStore<String, byte[]> store;
+    private final HistoryLimit limit;
 
     /** A record with its derived features, and the history to store once it is scored (null: nothing to store). */
     record Derived(FeatureVector vector, String key, EntityHistory next) {
     }
 
-    EntityHistories(KeyValueStore<String, byte[]> store) {
+    EntityHistories(KeyValueStore<String, byte[]> store, HistoryLimit limit) {
         this.store = store;
+        this.limit = limit;
     }
 
     /**
@@ -62,7 +67,7 @@ final class EntityHistories {
             }
         }
         String key = model.name() + SEP + Truncation.cap(fv.getEntity());
-        DerivedFeatures.Derivation d = spec.derive(history(key), eventTime, raw);
+        DerivedFeatures.Derivation d = spec.derive(history(key), eventTime, raw, limit);
         Map<String, Double> features = new LinkedHashMap<>(raw);
         features.putAll(d.values());
         return new Derived(FeatureVector.newBuilder(fv).setFeatures(features).build(), key, d.next());

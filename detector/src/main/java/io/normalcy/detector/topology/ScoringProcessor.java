@@ -90,7 +90,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         this.emitter = new Emitter(ctx, deps);
         this.decoder = new FeatureDecoder(deps.settings(), deps.schemaRegistry());
         this.coolDown = ctx.getStateStore(DetectorTopology.COOLDOWN_STORE);
-        this.histories = new EntityHistories(ctx.getStateStore(DetectorTopology.HISTORY_STORE));
+        this.histories = new EntityHistories(ctx.getStateStore(DetectorTopology.HISTORY_STORE),
+                deps.settings().history());
         this.modelStore = ctx.getStateStore(DetectorTopology.MODEL_STORE);
         deps.resolver().warmUp(modelStore);
         SubscriptionStoreProcessor.warmUp(ctx.getStateStore(DetectorTopology.SUBSCRIPTION_STORE),

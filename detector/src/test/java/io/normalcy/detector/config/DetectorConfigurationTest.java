@@ -46,6 +46,27 @@ class DetectorConfigurationTest {
     }
 
     @Test
+    void historyLimitBindsAndIsValidatedNamingTheKey() {
+        try (ApplicationContext ctx = Startup.run(Map.of(DetectorSettings.HISTORY_MAX_EVENTS, "200",
+                DetectorSettings.HISTORY_MAX_BYTES, "65536"))) {
+            assertEquals(new io.normalcy.schemas.derived.HistoryLimit(200, 65_536),
+                    ctx.getBean(DetectorConfiguration.class).detectorSettings().history());
+        }
+        try (ApplicationContext ctx = Startup.run(Map.of())) {
+            assertEquals(io.normalcy.schemas.derived.HistoryLimit.DEFAULT,
+                    ctx.getBean(DetectorConfiguration.class).detectorSettings().history());
+        }
+        for (String bad : List.of("0", "5000", "many")) {
+            String m = Startup.failure(DetectorSettings.HISTORY_MAX_EVENTS, bad);
+            assertTrue(m.contains(DetectorSettings.HISTORY_MAX_EVENTS), m);
+        }
+        for (String bad : List.of("100", "2000000")) {
+            String m = Startup.failure(DetectorSettings.HISTORY_MAX_BYTES, bad);
+            assertTrue(m.contains(DetectorSettings.HISTORY_MAX_BYTES), m);
+        }
+    }
+
+    @Test
     void scoringKernelIsChosenAtStartUpAndValidatedNamingTheKey() {
         // the test JVM has the Vector API module (root pom argLine): auto = SIMD
         try (ApplicationContext ctx = Startup.run(Map.of())) {

@@ -183,8 +183,16 @@ public final class TestModels {
      * expected log-density from the derived values by hand ({@link #logDensity} with b = a.diff, c = a.mean_2).
      */
     public static ModelVersion derived(String name, long version, double stdA) {
+        return derived(name, version, stdA, "a.diff", "a.mean_2");
+    }
+
+    /**
+     * {@link #derived(String, long, double)} with other derived features as the second and third: the density is
+     * N(a; 0, stdA²) · N(second; 0, 1) · N(third; 0, 1) ({@link #logDensity} with b = second, c = third).
+     */
+    public static ModelVersion derived(String name, long version, double stdA, String second, String third) {
         ModelVersion base = standardNormal(name, version, stdA);
-        List<String> names = List.of("a", "a.diff", "a.mean_2");
+        List<String> names = List.of("a", second, third);
         List<FeatureSpec> features = new ArrayList<>();
         Map<String, Double> typical = new LinkedHashMap<>();
         for (int i = 0; i < 3; i++) {
@@ -195,7 +203,7 @@ public final class TestModels {
         Provenance provenance = Provenance.newBuilder(base.getProvenance())
                 .setFeatureSchemaFingerprint(ModelDigests.featureSchemaFingerprint(features, base.getContext())).build();
         return ModelDigests.withDigest(ModelVersion.newBuilder(base).setFormatVersion(3).setFeatures(features)
-                .setTypicalContributions(typical).setProvenance(provenance).setDerived(List.of("a.diff", "a.mean_2"))
+                .setTypicalContributions(typical).setProvenance(provenance).setDerived(List.of(second, third))
                 .setDigest(ByteBuffer.allocate(0)).build());
     }
 }

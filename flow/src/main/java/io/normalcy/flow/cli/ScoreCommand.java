@@ -57,6 +57,12 @@ final class ScoreCommand implements Callable<Integer> {
             + "--time-zone, a date, epoch seconds or millis), required when the model uses @hourOfDay/@dayOfWeek.")
     String timeColumn;
 
+    @Option(names = "--entity-column", defaultValue = "entity", description = "For a model with derived features "
+            + "(lags, differences, rolling statistics...): the entity column; each row's derived features come from "
+            + "its entity's earlier rows in file order, by the trainer's and the detector's code, and are written as "
+            + "derived_<feature> (default: ${DEFAULT-VALUE}, the trainer's CSV column).")
+    String entityColumn;
+
     @Option(names = "--expected-ranges", defaultValue = "FLAGGED", description = "Rows that get expected ranges: "
             + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, the WARNING and CRITICAL rows).")
     RangeRows rangeRows;
@@ -92,10 +98,11 @@ final class ScoreCommand implements Callable<Integer> {
         Path rejectsPart = rejectsPath == null ? null : part(rejectsPath);
         Summary summary;
         try (CsvTable.Rows in = CsvTable.Rows.open(input)) {
+            RowDerivation derivation = RowDerivation.of(model, in.fileName(), in.header(), entityColumn, timeColumn);
             try (CsvOutput csv = new CsvOutput(outPart, outputHeader(model, in.header()));
                  CsvOutput rejects = rejectsPart == null ? null
                          : new CsvOutput(rejectsPart, List.of("line", "reason", "row"))) {
-                summary = score(model, in, csv, rejects);
+                summary = score(model, in, csv, rejects, derivation);
             }
             Files.move(outPart, output, StandardCopyOption.REPLACE_EXISTING);
             if (rejectsPart != null) {
@@ -130,6 +137,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     private static List<String> outputHeader(NormalcyModel model, List<String> inputHeader) {
         List<String> header = new ArrayList<>(inputHeader);
+        for (String d : model.derived().names()) {
+            header.add("derived_" + d);
+        }
         header.add("log_density");
         header.add("severity");
         header.add("p_value");
@@ -144,15 +154,23 @@ final class ScoreCommand implements Callable<Integer> {
         return header;
     }
 
+    /** {@link #score(NormalcyModel, CsvTable.Rows, CsvOutput, CsvOutput, RowDerivation)} with this command's options. */
+    Summary score(NormalcyModel model, CsvTable.Rows in, CsvOutput csv, CsvOutput rejects) throws IOException {
+        return score(model, in, csv, rejects, RowDerivation.of(model, in.fileName(), in.header(), entityColumn,
+                timeColumn));
+    }
+
     /**
      * Scores {@code in} row by row, writing each result before the next row is read, so memory does not grow with
      * the file. A row that cannot be parsed or scored goes to {@code rejects} (line, reason, raw row) or, when it
-     * is null, stops the run with a CliException naming its line.
+     * is null, stops the run with a CliException naming its line. With {@code derivation} (a model with derived
+     * features) the CSV has the raw features only and each row's derived features come from its entity's history.
      */
-    Summary score(NormalcyModel model, CsvTable.Rows in, CsvOutput csv, CsvOutput rejects) throws IOException {
+    Summary score(NormalcyModel model, CsvTable.Rows in, CsvOutput csv, CsvOutput rejects, RowDerivation derivation)
+            throws IOException {
         ModelColumns mc = ModelColumns.of(model);
-        InputColumns columns = new InputColumns(in, model.featureNames(), mc.categorical(), mc.numericSources(),
-                timeColumn, timeZone.parser());
+        InputColumns columns = new InputColumns(in, RowDerivation.rawFeatures(model), mc.categorical(),
+                mc.numericSources(), timeColumn, timeZone.parser());
         Scorer scorer = model.newScorer();
         int[] counts = new int[3];
         long rejected = 0;
@@ -163,6 +181,11 @@ final class ScoreCommand implements Callable<Integer> {
             try {
                 in.checkWidth(r);
                 RawRecord rec = columns.record(r.cells(), r.line());
+                RowDerivation.Derived derived = derivation == null ? null
+                        : derivation.derive(rec, r.cells(), in.fileName() + " line " + r.line());
+                if (derived != null) {
+                    rec = derived.record();
+                }
                 Score s;
                 Evaluation ev;
                 ExpectedRanges ranges;
@@ -178,6 +201,9 @@ final class ScoreCommand implements Callable<Integer> {
                 }
                 severity = ev.severity();
                 result = row(model, r.cells(), rec, s, ev, ranges);
+                if (derived != null) {
+                    derivation.commit(derived); // only a scored row enters the history, as in the detector
+                }
             } catch (CliException e) {
                 if (rejects == null) {
                     throw e;
@@ -204,9 +230,13 @@ final class ScoreCommand implements Callable<Integer> {
                                 ExpectedRanges ranges) {
         List<String> names = model.featureNames();
         int d = names.size();
-        String[] row = new String[in.length + 3 + 3 * d + 1];
+        List<String> derived = model.derived().names();
+        String[] row = new String[in.length + derived.size() + 3 + 3 * d + 1];
         System.arraycopy(in, 0, row, 0, in.length);
         int c = in.length;
+        for (String f : derived) {
+            row[c++] = CsvOutput.number(rec.features().get(f));
+        }
         row[c++] = CsvOutput.number(s.logDensity());
         row[c++] = ev.severity().name();
         row[c++] = Double.isNaN(ev.pValue()) ? "" : CsvOutput.number(ev.pValue());

@@ -44,6 +44,7 @@ public final class DerivedFeatures {
     private final List<String> sources;
     private final int depth;
     private final long horizon;
+    private final int historyHeaderBytes;
 
     private DerivedFeatures(List<DerivedFeature> features) {
         this.features = List.copyOf(features);
@@ -63,6 +64,7 @@ public final class DerivedFeatures {
             }
         }
         this.sources = List.copyOf(src);
+        this.historyHeaderBytes = HistoryLimit.headerBytes(this.sources);
         this.depth = d;
         this.horizon = h;
     }
@@ -119,6 +121,15 @@ public final class DerivedFeatures {
      * @throws IllegalArgumentException naming a source that is missing or not finite
      */
     public Derivation derive(EntityHistory history, long eventTime, Map<String, Double> raw) {
+        return derive(history, eventTime, raw, HistoryLimit.DEFAULT);
+    }
+
+    /**
+     * {@link #derive(EntityHistory, long, Map)} keeping at most what {@code limit} allows in the next history (the
+     * detector's {@code normalcy.detector.history.*} settings; the trainer must derive with the same limit for the
+     * values to match).
+     */
+    public Derivation derive(EntityHistory history, long eventTime, Map<String, Double> raw, HistoryLimit limit) {
         double[] current = new double[sources.size()];
         for (int j = 0; j < current.length; j++) {
             Double v = raw.get(sources.get(j));
@@ -135,7 +146,8 @@ public final class DerivedFeatures {
             int s = f.source() == null ? -1 : sources.indexOf(f.source());
             values.put(f.name(), value(f, past, s < 0 ? 0 : current[s], s, eventTime, latest));
         }
-        return new Derivation(Collections.unmodifiableMap(values), next(past, eventTime, current, latest));
+        return new Derivation(Collections.unmodifiableMap(values), next(past, eventTime, current, latest,
+                limit.eventsWithin(sources, historyHeaderBytes)));
     }
 
     /** The history's events with values in this spec's source order; empty when a source is not stored. */
@@ -231,9 +243,10 @@ public final class DerivedFeatures {
 
     /**
      * The history after this event: the event appended, then only what a later event can read kept: the last
-     * {@code depth} events and those inside the longest time window, at most {@link DerivedFeature#MAX_EVENTS}.
+     * {@code depth} events and those inside the longest time window, at most {@code cap} (the newest ones:
+     * {@link HistoryLimit}).
      */
-    private EntityHistory next(List<EntityHistory.Event> past, long t, double[] current, long latest) {
+    private EntityHistory next(List<EntityHistory.Event> past, long t, double[] current, long latest, int cap) {
         List<EntityHistory.Event> all = new ArrayList<>(past.size() + 1);
         all.addAll(past);
         all.add(new EntityHistory.Event(t, current));
@@ -245,7 +258,7 @@ public final class DerivedFeatures {
                 kept.add(all.get(i));
             }
         }
-        int drop = Math.max(0, kept.size() - DerivedFeature.MAX_EVENTS);
+        int drop = Math.max(0, kept.size() - cap);
         return new EntityHistory(sources, latest, kept.subList(drop, kept.size()));
     }
 

@@ -189,4 +189,44 @@ class DerivedFeaturesTest {
                 .contains("twice"));
         assertEquals(List.of("a", "b"), spec("b.diff", "a.lag_1", "count_1h").sources());
     }
+    /**
+     * The default limit keeps a history record under Kafka's default max.message.bytes even for a model with many
+     * sources and a time window over a busy entity (200 sources × 1,000 events would be 1.6 MB): the oldest events
+     * go, and the count saturates at what fits. The detector stores this record in a changelog topic.
+     */
+    @Test
+    void theDefaultLimitBoundsTheHistoryBytesAndAConfiguredOneTheEvents() {
+        List<String> names = new ArrayList<>();
+        Map<String, Double> raw = new java.util.HashMap<>();
+        for (int j = 0; j < 200; j++) {
+            names.add("s" + j + ".lag_1");
+            raw.put("s" + j, (double) j);
+        }
+        names.add("count_1h");
+        DerivedFeatures wide = DerivedFeatures.parse(names);
+        EntityHistory h = null;
+        double count = 0;
+        for (int i = 0; i < 1200; i++) {
+            DerivedFeatures.Derivation d = wide.derive(h, 1_000L * i, raw);
+            h = d.next();
+            count = d.values().get("count_1h");
+        }
+        int bytes = h.toBytes().length;
+        assertTrue(bytes <= HistoryLimit.MAX_BYTES, bytes + " bytes");
+        assertTrue(h.size() > 500 && h.size() < 1000, "as many events as fit: " + h.size());
+        assertEquals(h.size(), count, "count_1h saturates at the events kept");
+
+        DerivedFeatures narrow = DerivedFeatures.parse(List.of("x.mean_1h", "count_1h"));
+        HistoryLimit limit = new HistoryLimit(10, HistoryLimit.MAX_BYTES);
+        EntityHistory g = null;
+        Map<String, Double> last = null;
+        for (int i = 0; i < 30; i++) {
+            DerivedFeatures.Derivation d = narrow.derive(g, 1_000L * i, Map.of("x", (double) i), limit);
+            g = d.next();
+            last = d.values();
+        }
+        assertEquals(10, g.size());
+        assertEquals(10.0, last.get("count_1h"));
+        assertEquals(23.5, last.get("x.mean_1h"), 1e-12, "mean of the newest 10 (19..28)");
+    }
 }
