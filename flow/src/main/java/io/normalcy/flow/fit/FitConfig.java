@@ -1,6 +1,7 @@
 package io.normalcy.flow.fit;
 
 import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.MissingPolicy;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.PermutationMode;
 import io.normalcy.flow.model.Severity;
@@ -78,6 +79,7 @@ public final class FitConfig {
     private final double trainFraction;
     private final double validationFraction;
     private final double contamination;
+    private final Map<String, MissingPolicy> missing;
 
     private FitConfig(Builder b) {
         flowType = b.flowType;
@@ -112,6 +114,7 @@ public final class FitConfig {
         trainFraction = b.trainFraction;
         validationFraction = b.validationFraction;
         contamination = b.contamination;
+        missing = Collections.unmodifiableMap(new LinkedHashMap<>(b.missing));
         validate();
     }
 
@@ -138,6 +141,12 @@ public final class FitConfig {
         require(contamination >= 0 && contamination <= MAX_CONTAMINATION, "contamination must be in [0, "
                 + MAX_CONTAMINATION + "], got " + contamination);
         require(new HashSet<>(features).size() == features.size(), "duplicate feature names: " + features);
+        missing.forEach((f, p) -> {
+            require(p != MissingPolicy.DEAD_LETTER, "missing-value policy of '" + f + "': dead-letter is the default"
+                    + " and is not listed");
+            require(features.isEmpty() || features.contains(f), "missing-value policy for '" + f
+                    + "', which is not one of the features " + features);
+        });
         for (String f : features) {
             require(f != null && !f.isEmpty(), "feature names must not be empty");
         }
@@ -245,6 +254,12 @@ public final class FitConfig {
      * the fitted weights on the rest ({@link ContaminationTrim}).
      */
     public double contamination() { return contamination; }
+    /**
+     * Missing-value policies of the features that are not dead-lettered when missing (issue 12 item 4): the fit
+     * stores each with the feature's median on the calibration hold-out ({@link MissingValues}). Training rows that
+     * lack a feature are skipped (and counted) as before, whatever its policy: the flow learns from complete rows.
+     */
+    public Map<String, MissingPolicy> missing() { return missing; }
 
     /** Effective settings as strings, recorded in {@code ModelProvenance.config}. */
     public Map<String, String> describe() {
@@ -274,6 +289,12 @@ public final class FitConfig {
         m.put("maxVocabulary", Integer.toString(maxVocabulary));
         if (contamination > 0) {
             m.put("contamination", Double.toString(contamination));
+        }
+        if (!missing.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            new java.util.TreeMap<>(missing).forEach((f, p) -> sb.append(sb.isEmpty() ? "" : ",").append(f).append('=')
+                    .append(p.configName()));
+            m.put("missing", sb.toString());
         }
         return m;
     }
@@ -316,6 +337,7 @@ public final class FitConfig {
         private double trainFraction = 0.7;
         private double validationFraction = 0.1;
         private double contamination;
+        private Map<String, MissingPolicy> missing = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -361,6 +383,8 @@ public final class FitConfig {
         public Builder validationFraction(double v) { validationFraction = v; return this; }
         /** See {@link FitConfig#contamination()}. */
         public Builder contamination(double v) { contamination = v; return this; }
+        /** See {@link FitConfig#missing()}: feature → IMPUTE or SKIP (DEAD_LETTER features are not listed). */
+        public Builder missing(Map<String, MissingPolicy> v) { missing = new LinkedHashMap<>(v); return this; }
 
         public FitConfig build() {
             return new FitConfig(this);
@@ -375,7 +399,7 @@ public final class FitConfig {
                 .categoricalContext(categoricalContext).cyclicContext(cyclicContext).numericContext(numericContext)
                 .maxVocabulary(maxVocabulary).levels(levels).minContextSamples(minContextSamples)
                 .trainFraction(trainFraction).validationFraction(validationFraction).sizeToData(sizeToData)
-                .autoSelect(autoBudget).contamination(contamination);
+                .autoSelect(autoBudget).contamination(contamination).missing(missing);
         b.luLinear = luLinearSetting;
         b.sizing = sizing;
         b.blocks = explicit.contains(Sized.BLOCKS) ? blocks : null;
