@@ -47,6 +47,7 @@ public final class FitConfigs {
                 .trainFraction(1 - d.validationFraction() - d.calibrationFraction())
                 .validationFraction(d.validationFraction())
                 .contamination(d.contamination())
+                .missing(d.missing().policies(d.features()))
                 .build();
     }
 
