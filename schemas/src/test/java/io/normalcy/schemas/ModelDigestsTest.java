@@ -77,7 +77,9 @@ class ModelDigestsTest {
                 new Mutation("provenance", m -> m.getProvenance().setConfig(Map.of("epochs", "21", "lr", "0.001"))),
                 new Mutation("provenance", m -> m.getProvenance().setTrainingMillis(null)),
                 new Mutation("provenance", m -> m.getProvenance().setBackend("CPU")),
-                new Mutation("derived", m -> m.setDerived(List.of("amount.diff"))));
+                new Mutation("derived", m -> m.setDerived(List.of("amount.diff"))),
+                new Mutation("missing", m -> m.setMissing(List.of(new io.normalcy.avro.MissingValuePolicy("amount",
+                        io.normalcy.avro.MissingPolicy.IMPUTE, 12.5)))));
     }
 
     @Test

@@ -26,10 +26,44 @@ import org.junit.jupiter.api.Test;
 class ScoredEventsTest {
     private static final Schema V2 = ReleasedSchemas.version(ScoredEvent.class, 2).orElseThrow();
     private static final Schema V3 = ReleasedSchemas.version(ScoredEvent.class, 3).orElseThrow();
+    private static final Schema V4 = ReleasedSchemas.version(ScoredEvent.class, 4).orElseThrow();
+
+    /** v4 (issue 12 item 4) added {@code imputedFeatures} with an empty default: both directions still resolve. */
+    @Test
+    void v4IsTheCurrentSchemaAndBothDirectionsAreCompatibleWithV3() {
+        assertEquals(ScoredEvent.getClassSchema().toString(), V4.toString());
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(V4, V3).getType(), "new reader, old data");
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(V3, V4).getType(), "old reader, new data");
+        Schema alert3 = ReleasedSchemas.version(io.normalcy.avro.Alert.class, 3).orElseThrow();
+        Schema alert4 = ReleasedSchemas.version(io.normalcy.avro.Alert.class, 4).orElseThrow();
+        assertEquals(io.normalcy.avro.Alert.getClassSchema().toString(), alert4.toString());
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(alert4, alert3).getType(), "alert: new reader");
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(alert3, alert4).getType(), "alert: old reader");
+    }
+
+    /** A v3 record (written before imputation existed) decodes with no imputed features. */
+    @Test
+    void v3RecordIsReadWithNoImputedFeatures() throws IOException {
+        ScoredEvent base = Fixtures.scoredEventMinimal();
+        GenericRecord r = new GenericData.Record(V3);
+        for (Schema.Field f : V3.getFields()) {
+            r.put(f.name(), GenericData.get().deepCopy(f.schema(), base.get(f.name())));
+        }
+        r.put("eventTime", base.getEventTime().toEpochMilli());
+        r.put("scoredAt", base.getScoredAt().toEpochMilli());
+        r.put("severity", new GenericData.EnumSymbol(V3.getField("severity").schema(), "NORMAL"));
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), V3).encode(r).array();
+        ScoredEvent read = AvroSerde.of(ScoredEvent.class).deserialize("scores", bytes);
+        assertEquals(List.of(), read.getImputedFeatures());
+        assertEquals(base.getLogDensity(), read.getLogDensity());
+    }
 
     @Test
-    void v3IsTheCurrentSchemaAndBothDirectionsAreCompatibleWithV2() {
-        assertEquals(ScoredEvent.getClassSchema().toString(), V3.toString());
+    void v3IsCompatibleWithV2InBothDirections() {
         assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
                 SchemaCompatibility.checkReaderWriterCompatibility(V3, V2).getType(), "new reader, old data");
         assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,

@@ -222,7 +222,14 @@ public final class Backfill {
         private void score(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
                            RecordHeaders headers, Counts c) {
             check();
-            for (BatchScorer.Out out : scorer.score(topic, partition, offset, timestamp, key, value, headers)) {
+            List<BatchScorer.Out> outs = scorer.score(topic, partition, offset, timestamp, key, value, headers);
+            // the batch always writes scores: a record with neither a score, a dead letter nor "no model" was skipped
+            // (a missing feature whose missing-value policy is skip)
+            if (outs.stream().noneMatch(o -> o.kind() == BatchScorer.Kind.SCORE
+                    || o.kind() == BatchScorer.Kind.DEAD_LETTER || o.kind() == BatchScorer.Kind.NO_MODEL)) {
+                c.skipped++;
+            }
+            for (BatchScorer.Out out : outs) {
                 switch (out.kind()) {
                     case SCORE -> c.scored++;
                     case ALERT -> c.alerts++;

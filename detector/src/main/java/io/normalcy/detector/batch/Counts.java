@@ -8,6 +8,7 @@ public final class Counts {
     long deadLettered;
     long outOfRange;
     long noModel;
+    long skipped;
 
     public long read() {
         return read;
@@ -34,6 +35,11 @@ public final class Counts {
         return noModel;
     }
 
+    /** Records not scored because they lacked a feature whose missing-value policy is skip (no output at all). */
+    public long skipped() {
+        return skipped;
+    }
+
     void add(Counts c) {
         read += c.read;
         scored += c.scored;
@@ -41,11 +47,12 @@ public final class Counts {
         deadLettered += c.deadLettered;
         outOfRange += c.outOfRange;
         noModel += c.noModel;
+        skipped += c.skipped;
     }
 
     @Override
     public String toString() {
         return "read=" + read + " scored=" + scored + " alerts=" + alerts + " dead-lettered=" + deadLettered
-                + " out-of-range=" + outOfRange + " no-model=" + noModel;
+                + " out-of-range=" + outOfRange + " no-model=" + noModel + " skipped=" + skipped;
     }
 }

@@ -31,7 +31,9 @@ import java.util.TreeMap;
  *                    "expected": "amount 9120 — expected 12–310 (99 %) given country=FR and the preceding features"}],
  *   "features": {"amount": 9120.0}, "context": {"country": "FR"}, "contextNumeric": {}, "attributes": {},
  *   "eventId": "ev-17",                  // null when the input had none
- *   "source": {"topic": "normalcy.features", "partition": 0, "offset": 1234}   // null when unknown
+ *   "source": {"topic": "normalcy.features", "partition": 0, "offset": 1234},  // null when unknown
+ *   "imputedFeatures": ["latency"]      // features the event lacked, scored at the model's held-out median
+ *                                        // (missing-value policy impute; absent from "features"); [] when none
  * }
  * }</pre>
  * Non-finite numbers (which JSON cannot represent) are written as {@code null}; maps are sorted by key.
@@ -43,7 +45,7 @@ public record AlertJson(String alertId, String entity, String model, long modelV
                         @Nullable Double pValue,
                         List<Contribution> topFeatures, Map<String, Double> features, Map<String, String> context,
                         Map<String, Double> contextNumeric, Map<String, String> attributes,
-                        @Nullable String eventId, @Nullable Source source) {
+                        @Nullable String eventId, @Nullable Source source, List<String> imputedFeatures) {
 
     /**
      * One explaining feature; see {@code FeatureContribution.avsc}. {@code expected} is the range as a sentence
@@ -71,7 +73,8 @@ public record AlertJson(String alertId, String entity, String model, long modelV
                 finite(a.getThreshold()), finite(a.getQuantileLevel()), a.getThresholdScope(),
                 a.getPValue() == null ? null : finite(a.getPValue()), top,
                 doubles(a.getFeatures()), strings(a.getContext()), doubles(a.getContextNumeric()),
-                strings(a.getAttributes()), a.getEventId(), source);
+                strings(a.getAttributes()), a.getEventId(), source,
+                a.getImputedFeatures() == null ? List.of() : List.copyOf(a.getImputedFeatures()));
     }
 
     private static Contribution contribution(FeatureContribution c, String given) {

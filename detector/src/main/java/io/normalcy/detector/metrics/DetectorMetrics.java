@@ -24,6 +24,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@value #ALERTS} {model,severity,scope} – alerts raised; {@value #SUPPRESSED} {model} – cooled down</li>
  *   <li>{@value #ROUTED} {subscription} – alert copies routed to subscription topics</li>
  *   <li>{@value #DLQ} {reason} – dead letters; {@value #PARKED} {model} – records parked (no model yet)</li>
+ *   <li>{@value #SKIPPED} {model,feature} – records not scored because they lacked a feature whose missing-value
+ *   policy is skip (not dead-lettered; one count per missing skip feature)</li>
  *   <li>{@value #MODEL_VERSION} {model} – version in use; {@value #SWAPS} {model}; {@value #REJECTED} {model,reason}</li>
  *   <li>{@value #RETRAIN} {model,reason} – retrain requests; {@value #PRODUCTION_ERRORS} {exception,action}</li>
  *   <li>{@value #UNROUTABLE} {subscription} – alert copies not sent because the subscription's topic does not
@@ -43,6 +45,7 @@ public final class DetectorMetrics {
     public static final String ROUTED = "normalcy.alerts.routed";
     public static final String DLQ = "normalcy.dlq";
     public static final String PARKED = "normalcy.parked";
+    public static final String SKIPPED = "normalcy.records.skipped";
     public static final String MODEL_VERSION = "normalcy.model.version";
     public static final String SWAPS = "normalcy.models.swapped";
     public static final String REJECTED = "normalcy.models.rejected";
@@ -61,6 +64,8 @@ public final class DetectorMetrics {
             Map.entry(ROUTED, "Alert copies routed to a subscription's topic"),
             Map.entry(DLQ, "Records written to the dead-letter topic, by reason"),
             Map.entry(PARKED, "Records parked because their model is not loaded yet"),
+            Map.entry(SKIPPED, "Records not scored because a feature with missing-value policy skip was missing, by"
+                    + " model and feature"),
             Map.entry(SWAPS, "Model versions swapped in while running"),
             Map.entry(REJECTED, "Model versions rejected (invalid, signature, downgrade, ...), by reason"),
             Map.entry(RETRAIN, "Retrain requests sent on drift, by model and drift kind"),
@@ -174,6 +179,11 @@ public final class DetectorMetrics {
 
     public void deadLetter(String reason) {
         counter(DLQ, "reason", reason).increment();
+    }
+
+    /** A record of {@code model} skipped for lacking {@code feature} (policy skip); the model is a loaded one. */
+    public void skipped(String model, String feature) {
+        counter(SKIPPED, "model", model, "feature", feature).increment();
     }
 
     public void parked(String model) {

@@ -2,13 +2,16 @@ package io.normalcy.detector.topology;
 
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.flow.model.InvalidInputException;
+import io.normalcy.flow.model.MissingPolicy;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Reason;
+import io.normalcy.flow.model.SkippedRecordException;
 import io.normalcy.schemas.derived.DerivedFeatures;
 import io.normalcy.schemas.derived.EntityHistory;
 import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.schemas.derived.InvalidHistoryException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -48,7 +51,9 @@ final class EntityHistories {
     /**
      * @return {@code fv} with the model's derived features added (unchanged for a model without any)
      * @throws InvalidInputException when a source feature is missing or not finite (the record is dead-lettered
-     *                               and does not enter the history, as the trainer skips such a row)
+     *                               and does not enter the history, as the trainer skips such a row); a
+     *                               {@link SkippedRecordException} when the missing source's policy is skip (a
+     *                               source cannot be imputed: the model refuses that policy)
      */
     Derived derive(NormalcyModel model, FeatureVector fv, long eventTime) {
         DerivedFeatures spec = model.derived();
@@ -59,6 +64,9 @@ final class EntityHistories {
         for (String s : spec.sources()) {
             Double v = raw.get(s);
             if (v == null) {
+                if (model.missing().policy(s) == MissingPolicy.SKIP) {
+                    throw new SkippedRecordException(model.name(), List.of(s)); // not scored: no history entry
+                }
                 throw new InvalidInputException(Reason.MISSING_FEATURE, "feature '" + s + "' is missing (model "
                         + model.name() + " derives " + spec.names() + " from it)");
             }

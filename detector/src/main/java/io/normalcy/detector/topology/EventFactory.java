@@ -24,7 +24,9 @@ import java.util.Map;
  * is compared with 0. Each listed feature carries its expected range: the central interval of its exact conditional
  * p(x_i | x_&lt;i, c) given the event's context and preceding features ({@code Scorer#expectedRanges}), so the
  * alert says what value would have been normal there. The alert id is {@link AlertIds}' (model, entity, eventTime, eventId or source offset):
- * a replay or re-score of the same event yields the same id.
+ * a replay or re-score of the same event yields the same id. Features the record lacked and the model imputed
+ * ({@code MissingPolicy.IMPUTE}) are named in {@code imputedFeatures} of both the score and the alert; the alert's
+ * {@code features} stay what the record carried, and a top feature that was imputed shows the median it was scored at.
  */
 final class EventFactory {
     private EventFactory() {
@@ -48,7 +50,7 @@ final class EventFactory {
         return new ScoredEvent(fv.getEventId(), fv.getEntity(), fv.getEventTime(), fv.getModel(),
                 plan.model().version(), src.topic(), src.partition(), src.offset(), score.logDensity(), Map.of(),
                 eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(), Instant.ofEpochMilli(now),
-                pValue(eval), withTerms ? ScoredEvents.terms(score.contributions()) : List.of());
+                pValue(eval), withTerms ? ScoredEvents.terms(score.contributions()) : List.of(), score.imputed());
     }
 
     /**
@@ -64,7 +66,7 @@ final class EventFactory {
                 score.logDensity(), eval.threshold(), eval.level(), severity(eval.severity()), eval.scope(),
                 topFeatures(fv, plan, score, ranges, top), fv.getContext(), fv.getContextNumeric(),
                 fv.getFeatures(), fv.getAttributes(), fv.getEventId(), src.topic(), src.partition(), src.offset(),
-                Instant.ofEpochMilli(now), pValue(eval));
+                Instant.ofEpochMilli(now), pValue(eval), score.imputed());
     }
 
     /** The evaluation's tail probability, null when the thresholds cannot give one (the field is optional). */
@@ -103,6 +105,9 @@ final class EventFactory {
             String name = names.get(i);
             double typicalTerm = plan.typical(i);
             Double value = fv.getFeatures().get(name);
+            if (value == null) { // imputed: the explanation shows the value it was scored at, the held-out median
+                value = plan.model().missing().median(name);
+            }
             shown.add(new FeatureContribution(name, value == null ? Double.NaN : value, terms[i], typicalTerm,
                     typicalTerm - terms[i], ranges == null ? null : ranges.low(i),
                     ranges == null ? null : ranges.high(i), ranges == null ? null : ranges.mass()));

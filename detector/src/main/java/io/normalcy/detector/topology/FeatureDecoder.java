@@ -3,6 +3,7 @@ package io.normalcy.detector.topology;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.detector.config.DetectorSettings;
 import io.normalcy.detector.config.InputFormat;
+import io.normalcy.schemas.mapping.OptionalFeatures;
 import io.normalcy.schemas.mapping.RecordMapper;
 import io.normalcy.schemas.mapping.RecordMapping;
 import io.normalcy.schemas.registry.SchemaRegistryClient;
@@ -49,10 +50,18 @@ public final class FeatureDecoder {
      * @param timestamp the record timestamp (the event time of a mapping with {@code event-time: @timestamp})
      */
     public FeatureVector decode(String topic, byte[] key, long timestamp, byte[] value) {
+        return decode(topic, key, timestamp, value, OptionalFeatures.NONE);
+    }
+
+    /**
+     * {@link #decode(String, byte[], long, byte[])}; a mapped record may lack the features {@code optional} names for
+     * its model (missing-value policy impute or skip): they are left out of the vector for the scorer to handle.
+     */
+    public FeatureVector decode(String topic, byte[] key, long timestamp, byte[] value, OptionalFeatures optional) {
         RecordMapper mapper = mappers.get(topic);
         if (mapper != null) {
             return validated(topic, mapper.map(topic, key == null ? null : new String(key, StandardCharsets.UTF_8),
-                    timestamp, value));
+                    timestamp, value, optional));
         }
         if (value == null) {
             throw new SerializationException("Cannot deserialize FeatureVector from topic '" + topic

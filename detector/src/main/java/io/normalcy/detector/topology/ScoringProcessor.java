@@ -16,6 +16,7 @@ import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.model.Severity;
+import io.normalcy.flow.model.SkippedRecordException;
 import io.normalcy.schemas.mapping.MappingException;
 import io.normalcy.schemas.registry.RegistryUnavailableException;
 import io.normalcy.schemas.registry.UnknownSchemaException;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Header;
@@ -108,7 +110,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         Source src = Source.of(context.recordMetadata());
         FeatureVector fv;
         try {
-            fv = decoder.decode(src.topic(), record.key(), record.timestamp(), record.value());
+            fv = decoder.decode(src.topic(), record.key(), record.timestamp(), record.value(), this::optionalFeatures);
         } catch (RegistryUnavailableException e) {
             throw e; // not the record's fault: the class comment says why this one leaves process()
         } catch (UnknownSchemaException e) {
@@ -129,11 +131,35 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
                 return;
             }
             score(record, src, fv, loaded);
+        } catch (SkippedRecordException e) {
+            skipped(src, modelName, e);
         } catch (InvalidInputException e) {
             deadLetter(record, src, DeadLetters.reasonOf(e.reason()), e, modelName);
         } catch (RuntimeException e) {
             LOG.warn("Scoring {} with model {} failed: {}", src, modelName, e.toString());
             deadLetter(record, src, DeadLetterReason.SCORING_ERROR, e, modelName);
+        }
+    }
+
+    /**
+     * The features a mapped record of {@code model} may lack: those of the version in use whose missing-value policy
+     * is not dead-letter. None while the model has no version (the record is parked and mapped again on replay).
+     */
+    private Set<String> optionalFeatures(String model) {
+        LoadedModel loaded = deps.resolver().resolve(model, modelStore);
+        return loaded == null ? Set.of() : loaded.model().missing().entries().keySet();
+    }
+
+    /**
+     * A record lacking a feature with missing-value policy skip: no score, no alert, no dead letter (the gap is
+     * declared expected, and the input stays on its topic); counted per model and feature, and logged at debug.
+     */
+    private void skipped(Source src, String model, SkippedRecordException e) {
+        for (String feature : e.missing()) {
+            deps.metrics().skipped(model, feature);
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Skipped {}: {}", src, e.getMessage());
         }
     }
 

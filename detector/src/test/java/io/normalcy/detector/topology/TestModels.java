@@ -206,4 +206,17 @@ public final class TestModels {
                 .setTypicalContributions(typical).setProvenance(provenance).setDerived(List.of(second, third))
                 .setDigest(ByteBuffer.allocate(0)).build());
     }
+
+    /**
+     * {@code base} with missing-value policies (format 4, issue 12 item 4): feature → policy and held-out median.
+     */
+    public static ModelVersion withMissing(ModelVersion base, Map<String, io.normalcy.avro.MissingValuePolicy> policies) {
+        return ModelDigests.withDigest(ModelVersion.newBuilder(base).setFormatVersion(4)
+                .setMissing(new ArrayList<>(policies.values())).setDigest(ByteBuffer.allocate(0)).build());
+    }
+
+    public static io.normalcy.avro.MissingValuePolicy policy(String feature, io.normalcy.avro.MissingPolicy p,
+                                                             double median) {
+        return new io.normalcy.avro.MissingValuePolicy(feature, p, median);
+    }
 }

@@ -2,6 +2,7 @@ package io.normalcy.flow.fit;
 
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.model.MissingPolicy;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.PermutationMode;
 import io.normalcy.flow.model.Severity;
@@ -81,6 +82,7 @@ public final class FitConfig {
     private final double contamination;
     /** Mixture components K of the MAF_MOG base the user set; null = {@link FlowSpec#DEFAULT_COMPONENTS}. */
     private final Integer components;
+    private final Map<String, MissingPolicy> missing;
 
     private FitConfig(Builder b) {
         flowType = b.flowType;
@@ -116,6 +118,7 @@ public final class FitConfig {
         validationFraction = b.validationFraction;
         contamination = b.contamination;
         components = b.components;
+        missing = Collections.unmodifiableMap(new LinkedHashMap<>(b.missing));
         validate();
     }
 
@@ -144,6 +147,12 @@ public final class FitConfig {
         require(components == null || components >= 1 && components <= FlowSpec.MAX_COMPONENTS, "components must be"
                 + " in [1, " + FlowSpec.MAX_COMPONENTS + "] (mixture components of the MAF_MOG base), got " + components);
         require(new HashSet<>(features).size() == features.size(), "duplicate feature names: " + features);
+        missing.forEach((f, p) -> {
+            require(p != MissingPolicy.DEAD_LETTER, "missing-value policy of '" + f + "': dead-letter is the default"
+                    + " and is not listed");
+            require(features.isEmpty() || features.contains(f), "missing-value policy for '" + f
+                    + "', which is not one of the features " + features);
+        });
         for (String f : features) {
             require(f != null && !f.isEmpty(), "feature names must not be empty");
         }
@@ -262,6 +271,13 @@ public final class FitConfig {
                 : components != null ? components : FlowSpec.DEFAULT_COMPONENTS;
     }
 
+    /**
+     * Missing-value policies of the features that are not dead-lettered when missing (issue 12 item 4): the fit
+     * stores each with the feature's median on the calibration hold-out ({@link MissingValues}). Training rows that
+     * lack a feature are skipped (and counted) as before, whatever its policy: the flow learns from complete rows.
+     */
+    public Map<String, MissingPolicy> missing() { return missing; }
+
     /** Effective settings as strings, recorded in {@code ModelProvenance.config}. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -293,6 +309,12 @@ public final class FitConfig {
         m.put("maxVocabulary", Integer.toString(maxVocabulary));
         if (contamination > 0) {
             m.put("contamination", Double.toString(contamination));
+        }
+        if (!missing.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            new java.util.TreeMap<>(missing).forEach((f, p) -> sb.append(sb.isEmpty() ? "" : ",").append(f).append('=')
+                    .append(p.configName()));
+            m.put("missing", sb.toString());
         }
         return m;
     }
@@ -336,6 +358,7 @@ public final class FitConfig {
         private double validationFraction = 0.1;
         private double contamination;
         private Integer components;
+        private Map<String, MissingPolicy> missing = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -383,6 +406,8 @@ public final class FitConfig {
         public Builder contamination(double v) { contamination = v; return this; }
         /** See {@link FitConfig#components()}: K of the MAF_MOG mixture base, 1 to {@link FlowSpec#MAX_COMPONENTS}. */
         public Builder components(int v) { components = v; return this; }
+        /** See {@link FitConfig#missing()}: feature → IMPUTE or SKIP (DEAD_LETTER features are not listed). */
+        public Builder missing(Map<String, MissingPolicy> v) { missing = new LinkedHashMap<>(v); return this; }
 
         public FitConfig build() {
             return new FitConfig(this);
@@ -397,7 +422,7 @@ public final class FitConfig {
                 .categoricalContext(categoricalContext).cyclicContext(cyclicContext).numericContext(numericContext)
                 .maxVocabulary(maxVocabulary).levels(levels).minContextSamples(minContextSamples)
                 .trainFraction(trainFraction).validationFraction(validationFraction).sizeToData(sizeToData)
-                .autoSelect(autoBudget).contamination(contamination);
+                .autoSelect(autoBudget).contamination(contamination).missing(missing);
         b.luLinear = luLinearSetting;
         b.components = components;
         b.sizing = sizing;

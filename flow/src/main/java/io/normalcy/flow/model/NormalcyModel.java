@@ -45,6 +45,7 @@ public final class NormalcyModel {
     private final List<String> featureNames;
     private final String fingerprint;
     private final DerivedFeatures derived;
+    private final MissingValues missing;
 
     public NormalcyModel(String name, long version, FlowSpec spec, FlowParameters parameters,
                          FeaturePreprocessor preprocessor, ContextSpec contextSpec, Thresholds thresholds,
@@ -61,6 +62,20 @@ public final class NormalcyModel {
                          FeaturePreprocessor preprocessor, ContextSpec contextSpec, Thresholds thresholds,
                          Map<String, Double> typicalContributions, ModelProvenance provenance,
                          DerivedFeatures derived) {
+        this(name, version, spec, parameters, preprocessor, contextSpec, thresholds, typicalContributions, provenance,
+                derived, MissingValues.NONE);
+    }
+
+    /**
+     * @param derived as above
+     * @param missing the missing-value policies: each feature named must be a raw (not derived) feature of the model,
+     *                and a source of derived features cannot be imputed (a made-up value would enter the entity's
+     *                history and every later window computed from it; skip or dead-letter it)
+     */
+    public NormalcyModel(String name, long version, FlowSpec spec, FlowParameters parameters,
+                         FeaturePreprocessor preprocessor, ContextSpec contextSpec, Thresholds thresholds,
+                         Map<String, Double> typicalContributions, ModelProvenance provenance,
+                         DerivedFeatures derived, MissingValues missing) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("model name must not be empty");
         }
@@ -110,6 +125,26 @@ public final class NormalcyModel {
         this.fingerprint = computeFingerprint(preprocessor, contextSpec);
         this.derived = Objects.requireNonNull(derived, "derived");
         checkDerived(name, derived, featureNames);
+        this.missing = Objects.requireNonNull(missing, "missing");
+        checkMissing(name, missing, derived, featureNames);
+    }
+
+    private static void checkMissing(String name, MissingValues missing, DerivedFeatures derived,
+                                     List<String> features) {
+        missing.entries().forEach((f, e) -> {
+            if (!features.contains(f)) {
+                throw new IllegalArgumentException("model " + name + ": missing-value policy for '" + f
+                        + "', which is not one of its features " + features);
+            }
+            if (derived.names().contains(f)) {
+                throw new IllegalArgumentException("model " + name + ": missing-value policy for derived feature '"
+                        + f + "' (derived features are computed, never missing)");
+            }
+            if (e.policy() == MissingPolicy.IMPUTE && derived.sources().contains(f)) {
+                throw new IllegalArgumentException("model " + name + ": feature '" + f + "' feeds derived features "
+                        + derived.names() + " and cannot be imputed (use skip or dead-letter)");
+            }
+        });
     }
 
     private static void checkDerived(String name, DerivedFeatures derived, List<String> features) {
@@ -130,7 +165,18 @@ public final class NormalcyModel {
     /** This model with {@code derivedFeatures} (the trainer adds them after the fit, which sees only columns). */
     public NormalcyModel withDerived(DerivedFeatures derivedFeatures) {
         return new NormalcyModel(name, version, spec, parameters, preprocessor, contextSpec, thresholds,
-                typicalContributions, provenance, derivedFeatures);
+                typicalContributions, provenance, derivedFeatures, missing);
+    }
+
+    /** This model with missing-value policies {@code policies} (the fitter adds them with the held-out medians). */
+    public NormalcyModel withMissing(MissingValues policies) {
+        return new NormalcyModel(name, version, spec, parameters, preprocessor, contextSpec, thresholds,
+                typicalContributions, provenance, derived, policies);
+    }
+
+    /** What scoring does with each missing feature ({@link MissingValues#NONE}: dead-letter every one). */
+    public MissingValues missing() {
+        return missing;
     }
 
     /** The features derived from each entity's history before scoring ({@link DerivedFeatures#NONE} for none). */

@@ -4,6 +4,7 @@ import io.normalcy.flow.preprocess.ContextEncoder;
 import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.flow.preprocess.FeaturePreprocessor;
 import io.normalcy.flow.transform.Flow;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,13 @@ import java.util.Map;
  * preprocesses, encodes the context and evaluates the flow's exact log-density plus the preprocessing log-dets.
  * Holds its own buffers, so {@link #scoreInto} allocates nothing per record (the flow's scratch space is
  * per-thread); {@link #score} allocates only the returned {@link Score}. Not thread-safe: one per thread.
+ *
+ * <p>Missing features follow the model's {@link MissingValues}: a missing feature with policy
+ * {@link MissingPolicy#DEAD_LETTER} is an {@link InvalidInputException} ({@link Reason#MISSING_FEATURE}) naming it,
+ * one with {@link MissingPolicy#IMPUTE} is scored at its held-out median ({@link Score#imputed()} names it), and
+ * one with {@link MissingPolicy#SKIP} makes the record a {@link SkippedRecordException}. Precedence when several are
+ * missing: dead-letter before skip (a record that breaks the contract is not silently counted), and an unknown
+ * feature is refused before a skip too.
  */
 public final class Scorer {
     private final NormalcyModel model;
@@ -27,6 +35,11 @@ public final class Scorer {
     private final double[] ctx;
     private final double[] flowPerDim;
     private final double[] prePerDim;
+    private final MissingPolicy[] policies;
+    private final double[] medians;
+    /** Which features of the last prepared record were imputed; {@link #imputedCount} of them are set. */
+    private final boolean[] imputed;
+    private int imputedCount;
 
     Scorer(NormalcyModel model, Flow flow) {
         this.model = model;
@@ -46,6 +59,13 @@ public final class Scorer {
         ctx = new double[encoder.dimension()];
         flowPerDim = new double[d];
         prePerDim = new double[d];
+        policies = new MissingPolicy[d];
+        medians = new double[d];
+        imputed = new boolean[d];
+        for (int i = 0; i < d; i++) {
+            policies[i] = model.missing().policy(names[i]);
+            medians[i] = model.missing().median(names[i]);
+        }
     }
 
     public NormalcyModel model() {
@@ -62,7 +82,24 @@ public final class Scorer {
                        long eventTimeMillis) {
         double[] contributions = new double[names.length];
         double ld = scoreInto(features, context, contextNumeric, eventTimeMillis, contributions);
-        return new Score(ld, contributions);
+        return new Score(ld, contributions, imputedFeatures());
+    }
+
+    /**
+     * The features of the last scored (or ranged) record that were imputed with their held-out median, in feature
+     * order; empty (allocation-free) when none was.
+     */
+    public List<String> imputedFeatures() {
+        if (imputedCount == 0) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(imputedCount);
+        for (int i = 0; i < names.length; i++) {
+            if (imputed[i]) {
+                out.add(names[i]);
+            }
+        }
+        return out;
     }
 
     /**
@@ -179,10 +216,31 @@ public final class Scorer {
             throw new InvalidInputException(Reason.MISSING_FEATURE, "missing feature '" + names[0]
                     + "' (no features given)");
         }
+        if (imputedCount > 0) {
+            java.util.Arrays.fill(imputed, false);
+            imputedCount = 0;
+        }
+        List<String> skipped = null;
+        int present = 0;
         for (int i = 0; i < names.length; i++) {
             Double v = features.get(names[i]);
             if (v == null) {
-                throw new InvalidInputException(Reason.MISSING_FEATURE, "missing feature '" + names[i] + "'");
+                switch (policies[i]) {
+                    case DEAD_LETTER -> throw new InvalidInputException(Reason.MISSING_FEATURE, "missing feature '"
+                            + names[i] + "'");
+                    case IMPUTE -> {
+                        raw[i] = medians[i];
+                        imputed[i] = true;
+                        imputedCount++;
+                    }
+                    case SKIP -> {
+                        if (skipped == null) {
+                            skipped = new ArrayList<>(2);
+                        }
+                        skipped.add(names[i]);
+                    }
+                }
+                continue;
             }
             double x = v;
             if (!Double.isFinite(x)) {
@@ -190,14 +248,18 @@ public final class Scorer {
                         + "' is not finite: " + x);
             }
             raw[i] = x;
+            present++;
         }
-        if (features.size() != names.length) {
+        if (features.size() != present) { // a key that is none of the model's features
             for (String k : features.keySet()) {
                 if (!index.containsKey(k)) {
                     throw new InvalidInputException(Reason.UNKNOWN_FEATURE, "unknown feature '" + k
                             + "' (model " + model.name() + " has " + model.featureNames() + ")");
                 }
             }
+        }
+        if (skipped != null) {
+            throw new SkippedRecordException(model.name(), skipped);
         }
     }
 }

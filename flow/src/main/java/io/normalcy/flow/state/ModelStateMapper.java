@@ -4,10 +4,13 @@ import io.normalcy.avro.CategoricalField;
 import io.normalcy.avro.ContextSpecRecord;
 import io.normalcy.avro.CyclicField;
 import io.normalcy.avro.FeatureSpec;
+import io.normalcy.avro.MissingValuePolicy;
 import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.NumericField;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
+import io.normalcy.flow.model.MissingPolicy;
+import io.normalcy.flow.model.MissingValues;
 import io.normalcy.flow.model.ModelProvenance;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Thresholds;
@@ -32,11 +35,14 @@ import java.util.TreeMap;
 public final class ModelStateMapper {
     /**
      * Newest {@code ModelVersion.formatVersion} this release writes and reads (2 added {@code FlowType.MAF_MOG},
-     * {@code Architecture.components} and {@code FeatureSpec.step}; 3 {@code ModelVersion.derived}).
+     * {@code Architecture.components} and {@code FeatureSpec.step}; 3 {@code ModelVersion.derived}; 4
+     * {@code ModelVersion.missing}).
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     /** The first format with derived features. */
     public static final int DERIVED_FORMAT_VERSION = 3;
+    /** The first format with missing-value policies; a model with none is still written in an older format. */
+    public static final int MISSING_FORMAT_VERSION = 4;
     /**
      * Oldest format this release reads. A model is written in the oldest format that can hold it (1 unless it is a
      * MAF_MOG or a feature has a dequantisation step), so a detector of the previous release still loads every model
@@ -59,9 +65,11 @@ public final class ModelStateMapper {
         List<FeatureSpec> features = features(model.preprocessor());
         ContextSpecRecord context = context(model.contextSpec());
         ModelVersion mv = ModelVersion.newBuilder()
-                .setFormatVersion(model.derived().isEmpty() ? formatVersion(model.spec(), model.preprocessor())
+                .setFormatVersion(!model.missing().isEmpty() ? MISSING_FORMAT_VERSION
+                        : model.derived().isEmpty() ? formatVersion(model.spec(), model.preprocessor())
                         : DERIVED_FORMAT_VERSION)
                 .setDerived(new ArrayList<>(model.derived().names()))
+                .setMissing(missing(model.missing()))
                 .setModel(model.name())
                 .setVersion(model.version())
                 .setFlowType(SpecCodec.encodeType(model.spec().type()))
@@ -153,9 +161,10 @@ public final class ModelStateMapper {
             }
             ModelProvenance provenance = ProvenanceCodec.decode(state.getProvenance());
             DerivedFeatures derived = derived(state);
+            MissingValues missing = missing(state);
             try {
                 return new NormalcyModel(state.getModel(), state.getVersion(), spec, params, pre, ctx, thresholds,
-                        typical, provenance, derived);
+                        typical, provenance, derived, missing);
             } catch (IllegalArgumentException e) {
                 throw new InvalidModelException("inconsistent model: " + e.getMessage(), e);
             }
@@ -179,6 +188,38 @@ public final class ModelStateMapper {
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException("invalid derived features: " + e.getMessage(), e);
         }
+    }
+
+    private static List<MissingValuePolicy> missing(MissingValues m) {
+        List<MissingValuePolicy> out = new ArrayList<>();
+        m.entries().forEach((f, e) -> out.add(new MissingValuePolicy(f,
+                io.normalcy.avro.MissingPolicy.valueOf(e.policy().name()), e.median())));
+        return out;
+    }
+
+    /**
+     * The missing-value policies. A record of a format before {@value #MISSING_FORMAT_VERSION} must have none (the
+     * field is outside its digest); a feature named twice, a DEAD_LETTER entry or a non-finite median is refused.
+     */
+    private static MissingValues missing(ModelVersion state) throws InvalidModelException {
+        List<MissingValuePolicy> entries = state.getMissing() == null ? List.of() : state.getMissing();
+        if (!entries.isEmpty() && state.getFormatVersion() < MISSING_FORMAT_VERSION) {
+            throw new InvalidModelException("missing-value policies in a format " + state.getFormatVersion()
+                    + " record (they exist since format " + MISSING_FORMAT_VERSION + ")");
+        }
+        Map<String, MissingValues.Entry> byFeature = new LinkedHashMap<>();
+        for (MissingValuePolicy p : entries) {
+            MissingPolicy policy = MissingPolicy.valueOf(p.getPolicy().name());
+            try {
+                if (byFeature.put(p.getFeature(), new MissingValues.Entry(policy, p.getMedian())) != null) {
+                    throw new InvalidModelException("feature '" + p.getFeature() + "' has two missing-value policies");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InvalidModelException("missing-value policy of feature '" + p.getFeature() + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        return new MissingValues(byFeature);
     }
 
     /** The oldest format that holds {@code p}: 2 when a feature has a dequantisation step, else 1. */

@@ -28,15 +28,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * on every build: {@code src/test/resources/golden/model-v1.avro} (MAF, format version 1) with
  * {@code golden/model-v1-expected.csv}, and {@code golden/model-v2.avro} (MAF_MOG, format version 2) with
  * {@code golden/model-v2-expected.csv}, and {@code golden/model-v3.avro} (MAF_MOG with a derived feature, format
- * version 3) with {@code golden/model-v3-expected.csv}. Pass {@code v1}, {@code v2} or {@code v3} as second argument
- * to regenerate one only (default: v3). Not part
+ * version 3) with {@code golden/model-v3-expected.csv}, and {@code golden/model-v4.avro} (MAF with missing-value
+ * policies, format version 4) with {@code golden/model-v4-expected.csv}. Pass {@code v1}, {@code v2}, {@code v3} or
+ * {@code v4} as second argument to regenerate one only (default: v4). Not part
  * of the normal suite (the class name does not end in {@code Test}, and the test is gated). Regenerate only when
  * the format or the math changes on purpose, and then bump {@link ModelStateMapper#FORMAT_VERSION} if old files can
  * no longer be read:
  * <pre>
  * ./mvnw -o -pl flow test -Dtest=GoldenModelGenerator -Dnormalcy.regenerateGolden=true -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
- * (regenerates v3, the current format; a released version's file is only regenerated on purpose, by running
+ * (regenerates v4, the current format; a released version's file is only regenerated on purpose, by running
  * {@link #main} with arguments {@code src/test/resources v1} or {@code v2}).
  * <pre>
  * </pre>
@@ -49,6 +50,8 @@ public final class GoldenModelGenerator {
     static final String EXPECTED_V2 = "golden/model-v2-expected.csv";
     static final String MODEL_V3 = "golden/model-v3.avro";
     static final String EXPECTED_V3 = "golden/model-v3-expected.csv";
+    static final String MODEL_V4 = "golden/model-v4.avro";
+    static final String EXPECTED_V4 = "golden/model-v4-expected.csv";
     /** The v3 golden model's derived feature (format 3, issue 12). */
     static final String DERIVED = "amount.mean_5";
 
@@ -60,7 +63,7 @@ public final class GoldenModelGenerator {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources");
-        String which = args.length > 1 ? args[1] : "v3";
+        String which = args.length > 1 ? args[1] : "v4";
         if (which.equals("v1")) {
             generate(root, FlowType.MAF, MODEL, EXPECTED);
         }
@@ -70,6 +73,64 @@ public final class GoldenModelGenerator {
         if (which.equals("v3")) {
             generateDerived(root);
         }
+        if (which.equals("v4")) {
+            generateMissing(root);
+        }
+    }
+
+    /**
+     * Format 4 (issue 12 item 4): the v1 data fitted as MAF with missing-value policies {@code amount: impute} and
+     * {@code ratio: skip}. The expected file leaves {@code amount} empty in every third row and {@code ratio} in every
+     * fifth: those rows are imputed (scores recorded) or skipped (no score), so the test checks the stored medians
+     * and the policies as well as the scores.
+     */
+    static void generateMissing(Path root) throws IOException {
+        FitConfig config = FitConfig.builder().flowType(FlowType.MAF).features(List.of("amount", "count", "ratio"))
+                .integerFeatures(Set.of("count")).log1pFeatures(Set.of("amount"))
+                .categoricalContext(List.of("shop")).numericContext(List.of("temp"))
+                .blocks(2).hidden(8, 8).epochs(3).patience(3).batchSize(64).learningRate(3e-3)
+                .minContextSamples(20).seed(2024)
+                .missing(Map.of("amount", io.normalcy.flow.model.MissingPolicy.IMPUTE,
+                        "ratio", io.normalcy.flow.model.MissingPolicy.SKIP)).build();
+        NormalcyModel model = new ModelFitter().fit("golden", 1, data(600, 99), config, null).model();
+        Path modelFile = root.resolve(MODEL_V4);
+        ModelFiles.save(modelFile, model);
+        NormalcyModel loaded;
+        try {
+            loaded = ModelFiles.load(modelFile);
+        } catch (InvalidModelException e) {
+            throw new IllegalStateException(e);
+        }
+        Scorer scorer = loaded.newScorer();
+        try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED_V4), StandardCharsets.UTF_8)) {
+            w.write("amount,count,ratio,shop,temp,event_time,outcome,log_density,contrib_amount,contrib_count,"
+                    + "contrib_ratio\n");
+            List<RawRecord> inputs = data(40, 7);
+            for (int i = 0; i < inputs.size(); i++) {
+                RawRecord r = inputs.get(i);
+                Map<String, Double> f = new HashMap<>(r.features());
+                if (i % 3 == 0) {
+                    f.remove("amount");
+                }
+                if (i % 5 == 0) {
+                    f.remove("ratio");
+                }
+                String cells = cell(f, "amount") + "," + f.get("count") + "," + cell(f, "ratio") + ","
+                        + r.context().get("shop") + "," + r.contextNumeric().get("temp") + "," + r.eventTime() + ",";
+                try {
+                    Score s = scorer.score(f, r.context(), r.contextNumeric(), r.eventTime());
+                    w.write(cells + (s.imputed().isEmpty() ? "scored" : "imputed") + "," + s.logDensity() + ","
+                            + s.contributions()[0] + "," + s.contributions()[1] + "," + s.contributions()[2] + "\n");
+                } catch (io.normalcy.flow.model.SkippedRecordException e) {
+                    w.write(cells + "skipped,,,,\n");
+                }
+            }
+        }
+    }
+
+    private static String cell(Map<String, Double> f, String name) {
+        Double v = f.get(name);
+        return v == null ? "" : v.toString();
     }
 
     /** {@code rows} of one entity, in order, with {@link #DERIVED} added by the shared derivation. */

@@ -2,6 +2,7 @@ package io.normalcy.flow.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.normalcy.avro.ModelVersion;
@@ -117,10 +118,56 @@ class GoldenModelTest {
         }
     }
 
+    /**
+     * Format 4 (issue 12 item 4): amount is imputed with the stored held-out median, a record without ratio is
+     * skipped, and every score matches the one written at generation.
+     */
+    @Test
+    void committedMissingValueModelScoresAsWhenItWasGenerated() throws Exception {
+        ModelVersion state = ModelFiles.read(resource(GoldenModelGenerator.MODEL_V4));
+        assertEquals(4, state.getFormatVersion());
+        assertTrue(ModelDigests.matches(state), "digest of the committed model");
+        NormalcyModel model = ModelStateMapper.fromState(state);
+        assertEquals(io.normalcy.flow.model.MissingPolicy.IMPUTE, model.missing().policy("amount"));
+        assertEquals(io.normalcy.flow.model.MissingPolicy.SKIP, model.missing().policy("ratio"));
+        assertEquals(io.normalcy.flow.model.MissingPolicy.DEAD_LETTER, model.missing().policy("count"));
+        Scorer scorer = model.newScorer();
+        List<String> lines = Files.readAllLines(resource(GoldenModelGenerator.EXPECTED_V4), StandardCharsets.UTF_8);
+        int[] outcomes = new int[3];
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",", -1);
+            Map<String, Double> f = new HashMap<>();
+            f.put("count", Double.parseDouble(c[1]));
+            if (!c[0].isEmpty()) {
+                f.put("amount", Double.parseDouble(c[0]));
+            }
+            if (!c[2].isEmpty()) {
+                f.put("ratio", Double.parseDouble(c[2]));
+            }
+            Map<String, String> ctx = Map.of("shop", c[3]);
+            Map<String, Double> num = Map.of("temp", Double.parseDouble(c[4]));
+            long t = Long.parseLong(c[5]);
+            if (c[6].equals("skipped")) {
+                assertThrows(io.normalcy.flow.model.SkippedRecordException.class,
+                        () -> scorer.score(f, ctx, num, t), line);
+                outcomes[2]++;
+                continue;
+            }
+            Score s = scorer.score(f, ctx, num, t);
+            assertEquals(c[6].equals("imputed") ? List.of("amount") : List.of(), s.imputed(), line);
+            outcomes[c[6].equals("imputed") ? 1 : 0]++;
+            assertEquals(Double.parseDouble(c[7]), s.logDensity(), 1e-9, line);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Double.parseDouble(c[8 + i]), s.contributions()[i], 1e-9, line);
+            }
+        }
+        assertTrue(outcomes[0] > 10 && outcomes[1] > 5 && outcomes[2] > 5, java.util.Arrays.toString(outcomes));
+    }
+
     @Test
     void committedModelsSurviveAnotherRoundTrip() throws Exception {
         for (String file : List.of(GoldenModelGenerator.MODEL, GoldenModelGenerator.MODEL_V2,
-                GoldenModelGenerator.MODEL_V3)) {
+                GoldenModelGenerator.MODEL_V3, GoldenModelGenerator.MODEL_V4)) {
             NormalcyModel model = ModelFiles.load(resource(file));
             ModelVersion again = ModelStateMapper.toState(model);
             ModelVersion committed = ModelFiles.read(resource(file));

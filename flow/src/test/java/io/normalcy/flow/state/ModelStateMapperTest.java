@@ -313,4 +313,47 @@ class ModelStateMapperTest {
         assertInvalid(ModelDigests.withDigest(ModelVersion.newBuilder(ok)
                 .setDerived(List.of("amount.mean_10", "amount.mean_10.diff")).build()), "not one of its");
     }
+
+    private static NormalcyModel withPolicies() {
+        return TestModels.model().withMissing(new io.normalcy.flow.model.MissingValues(Map.of(
+                "amount", new io.normalcy.flow.model.MissingValues.Entry(io.normalcy.flow.model.MissingPolicy.IMPUTE,
+                        17.25),
+                "ratio", new io.normalcy.flow.model.MissingValues.Entry(io.normalcy.flow.model.MissingPolicy.SKIP,
+                        -0.5))));
+    }
+
+    /** Issue 12 item 4: policies and medians travel in format 4; a model without any keeps its older format. */
+    @Test
+    void missingValuePoliciesTravelInFormatFour() throws Exception {
+        NormalcyModel m = withPolicies();
+        ModelVersion mv = ModelStateMapper.toState(m);
+        assertEquals(4, mv.getFormatVersion());
+        assertEquals(2, mv.getMissing().size());
+        assertTrue(ModelDigests.matches(mv));
+        NormalcyModel back = ModelStateMapper.fromState(mv);
+        assertEquals(m.missing(), back.missing());
+        assertEquals(17.25, back.missing().median("amount"), 0.0);
+        assertEquals(io.normalcy.flow.model.MissingPolicy.SKIP, back.missing().policy("ratio"));
+        assertEquals(io.normalcy.flow.model.MissingPolicy.DEAD_LETTER, back.missing().policy("count"));
+        assertEquals(1, ModelStateMapper.toState(TestModels.model()).getFormatVersion());
+        assertTrue(ModelStateMapper.fromState(ModelStateMapper.toState(TestModels.model())).missing().isEmpty());
+        Path file = dir.resolve("policies.avro");
+        ModelFiles.save(file, m);
+        assertEquals(m.missing(), ModelFiles.load(file).missing());
+    }
+
+    @Test
+    void missingValuePoliciesOutsideTheDigestOfAnOlderFormatOrInvalidAreRefused() {
+        ModelVersion v1 = ModelStateMapper.toState(TestModels.model());
+        ModelVersion injected = ModelDigests.withDigest(ModelVersion.newBuilder(v1).setMissing(List.of(
+                new io.normalcy.avro.MissingValuePolicy("amount", io.normalcy.avro.MissingPolicy.SKIP, 1.0))).build());
+        assertInvalid(injected, "missing-value policies in a format 1 record");
+        ModelVersion ok = ModelStateMapper.toState(withPolicies());
+        assertInvalid(ModelDigests.withDigest(ModelVersion.newBuilder(ok).setMissing(List.of(
+                new io.normalcy.avro.MissingValuePolicy("amount", io.normalcy.avro.MissingPolicy.IMPUTE, Double.NaN)))
+                .build()), "feature 'amount'", "finite");
+        assertInvalid(ModelDigests.withDigest(ModelVersion.newBuilder(ok).setMissing(List.of(
+                new io.normalcy.avro.MissingValuePolicy("nope", io.normalcy.avro.MissingPolicy.SKIP, 1.0)))
+                .build()), "'nope'");
+    }
 }

@@ -57,16 +57,25 @@ public final class RecordMapper {
      * @throws MappingException when the record does not fit the mapping, naming the path
      */
     public FeatureVector map(String topic, String key, long timestamp, byte[] value) {
+        return map(topic, key, timestamp, value, OptionalFeatures.NONE);
+    }
+
+    /**
+     * {@link #map(String, String, long, byte[])}, leaving out of the vector each feature in {@code optional}'s set for
+     * the record's model whose path is absent or null: a missing feature, which the scorer handles by the model's
+     * missing-value policy. A present value of the wrong type is still a {@link MappingException}.
+     */
+    public FeatureVector map(String topic, String key, long timestamp, byte[] value, OptionalFeatures optional) {
         Object root = decode(topic, value);
         try {
-            return vector(root, key, timestamp);
+            return vector(root, key, timestamp, optional);
         } catch (MappingException e) {
             throw new MappingException(e.path(), "mapping " + mapping.name() + " (topic '" + topic + "'): "
                     + e.getMessage());
         }
     }
 
-    private FeatureVector vector(Object root, String key, long timestamp) {
+    private FeatureVector vector(Object root, String key, long timestamp, OptionalFeatures optional) {
         String model = mapping.model() != null ? mapping.model() : nonBlank(mapping.modelPath(), root);
         String entity;
         if (mapping.entity() == null) {
@@ -80,7 +89,7 @@ public final class RecordMapper {
         }
         FeatureVector.Builder b = FeatureVector.newBuilder().setModel(model).setEntity(entity)
                 .setEventTime(Instant.ofEpochMilli(mapping.eventTime().toEpochMilli(root, timestamp)))
-                .setFeatures(each(mapping.features(), root, Values::number))
+                .setFeatures(features(root, optional.of(model)))
                 .setContext(each(mapping.context(), root, (p, r) -> Values.text(Values.required(p, r), p)))
                 .setContextNumeric(each(mapping.contextNumeric(), root, Values::number))
                 .setAttributes(attributes(root));
@@ -129,6 +138,20 @@ public final class RecordMapper {
             throw new MappingException(path.toString(), "path '" + path + "' is blank");
         }
         return s;
+    }
+
+    /** The mapped features; an {@code optional} one whose path is absent or null is left out (missing). */
+    private Map<String, Double> features(Object root, java.util.Set<String> optional) {
+        if (optional.isEmpty()) {
+            return each(mapping.features(), root, Values::number);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        mapping.features().forEach((name, path) -> {
+            if (!optional.contains(name) || path.resolve(root) != null) {
+                out.put(name, Values.number(path, root));
+            }
+        });
+        return out;
     }
 
     private static <V> Map<String, V> each(Map<String, FieldPath> paths, Object root,

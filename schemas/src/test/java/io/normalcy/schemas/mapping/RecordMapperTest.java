@@ -182,4 +182,24 @@ class RecordMapperTest {
             assertThrows(UnknownSchemaException.class, () -> mapper.map(TOPIC, null, 0, unknown));
         }
     }
+
+    /** Issue 12 item 4: a feature that may be missing (policy impute or skip) is left out; any other still fails. */
+    @Test
+    void optionalFeatureAbsentOrNullIsLeftOutOthersStillFail() {
+        RecordMapper m = mapper(cardsConfig(), null);
+        OptionalFeatures amountOfCards = model -> model.equals("cards") ? java.util.Set.of("amount") : java.util.Set.of();
+        FeatureVector absent = m.map(TOPIC, "k", 1L, json(RECORD.replace("\"amount\":12.5,", "")), amountOfCards);
+        assertEquals(Map.of("first", 3.0, "online", 1.0), absent.getFeatures());
+        FeatureVector nulled = m.map(TOPIC, "k", 1L, json(RECORD.replace("12.5", "null")), amountOfCards);
+        assertEquals(Map.of("first", 3.0, "online", 1.0), nulled.getFeatures());
+        assertEquals(12.5, m.map(TOPIC, "k", 1L, json(RECORD), amountOfCards).getFeatures().get("amount"));
+        MappingException e = assertThrows(MappingException.class,
+                () -> m.map(TOPIC, "k", 1L, json(RECORD.replace("12.5", "null"))));
+        assertEquals("amount", e.path(), "without the policy the absent path stays a mapping error");
+        MappingException wrongType = assertThrows(MappingException.class,
+                () -> m.map(TOPIC, "k", 1L, json(RECORD.replace("12.5", "\"twelve\"")), amountOfCards));
+        assertEquals("amount", wrongType.path(), "a present value of the wrong type is not 'missing'");
+        assertThrows(MappingException.class, () -> m.map(TOPIC, "k", 1L,
+                json(RECORD.replace("\"online\":true,", "")), amountOfCards), "other features are still required");
+    }
 }

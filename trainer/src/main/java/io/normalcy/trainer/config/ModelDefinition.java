@@ -45,6 +45,10 @@ import java.util.Map;
  * <p>{@code components}: K, the mixture components per conditional of the MAF_MOG base (1 to 64, default 3);
  * ignored by MAF and REALNVP, used by the MAF_MOG candidates of {@code flow-type: auto}.
  *
+ * <p>{@code missing}: what scoring does with a record that lacks a raw feature ({@link MissingSettings}: dead-letter,
+ * the default; impute the held-out median; skip). Requires declared {@code features}. Training rows that lack a
+ * feature are left out of training and counted, whatever its policy.
+ *
  * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
  * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
@@ -55,7 +59,8 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction,
                               boolean warmStart, Duration autoBudget, List<String> derived,
-                              double contamination, int components) {
+                              double contamination, int components,
+                              MissingSettings missing) {
     /** {@code blocks}, {@code epochs} or {@code patience} chosen from the data ({@code auto} in configuration). */
     public static final int SIZED = 0;
     /** How {@link #SIZED} values, an empty {@code hidden} and a null {@code flowType} are written: {@code auto}. */
@@ -72,6 +77,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         levels = List.copyOf(levels);
         derived = derived == null ? List.of() : List.copyOf(derived); // null: a job file of an older trainer
         components = components == 0 ? FlowSpec.DEFAULT_COMPONENTS : components; // 0: a job file of an older trainer
+        missing = missing == null ? MissingSettings.DEFAULT : missing; // likewise
     }
 
     /** Defaults of every hyper-parameter; no features declared (inferred). */
@@ -79,14 +85,14 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
                 Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
                 Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of(), 0.0,
-                FlowSpec.DEFAULT_COMPONENTS);
+                FlowSpec.DEFAULT_COMPONENTS, MissingSettings.DEFAULT);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart,
-                autoBudget, derived, contamination, components);
+                autoBudget, derived, contamination, components, missing);
     }
 
     /**
@@ -153,6 +159,10 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("derived", String.join(",", derived));
         m.put("contamination", Double.toString(contamination));
         m.put("components", Integer.toString(components));
+        m.put("missing-default", missing.defaultPolicy().configName());
+        m.put("missing-dead-letter", String.join(",", missing.deadLetter()));
+        m.put("missing-impute", String.join(",", missing.impute()));
+        m.put("missing-skip", String.join(",", missing.skip()));
         return m;
     }
 }

@@ -80,7 +80,9 @@ public final class Parameters {
                 booleanValue(p + "warm-start", m.get("warm-start")),
                 durationValue(p + "auto-budget", m.get("auto-budget")), list(m.get("derived")),
                 doubleValue(p + "contamination", m.get("contamination")),
-                components(p + "components", m.get("components")));
+                components(p + "components", m.get("components")),
+                new MissingSettings(missingPolicy(p + "missing-default", m.get("missing-default")),
+                        list(m.get("missing-dead-letter")), list(m.get("missing-impute")), list(m.get("missing-skip"))));
     }
 
     /**
@@ -94,6 +96,14 @@ public final class Parameters {
                     + "] (mixture components of the MAF_MOG base), got " + k);
         }
         return k;
+    }
+
+    private static io.normalcy.flow.model.MissingPolicy missingPolicy(String key, String s) {
+        try {
+            return io.normalcy.flow.model.MissingPolicy.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
+        }
     }
 
     /** Flow's enum, from its name in any case and with '-' for '_' ({@code maf-mog}); null for {@code auto}. */
@@ -129,6 +139,7 @@ public final class Parameters {
         validateData(d, p);
         validateFeatures(d, p);
         validateDerived(d, p);
+        validateMissing(d, p);
         validateContext(d, p);
         // the fit's own limits (e.g. blocks <= 64, hidden widths <= 4096, calendar sources): at start-up, not at the
         // first training; FitConfig's messages name the parameter
@@ -231,6 +242,45 @@ public final class Parameters {
         for (String n : spec.names()) {
             if (d.features().contains(n)) {
                 throw new ConfigException(p + "derived", "'" + n + "' is also a raw feature");
+            }
+        }
+    }
+
+    /**
+     * Missing-value policies: declared raw {@code features} (the policies name what records carry), every listed
+     * feature one of them and in one list only, and no source of derived features imputed (a made-up value would
+     * enter the entity's history and every window computed from it).
+     */
+    private static void validateMissing(ModelDefinition d, String p) {
+        MissingSettings m = d.missing();
+        if (m.allDeadLetter() && m.deadLetter().isEmpty()) {
+            return;
+        }
+        if (d.features().isEmpty()) {
+            throw new ConfigException(p + "features", "must list the raw features when missing-value policies are"
+                    + " declared (missing-default, missing-dead-letter, missing-impute, missing-skip)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String key : List.of("missing-dead-letter", "missing-impute", "missing-skip")) {
+            List<String> listed = key.equals("missing-dead-letter") ? m.deadLetter()
+                    : key.equals("missing-impute") ? m.impute() : m.skip();
+            for (String f : listed) {
+                if (!d.features().contains(f)) {
+                    throw new ConfigException(p + key, "'" + f + "' is not one of the raw features " + d.features()
+                            + (d.derived().contains(f) ? " (derived features are computed, never missing)" : ""));
+                }
+                if (!seen.add(f)) {
+                    throw new ConfigException(p + key, "'" + f + "' has a missing-value policy already");
+                }
+            }
+        }
+        if (!d.derived().isEmpty()) {
+            for (String s : d.derivedFeatures().sources()) {
+                if (m.policy(s) == io.normalcy.flow.model.MissingPolicy.IMPUTE) {
+                    throw new ConfigException(p + (m.impute().contains(s) ? "missing-impute" : "missing-default"),
+                            "feature '" + s + "' feeds derived features " + d.derived() + " and cannot be imputed"
+                                    + " (list it in missing-skip or missing-dead-letter)");
+                }
             }
         }
     }

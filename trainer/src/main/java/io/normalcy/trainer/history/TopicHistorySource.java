@@ -2,6 +2,7 @@ package io.normalcy.trainer.history;
 
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.schemas.mapping.MappingException;
+import io.normalcy.schemas.mapping.OptionalFeatures;
 import io.normalcy.schemas.mapping.RecordMapper;
 import io.normalcy.schemas.mapping.RecordMapping;
 import io.normalcy.schemas.registry.SchemaRegistryClient;
@@ -88,7 +89,7 @@ public final class TopicHistorySource {
         HistoryCollector collector = new HistoryCollector(def, maxRecords);
         String model = def.name();
         String source = topicOf(model);
-        Decoder decoder = decoder(mappings.get(source));
+        Decoder decoder = decoder(mappings.get(source), def);
         TopicWindowReader<String, byte[]> reader = new TopicWindowReader<>(consumer, Duration.ofMillis(500), readTimeout);
         TopicWindowReader.Result result = reader.read(source, from, to, Long.MAX_VALUE, rec -> {
             String where = rec.topic() + "-" + rec.partition() + "@" + rec.offset();
@@ -125,10 +126,17 @@ public final class TopicHistorySource {
         FeatureVector decode(ConsumerRecord<String, byte[]> rec);
     }
 
-    private Decoder decoder(RecordMapping mapping) {
+    /**
+     * A mapped record of {@code def}'s model may lack the features whose missing-value policy is not dead-letter: they
+     * are left out of its vector, so the row is counted as a {@link SkipReason#MISSING_FEATURE} skip (left out of
+     * training) instead of an {@link SkipReason#UNMAPPABLE} one, as the detector scores it by its policy.
+     */
+    private Decoder decoder(RecordMapping mapping, ModelDefinition def) {
         if (mapping != null) {
             RecordMapper mapper = new RecordMapper(mapping, registry);
-            return rec -> mapper.map(rec.topic(), rec.key(), rec.timestamp(), rec.value());
+            java.util.Set<String> optional = def.missing().policies(def.features()).keySet();
+            OptionalFeatures ofModel = m -> def.name().equals(m) ? optional : java.util.Set.of();
+            return rec -> mapper.map(rec.topic(), rec.key(), rec.timestamp(), rec.value(), ofModel);
         }
         FeatureVectorSerde serde = FeatureVectorSerde.withRegistry(registry);
         return rec -> serde.deserialize(rec.topic(), rec.value());

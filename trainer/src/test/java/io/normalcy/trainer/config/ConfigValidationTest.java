@@ -326,4 +326,52 @@ class ConfigValidationTest {
                 "overrides.");
         assertEquals(8, io.normalcy.trainer.job.FitConfigs.from(overridden).components());
     }
+
+    /** Issue 12 item 4: missing-value policies reach the fit, default dead-letter, and bad ones name their key. */
+    @Test
+    void missingValuePoliciesReachTheFitAndAreCheckedAtStartUp() {
+        String m = "normalcy.trainer.models.payments.";
+        Map<String, Object> ok = base();
+        ok.put(m + "missing-default", "skip");
+        ok.put(m + "missing-impute", List.of("amount"));
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
+                .deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertEquals(Map.of("amount", io.normalcy.flow.model.MissingPolicy.IMPUTE,
+                    "count", io.normalcy.flow.model.MissingPolicy.SKIP),
+                    io.normalcy.trainer.job.FitConfigs.from(d).missing());
+        }
+        assertEquals(Map.of(), io.normalcy.trainer.job.FitConfigs.from(ModelDefinition.defaults("m")).missing(),
+                "default: every feature dead-lettered, as before");
+        Map<String, Object> badValue = base();
+        badValue.put(m + "missing-default", "drop");
+        String e = startupError(badValue);
+        assertTrue(e.contains(m + "missing-default") && e.contains("'drop'"), e);
+        Map<String, Object> unknown = base();
+        unknown.put(m + "missing-skip", List.of("amout"));
+        e = startupError(unknown);
+        assertTrue(e.contains(m + "missing-skip") && e.contains("'amout'"), e);
+        Map<String, Object> twice = base();
+        twice.put(m + "missing-skip", List.of("amount"));
+        twice.put(m + "missing-impute", List.of("amount"));
+        e = startupError(twice);
+        assertTrue(e.contains(m + "missing-skip") && e.contains("already"), e);
+        Map<String, Object> derivedSource = base();
+        derivedSource.put(m + "derived", List.of("amount.diff"));
+        derivedSource.put(m + "missing-impute", List.of("amount"));
+        e = startupError(derivedSource);
+        assertTrue(e.contains(m + "missing-impute") && e.contains("feeds derived features"), e);
+        Map<String, Object> derivedName = base();
+        derivedName.put(m + "derived", List.of("amount.diff"));
+        derivedName.put(m + "missing-skip", List.of("amount.diff"));
+        e = startupError(derivedName);
+        assertTrue(e.contains(m + "missing-skip") && e.contains("derived features are computed"), e);
+        Map<String, Object> inferred = base();
+        inferred.remove(m + "features");
+        inferred.remove(m + "integerFeatures");
+        inferred.remove(m + "log1p-features");
+        inferred.put(m + "missing-default", "impute");
+        e = startupError(inferred);
+        assertTrue(e.contains(m + "features") && e.contains("missing-value policies"), e);
+    }
 }

@@ -72,4 +72,26 @@ class MappedHistoryTest {
         assertTrue(h.skips().example(SkipReason.UNMAPPABLE).contains("items[0]"), h.skips().describe());
         assertEquals("topic " + TOPIC, h.source());
     }
+
+    /**
+     * Issue 12 item 4: a record lacking a feature whose policy is not dead-letter is not unmappable: it reaches the
+     * validator, which leaves it out of training as a MISSING_FEATURE skip (counted); a feature without such a policy
+     * still makes the record UNMAPPABLE.
+     */
+    @Test
+    void aMissingFeatureWithAPolicyIsAMissingFeatureSkipNotUnmappable() {
+        List<String> values = List.of(
+                "{\"card\":{\"region\":\"eu\"},\"amount\":12.5,\"items\":[3],\"ts\":1772359200}",
+                "{\"card\":{\"region\":\"eu\"},\"amount\":null,\"items\":[3],\"ts\":1772359200}",
+                "{\"card\":{\"region\":\"eu\"},\"items\":[3],\"ts\":1772359200}",
+                "{\"card\":{\"region\":\"eu\"},\"amount\":1,\"items\":[],\"ts\":1772359200}");
+        TopicHistorySource source = new TopicHistorySource(Map.of(), "normalcy.features", Duration.ofSeconds(5), null,
+                mappings());
+        ModelDefinition def = Parameters.apply(ModelDefinition.defaults("cards"), Map.of("categorical-context",
+                "region", "features", "amount,first", "missing-impute", "amount"), "");
+        History h = source.read(consumer(TOPIC, List.of("k1", "k2", "k3", "k4"), values), def, null, null, 100);
+        assertEquals(1, h.rows().size());
+        assertEquals(Map.of("MISSING_FEATURE", 2L, "UNMAPPABLE", 1L), h.skips().byReason());
+        assertTrue(h.skips().example(SkipReason.MISSING_FEATURE).contains("'amount'"), h.skips().describe());
+    }
 }
