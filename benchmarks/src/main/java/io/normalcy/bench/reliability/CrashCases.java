@@ -30,8 +30,18 @@ final class CrashCases {
     static CaseResult kill(CaseContext ctx) throws Exception {
         ctx.publishModel(ctx.cluster.models.signed(CaseContext.MODEL, 1));
         ctx.startDetector("a", Map.of());
+        List<Double> resumes = killTwiceMidStream(ctx, ctx.traffic);
+        Tally t = ctx.drain();
+        return ctx.result(t, "resume " + seconds(resumes) + " (SIGKILL → first new score)", "-");
+    }
+
+    /**
+     * Streams {@code traffic}; at 1/3 and 2/3 of it SIGKILLs detector "a" and restarts it at once with its
+     * remembered configuration on the same state directory. Returns the seconds from each kill to the first new score.
+     */
+    private static List<Double> killTwiceMidStream(CaseContext ctx, Traffic traffic) throws Exception {
         List<Double> resumes = new ArrayList<>();
-        try (Traffic.Run run = open(ctx, ctx.traffic)) {
+        try (Traffic.Run run = open(ctx, traffic)) {
             requireFirstScore(ctx);
             for (int k = 0; k < 2; k++) {
                 pause(ctx.options.trafficTime.dividedBy(3));
@@ -42,8 +52,7 @@ final class CrashCases {
             }
             pause(ctx.options.trafficTime.dividedBy(3));
         }
-        Tally t = ctx.drain();
-        return ctx.result(t, "resume " + seconds(resumes) + " (SIGKILL → first new score)", "-");
+        return resumes;
     }
 
     /**
@@ -62,18 +71,7 @@ final class CrashCases {
         // the comparison is exact: every term on every score, and the scalar kernel the reference scores with
         ctx.startDetector("a", Map.of("normalcy.detector.output.contributions", "all",
                 "normalcy.detector.scoring-kernel", "scalar"));
-        List<Double> resumes = new ArrayList<>();
-        try (Traffic.Run run = open(ctx, ctx.traffic.withEntities(40).withLateEvents(1_500))) {
-            requireFirstScore(ctx);
-            for (int k = 0; k < 2; k++) {
-                pause(ctx.options.trafficTime.dividedBy(3));
-                long killAt = ctx.kill("a");
-                ctx.startDetector("a", Map.of());
-                resumes.add(measured(ctx, "resume after kill " + (k + 1), killAt,
-                        ctx.awaitFirstScore(killAt, null, ctx.options.drainTimeout)));
-            }
-            pause(ctx.options.trafficTime.dividedBy(3));
-        }
+        List<Double> resumes = killTwiceMidStream(ctx, ctx.traffic.withEntities(40).withLateEvents(1_500));
         Tally t = ctx.drain();
         DerivedParity.Result r = DerivedParity.compare(ModelStateMapper.fromState(mv),
                 DerivedParity.readInputs(ctx.cluster.bootstrap(), ctx.cluster.admin, ctx.topics.features(),
