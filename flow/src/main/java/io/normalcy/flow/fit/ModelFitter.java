@@ -4,8 +4,6 @@ import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.InvalidInputException;
 import io.normalcy.flow.model.ModelProvenance;
-import io.normalcy.flow.model.MissingPolicy;
-import io.normalcy.flow.model.MissingValues;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.ParameterInitializer;
 import io.normalcy.flow.model.Scorer;
@@ -92,7 +90,7 @@ public final class ModelFitter {
         ModelProvenance provenance = provenance(t, config, valid.records(), skipped, holdOut);
         NormalcyModel model = new NormalcyModel(name, version, t.spec(), t.result().best(), used.preprocessor(),
                 used.contextSpec(), thresholds, typical, provenance)
-                .withMissing(missingValues(config, features, valid, split.calibration()));
+                .withMissing(HeldOutMedians.missingValues(config.missing(), features, valid.values(), split.calibration()));
         TrainingResult trained = t.result();
         FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
                 skipped, trained.bestValNll(), trained.bestEpoch(), trained.history().size(), trainingMillis);
@@ -209,44 +207,6 @@ public final class ModelFitter {
         if (rows == null || rows.isEmpty()) {
             throw new IllegalArgumentException("no records to fit model '" + name + "'");
         }
-    }
-
-    /**
-     * The configured missing-value policies, each with its feature's median over the calibration hold-out rows
-     * ({@code calibration}, indexes into the valid rows) in original units: "held-out" so the imputed value comes
-     * from data the flow was not fitted on, like the thresholds it is scored against.
-     */
-    private static MissingValues missingValues(FitConfig config, List<String> features, ValidRows valid, int[] calibration) {
-        if (config.missing().isEmpty()) {
-            return MissingValues.NONE;
-        }
-        for (String f : config.missing().keySet()) {
-            if (!features.contains(f)) {
-                throw new IllegalArgumentException("missing-value policy for '" + f + "', which is not one of the"
-                        + " features " + features);
-            }
-        }
-        Map<String, MissingValues.Entry> entries = new java.util.LinkedHashMap<>(); // feature order: stable bytes
-        for (int f = 0; f < features.size(); f++) {
-            MissingPolicy policy = config.missing().get(features.get(f));
-            if (policy == null) {
-                continue;
-            }
-            double[] column = new double[calibration.length];
-            for (int i = 0; i < calibration.length; i++) {
-                column[i] = valid.values().get(calibration[i])[f];
-            }
-            entries.put(features.get(f), new MissingValues.Entry(policy, median(column)));
-        }
-        return new MissingValues(entries);
-    }
-
-    /** The median (mean of the two middle values for an even count) of a non-empty column. */
-    static double median(double[] column) {
-        double[] sorted = column.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** The configured features (or all of the first record's), checked against the integer and log1p lists. */

@@ -2,8 +2,6 @@ package io.normalcy.flow.transform;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.apache.commons.math3.analysis.UnivariateFunction;
-import org.apache.commons.math3.analysis.solvers.BrentSolver;
 
 /**
  * Conditional autoregressive mixture-of-Gaussians density over z (MADE-MoG, Papamakarios et al. 2017, §3.4, on
@@ -341,40 +339,9 @@ public final class MadeMixture implements BaseDensity {
                 w[t] /= sum;
             }
             for (int k = 0; k < probs.length; k++) {
-                out[k][i] = mixtureQuantile(w, mu, sigma, probs[k]);
+                out[k][i] = MixtureQuantile.of(w, mu, sigma, probs[k]);
             }
         }
-    }
-
-    /** The p-quantile of Σ_k w_k N(μ_k, σ_k²) (weights summing to 1). */
-    static double mixtureQuantile(double[] w, double[] mu, double[] sigma, double p) {
-        double q = StandardNormal.inverseCdf(p);
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (int t = 0; t < w.length; t++) {
-            lo = Math.min(lo, mu[t] + sigma[t] * q);
-            hi = Math.max(hi, mu[t] + sigma[t] * q);
-        }
-        boolean upper = p > 0.5;
-        double target = upper ? 1 - p : p;
-        UnivariateFunction f = v -> {
-            double c = 0;
-            for (int t = 0; t < w.length; t++) {
-                c += w[t] * StandardNormal.cdf((upper ? mu[t] - v : v - mu[t]) / sigma[t]);
-            }
-            return upper ? target - c : c - target;
-        };
-        if (!(hi > lo) || f.value(lo) >= 0) {
-            return lo;
-        }
-        if (f.value(hi) <= 0) {
-            return hi;
-        }
-        double minSigma = Double.POSITIVE_INFINITY;
-        for (double sg : sigma) {
-            minSigma = Math.min(minSigma, sg);
-        }
-        return new BrentSolver(1e-15, 1e-12 * minSigma).solve(10_000, f, lo, hi);
     }
 
     /** Mixture parameters of every coordinate into s.o (coordinate-major). */
