@@ -27,6 +27,8 @@ final class InputColumns {
     private final int[] numericCols;
     private final int timeCol;
     private final TimeParser times;
+    /** Features whose empty cell means "missing" (left out of the record) rather than an error. */
+    private java.util.Set<String> optional = java.util.Set.of();
 
     InputColumns(CsvTable table, List<String> features, List<String> categorical, List<String> numericContext,
                  String timeColumn, TimeParser times) {
@@ -73,6 +75,15 @@ final class InputColumns {
         return i;
     }
 
+    /**
+     * Features that may be missing: an empty cell of one of them leaves it out of the record, so the model's
+     * missing-value policy (impute or skip) applies, as in the detector; any other empty cell stays an error.
+     */
+    InputColumns optional(java.util.Set<String> names) {
+        optional = java.util.Set.copyOf(names);
+        return this;
+    }
+
     RawRecord record(int row) {
         return record(table.row(row), table.line(row));
     }
@@ -81,6 +92,9 @@ final class InputColumns {
     RawRecord record(String[] cells, long line) {
         Map<String, Double> f = new LinkedHashMap<>();
         for (int i = 0; i < featureCols.length; i++) {
+            if (cells[featureCols[i]].isBlank() && optional.contains(features.get(i))) {
+                continue;
+            }
             f.put(features.get(i), CsvTable.number(fileName, header, cells, line, featureCols[i]));
         }
         Map<String, String> c = new HashMap<>();

@@ -4,6 +4,8 @@ import io.normalcy.flow.fit.RawRecord;
 import io.normalcy.flow.model.Evaluation;
 import io.normalcy.flow.model.ExpectedRanges;
 import io.normalcy.flow.model.InvalidInputException;
+import io.normalcy.flow.model.MissingPolicy;
+import io.normalcy.flow.model.SkippedRecordException;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
@@ -121,11 +123,18 @@ final class ScoreCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf(Locale.ROOT, "rejected %d rows -> %s%n", summary.rejected(),
                     rejectsPath);
         }
+        if (summary.skipped() > 0) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "skipped %d rows: a feature with the missing-value policy"
+                    + " skip was empty%n", summary.skipped());
+        }
         return 0;
     }
 
-    /** Rows scored (per severity) and rejected by {@link #score}. */
-    record Summary(int[] severities, long rejected) {
+    /**
+     * Rows scored (per severity), rejected and skipped (a missing feature under the model's skip policy: not
+     * scored, not rejected, counted, as the detector does) by {@link #score}.
+     */
+    record Summary(int[] severities, long rejected, long skipped) {
         long scored() {
             return severities[0] + (long) severities[1] + severities[2];
         }
@@ -151,6 +160,9 @@ final class ScoreCommand implements Callable<Integer> {
             header.add("expected_high_" + f);
         }
         header.add("explanation");
+        if (!model.missing().isEmpty()) {
+            header.add("imputed_features"); // only models with missing-value policies: other outputs keep their shape
+        }
         return header;
     }
 
@@ -170,10 +182,11 @@ final class ScoreCommand implements Callable<Integer> {
             throws IOException {
         ModelColumns mc = ModelColumns.of(model);
         InputColumns columns = new InputColumns(in, RowDerivation.rawFeatures(model), mc.categorical(),
-                mc.numericSources(), timeColumn, timeZone.parser());
+                mc.numericSources(), timeColumn, timeZone.parser()).optional(model.missing().entries().keySet());
         Scorer scorer = model.newScorer();
         int[] counts = new int[3];
         long rejected = 0;
+        long skipped = 0;
         CsvTable.Row r;
         while ((r = in.next()) != null) {
             String[] result;
@@ -181,6 +194,10 @@ final class ScoreCommand implements Callable<Integer> {
             try {
                 in.checkWidth(r);
                 RawRecord rec = columns.record(r.cells(), r.line());
+                if (lacksSkipFeature(model, rec)) {
+                    skipped++; // before derivation too: a skipped record does not enter its entity's history
+                    continue;
+                }
                 RowDerivation.Derived derived = derivation == null ? null
                         : derivation.derive(rec, r.cells(), in.fileName() + " line " + r.line());
                 if (derived != null) {
@@ -196,6 +213,9 @@ final class ScoreCommand implements Callable<Integer> {
                             || rangeRows == RangeRows.FLAGGED && ev.severity() != Severity.NORMAL;
                     ranges = wanted ? scorer.expectedRanges(rec.features(), rec.context(), rec.contextNumeric(),
                             rec.eventTime(), expectedMass) : null;
+                } catch (SkippedRecordException e) {
+                    skipped++;
+                    continue;
                 } catch (InvalidInputException e) {
                     throw new CliException(in.fileName() + " line " + r.line() + ": " + e.getMessage());
                 }
@@ -215,7 +235,17 @@ final class ScoreCommand implements Callable<Integer> {
             counts[severity.ordinal()]++;
             csv.write(result);
         }
-        return new Summary(counts, rejected);
+        return new Summary(counts, rejected, skipped);
+    }
+
+    /** Whether the record lacks a feature whose missing-value policy is skip (its cell was empty). */
+    private static boolean lacksSkipFeature(NormalcyModel model, RawRecord rec) {
+        for (var e : model.missing().entries().entrySet()) {
+            if (e.getValue().policy() == MissingPolicy.SKIP && !rec.features().containsKey(e.getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** line, reason (the error without its "file line N: " prefix, which the line column carries) and raw row. */
@@ -231,7 +261,7 @@ final class ScoreCommand implements Callable<Integer> {
         List<String> names = model.featureNames();
         int d = names.size();
         List<String> derived = model.derived().names();
-        String[] row = new String[in.length + derived.size() + 3 + 3 * d + 1];
+        String[] row = new String[in.length + derived.size() + 3 + 3 * d + 1 + (model.missing().isEmpty() ? 0 : 1)];
         System.arraycopy(in, 0, row, 0, in.length);
         int c = in.length;
         for (String f : derived) {
@@ -247,7 +277,10 @@ final class ScoreCommand implements Callable<Integer> {
             row[c++] = ranges == null ? "" : CsvOutput.number(ranges.low(i));
             row[c++] = ranges == null ? "" : CsvOutput.number(ranges.high(i));
         }
-        row[c] = ranges == null ? "" : explanation(model, rec, s, ranges);
+        row[c++] = ranges == null ? "" : explanation(model, rec, s, ranges);
+        if (!model.missing().isEmpty()) {
+            row[c] = String.join(";", s.imputed());
+        }
         return row;
     }
 
@@ -267,7 +300,9 @@ final class ScoreCommand implements Callable<Integer> {
         new TreeMap<>(rec.context() == null ? java.util.Map.<String, String>of() : rec.context()).forEach((k, v) -> given.append(given.isEmpty() ? "" : ", ").append(k)
                 .append('=').append(v));
         String name = names.get(top);
-        return ExpectedRanges.sentence(name, rec.features().get(name), ranges.low(top), ranges.high(top),
+        // an imputed feature is explained at the value it was scored at, its held-out median
+        double value = rec.features().containsKey(name) ? rec.features().get(name) : model.missing().median(name);
+        return ExpectedRanges.sentence(name, value, ranges.low(top), ranges.high(top),
                 ranges.mass(), given.toString());
     }
 }
