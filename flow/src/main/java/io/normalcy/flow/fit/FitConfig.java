@@ -7,6 +7,7 @@ import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.PermutationMode;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.preprocess.ContextSpec.CyclicField;
+import io.normalcy.flow.train.TrainingEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +84,7 @@ public final class FitConfig {
     /** Mixture components K of the MAF_MOG base the user set; null = {@link FlowSpec#DEFAULT_COMPONENTS}. */
     private final Integer components;
     private final Map<String, MissingPolicy> missing;
+    private final TrainingEngine engine;
 
     private FitConfig(Builder b) {
         flowType = b.flowType;
@@ -119,6 +121,7 @@ public final class FitConfig {
         contamination = b.contamination;
         components = b.components;
         missing = Collections.unmodifiableMap(new LinkedHashMap<>(b.missing));
+        engine = b.engine;
         validate();
     }
 
@@ -278,6 +281,13 @@ public final class FitConfig {
      */
     public Map<String, MissingPolicy> missing() { return missing; }
 
+    /**
+     * How gradients are computed ({@link TrainingEngine}): AUTO (the default) trains on the hand-written manual
+     * pass, the same arithmetic as SameDiff's graph (parity-tested) at about 3× the speed; SAMEDIFF keeps the graph,
+     * e.g. on a backend where the manual pass has not been verified (CUDA).
+     */
+    public TrainingEngine engine() { return engine; }
+
     /** Effective settings as strings, recorded in {@code ModelProvenance.config}. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -316,6 +326,7 @@ public final class FitConfig {
                     .append(p.configName()));
             m.put("missing", sb.toString());
         }
+        m.put("trainingEngine", engine.name());
         return m;
     }
 
@@ -359,6 +370,7 @@ public final class FitConfig {
         private double contamination;
         private Integer components;
         private Map<String, MissingPolicy> missing = new LinkedHashMap<>();
+        private TrainingEngine engine = TrainingEngine.AUTO;
 
         private Builder() {
         }
@@ -408,6 +420,8 @@ public final class FitConfig {
         public Builder components(int v) { components = v; return this; }
         /** See {@link FitConfig#missing()}: feature → IMPUTE or SKIP (DEAD_LETTER features are not listed). */
         public Builder missing(Map<String, MissingPolicy> v) { missing = new LinkedHashMap<>(v); return this; }
+        /** See {@link FitConfig#engine()}. */
+        public Builder engine(TrainingEngine v) { engine = java.util.Objects.requireNonNull(v, "engine"); return this; }
 
         public FitConfig build() {
             return new FitConfig(this);
@@ -422,7 +436,7 @@ public final class FitConfig {
                 .categoricalContext(categoricalContext).cyclicContext(cyclicContext).numericContext(numericContext)
                 .maxVocabulary(maxVocabulary).levels(levels).minContextSamples(minContextSamples)
                 .trainFraction(trainFraction).validationFraction(validationFraction).sizeToData(sizeToData)
-                .autoSelect(autoBudget).contamination(contamination).missing(missing);
+                .autoSelect(autoBudget).contamination(contamination).missing(missing).engine(engine);
         b.luLinear = luLinearSetting;
         b.components = components;
         b.sizing = sizing;

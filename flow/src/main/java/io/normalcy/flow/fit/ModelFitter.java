@@ -289,7 +289,7 @@ public final class ModelFitter {
         TrainingOptions defaults = TrainingOptions.defaults();
         TrainingOptions options = new TrainingOptions(config.epochs(), config.batchSize(), config.learningRate(),
                 config.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
-                config.seed(), defaults.maxRollbacks());
+                config.seed(), defaults.maxRollbacks()).withEngine(config.engine());
         TrainingData data = trainingData(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
         try {
             return new FlowTrainer(options, timeLimit).fit(spec, initial, data,

@@ -326,6 +326,12 @@ class NormalcyCliTest {
         new picocli.CommandLine(cmd).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
                 "--components", "5");
         assertEquals(5, cmd.config().components());
+        assertEquals(io.normalcy.flow.train.TrainingEngine.AUTO, cmd.config().engine(), "the default");
+        cmd = new FitCommand();
+        new picocli.CommandLine(cmd).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                "--engine", "samediff");
+        assertEquals(io.normalcy.flow.train.TrainingEngine.SAMEDIFF, cmd.config().engine());
+        assertEquals("SAMEDIFF", cmd.config().describe().get("trainingEngine"), "recorded in provenance");
         cmd = new FitCommand();
         new picocli.CommandLine(cmd).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
                 "--fixed-defaults");
@@ -346,6 +352,8 @@ class NormalcyCliTest {
                 "--auto-budget must be a duration >= 0 such as 90s, 10m, 1h or PT10M, got 'soon'");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--components", "0",
                 "--output", dir.resolve("x.avro").toString()), "components must be in [1, 64]");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--engine", "gpu",
+                "--output", dir.resolve("x.avro").toString()), "--engine must be auto, manual or samediff, got 'gpu'");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--ordering", "sideways",
                 "--output", dir.resolve("x.avro").toString()), "--ordering must be natural, alternating or random");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--cyclic", "hour",

@@ -4,6 +4,7 @@ import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.preprocess.ContextSpec;
+import io.normalcy.flow.train.TrainingEngine;
 
 import io.normalcy.schemas.derived.DerivedFeatures;
 
@@ -49,6 +50,9 @@ import java.util.Map;
  * the default; impute the held-out median; skip). Requires declared {@code features}. Training rows that lack a
  * feature are left out of training and counted, whatever its policy.
  *
+ * <p>{@code trainingEngine}: how the fit computes gradients ({@code auto}, the hand-written manual pass; or
+ * {@code samediff}, SameDiff's graph, e.g. on a GPU backend the manual pass has not been verified on).
+ *
  * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
  * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
@@ -60,7 +64,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                               Duration window, double validationFraction, double calibrationFraction,
                               boolean warmStart, Duration autoBudget, List<String> derived,
                               double contamination, int components,
-                              MissingSettings missing) {
+                              MissingSettings missing, TrainingEngine trainingEngine) {
     /** {@code blocks}, {@code epochs} or {@code patience} chosen from the data ({@code auto} in configuration). */
     public static final int SIZED = 0;
     /** How {@link #SIZED} values, an empty {@code hidden} and a null {@code flowType} are written: {@code auto}. */
@@ -78,6 +82,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         derived = derived == null ? List.of() : List.copyOf(derived); // null: a job file of an older trainer
         components = components == 0 ? FlowSpec.DEFAULT_COMPONENTS : components; // 0: a job file of an older trainer
         missing = missing == null ? MissingSettings.DEFAULT : missing; // likewise
+        trainingEngine = trainingEngine == null ? TrainingEngine.AUTO : trainingEngine; // likewise
     }
 
     /** Defaults of every hyper-parameter; no features declared (inferred). */
@@ -85,14 +90,14 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
                 Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
                 Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of(), 0.0,
-                FlowSpec.DEFAULT_COMPONENTS, MissingSettings.DEFAULT);
+                FlowSpec.DEFAULT_COMPONENTS, MissingSettings.DEFAULT, TrainingEngine.AUTO);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
                 levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart,
-                autoBudget, derived, contamination, components, missing);
+                autoBudget, derived, contamination, components, missing, trainingEngine);
     }
 
     /**
@@ -163,6 +168,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("missing-dead-letter", String.join(",", missing.deadLetter()));
         m.put("missing-impute", String.join(",", missing.impute()));
         m.put("missing-skip", String.join(",", missing.skip()));
+        m.put("training-engine", trainingEngine.name().toLowerCase(java.util.Locale.ROOT));
         return m;
     }
 }

@@ -4,6 +4,7 @@ import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
+import io.normalcy.flow.train.TrainingEngine;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -82,7 +83,8 @@ public final class Parameters {
                 doubleValue(p + "contamination", m.get("contamination")),
                 components(p + "components", m.get("components")),
                 new MissingSettings(missingPolicy(p + "missing-default", m.get("missing-default")),
-                        list(m.get("missing-dead-letter")), list(m.get("missing-impute")), list(m.get("missing-skip"))));
+                        list(m.get("missing-dead-letter")), list(m.get("missing-impute")), list(m.get("missing-skip"))),
+                trainingEngine(p + "training-engine", m.get("training-engine")));
     }
 
     /**
@@ -103,6 +105,14 @@ public final class Parameters {
             return io.normalcy.flow.model.MissingPolicy.parse(s);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    private static TrainingEngine trainingEngine(String key, String s) {
+        try {
+            return TrainingEngine.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, "'" + s + "' is not auto, manual or samediff");
         }
     }
 

@@ -48,6 +48,7 @@ public final class FitConfigs {
                 .validationFraction(d.validationFraction())
                 .contamination(d.contamination())
                 .components(d.components())
+                .engine(d.trainingEngine())
                 .missing(d.missing().policies(d.features()))
                 .build();
     }

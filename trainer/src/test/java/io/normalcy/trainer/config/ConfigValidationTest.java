@@ -327,6 +327,25 @@ class ConfigValidationTest {
         assertEquals(8, io.normalcy.trainer.job.FitConfigs.from(overridden).components());
     }
 
+    /** Issue 14: the training engine is set per model, reaches the fit, and a bad one names its key. */
+    @Test
+    void trainingEngineReachesTheFitAndIsCheckedAtStartUp() {
+        assertEquals(io.normalcy.flow.train.TrainingEngine.AUTO,
+                io.normalcy.trainer.job.FitConfigs.from(ModelDefinition.defaults("m")).engine(), "the default");
+        Map<String, Object> ok = base();
+        ok.put("normalcy.trainer.models.payments.training-engine", "samediff");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
+                .deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertEquals(io.normalcy.flow.train.TrainingEngine.SAMEDIFF,
+                    io.normalcy.trainer.job.FitConfigs.from(d).engine());
+        }
+        Map<String, Object> bad = base();
+        bad.put("normalcy.trainer.models.payments.training-engine", "gpu");
+        String e = startupError(bad);
+        assertTrue(e.contains("normalcy.trainer.models.payments.training-engine") && e.contains("'gpu'"), e);
+    }
+
     /** Issue 12 item 4: missing-value policies reach the fit, default dead-letter, and bad ones name their key. */
     @Test
     void missingValuePoliciesReachTheFitAndAreCheckedAtStartUp() {

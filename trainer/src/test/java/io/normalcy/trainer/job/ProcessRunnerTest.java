@@ -29,7 +29,8 @@ class ProcessRunnerTest {
                 d.categoricalContext(), d.cyclicContext(), d.numericContext(), d.flowType(), d.ordering(), d.blocks(),
                 d.hidden(), -1, d.batchSize(), d.learningRate(), d.patience(), d.levels(), d.minContextSamples(),
                 d.seed(), d.maxRecords(), d.window(), d.validationFraction(), d.calibrationFraction(), d.warmStart(),
-                d.autoBudget(), d.derived(), d.contamination(), d.components(), d.missing());
+                d.autoBudget(), d.derived(), d.contamination(), d.components(), d.missing(),
+                d.trainingEngine());
         JobSpec spec = new JobSpec("m", 1, def, dir.resolve("rows.bin").toString(), dir.resolve("model.avro").toString(),
                 dir.resolve("result.json").toString(), null, null, Map.of(), 0, "test", null);
         ProcessRunner runner = new ProcessRunner(List.of("-Xmx128m"), Duration.ofMinutes(1));
