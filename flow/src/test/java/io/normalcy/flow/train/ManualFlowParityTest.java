@@ -180,7 +180,7 @@ class ManualFlowParityTest {
     @MethodSource("trainedSpecs")
     void bothEnginesTrainTheSameTrajectory(FlowSpec spec) {
         Random rng = new Random(3);
-        int n = 2000;
+        int n = 1000; // 900 training rows: seven full batches of 128 and a partial one of 4
         double[][] ctx = FlowGraphParityTest.gaussianRows(n, 2, 1.0, rng);
         double[][] u = new double[n][4];
         for (int i = 0; i < n; i++) {
