@@ -5,7 +5,6 @@ import io.normalcy.flow.model.Evaluation;
 import io.normalcy.flow.model.ExpectedRanges;
 import io.normalcy.flow.model.InvalidInputException;
 import io.normalcy.flow.model.MissingPolicy;
-import io.normalcy.flow.model.SkippedRecordException;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Score;
 import io.normalcy.flow.model.Scorer;
@@ -213,9 +212,6 @@ final class ScoreCommand implements Callable<Integer> {
                             || rangeRows == RangeRows.FLAGGED && ev.severity() != Severity.NORMAL;
                     ranges = wanted ? scorer.expectedRanges(rec.features(), rec.context(), rec.contextNumeric(),
                             rec.eventTime(), expectedMass) : null;
-                } catch (SkippedRecordException e) {
-                    skipped++;
-                    continue;
                 } catch (InvalidInputException e) {
                     throw new CliException(in.fileName() + " line " + r.line() + ": " + e.getMessage());
                 }
