@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.train.TrainingEngine;
+import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.trainer.job.FitConfigs;
 import io.normalcy.trainer.service.KafkaSettings;
 import io.normalcy.testkit.EnvironmentVariables;
@@ -394,4 +395,39 @@ class ConfigValidationTest {
         assertTrue(e.contains(m + "features") && e.contains("missing-value policies"), e);
     }
 
+    /**
+     * Issue 12: the bound of each entity's derived-feature history is the detector's keys under
+     * {@code normalcy.trainer.history}, same ranges; a bad value or an unknown key stops start-up naming the key.
+     */
+    @Test
+    void historyLimitBindsAndABadOneStopsStartUpNamingTheKey() {
+        Map<String, Object> ok = base();
+        ok.put(HistoryConfig.MAX_EVENTS, "200");
+        ok.put(HistoryConfig.MAX_BYTES, "65536");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
+                .deduceEnvironment(false).start()) {
+            assertEquals(new HistoryLimit(200, 65_536), ctx.getBean(HistoryConfig.class).limit());
+        }
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(base())
+                .deduceEnvironment(false).start()) {
+            assertEquals(HistoryLimit.DEFAULT, ctx.getBean(HistoryConfig.class).limit(), "the detector's default");
+        }
+        Map<String, Object> vars = Map.of("NORMALCY_TRAINER_HISTORY_MAX_EVENTS_PER_ENTITY", "50");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
+                .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
+            assertEquals(50, ctx.getBean(HistoryConfig.class).limit().maxEvents());
+        }
+        Map<String, List<String>> bad = Map.of(HistoryConfig.MAX_EVENTS, List.of("0", "1001", "many"),
+                HistoryConfig.MAX_BYTES, List.of("4095", "1000001"));
+        bad.forEach((key, values) -> values.forEach(value -> {
+            Map<String, Object> config = base();
+            config.put(key, value);
+            String e = startupError(config);
+            assertTrue(e.contains(key) && e.contains(value), e);
+        }));
+        Map<String, Object> misspelled = base();
+        misspelled.put("normalcy.trainer.history.max-event-per-entity", "200");
+        String e = startupError(misspelled);
+        assertTrue(e.contains("normalcy.trainer.history.max-event-per-entity: unknown key"), e);
+    }
 }
