@@ -33,17 +33,16 @@ import reactor.core.publisher.Mono;
 /**
  * {@link SchemaRegistryIT}'s scenario ({@link FramedRecordsScenario}) against a REAL registry server instead of the
  * stand-in: Apicurio Registry (testkit's {@link ApicurioRegistry}, a child JVM) through its Confluent-compatible API
- * over HTTPS with mutual TLS
- * (a CA generated for the test; the detector is configured with {@code registry.truststore} and
- * {@code registry.keystore}) and with authentication enforced by the registry (Apicurio's OIDC support, testkit's
- * {@link StubOidcProvider} in Keycloak's place; the detector uses {@code registry.username/password}, which
- * Apicurio exchanges for a token). Plain HTTP without auth against the same server is covered by the trainer's
- * {@code RegistryHistoryApicurioIT} and the stand-in ITs. The detector runs on the real
- * (in-JVM KRaft) broker. Writer schemas are registered through that API: records of the current, an older (fields
- * missing, taking their defaults) and a newer (an extra field) writer schema are scored; an id the registry does not
- * know is dead-lettered as {@code UNKNOWN_SCHEMA} (the real registry's 404 body); the registry process is stopped
- * while records of a not-yet-fetched schema arrive, and after its restart every record is scored exactly once, none
- * dead-lettered. This is what shows that Normalcy's client reads a real registry's answers, not only the documented
+ * over HTTPS with mutual TLS (a CA generated for the test; the detector is configured with
+ * {@code registry.truststore} and {@code registry.keystore}) and with authentication enforced by the registry
+ * (Apicurio's OIDC support, testkit's {@link StubOidcProvider} in Keycloak's place; the detector uses
+ * {@code registry.username/password}, which Apicurio exchanges for a token). Plain HTTP without auth against the
+ * same server is covered by the trainer's {@code RegistryHistoryApicurioIT} and the stand-in ITs. The detector runs
+ * on the real (in-JVM KRaft) broker. Writer schemas are registered through that API: records of the current, an
+ * older (fields missing, taking their defaults) and a newer (an extra field) writer schema are scored; an id the
+ * registry does not know is dead-lettered as {@code UNKNOWN_SCHEMA} (the real registry's 404 body); the registry
+ * process is stopped while records of a not-yet-fetched schema arrive, and after its restart every record is scored
+ * exactly once, none dead-lettered. This is what shows that Normalcy's client reads a real registry's answers, not only the documented
  * API as the stand-in models it.
  *
  * <p>One registry start serves both tests (about 20 s each), so the outage test leaves it running. The second shows
