@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code registry.auth.enabled}, OIDC bearer tokens, basic credentials exchanged for a token by client credentials
  * grant), with the stub in Keycloak's place; this class's own requests then carry the provider's bearer token.
  */
-public final class ApicurioRegistry implements AutoCloseable {
+public final class ApicurioRegistry implements SchemaRegistryServer {
     /** System property naming {@code quarkus-run.jar}; the modules' failsafe configuration sets it. */
     public static final String APP_PROPERTY = "normalcy.registry-server.app";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
@@ -97,6 +97,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
+    @Override
     public String url() {
         return (tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/apis/ccompat/v7";
     }
@@ -115,6 +116,7 @@ public final class ApicurioRegistry implements AutoCloseable {
      * Registers {@code schema} (Avro JSON) under {@code subject} through the Confluent-compatible API, as a producer's
      * serializer does, and returns the id the registry gave it.
      */
+    @Override
     public int register(String subject, String schema) throws IOException, InterruptedException {
         String body = JSON.writeValueAsString(JSON.createObjectNode().put("schema", schema));
         HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(url() + "/subjects/"
@@ -131,6 +133,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** (Re)starts the registry on its port with its data, and returns once its API answers. */
+    @Override
     public synchronized void start() throws IOException, InterruptedException {
         if (process != null) {
             return;
@@ -162,6 +165,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** Stops the registry process (its port refuses connections, as in an outage) and waits until it has exited. */
+    @Override
     public synchronized void stop() throws InterruptedException {
         if (process == null) {
             return;

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as given (no canonicalisation or compatibility rules); the same schema text under a subject gets the same id, like a
  * real registry.
  */
-public final class StubSchemaRegistry implements AutoCloseable {
+public final class StubSchemaRegistry implements SchemaRegistryServer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<Integer, String> schemas = new LinkedHashMap<>();
@@ -50,6 +50,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:41234}. */
+    @Override
     public String url() {
         return "http://127.0.0.1:" + port;
     }
@@ -66,6 +67,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
     }
 
     /** Registers {@code schema} under {@code subject} (as a producer's serializer would) and returns its id. */
+    @Override
     public synchronized int register(String subject, String schema) {
         for (Map.Entry<Integer, String> e : schemas.entrySet()) {
             if (e.getValue().equals(schema)) {
@@ -88,6 +90,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
     }
 
     /** Stops answering: connections are refused until {@link #start()}. */
+    @Override
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
@@ -96,6 +99,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
     }
 
     /** (Re)starts on the same port (a free one the first time). */
+    @Override
     public synchronized void start() throws IOException {
         if (server != null) {
             return;

@@ -2,7 +2,6 @@ package io.normalcy.detector.config;
 
 import io.normalcy.flow.kernel.KernelSelector;
 import io.normalcy.flow.kernel.ScoringKernel;
-import io.normalcy.schemas.derived.DerivedFeature;
 import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.schemas.mapping.RecordMapping;
 
@@ -55,16 +54,8 @@ public record DetectorSettings(boolean scoresEnabled, Duration coolDown, int top
         mappings = Map.copyOf(mappings == null ? Map.of() : mappings);
         output = output == null ? OutputOptions.defaults() : output;
         scoringKernel = scoringKernel == null ? ScoringKernel.SCALAR : scoringKernel;
-        history = history == null ? HistoryLimit.DEFAULT : history;
-        if (history.maxEvents() < 1 || history.maxEvents() > DerivedFeature.MAX_EVENTS) {
-            throw new IllegalArgumentException(HISTORY_MAX_EVENTS + " must be in [1, " + DerivedFeature.MAX_EVENTS
-                    + "], got " + history.maxEvents());
-        }
-        if (history.maxBytes() < HistoryLimit.MIN_BYTES || history.maxBytes() > HistoryLimit.MAX_BYTES) {
-            throw new IllegalArgumentException(HISTORY_MAX_BYTES + " must be in [" + HistoryLimit.MIN_BYTES + ", "
-                    + HistoryLimit.MAX_BYTES + "] (below the changelog topic's max.message.bytes), got "
-                    + history.maxBytes());
-        }
+        history = history == null ? HistoryLimit.DEFAULT
+                : HistoryLimit.checked(history.maxEvents(), history.maxBytes(), HISTORY_MAX_EVENTS, HISTORY_MAX_BYTES);
     }
 
     /** Configuration key of {@link HistoryLimit#maxEvents()}. */

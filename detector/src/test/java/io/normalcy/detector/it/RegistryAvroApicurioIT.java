@@ -1,6 +1,5 @@
 package io.normalcy.detector.it;
 
-import static io.normalcy.detector.it.DetectorIT.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,20 +8,12 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.normalcy.avro.DeadLetter;
-import io.normalcy.avro.DeadLetterReason;
 import io.normalcy.avro.FeatureVector;
-import io.normalcy.avro.ScoredEvent;
 import io.normalcy.detector.config.DetectorTopics;
-import io.normalcy.detector.metrics.DetectorMetrics;
-import io.normalcy.detector.model.ModelRegistry;
 import io.normalcy.detector.runtime.RegistryHealthIndicator;
-import io.normalcy.detector.topology.TestModels;
 import io.normalcy.schemas.registry.RegistrySettings;
 import io.normalcy.schemas.registry.RegistryUnavailableException;
 import io.normalcy.schemas.registry.SchemaRegistryClient;
-import io.normalcy.schemas.serde.AvroSerde;
-import io.normalcy.schemas.serde.ConfluentAvroDecoder;
 import io.normalcy.testkit.ApicurioRegistry;
 import io.normalcy.testkit.KafkaBroker;
 import io.normalcy.testkit.KafkaBrokerExtension;
@@ -31,17 +22,7 @@ import io.normalcy.testkit.TestCertificates;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import org.apache.avro.Schema;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,18 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link SchemaRegistryIT}'s scenario against a REAL registry server instead of the stand-in: Apicurio Registry
- * (testkit's {@link ApicurioRegistry}, a child JVM) through its Confluent-compatible API over HTTPS with mutual TLS
- * (a CA generated for the test; the detector is configured with {@code registry.truststore} and
- * {@code registry.keystore}) and with authentication enforced by the registry (Apicurio's OIDC support, testkit's
- * {@link StubOidcProvider} in Keycloak's place; the detector uses {@code registry.username/password}, which
- * Apicurio exchanges for a token). Plain HTTP without auth against the same server is covered by the trainer's
- * {@code RegistryHistoryApicurioIT} and the stand-in ITs. The detector runs on the real
- * (in-JVM KRaft) broker. Writer schemas are registered through that API: records of the current, an older (fields
- * missing, taking their defaults) and a newer (an extra field) writer schema are scored; an id the registry does not
- * know is dead-lettered as {@code UNKNOWN_SCHEMA} (the real registry's 404 body); the registry process is stopped
- * while records of a not-yet-fetched schema arrive, and after its restart every record is scored exactly once, none
- * dead-lettered. This is what shows that Normalcy's client reads a real registry's answers, not only the documented
+ * {@link SchemaRegistryIT}'s scenario ({@link FramedRecordsScenario}) against a REAL registry server instead of the
+ * stand-in: Apicurio Registry (testkit's {@link ApicurioRegistry}, a child JVM) through its Confluent-compatible API
+ * over HTTPS with mutual TLS (a CA generated for the test; the detector is configured with
+ * {@code registry.truststore} and {@code registry.keystore}) and with authentication enforced by the registry
+ * (Apicurio's OIDC support, testkit's {@link StubOidcProvider} in Keycloak's place; the detector uses
+ * {@code registry.username/password}, which Apicurio exchanges for a token). Plain HTTP without auth against the
+ * same server is covered by the trainer's {@code RegistryHistoryApicurioIT} and the stand-in ITs. The detector runs
+ * on the real (in-JVM KRaft) broker. Writer schemas are registered through that API: records of the current, an
+ * older (fields missing, taking their defaults) and a newer (an extra field) writer schema are scored; an id the
+ * registry does not know is dead-lettered as {@code UNKNOWN_SCHEMA} (the real registry's 404 body); the registry
+ * process is stopped while records of a not-yet-fetched schema arrive, and after its restart every record is scored
+ * exactly once, none dead-lettered. This is what shows that Normalcy's client reads a real registry's answers, not only the documented
  * API as the stand-in models it.
  *
  * <p>One registry start serves both tests (about 20 s each), so the outage test leaves it running. The second shows
@@ -117,57 +98,30 @@ class RegistryAvroApicurioIT {
     void scoresFramedRecordsOfARealRegistryAndWaitsOutItsOutage(KafkaBroker broker) throws Exception {
         String bootstrap = broker.bootstrapServers();
         DetectorTopics topics = ItSupport.topics("apicurio");
-        String input = topics.inputs().get(0);
         Map<String, Object> props = secured(ItSupport.appProperties(bootstrap, "apicurio", "detector-apicurio-it"));
-        props.put("normalcy.detector.registry.max-block", "1s");
-        props.put("normalcy.detector.registry.probe-interval", "200ms");
-        int currentId = registry.register(SUBJECT, FeatureVector.getClassSchema().toString());
-        Schema older = SchemaRegistryIT.olderWriter();
-        int olderId = registry.register(SUBJECT, older.toString());
-        Random rng = new Random(13);
-        Set<String> expected = new HashSet<>();
-        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
-             KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
-            ModelRegistry models = server.getApplicationContext().getBean(ModelRegistry.class);
-            DetectorMetrics metrics = server.getApplicationContext().getBean(DetectorMetrics.class);
-            ItSupport.publishModel(producer, topics.models(), TestModels.standardNormal(MODEL, 1, 1.0));
-            waitFor(() -> models.get(MODEL) != null, Duration.ofSeconds(60), "model loaded");
+        new FramedRecordsScenario(registry, MODEL, SUBJECT, 60, 13).run(bootstrap, topics, props,
+                new FramedRecordsScenario.Checks() {
+                    @Override
+                    public void whilePaused(ApplicationContext detector) {
+                        HealthResult paused = health(detector);
+                        assertEquals(HealthStatus.DOWN, paused.getStatus(),
+                                "paused for the outage: " + paused.getDetails());
+                    }
 
-            for (int i = 0; i < 60; i++) {
-                FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
-                byte[] value = i % 2 == 0 ? ConfluentAvroDecoder.encode(currentId, FeatureVector.getClassSchema(), fv)
-                        : ConfluentAvroDecoder.encode(olderId, older, SchemaRegistryIT.asOlder(older, fv));
-                producer.send(new ProducerRecord<>(input, fv.getEntity(), value));
-                expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
-            }
-            int unknownId = Math.max(currentId, olderId) + 4242;
-            byte[] unknown = ConfluentAvroDecoder.encode(unknownId, FeatureVector.getClassSchema(),
-                    ItSupport.event(MODEL, 60, false, rng));
-            producer.send(new ProducerRecord<>(input, "unknown", unknown)).get();
+                    @Override
+                    public void afterResume(ApplicationContext detector) {
+                        assertEquals(HealthStatus.UP, health(detector).getStatus(), "resumed");
+                    }
 
-            // a producer rolls out a schema the detector has not fetched yet, and the registry process goes down
-            Schema newer = SchemaRegistryIT.newerWriter();
-            int newerId = registry.register(SUBJECT, newer.toString());
-            registry.stop();
-            for (int i = 61; i < 121; i++) {
-                FeatureVector fv = ItSupport.event(MODEL, i, false, rng);
-                producer.send(new ProducerRecord<>(input, fv.getEntity(),
-                        ConfluentAvroDecoder.encode(newerId, newer, SchemaRegistryIT.asNewer(newer, fv))));
-                expected.add(fv.getEntity() + "/" + fv.getEventTime().toEpochMilli());
-            }
-            producer.flush();
-            waitFor(() -> metrics.count(DetectorMetrics.PRODUCTION_ERRORS, "exception",
-                            "RegistryUnavailableException", "action", "registry-unavailable") >= 1,
-                    Duration.ofSeconds(60), "the detector noticed the outage");
-            RegistryHealthIndicator health = server.getApplicationContext().getBean(RegistryHealthIndicator.class);
-            HealthResult paused = Mono.from(health.getResult()).block();
-            assertEquals(HealthStatus.DOWN, paused.getStatus(), "paused for the outage: " + paused.getDetails());
-            registry.start();
+                    @Override
+                    public String failureContext() {
+                        return " (registry log: " + registry.log() + ")";
+                    }
+                });
+    }
 
-            SchemaRegistryIT.assertScoredOnceAndUnknownIdDeadLettered(bootstrap, topics, expected, unknownId,
-                    " (registry log: " + registry.log() + ")");
-            assertEquals(HealthStatus.UP, Mono.from(health.getResult()).block().getStatus(), "resumed");
-        }
+    private static HealthResult health(ApplicationContext detector) {
+        return Mono.from(detector.getBean(RegistryHealthIndicator.class).getResult()).block();
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.List;
  * features then see a shortened history: a time-window {@code count} saturates at the cap, a time-window
  * mean/std/min/max covers the newest events only, a lag deeper than the cap is the oldest value kept (warm-up rule).
  * Because the cap is applied inside the shared derivation, the trainer and the detector compute the same values as
- * long as they use the same limit ({@link #DEFAULT} in both unless configured).
+ * long as they use the same limit ({@link #DEFAULT} in both unless configured: {@code normalcy.detector.history.*} and
+ * {@code normalcy.trainer.history.*}).
  *
  * @param maxEvents most events kept per entity (≤ {@link DerivedFeature#MAX_EVENTS})
  * @param maxBytes  largest serialised history, bytes
@@ -28,6 +29,26 @@ public record HistoryLimit(int maxEvents, int maxBytes) {
     public static final int MIN_BYTES = 4_096;
     /** The default of both the trainer and the detector. */
     public static final HistoryLimit DEFAULT = new HistoryLimit(DerivedFeature.MAX_EVENTS, MAX_BYTES);
+
+    /**
+     * The limit of a service's two settings, range-checked once here so that the detector and the trainer accept the
+     * same values (a value only one of them took would leave them deriving differently).
+     *
+     * @param eventsKey the configuration key of {@code maxEvents}, named in the error
+     * @param bytesKey  the configuration key of {@code maxBytes}, named in the error
+     * @throws IllegalArgumentException naming the key whose value is out of range
+     */
+    public static HistoryLimit checked(int maxEvents, int maxBytes, String eventsKey, String bytesKey) {
+        if (maxEvents < 1 || maxEvents > DerivedFeature.MAX_EVENTS) {
+            throw new IllegalArgumentException(eventsKey + " must be in [1, " + DerivedFeature.MAX_EVENTS
+                    + "], got " + maxEvents);
+        }
+        if (maxBytes < MIN_BYTES || maxBytes > MAX_BYTES) {
+            throw new IllegalArgumentException(bytesKey + " must be in [" + MIN_BYTES + ", " + MAX_BYTES
+                    + "] (below the detector's changelog topic's max.message.bytes), got " + maxBytes);
+        }
+        return new HistoryLimit(maxEvents, maxBytes);
+    }
 
     /** Events of {@code sources.size()} values each that fit in {@link #maxBytes} with the history's header. */
     int eventsWithin(List<String> sources, int headerBytes) {

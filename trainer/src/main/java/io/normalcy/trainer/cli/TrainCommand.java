@@ -3,7 +3,9 @@ package io.normalcy.trainer.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.normalcy.schemas.TimeParser;
+import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.schemas.topics.Topics;
+import io.normalcy.trainer.config.HistoryConfig;
 import io.normalcy.trainer.config.ModelRegistry;
 import io.normalcy.trainer.history.FileHistorySource;
 import io.normalcy.trainer.history.TopicHistorySource;
@@ -105,12 +107,14 @@ final class TrainCommand implements Callable<Integer> {
             ModelRegistry registry = configured.find(model).isPresent() ? configured : new ModelRegistry(Map.of(model, Map.of()));
             KafkaSettings kafka = bootstrap == null ? null : ctx.getBean(KafkaSettings.class);
             Topics topics = ctx.getBean(Topics.class);
+            HistoryLimit limit = ctx.getBean(HistoryConfig.class).limit();
             TrainingService.HistoryProvider history = source.fromFile != null
-                    ? (def, f, t, max) -> FileHistorySource.read(source.fromFile, def, f, t, max, TimeParser.inZone(timeZone))
+                    ? (def, f, t, max) -> FileHistorySource.read(source.fromFile, def, f, t, max,
+                    TimeParser.inZone(timeZone), limit)
                     : new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
                     java.time.Duration.ofMinutes(10),
                     ctx.findBean(io.normalcy.schemas.registry.SchemaRegistryClient.class).orElse(null),
-                    ctx.getBean(io.normalcy.trainer.config.TrainerMappings.class).byTopic())::read;
+                    ctx.getBean(io.normalcy.trainer.config.TrainerMappings.class).byTopic(), limit)::read;
             ModelCatalog catalog = publish ? ctx.getBean(ModelCatalog.class) : null;
             ModelPublisher publisher = publish ? ctx.getBean(ModelPublisher.class) : null;
             TrainingService service = new TrainingService(registry, history, new InProcessRunner(), catalog, publisher,

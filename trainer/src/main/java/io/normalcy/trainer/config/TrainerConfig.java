@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * Service-level settings under {@code normalcy.trainer}, bound once at start-up and validated like the detector's
  * {@code DetectorConfiguration}: a constraint violation stops the service with the key named in the message.
  * Per-model definitions live under {@code normalcy.trainer.models.<name>.*} and are parsed and validated by
- * {@link ModelRegistry}; the schema registry under {@code normalcy.trainer.registry.*} ({@link RegistryConfig}).
+ * {@link ModelRegistry}; the schema registry under {@code normalcy.trainer.registry.*} ({@link RegistryConfig}); the
+ * bound of each entity's derived-feature history under {@code normalcy.trainer.history.*} ({@link HistoryConfig}).
  *
  * @param isolation              where a training runs ({@link Isolation})
  * @param instanceId             this trainer's id in status records and its retrain consumer group
@@ -66,11 +67,11 @@ public record TrainerConfig(
 
     /**
      * Every key accepted directly under {@code normalcy.trainer}: this record's components, hyphenated, plus the
-     * {@code models} and {@code registry} sections. Derived, so a new setting cannot be forgotten in the
-     * unknown-key check.
+     * {@code models}, {@code registry}, {@code mappings} and {@code history} ({@link HistoryConfig}) sections.
+     * Derived, so a new setting cannot be forgotten in the unknown-key check.
      */
     static Set<String> keys() {
         return Stream.concat(Stream.of(TrainerConfig.class.getRecordComponents()).map(c -> NameUtils.hyphenate(c.getName())),
-                Stream.of("models", "registry", "mappings")).collect(Collectors.toUnmodifiableSet());
+                Stream.of("models", "registry", "mappings", "history")).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.normalcy.avro.FeatureVector;
 import io.normalcy.flow.fit.RawRecord;
 import io.normalcy.schemas.TimeParser;
+import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.trainer.config.ModelDefinition;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -51,11 +52,17 @@ public final class FileHistorySource {
      */
     public static History read(Path file, ModelDefinition def, Long from, Long to, long maxRecords,
                                TimeParser times) {
+        return read(file, def, from, to, maxRecords, times, HistoryLimit.DEFAULT);
+    }
+
+    /** @param limit bound of each entity's history for derived features ({@code normalcy.trainer.history.*}) */
+    public static History read(Path file, ModelDefinition def, Long from, Long to, long maxRecords,
+                               TimeParser times, HistoryLimit limit) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("input file not found: " + file);
         }
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        HistoryCollector c = new HistoryCollector(def, maxRecords);
+        HistoryCollector c = new HistoryCollector(def, maxRecords, limit);
         try {
             if (name.endsWith(".avro")) {
                 readAvro(file, def, from, to, c);

@@ -5,6 +5,7 @@ import io.normalcy.trainer.config.ModelDefinition;
 
 import io.normalcy.schemas.derived.DerivedFeatures;
 import io.normalcy.schemas.derived.EntityHistory;
+import io.normalcy.schemas.derived.HistoryLimit;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -21,7 +22,8 @@ import java.util.List;
  * <p>Derived features ({@link DerivedFeatures}) are computed here, in the order the source offers the records
  * (offset order per partition, file order), per entity, from valid rows only: the order and the rule the detector
  * applies when it consumes the same records, so training rows and scored vectors agree. The history starts empty
- * at the start of the read window (an entity's first events in the window warm up) and before the cap drops rows.
+ * at the start of the read window (an entity's first events in the window warm up) and before the cap drops rows;
+ * each entity's history is bounded by the same {@link HistoryLimit} as the detector's stored one.
  */
 public final class HistoryCollector {
     private final RecordValidator validator;
@@ -31,12 +33,24 @@ public final class HistoryCollector {
     private long offered;
     private long dropped;
     private final DerivedFeatures derived;
+    private final HistoryLimit limit;
     private final Map<String, EntityHistory> histories = new HashMap<>();
 
+    /** Derives with the default {@link HistoryLimit} (the detector's unless configured otherwise). */
     public HistoryCollector(ModelDefinition def, long maxRecords) {
+        this(def, maxRecords, HistoryLimit.DEFAULT);
+    }
+
+    /**
+     * @param limit how much of each entity's history derived features see: the detector's
+     *              {@code normalcy.detector.history.*} limit, so that the values match what it will score
+     *              ({@code normalcy.trainer.history.*})
+     */
+    public HistoryCollector(ModelDefinition def, long maxRecords, HistoryLimit limit) {
         this.validator = new RecordValidator(def);
         this.maxRecords = maxRecords;
         this.derived = def.derivedFeatures();
+        this.limit = limit;
     }
 
     /** A record without an entity (e.g. a CSV file without an {@code entity} column): one history for them all. */
@@ -69,7 +83,7 @@ public final class HistoryCollector {
     }
 
     private RawRecord withDerived(RawRecord r, String entity) {
-        DerivedFeatures.Derivation d = derived.derive(histories.get(entity), r.eventTime(), r.features());
+        DerivedFeatures.Derivation d = derived.derive(histories.get(entity), r.eventTime(), r.features(), limit);
         histories.put(entity, d.next());
         Map<String, Double> features = new HashMap<>(r.features());
         features.putAll(d.values());

@@ -1,6 +1,7 @@
 package io.normalcy.trainer.history;
 
 import io.normalcy.avro.FeatureVector;
+import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.schemas.mapping.MappingException;
 import io.normalcy.schemas.mapping.OptionalFeatures;
 import io.normalcy.schemas.mapping.RecordMapper;
@@ -43,6 +44,7 @@ public final class TopicHistorySource {
     private final Duration readTimeout;
     private final SchemaRegistryClient registry;
     private final Map<String, RecordMapping> mappings;
+    private final HistoryLimit limit;
 
     public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout) {
         this(clientConfig, topic, readTimeout, null);
@@ -60,6 +62,13 @@ public final class TopicHistorySource {
      */
     public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout,
                               SchemaRegistryClient registry, Map<String, RecordMapping> mappings) {
+        this(clientConfig, topic, readTimeout, registry, mappings, HistoryLimit.DEFAULT);
+    }
+
+    /** @param limit bound of each entity's history for derived features ({@code normalcy.trainer.history.*}) */
+    public TopicHistorySource(Map<String, Object> clientConfig, String topic, Duration readTimeout,
+                              SchemaRegistryClient registry, Map<String, RecordMapping> mappings, HistoryLimit limit) {
+        this.limit = limit;
         this.registry = registry;
         this.mappings = Map.copyOf(mappings);
         this.consumerConfig = new HashMap<>(clientConfig);
@@ -86,7 +95,7 @@ public final class TopicHistorySource {
 
     /** Reads with a given consumer (tests pass a MockConsumer). */
     public History read(Consumer<String, byte[]> consumer, ModelDefinition def, Long from, Long to, long maxRecords) {
-        HistoryCollector collector = new HistoryCollector(def, maxRecords);
+        HistoryCollector collector = new HistoryCollector(def, maxRecords, limit);
         String model = def.name();
         String source = topicOf(model);
         Decoder decoder = decoder(mappings.get(source), def);

@@ -8,6 +8,7 @@ import io.normalcy.avro.TrainingStatus;
 import io.normalcy.schemas.registry.SchemaRegistryClient;
 import io.normalcy.schemas.serde.NormalcySerdes;
 import io.normalcy.schemas.topics.Topics;
+import io.normalcy.trainer.config.HistoryConfig;
 import io.normalcy.trainer.config.Isolation;
 import io.normalcy.trainer.config.ModelRegistry;
 import io.normalcy.trainer.config.RegistryConfig;
@@ -132,9 +133,9 @@ public class TrainerFactory {
                                     TrainingRunner runner, ModelCatalog catalog, ModelPublisher publisher,
                                     StatusReporter status, ArtifactStore artifacts, TrainerMetrics metrics,
                                     RecordSigner signer, @io.micronaut.core.annotation.Nullable SchemaRegistryClient schemas,
-                                    io.normalcy.trainer.config.TrainerMappings mappings) {
+                                    io.normalcy.trainer.config.TrainerMappings mappings, HistoryConfig history) {
         TopicHistorySource source = new TopicHistorySource(kafka.consumer("history"), topics.names().features(),
-                config.readTimeout(), schemas, mappings.byTopic());
+                config.readTimeout(), schemas, mappings.byTopic(), history.limit());
         return new TrainingService(registry, source::read, runner, catalog, publisher, status, artifacts, metrics,
                 signer.key(), trainerVersion());
     }

@@ -1,14 +1,22 @@
 package io.normalcy.trainer.config;
 
 import io.micronaut.context.ApplicationContext;
+import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.model.FlowType;
+import io.normalcy.flow.train.TrainingEngine;
+import io.normalcy.schemas.derived.HistoryLimit;
+import io.normalcy.trainer.job.FitConfigs;
 import io.normalcy.trainer.service.KafkaSettings;
 import io.normalcy.testkit.EnvironmentVariables;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -285,65 +293,58 @@ class ConfigValidationTest {
         assertTrue(e.contains("normalcy.trainer.models.payments.features"), e);
     }
 
-    /** Issue 13: the expected share of anomalies in the history reaches the fit, and a bad one names its key. */
-    @Test
-    void contaminationReachesTheFitAndIsCheckedAtStartUp() {
-        Map<String, Object> ok = base();
-        ok.put("normalcy.trainer.models.payments.contamination", "0.02");
-        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
-                .deduceEnvironment(false).start()) {
-            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
-            assertEquals(0.02, d.contamination());
-            assertEquals(0.02, io.normalcy.trainer.job.FitConfigs.from(d).contamination());
+    /**
+     * A per-model setting that reaches the fit: under {@code normalcy.trainer.models.payments.}{@code key}, the
+     * {@code good} value gives {@code expected} in the definition and in the fit config (from the configuration and as
+     * a request override), its absence gives {@code byDefault}, and each {@code bad} value (→ how the error shows it)
+     * stops start-up naming the key.
+     */
+    private record FitSetting(String key, String good, Object expected, Object byDefault,
+                              Function<ModelDefinition, Object> inDefinition, Function<FitConfig, Object> inFit,
+                              Map<String, String> bad) {
+        @Override
+        public String toString() {
+            return key;
         }
-        assertEquals(0.0, ModelDefinition.defaults("m").contamination());
-        Map<String, Object> bad = base();
-        bad.put("normalcy.trainer.models.payments.contamination", "0.3");
-        String e = startupError(bad);
-        assertTrue(e.contains("normalcy.trainer.models.payments.contamination") && e.contains("0.3"), e);
     }
 
-    /** Issue 13: K of the MAF_MOG mixture base is set per model, reaches the fit, and a bad one names its key. */
-    @Test
-    void componentsReachTheFitAndAreCheckedAtStartUp() {
+    /**
+     * Issue 13: the expected share of anomalies in the history ({@code contamination}) and K of the MAF_MOG mixture
+     * base ({@code components}); issue 14: how the fit computes gradients ({@code training-engine}).
+     */
+    static Stream<FitSetting> fitSettings() {
+        return Stream.of(
+                new FitSetting("contamination", "0.02", 0.02, 0.0, ModelDefinition::contamination,
+                        FitConfig::contamination, Map.of("0.3", "0.3")),
+                new FitSetting("components", "5", 5, 3, ModelDefinition::components, FitConfig::components,
+                        Map.of("0", "0", "65", "65", "three", "three")),
+                new FitSetting("training-engine", "samediff", TrainingEngine.SAMEDIFF, TrainingEngine.AUTO,
+                        ModelDefinition::trainingEngine, FitConfig::engine, Map.of("gpu", "'gpu'")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fitSettings")
+    void aFitSettingReachesTheFitAndABadValueStopsStartUpNamingTheKey(FitSetting setting) {
+        String key = "normalcy.trainer.models.payments." + setting.key();
         Map<String, Object> ok = base();
-        ok.put("normalcy.trainer.models.payments.components", "5");
+        ok.put(key, setting.good());
         try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
                 .deduceEnvironment(false).start()) {
             ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
-            assertEquals(5, d.components());
-            assertEquals(5, io.normalcy.trainer.job.FitConfigs.from(d).components());
+            assertEquals(setting.expected(), setting.inDefinition().apply(d));
+            assertEquals(setting.expected(), setting.inFit().apply(FitConfigs.from(d)));
         }
-        assertEquals(3, ModelDefinition.defaults("m").components());
-        assertEquals(3, io.normalcy.trainer.job.FitConfigs.from(ModelDefinition.defaults("m")).components());
-        for (String bad : List.of("0", "65", "three")) {
+        ModelDefinition defaults = ModelDefinition.defaults("m");
+        assertEquals(setting.byDefault(), setting.inDefinition().apply(defaults), "the default");
+        assertEquals(setting.byDefault(), setting.inFit().apply(FitConfigs.from(defaults)), "the default");
+        ModelDefinition overridden = Parameters.apply(defaults, Map.of(setting.key(), setting.good()), "overrides.");
+        assertEquals(setting.expected(), setting.inFit().apply(FitConfigs.from(overridden)), "as an override");
+        setting.bad().forEach((bad, shown) -> {
             Map<String, Object> config = base();
-            config.put("normalcy.trainer.models.payments.components", bad);
+            config.put(key, bad);
             String e = startupError(config);
-            assertTrue(e.contains("normalcy.trainer.models.payments.components") && e.contains(bad), e);
-        }
-        ModelDefinition overridden = Parameters.apply(ModelDefinition.defaults("m"), Map.of("components", "8"),
-                "overrides.");
-        assertEquals(8, io.normalcy.trainer.job.FitConfigs.from(overridden).components());
-    }
-
-    /** Issue 14: the training engine is set per model, reaches the fit, and a bad one names its key. */
-    @Test
-    void trainingEngineReachesTheFitAndIsCheckedAtStartUp() {
-        assertEquals(io.normalcy.flow.train.TrainingEngine.AUTO,
-                io.normalcy.trainer.job.FitConfigs.from(ModelDefinition.defaults("m")).engine(), "the default");
-        Map<String, Object> ok = base();
-        ok.put("normalcy.trainer.models.payments.training-engine", "samediff");
-        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
-                .deduceEnvironment(false).start()) {
-            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
-            assertEquals(io.normalcy.flow.train.TrainingEngine.SAMEDIFF,
-                    io.normalcy.trainer.job.FitConfigs.from(d).engine());
-        }
-        Map<String, Object> bad = base();
-        bad.put("normalcy.trainer.models.payments.training-engine", "gpu");
-        String e = startupError(bad);
-        assertTrue(e.contains("normalcy.trainer.models.payments.training-engine") && e.contains("'gpu'"), e);
+            assertTrue(e.contains(key) && e.contains(shown), e);
+        });
     }
 
     /** Issue 12 item 4: missing-value policies reach the fit, default dead-letter, and bad ones name their key. */
@@ -392,5 +393,41 @@ class ConfigValidationTest {
         inferred.put(m + "missing-default", "impute");
         e = startupError(inferred);
         assertTrue(e.contains(m + "features") && e.contains("missing-value policies"), e);
+    }
+
+    /**
+     * Issue 12: the bound of each entity's derived-feature history is the detector's keys under
+     * {@code normalcy.trainer.history}, same ranges; a bad value or an unknown key stops start-up naming the key.
+     */
+    @Test
+    void historyLimitBindsAndABadOneStopsStartUpNamingTheKey() {
+        Map<String, Object> ok = base();
+        ok.put(HistoryConfig.MAX_EVENTS, "200");
+        ok.put(HistoryConfig.MAX_BYTES, "65536");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(ok)
+                .deduceEnvironment(false).start()) {
+            assertEquals(new HistoryLimit(200, 65_536), ctx.getBean(HistoryConfig.class).limit());
+        }
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(base())
+                .deduceEnvironment(false).start()) {
+            assertEquals(HistoryLimit.DEFAULT, ctx.getBean(HistoryConfig.class).limit(), "the detector's default");
+        }
+        Map<String, Object> vars = Map.of("NORMALCY_TRAINER_HISTORY_MAX_EVENTS_PER_ENTITY", "50");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").deduceEnvironment(false)
+                .propertySources(EnvironmentVariables.of("test-env", vars)).start()) {
+            assertEquals(50, ctx.getBean(HistoryConfig.class).limit().maxEvents());
+        }
+        Map<String, List<String>> bad = Map.of(HistoryConfig.MAX_EVENTS, List.of("0", "1001", "many"),
+                HistoryConfig.MAX_BYTES, List.of("4095", "1000001"));
+        bad.forEach((key, values) -> values.forEach(value -> {
+            Map<String, Object> config = base();
+            config.put(key, value);
+            String e = startupError(config);
+            assertTrue(e.contains(key) && e.contains(value), e);
+        }));
+        Map<String, Object> misspelled = base();
+        misspelled.put("normalcy.trainer.history.max-event-per-entity", "200");
+        String e = startupError(misspelled);
+        assertTrue(e.contains("normalcy.trainer.history.max-event-per-entity: unknown key"), e);
     }
 }

@@ -1,10 +1,14 @@
 package io.normalcy.trainer.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.normalcy.flow.fit.RawRecord;
 import io.normalcy.schemas.TimeParser;
+import io.normalcy.schemas.derived.DerivedFeatures;
+import io.normalcy.schemas.derived.EntityHistory;
+import io.normalcy.schemas.derived.HistoryLimit;
 import io.normalcy.trainer.config.ModelDefinition;
 import io.normalcy.trainer.config.Parameters;
 import java.nio.charset.StandardCharsets;
@@ -68,5 +72,48 @@ class DerivedHistoryTest {
         assertEquals(1.0, v.get(3.0).get("x.lag_1"));
         assertEquals(5.0, v.get(7.0).get("x.lag_1"));
         assertTrue(h.rows().stream().allMatch(r -> r.features().size() == 4));
+    }
+
+    /**
+     * Issue 12: with {@code normalcy.trainer.history.*} lowered as the detector's, an entity whose history exceeds the
+     * limit gets the values the detector's derivation (the shared {@link DerivedFeatures#derive} with that limit)
+     * gives, which differ from the default limit's: a time-window count saturates at the cap, its mean covers the
+     * newest events only.
+     */
+    @Test
+    void aLoweredHistoryLimitDerivesWhatTheDetectorDerivesWithTheSameLimit() throws Exception {
+        ModelDefinition def = Parameters.apply(ModelDefinition.defaults("m"), Map.of("features", "x", "derived",
+                "count_1h,x.mean_1h"), "");
+        HistoryLimit limit = new HistoryLimit(10, HistoryLimit.MAX_BYTES);
+        HistoryCollector lowered = new HistoryCollector(def, 100, limit);
+        HistoryCollector byDefault = new HistoryCollector(def, 100);
+        DerivedFeatures detector = DerivedFeatures.parse(List.of("count_1h", "x.mean_1h"));
+        EntityHistory history = null;
+        List<Map<String, Double>> expected = new java.util.ArrayList<>();
+        StringBuilder csv = new StringBuilder("eventTime,entity,x\n");
+        for (int i = 0; i < 30; i++) {
+            long t = 1_700_000_000_000L + i * 1_000L;
+            lowered.offer(row(i, t), "a", "r" + i);
+            byDefault.offer(row(i, t), "a", "r" + i);
+            DerivedFeatures.Derivation d = detector.derive(history, t, Map.of("x", (double) i), limit);
+            history = d.next();
+            expected.add(d.values());
+            csv.append(t).append(",a,").append(i).append('\n');
+        }
+        List<RawRecord> rows = lowered.rows();
+        for (int i = 0; i < rows.size(); i++) {
+            for (Map.Entry<String, Double> e : expected.get(i).entrySet()) {
+                assertEquals(e.getValue(), rows.get(i).features().get(e.getKey()), "row " + i + " " + e.getKey());
+            }
+        }
+        Map<String, Double> last = rows.get(29).features();
+        assertEquals(10.0, last.get("count_1h"), "count_1h saturates at the lowered cap");
+        Map<String, Double> lastByDefault = byDefault.rows().get(29).features();
+        assertEquals(29.0, lastByDefault.get("count_1h"), "the default limit keeps the hour's 29 earlier events");
+        assertNotEquals(lastByDefault.get("x.mean_1h"), last.get("x.mean_1h"), "the mean covers the newest only");
+
+        Path file = Files.writeString(dir.resolve("limited.csv"), csv, StandardCharsets.UTF_8);
+        History fromFile = FileHistorySource.read(file, def, null, null, 100, TimeParser.UTC, limit);
+        assertEquals(last, fromFile.rows().get(29).features(), "a file's history is bounded the same way");
     }
 }

@@ -1,7 +1,6 @@
 package io.normalcy.flow.train.manual;
 
 import io.normalcy.flow.layer.ActNormLayer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,21 +12,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * Backward: {@code dx = dy ⊙ exp(s)}, {@code ds = Σ_rows(dy ⊙ x) ⊙ exp(s) + n·g_logdet}, {@code db = Σ_rows dy}.
  */
 final class ManualActNorm implements ManualLayer {
-    private final String scaleName;
-    private final String biasName;
-    private final int dim;
+    private final LayerTensors tensors = new LayerTensors();
+    private final LayerTensors.Tensor scale;
+    private final LayerTensors.Tensor bias;
     private final BatchBuffers<INDArray[]> buffers;
-    private INDArray s;
-    private INDArray b;
-    private INDArray gs;
-    private INDArray gb;
     private final INDArray expS;
     private INDArray input;
 
     ManualActNorm(int dim, int block) {
-        this.dim = dim;
-        this.scaleName = ActNormLayer.scale(block);
-        this.biasName = ActNormLayer.bias(block);
+        this.scale = tensors.declare(ActNormLayer.scale(block), dim);
+        this.bias = tensors.declare(ActNormLayer.bias(block), dim);
         this.expS = Nd4j.create(DataType.FLOAT, dim);
         // {y, dy ⊙ x}
         this.buffers = new BatchBuffers<>(n -> new INDArray[] {Nd4j.create(DataType.FLOAT, n, dim),
@@ -36,26 +30,21 @@ final class ManualActNorm implements ManualLayer {
 
     @Override
     public Map<String, int[]> trainableShapes() {
-        Map<String, int[]> m = new LinkedHashMap<>();
-        m.put(scaleName, new int[] {dim});
-        m.put(biasName, new int[] {dim});
-        return m;
+        return tensors.shapes();
     }
 
     @Override
     public void bind(ParameterStore store) {
-        s = store.param(scaleName);
-        b = store.param(biasName);
-        gs = store.grad(scaleName);
-        gb = store.grad(biasName);
+        tensors.bind(store);
     }
 
     @Override
     public INDArray forward(INDArray x, INDArray c, INDArray logp) {
         input = x;
+        INDArray s = scale.value();
         INDArray y = buffers.get((int) x.rows())[0];
         Nd4j.exec(new Exp(s, expS));
-        y.assign(x).muliRowVector(expS).addiRowVector(b);
+        y.assign(x).muliRowVector(expS).addiRowVector(bias.value());
         logp.addi(s.sumNumber().doubleValue());
         return y;
     }
@@ -64,9 +53,10 @@ final class ManualActNorm implements ManualLayer {
     public INDArray backward(INDArray gy, INDArray c, double gLogDet) {
         int n = (int) gy.rows();
         INDArray prod = buffers.get(n)[1];
+        INDArray gs = scale.grad();
         gy.mul(input, prod).sum(gs, 0);
         gs.muli(expS).addi(n * gLogDet);
-        gy.sum(gb, 0);
+        gy.sum(bias.grad(), 0);
         return gy.muliRowVector(expS);
     }
 }

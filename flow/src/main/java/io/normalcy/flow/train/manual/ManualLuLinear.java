@@ -1,7 +1,6 @@
 package io.normalcy.flow.train.manual;
 
 import io.normalcy.flow.layer.LuLinearLayer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,11 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code dlogdiag = diag(dU) ⊙ exp(logdiag) + n·g_logdet}. All D×D except the two [n, D] products.
  */
 final class ManualLuLinear implements ManualLayer {
-    private final int d;
-    private final String lowerName;
-    private final String upperName;
-    private final String logDiagName;
-    private final String biasName;
+    private final LayerTensors tensors = new LayerTensors();
+    private final LayerTensors.Tensor lower;
+    private final LayerTensors.Tensor upper;
+    private final LayerTensors.Tensor logDiag;
+    private final LayerTensors.Tensor bias;
     private final INDArray strictLower;
     private final INDArray strictUpper;
     private final INDArray eye;
@@ -31,22 +30,13 @@ final class ManualLuLinear implements ManualLayer {
     private final INDArray expDiag;
     private final INDArray gU;
     private final BatchBuffers<INDArray[]> buffers;
-    private INDArray lower;
-    private INDArray upper;
-    private INDArray logDiag;
-    private INDArray bias;
-    private INDArray gLower;
-    private INDArray gUpper;
-    private INDArray gLogDiag;
-    private INDArray gBias;
     private INDArray input;
 
     ManualLuLinear(int d, int block) {
-        this.d = d;
-        lowerName = LuLinearLayer.lower(block);
-        upperName = LuLinearLayer.upper(block);
-        logDiagName = LuLinearLayer.logDiag(block);
-        biasName = LuLinearLayer.bias(block);
+        lower = tensors.declare(LuLinearLayer.lower(block), d, d);
+        upper = tensors.declare(LuLinearLayer.upper(block), d, d);
+        logDiag = tensors.declare(LuLinearLayer.logDiag(block), d);
+        bias = tensors.declare(LuLinearLayer.bias(block), d);
         strictLower = Nd4j.create(triangle(d, true), new long[] {d, d}, 'c');
         strictUpper = Nd4j.create(triangle(d, false), new long[] {d, d}, 'c');
         eye = Nd4j.eye(d).castTo(DataType.FLOAT);
@@ -73,51 +63,41 @@ final class ManualLuLinear implements ManualLayer {
 
     @Override
     public Map<String, int[]> trainableShapes() {
-        Map<String, int[]> m = new LinkedHashMap<>();
-        m.put(lowerName, new int[] {d, d});
-        m.put(upperName, new int[] {d, d});
-        m.put(logDiagName, new int[] {d});
-        m.put(biasName, new int[] {d});
-        return m;
+        return tensors.shapes();
     }
 
     @Override
     public void bind(ParameterStore store) {
-        lower = store.param(lowerName);
-        upper = store.param(upperName);
-        logDiag = store.param(logDiagName);
-        bias = store.param(biasName);
-        gLower = store.grad(lowerName);
-        gUpper = store.grad(upperName);
-        gLogDiag = store.grad(logDiagName);
-        gBias = store.grad(biasName);
+        tensors.bind(store);
     }
 
     @Override
     public INDArray forward(INDArray x, INDArray c, INDArray logp) {
         input = x;
-        lower.mul(strictLower, l).addi(eye);
-        Nd4j.exec(new Exp(logDiag, expDiag));
+        lower.value().mul(strictLower, l).addi(eye);
+        Nd4j.exec(new Exp(logDiag.value(), expDiag));
         diag.assign(eye).muliRowVector(expDiag);
-        upper.mul(strictUpper, u).addi(diag);
+        upper.value().mul(strictUpper, u).addi(diag);
         Nd4j.gemm(l, u, w, false, false, 1.0, 0.0);
         INDArray y = Nd4j.gemm(x, w, buffers.get((int) x.rows())[0], false, true, 1.0, 0.0);
-        y.addiRowVector(bias);
-        logp.addi(logDiag.sumNumber().doubleValue());
+        y.addiRowVector(bias.value());
+        logp.addi(logDiag.value().sumNumber().doubleValue());
         return y;
     }
 
     @Override
     public INDArray backward(INDArray gy, INDArray c, double gLogDet) {
         int n = (int) gy.rows();
+        INDArray gLower = lower.grad();
+        INDArray gLogDiag = logDiag.grad();
         INDArray gW = diag; // free after the forward: reused for dW
         Nd4j.gemm(gy, input, gW, true, false, 1.0, 0.0);
         INDArray gx = Nd4j.gemm(gy, w, buffers.get(n)[1], false, false, 1.0, 0.0);
-        gy.sum(gBias, 0);
+        gy.sum(bias.grad(), 0);
         Nd4j.gemm(gW, u, gLower, false, true, 1.0, 0.0);
         gLower.muli(strictLower);
         Nd4j.gemm(l, gW, gU, true, false, 1.0, 0.0);
-        gU.mul(strictUpper, gUpper);
+        gU.mul(strictUpper, upper.grad());
         gU.muli(eye).sum(gLogDiag, 0);
         gLogDiag.muli(expDiag).addi(n * gLogDet);
         return gx;
