@@ -52,7 +52,10 @@ final class SuccessiveHalving {
         final int index;
         final FitConfig config;
         AutoSelection.Run run;
+        /** Wall-clock time of the candidate: building it and all its epochs. */
         long nanos;
+        /** The part of {@link #nanos} spent in epochs: the basis of the per-epoch estimates. */
+        long epochNanos;
         int epochs;
         double nll = Double.NaN;
         boolean started;
@@ -66,7 +69,7 @@ final class SuccessiveHalving {
         }
 
         double nanosPerEpoch() {
-            return epochs == 0 ? Double.NaN : (double) nanos / epochs;
+            return epochs == 0 ? Double.NaN : (double) epochNanos / epochs;
         }
 
         boolean finished() {
@@ -150,8 +153,10 @@ final class SuccessiveHalving {
                 notCompared++;
                 continue;
             }
+            long t0 = clock.getAsLong();
             e.run = trainer.start(e.config);
             e.started = true;
+            e.nanos += clock.getAsLong() - t0;
             if (!advance(e, rungs[0], Duration.ofNanos(Math.max(0, remaining())), 0)) {
                 continue;
             }
@@ -182,7 +187,7 @@ final class SuccessiveHalving {
         long nanos = 0;
         int epochs = 0;
         for (Entry e : entries) {
-            nanos += e.nanos;
+            nanos += e.epochNanos;
             epochs += e.epochs;
         }
         double need = epochs == 0 ? 0 : (double) nanos / epochs * rungs[0];
@@ -254,7 +259,9 @@ final class SuccessiveHalving {
         if (!winner.finished() && left > 0) {
             long t0 = clock.getAsLong();
             winner.run.advance(maxEpochs, Duration.ofNanos(left));
-            winner.nanos += clock.getAsLong() - t0;
+            long dt = clock.getAsLong() - t0;
+            winner.nanos += dt;
+            winner.epochNanos += dt;
         }
         TrainingResult result = winner.run.finish();
         winner.run = null;
@@ -294,7 +301,9 @@ final class SuccessiveHalving {
             e.note = rung == 0 ? "diverged" : "diverged in rung " + rung;
             return false;
         } finally {
-            e.nanos += clock.getAsLong() - t0;
+            long dt = clock.getAsLong() - t0;
+            e.nanos += dt;
+            e.epochNanos += dt;
         }
     }
 
