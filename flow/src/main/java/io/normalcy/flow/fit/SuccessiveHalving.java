@@ -28,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * hits it before the rung's epochs is not compared (unless nothing else trained: then it is the model). A later
  * rung runs only when its epochs, at each candidate's measured epoch time, plus the rest of the winner's epochs, at
  * the slowest survivor's, fit in the remaining budget; otherwise the best at the last completed rung wins. When
- * rung 0 did not fit, or the plan as estimated from rung 0's epoch times exceeds the budget, {@link #warning}
- * says what budget would run it all. Every decision reads the injected clock, so the selection is deterministic
- * given the seed and the clock.
+ * rung 0 did not fit, or the plan as estimated from rung 0's epoch times exceeds the budget, the outcome's
+ * warning ({@link AutoBudget}) says what budget would run it all. Every decision reads the injected clock, so the
+ * selection is deterministic given the seed and the clock.
+ *
+ * <p>Why resume rather than restart: a rung's survivors keep their optimiser state, so the plan costs each epoch
+ * once, and the winner's trajectory is exactly that of an uninterrupted fit. Every run stays open (native memory:
+ * the flows are small, at most 6 × [128, 128]) until it is dropped.
  */
 final class SuccessiveHalving {
     private static final Logger LOG = LoggerFactory.getLogger(SuccessiveHalving.class);
@@ -135,11 +139,6 @@ final class SuccessiveHalving {
                 close(e);
             }
         }
-    }
-
-    /** The warning {@link #run} produced, or null. */
-    String warning() {
-        return warning;
     }
 
     /** Rung 0 in candidate order; returns the candidates compared at its epochs. */
