@@ -122,8 +122,12 @@ public final class SizingBenchmark {
         }
         List<String> cands = new ArrayList<>();
         for (AutoCandidate a : fit.autoCandidates()) {
-            cands.add(a.trained() ? String.format(Locale.ROOT, "%s %.4f%s", a.label(), a.validationNll(),
+            cands.add(a.trained() ? String.format(Locale.ROOT, "%s %.4f (%d epochs%s)%s", a.label(),
+                    a.validationNll(), a.epochs(), a.droppedAtRung() < 0 ? "" : ", rung " + a.droppedAtRung(),
                     a.chosen() ? "*" : "") : a.label() + " skipped");
+        }
+        if (c.containsKey("autoWarning")) {
+            System.out.println("  " + c.get("autoWarning"));
         }
         return new Row(n, d, variant, c.get("flowType"), c.get("blocks"), c.get("hidden"), fit.history().size(),
                 c.get("epochs"), c.get("patience"), c.get("weightDecay"), seconds, nll, truth, String.join("; ", cands));

@@ -70,8 +70,10 @@ final class FitCommand implements Callable<Integer> {
     List<String> log1p = new ArrayList<>();
 
     @Option(names = "--flow", defaultValue = "maf-mog", description = "maf-mog (MAF with a mixture-of-Gaussians"
-            + " base: exact per-feature conditionals, multi-modal ones too), maf, realnvp, or auto (train the"
-            + " families and sizes within --auto-budget, keep the lowest validation NLL) (default: ${DEFAULT-VALUE}).")
+            + " base: exact per-feature conditionals, multi-modal ones too), maf, realnvp, or auto (maf-mog, maf,"
+            + " realnvp, maf-mog with 8 components unless --components is set, and maf-mog one size smaller unless"
+            + " --blocks/--hidden are set, compared by successive halving at equal epochs within --auto-budget; the"
+            + " best trains on to its early stop) (default: ${DEFAULT-VALUE}).")
     String flow;
 
     @Option(names = "--contamination", paramLabel = "SHARE", description = "Expected share of anomalies in the"
@@ -90,7 +92,9 @@ final class FitCommand implements Callable<Integer> {
     String engine;
 
     @Option(names = "--auto-budget", defaultValue = "10m", paramLabel = "DURATION", description = "Time budget of"
-            + " --flow auto, e.g. 90s, 10m, 1h or PT10M; 0 trains only the first candidate (default: ${DEFAULT-VALUE}).")
+            + " --flow auto, e.g. 90s, 10m, 1h or PT10M. The whole plan takes about two full trainings; a smaller"
+            + " budget compares at fewer epochs or skips candidates and the fit prints a warning with the budget that"
+            + " would do; 0 trains only the first candidate for one epoch (default: ${DEFAULT-VALUE}).")
     String autoBudget;
 
     @Option(names = "--ordering", defaultValue = "natural", description = "MAF autoregressive order: natural (exact "
@@ -167,6 +171,9 @@ final class FitCommand implements Callable<Integer> {
         NormalcyModel model = result.model();
         out.printf(Locale.ROOT, "sizing: %s%n", model.provenance().config().get("sizing"));
         printCandidates(out, result.autoCandidates());
+        if (model.provenance().config().containsKey("autoWarning")) {
+            out.printf(Locale.ROOT, "warning: %s%n", model.provenance().config().get("autoWarning"));
+        }
         if (warmFrom != null) {
             out.printf(Locale.ROOT, "warm start: %s%n", model.provenance().config().get("warmStart"));
         }
@@ -282,13 +289,14 @@ final class FitCommand implements Callable<Integer> {
         if (candidates.isEmpty()) {
             return;
         }
-        out.println("flow auto: candidates (validation NLL in flow space, lower is better):");
+        out.println("flow auto: candidates (validation NLL in flow space, lower is better; successive halving at"
+                + " equal epochs):");
         for (AutoCandidate c : candidates) {
             if (c.trained()) {
-                out.printf(Locale.ROOT, "  %-26s %12.4f %4d epochs %8.1f s%s%n", c.label(), c.validationNll(),
-                        c.epochs(), c.millis() / 1000.0, c.chosen() ? "  <- chosen" : "");
+                out.printf(Locale.ROOT, "  %-30s %12.4f %4d epochs %8.1f s  %s%n", c.label(), c.validationNll(),
+                        c.epochs(), c.millis() / 1000.0, c.chosen() ? "<- chosen" : c.note());
             } else {
-                out.printf(Locale.ROOT, "  %-26s %12s (%s)%n", c.label(), "not trained", c.note());
+                out.printf(Locale.ROOT, "  %-30s %12s (%s)%n", c.label(), "not trained", c.note());
             }
         }
     }

@@ -3,13 +3,12 @@ package io.normalcy.flow.fit;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.train.TrainingDivergedException;
 import io.normalcy.flow.train.TrainingResult;
+import io.normalcy.flow.train.TrainingSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Flow auto selection ({@link FitConfig.Builder#autoSelect}): trains the candidate families and sizes on the same
@@ -19,21 +18,94 @@ import org.slf4j.LoggerFactory;
  * validation NLL measures exactly that on rows none of them trained on. All candidates share the preprocessing, so
  * their flow-space NLLs differ from original units by the same constant and compare directly.
  *
- * <p>Budget: candidate i of k starts only while time remains (the first always runs) and gets the remaining budget
- * divided by the candidates left, as a time limit after which it stops at the end of the epoch and keeps its best
- * epoch; a candidate that stops early leaves its time to the next ones.
+ * <p>The policy is successive halving at equal epochs within the budget ({@link SuccessiveHalving}): every candidate
+ * trains the same number of epochs, the better half continues from where it stopped, until one remains, which
+ * trains on to its early stop. Comparing at equal epochs matters because families learn at different speeds: a
+ * candidate that had more epochs, or the one that learns fastest in its first few, is not the one that is best when
+ * trained to convergence.
  */
 final class AutoSelection {
-    private static final Logger LOG = LoggerFactory.getLogger(AutoSelection.class);
+    /**
+     * Mixture components K of the second MAF_MOG candidate when the user did not fix K: more modes per conditional
+     * than the default {@value io.normalcy.flow.model.FlowSpec#DEFAULT_COMPONENTS}, at ~0.7 µs per record and
+     * component of scoring (MAF itself covers the other end, one Gaussian).
+     */
+    static final int ALTERNATIVE_COMPONENTS = 8;
 
-    /** Trains one candidate configuration within {@code timeLimit}. */
+    /** Starts one candidate's training (no epoch run yet). */
     @FunctionalInterface
     interface Trainer {
-        TrainingResult train(FitConfig candidate, Duration timeLimit);
+        Run start(FitConfig candidate);
     }
 
-    /** The chosen candidate's configuration and training result, and the record of every candidate. */
-    record Outcome(FitConfig config, TrainingResult trained, List<AutoCandidate> candidates) {
+    /**
+     * One candidate's training, paused between rungs: {@link TrainingSession} in production ({@link #of}), a fake
+     * in tests of the policy.
+     */
+    interface Run extends AutoCloseable {
+        /**
+         * Trains on until {@code totalEpochs} epochs have run in all calls together, early stopping, or the end of
+         * the first epoch past {@code limit} (null = none).
+         *
+         * @throws TrainingDivergedException when training diverged for good
+         */
+        void advance(int totalEpochs, Duration limit);
+
+        int epochs();
+
+        /** Lowest validation NLL so far. */
+        double bestValNll();
+
+        /** Whether more epochs would change nothing (early-stopped or every planned epoch ran). */
+        boolean finished();
+
+        /** The best weights and the history; ends the run. */
+        TrainingResult finish();
+
+        @Override
+        void close();
+
+        /** A real training session as a run. */
+        static Run of(TrainingSession session) {
+            return new Run() {
+                @Override
+                public void advance(int totalEpochs, Duration limit) {
+                    session.advance(totalEpochs, limit);
+                }
+
+                @Override
+                public int epochs() {
+                    return session.epochs();
+                }
+
+                @Override
+                public double bestValNll() {
+                    return session.bestValNll();
+                }
+
+                @Override
+                public boolean finished() {
+                    return session.finished();
+                }
+
+                @Override
+                public TrainingResult finish() {
+                    return session.finish();
+                }
+
+                @Override
+                public void close() {
+                    session.close();
+                }
+            };
+        }
+    }
+
+    /**
+     * The chosen candidate's configuration and training result, the record of every candidate, and a warning when
+     * the budget was too small for the plan (null otherwise).
+     */
+    record Outcome(FitConfig config, TrainingResult trained, List<AutoCandidate> candidates, String warning) {
     }
 
     private final FitConfig requested;
@@ -41,7 +113,7 @@ final class AutoSelection {
     private final LongSupplier clock;
 
     /**
-     * @param requested the configuration as given (to know which sizes the user fixed)
+     * @param requested the configuration as given (to know which sizes and K the user fixed)
      * @param sized     {@code requested.sizedFor(...)} for this data
      * @param clock     nanosecond clock ({@code System::nanoTime})
      */
@@ -52,15 +124,19 @@ final class AutoSelection {
     }
 
     /**
-     * The candidates in training order: MAF_MOG, MAF and REALNVP at the sized capacity, then MAF_MOG one
-     * {@link SizeRule#LADDER} step smaller (only when the user fixed neither blocks nor hidden widths and the
-     * sized step is not already the smallest). MAF_MOG comes first because it is the default, so a budget that
-     * allows one candidate gives the default model.
+     * The candidates: MAF_MOG, MAF and REALNVP at the sized capacity; MAF_MOG with {@link #ALTERNATIVE_COMPONENTS}
+     * components unless the user fixed K; MAF_MOG one {@link SizeRule#LADDER} step smaller unless the user fixed
+     * blocks or hidden widths or the sized step is the smallest. MAF_MOG at the sized capacity comes first because
+     * it is the default, so a budget that allows one candidate gives the default model.
      */
     List<FitConfig> candidates() {
         List<FitConfig> out = new ArrayList<>();
         for (FlowType t : List.of(FlowType.MAF_MOG, FlowType.MAF, FlowType.REALNVP)) {
             out.add(sized.toBuilder().flowType(t).autoSelect(null).build());
+        }
+        if (!requested.componentsSet() && sized.components() != ALTERNATIVE_COMPONENTS) {
+            out.add(sized.toBuilder().flowType(FlowType.MAF_MOG).components(ALTERNATIVE_COMPONENTS).autoSelect(null)
+                    .build());
         }
         boolean sizeFree = requested.sizeToData() && !requested.explicitSizes().contains(FitConfig.Sized.BLOCKS)
                 && !requested.explicitSizes().contains(FitConfig.Sized.HIDDEN);
@@ -85,48 +161,13 @@ final class AutoSelection {
     }
 
     /**
-     * Trains the candidates within the budget and returns the best.
+     * Selects among {@link #candidates()} by successive halving within the budget.
      *
-     * @throws TrainingDivergedException when every candidate that ran diverged (the first one's error)
+     * @throws TrainingDivergedException when every candidate that ran diverged (the first one's error), or the
+     *                                   chosen one diverged while training on
      */
     Outcome run(Trainer trainer) {
-        List<FitConfig> configs = candidates();
-        long budget = saturatedNanos(requested.autoBudget());
-        long start = clock.getAsLong();
-        List<AutoCandidate> records = new ArrayList<>();
-        List<TrainingResult> results = new ArrayList<>();
-        TrainingDivergedException firstFailure = null;
-        int best = -1;
-        for (int i = 0; i < configs.size(); i++) {
-            FitConfig c = configs.get(i);
-            long remaining = budget - (clock.getAsLong() - start);
-            if (i > 0 && remaining <= 0) {
-                records.add(AutoCandidate.skipped(c, "budget spent"));
-                results.add(null);
-                continue;
-            }
-            long t0 = clock.getAsLong();
-            try {
-                TrainingResult r = trainer.train(c, Duration.ofNanos(Math.max(0, remaining) / (configs.size() - i)));
-                long millis = (clock.getAsLong() - t0) / 1_000_000;
-                records.add(AutoCandidate.trained(c, r, millis));
-                results.add(r);
-                if (best < 0 || r.bestValNll() < results.get(best).bestValNll()) {
-                    best = i;
-                }
-            } catch (TrainingDivergedException e) {
-                LOG.warn("auto selection: candidate {} diverged: {}", AutoCandidate.label(c), e.getMessage());
-                records.add(AutoCandidate.skipped(c, "diverged"));
-                results.add(null);
-                firstFailure = firstFailure == null ? e : firstFailure;
-            }
-        }
-        if (best < 0) {
-            throw firstFailure;
-        }
-        records.set(best, records.get(best).asChosen());
-        LOG.info("auto selection: chose {} of {}", records.get(best).label(), describe(records));
-        return new Outcome(configs.get(best), results.get(best), records);
+        return new SuccessiveHalving(candidates(), requested.autoBudget(), clock).run(trainer);
     }
 
     /** One line per candidate, for provenance and logs. */
@@ -134,18 +175,11 @@ final class AutoSelection {
         List<String> parts = new ArrayList<>();
         for (AutoCandidate c : candidates) {
             parts.add(c.trained()
-                    ? String.format(Locale.ROOT, "%s%s: validation NLL %.4f (%d epochs, %.1f s)", c.label(),
-                            c.chosen() ? " [chosen]" : "", c.validationNll(), c.epochs(), c.millis() / 1000.0)
+                    ? String.format(Locale.ROOT, "%s%s: validation NLL %.4f (%d epochs, %.1f s%s)", c.label(),
+                            c.chosen() ? " [chosen]" : "", c.validationNll(), c.epochs(), c.millis() / 1000.0,
+                            c.note().isEmpty() ? "" : ", " + c.note())
                     : c.label() + ": not trained (" + c.note() + ")");
         }
         return String.join("; ", parts);
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
-        }
     }
 }

@@ -274,6 +274,9 @@ public final class FitConfig {
                 : components != null ? components : FlowSpec.DEFAULT_COMPONENTS;
     }
 
+    /** Whether the user set {@link #components()} (flow auto then does not try another K). */
+    boolean componentsSet() { return components != null; }
+
     /**
      * Missing-value policies of the features that are not dead-lettered when missing (issue 12 item 4): the fit
      * stores each with the feature's median on the calibration hold-out ({@link MissingValues}). Training rows that
@@ -397,9 +400,10 @@ public final class FitConfig {
          */
         public Builder sizeToData(boolean v) { sizeToData = v; return this; }
         /**
-         * Flow auto selection: at fit time, train the candidate families (MAF_MOG, MAF, REALNVP) and sizes on the
-         * same split within {@code budget} and keep the lowest validation NLL ({@link AutoSelection}); overrides
-         * {@link #flowType}. A zero budget trains only the first candidate (MAF_MOG); null turns it off.
+         * Flow auto selection: at fit time, train the candidate families (MAF_MOG, MAF, REALNVP), sizes and MAF_MOG
+         * mixture sizes on the same split within {@code budget}, by successive halving at equal epochs, and keep
+         * the lowest validation NLL ({@link AutoSelection}); overrides {@link #flowType}. A zero budget trains only
+         * the first candidate (MAF_MOG) for one epoch; null turns it off.
          */
         public Builder autoSelect(Duration budget) { autoBudget = budget; return this; }
         public Builder seed(long v) { seed = v; return this; }

@@ -8,8 +8,8 @@ import java.util.List;
  * Outcome of {@link ModelFitter#fit}: the calibrated model, the per-epoch training history (of the chosen
  * candidate under auto selection) and summary {@link FitMetrics}. {@code heldOutLogDensities} are the calibration
  * hold-out's log-densities (original units) the thresholds were set from, for reports. {@code autoCandidates}
- * compares the candidates of a flow auto selection ({@link FitConfig.Builder#autoSelect}), in training order;
- * empty without it.
+ * compares the candidates of a flow auto selection ({@link FitConfig.Builder#autoSelect}), in candidate order,
+ * with the rung each stopped at; empty without it.
  */
 public record FitResult(NormalcyModel model, List<EpochStats> history, FitMetrics metrics,
                         double[] heldOutLogDensities, List<AutoCandidate> autoCandidates) {

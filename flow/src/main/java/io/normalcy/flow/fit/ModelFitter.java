@@ -94,19 +94,20 @@ public final class ModelFitter {
         TrainingResult trained = t.result();
         FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
                 skipped, trained.bestValNll(), trained.bestEpoch(), trained.history().size(), trainingMillis);
-        return new FitResult(model, trained.history(), metrics, holdOut.logDensities(), t.candidates());
+        return new FitResult(model, trained.history(), metrics, holdOut.logDensities(),
+                t.auto() == null ? List.of() : t.auto().candidates());
     }
 
     /**
      * The trained flow: the configuration it was trained with (sizes resolved), its spec, the trainer split it saw
      * (re-encoded with the previous model's preprocessing on a warm start), the result, whether it started warm,
-     * and the auto-selection candidates (empty without auto selection).
+     * and the auto selection's outcome (null without auto selection).
      */
     private record Trained(FitConfig config, FlowSpec spec, TrainerSplit trainer, TrainingResult result,
-                           WarmStart warm, List<AutoCandidate> candidates, String trim) {
+                           WarmStart warm, AutoSelection.Outcome auto, String trim) {
         Trained(FitConfig config, FlowSpec spec, TrainerSplit trainer, TrainingResult result, WarmStart warm,
-                List<AutoCandidate> candidates) {
-            this(config, spec, trainer, result, warm, candidates, null);
+                AutoSelection.Outcome auto) {
+            this(config, spec, trainer, result, warm, auto, null);
         }
     }
 
@@ -129,11 +130,11 @@ public final class ModelFitter {
         TrainerSplit kept = t.trainer().subset(keep);
         LOG.info("model {}: contamination {}: dropped {} of {} trainer rows, training on from the first fit", name,
                 c, tr.length - keep.length, tr.length);
-        TrainingResult again = train(t.spec(), kept, t.config(), progress, first, null);
+        TrainingResult again = train(t.spec(), kept, t.config(), progress, first);
         String trim = String.format(java.util.Locale.ROOT, "%s: dropped the %d of %d trainer rows with the lowest"
                 + " log-density under a first fit (best validation NLL %.4f), then trained on from it (%.4f)", c,
                 tr.length - keep.length, tr.length, t.result().bestValNll(), again.bestValNll());
-        return new Trained(t.config(), t.spec(), kept, again, t.warm(), t.candidates(), trim);
+        return new Trained(t.config(), t.spec(), kept, again, t.warm(), t.auto(), trim);
     }
 
     /** One flow of the configured family, warm from {@code warmFrom} when {@link WarmStart} allows it. */
@@ -148,26 +149,36 @@ public final class ModelFitter {
         } else if (warmFrom != null) {
             LOG.warn("model {}: {}", name, warm.description());
         }
-        TrainingResult trained = train(spec, used, sized, progress, warm.applies() ? warmFrom : null, null);
-        return new Trained(sized, spec, used, trained, warm, List.of());
+        TrainingResult trained = train(spec, used, sized, progress, warm.applies() ? warmFrom : null);
+        return new Trained(sized, spec, used, trained, warm, null);
     }
 
     /**
-     * {@link AutoSelection} over the candidate families and sizes. Every candidate starts cold: a warm start
-     * reuses the previous model's preprocessing, which would give the warm candidate a different flow space and
-     * make its validation NLL incomparable with the others'.
+     * {@link AutoSelection} over the candidate families and sizes, each a {@link FlowTrainer#start resumable
+     * session} on the same training data (one dequantised view shared by all). Every candidate starts cold: a warm
+     * start reuses the previous model's preprocessing, which would give the warm candidate a different flow space
+     * and make its validation NLL incomparable with the others'.
      */
     private static Trained autoSelected(String name, FitConfig requested, FitConfig sized, TrainerSplit trainer,
                                         ProgressListener progress, NormalcyModel warmFrom) {
         if (warmFrom != null) {
             LOG.info("model {}: auto selection trains every candidate cold (warm start not used)", name);
         }
-        AutoSelection.Outcome o = new AutoSelection(requested, sized, System::nanoTime)
-                .run((candidate, limit) -> train(spec(candidate, trainer), trainer, candidate, progress, null,
-                        limit));
+        TrainingData data = FlowSpaceRows.of(trainer.preprocessor(), trainer.raw(), trainer.context(), sized.seed());
+        AutoSelection.Outcome o;
+        try {
+            o = new AutoSelection(requested, sized, System::nanoTime).run(candidate -> {
+                FlowSpec spec = spec(candidate, trainer);
+                return AutoSelection.Run.of(new FlowTrainer(options(candidate)).start(spec,
+                        ParameterInitializer.initialize(spec, new Random(candidate.seed())), data,
+                        progress == null ? ProgressListener.NONE : progress, true));
+            });
+        } catch (TrainingDivergedException e) {
+            throw new TrainingDivergedException(e.getMessage() + "; " + mostExtreme(trainer), e);
+        }
         WarmStart warm = warmFrom == null ? WarmStart.COLD
                 : new WarmStart(false, "cold: auto selection trains every candidate cold");
-        return new Trained(o.config(), spec(o.config(), trainer), trainer, o.trained(), warm, o.candidates());
+        return new Trained(o.config(), spec(o.config(), trainer), trainer, o.trained(), warm, o);
     }
 
     private static FlowSpec spec(FitConfig c, TrainerSplit trainer) {
@@ -280,23 +291,26 @@ public final class ModelFitter {
 
     /** Maximum likelihood on the trainer split, which {@link FlowTrainer} splits again for early stopping. */
     private static TrainingResult train(FlowSpec spec, TrainerSplit trainer, FitConfig config,
-                                        ProgressListener progress, NormalcyModel warmFrom,
-                                        java.time.Duration timeLimit) {
+                                        ProgressListener progress, NormalcyModel warmFrom) {
         FlowParameters initial = warmFrom != null ? warmFrom.parameters()
                 : ParameterInitializer.initialize(spec, new Random(config.seed()));
-        double trainerValFraction = config.validationFraction()
-                / (config.trainFraction() + config.validationFraction());
-        TrainingOptions defaults = TrainingOptions.defaults();
-        TrainingOptions options = new TrainingOptions(config.epochs(), config.batchSize(), config.learningRate(),
-                config.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
-                config.seed(), defaults.maxRollbacks()).withEngine(config.engine());
-        TrainingData data = trainingData(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
+        TrainingData data = FlowSpaceRows.of(trainer.preprocessor(), trainer.raw(), trainer.context(), config.seed());
         try {
-            return new FlowTrainer(options, timeLimit).fit(spec, initial, data,
+            return new FlowTrainer(options(config)).fit(spec, initial, data,
                     progress == null ? ProgressListener.NONE : progress, warmFrom == null);
         } catch (TrainingDivergedException e) {
             throw new TrainingDivergedException(e.getMessage() + "; " + mostExtreme(trainer), e);
         }
+    }
+
+    /** The trainer's options: {@code config}'s, validating on its share of the trainer split. */
+    private static TrainingOptions options(FitConfig config) {
+        double trainerValFraction = config.validationFraction()
+                / (config.trainFraction() + config.validationFraction());
+        TrainingOptions defaults = TrainingOptions.defaults();
+        return new TrainingOptions(config.epochs(), config.batchSize(), config.learningRate(),
+                config.weightDecay(), defaults.clipNorm(), config.patience(), Math.min(0.5, trainerValFraction),
+                config.seed(), defaults.maxRollbacks()).withEngine(config.engine());
     }
 
     /**
@@ -344,10 +358,13 @@ public final class ModelFitter {
         described.put(ProvenanceTraces.HELD_OUT_QUANTILES, ProvenanceTraces.heldOutQuantiles(holdOut.logDensities()));
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
                 + " calibration hold-out");
-        if (!t.candidates().isEmpty()) {
-            described.put("flowChoice", "auto (budget " + requested.autoBudget() + "): lowest validation NLL of "
-                    + t.candidates().size() + " candidates");
-            described.put("autoCandidates", AutoSelection.describe(t.candidates()));
+        if (t.auto() != null) {
+            described.put("flowChoice", "auto (budget " + requested.autoBudget() + "): successive halving at equal"
+                    + " epochs, lowest validation NLL of " + t.auto().candidates().size() + " candidates");
+            described.put("autoCandidates", AutoSelection.describe(t.auto().candidates()));
+            if (t.auto().warning() != null) {
+                described.put("autoWarning", t.auto().warning());
+            }
         }
         return new ModelProvenance(trainerVersion(), requested.seed(), windowStart(valid), windowEnd(valid),
                 Map.of(), valid.size(), skipped, trainNll, -holdOut.mean(), holdOut.logDensities().length, backend(),
@@ -428,27 +445,6 @@ public final class ModelFitter {
             }
         }
         return pre;
-    }
-
-    /** Flow-space rows; integer features get fresh U(0,1) noise per epoch and fixed noise for validation. */
-    private static TrainingData trainingData(FeaturePreprocessor pre, double[][] raw, double[][] ctx, long seed) {
-        boolean anyDequantized = pre.features().stream().anyMatch(f -> f.binWidth() > 0);
-        int d = pre.dimension();
-        if (!anyDequantized) {
-            double[][] u = new double[raw.length][d];
-            for (int i = 0; i < raw.length; i++) {
-                pre.continuousToFlowSpace(raw[i], u[i], null);
-            }
-            return TrainingData.of(u, ctx);
-        }
-        return TrainingData.perEpoch(raw.length, ctx, epoch -> {
-            Random rng = new Random(seed * 31 + epoch + 1);
-            double[][] u = new double[raw.length][d];
-            for (int i = 0; i < raw.length; i++) {
-                pre.continuousToFlowSpace(pre.dequantize(raw[i], rng), u[i], null);
-            }
-            return u;
-        });
     }
 
     private static ModelProvenance provisional(FitConfig config) {

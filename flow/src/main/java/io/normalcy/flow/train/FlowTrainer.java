@@ -31,9 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>ActNorm layers get Glow's data-dependent initialisation ({@link ActNormInit}) from the first
  * {@link #MIN_INIT_ROWS} (or batch-size) shuffled training rows before the graph is built; the epoch loop itself
- * is {@link TrainingRun}, the same for both engines. One graph (or manual flow) is built per {@link #fit} and
- * closed at its end (ND4J's native memory is released only when arrays are closed or garbage-collected). Not
- * thread-safe.
+ * is {@link TrainingRun}, the same for both engines; {@link #start} hands it out as a {@link TrainingSession} that
+ * can pause between epochs. One graph (or manual flow) is built per {@link #fit} and closed at its end (ND4J's
+ * native memory is released only when arrays are closed or garbage-collected). Not thread-safe.
  */
 public final class FlowTrainer {
     /**
@@ -90,8 +90,24 @@ public final class FlowTrainer {
      */
     public TrainingResult fit(FlowSpec spec, FlowParameters initial, TrainingData data, ProgressListener listener,
                               boolean dataDependentInit) {
-        checkInputs(spec, initial, data);
         long deadline = timeLimit == null ? Long.MAX_VALUE : System.nanoTime() + saturatedNanos(timeLimit);
+        try (TrainingSession session = start(spec, initial, data, listener, dataDependentInit)) {
+            session.advanceUntil(options.epochs(), deadline);
+            return session.finish();
+        }
+    }
+
+    /**
+     * A fit that trains only when asked ({@link TrainingSession#advance}) and can pause between epochs, e.g. to
+     * compare candidates at equal epochs before the better ones train on. Builds the graph (and runs the
+     * data-dependent initialisation) now; the caller closes the session. This trainer's time limit does not apply
+     * (each {@code advance} has its own).
+     *
+     * @throws IllegalArgumentException on inconsistent spec, parameters or data (naming the field/row)
+     */
+    public TrainingSession start(FlowSpec spec, FlowParameters initial, TrainingData data, ProgressListener listener,
+                                 boolean dataDependentInit) {
+        checkInputs(spec, initial, data);
         Nd4j.getRandom().setSeed(options.seed());
         Random rng = new Random(options.seed());
         TrainingRun.Split split = split(data.rows(), rng);
@@ -100,9 +116,18 @@ public final class FlowTrainer {
         FlowParameters start = dataDependentInit ? initialized(spec, initial, epoch0, data.context(), split.train())
                 : initial.copy();
         WarmupCosineSchedule schedule = schedule(split.train().length);
-        try (TrainableFlow graph = build(spec, start); Updates updates = new Updates(graph, options)) {
-            return new TrainingRun(graph, updates, options, schedule, data, validation, split, rng,
-                    listener == null ? ProgressListener.NONE : listener, deadline).run(epoch0);
+        TrainableFlow graph = build(spec, start);
+        Updates updates = null;
+        try {
+            updates = new Updates(graph, options);
+            return new TrainingSession(graph, updates, new TrainingRun(graph, updates, options, schedule, data,
+                    validation, split, rng, listener == null ? ProgressListener.NONE : listener, epoch0));
+        } catch (RuntimeException | Error e) {
+            if (updates != null) {
+                updates.close();
+            }
+            graph.close();
+            throw e;
         }
     }
 

@@ -6,8 +6,9 @@ package io.normalcy.flow.train;
  *
  * <p>Integer features are dequantised with fresh U(0,1) noise every epoch (Theis et al. 2016; Uria et al.
  * 2013): the caller owns the raw values and the preprocessing, so it supplies the flow-space rows per
- * epoch through {@link EpochInputs}. The trainer calls {@code inputs(VALIDATION)} once for a fixed view used
- * for every validation NLL (so epochs are comparable), then {@code inputs(epoch)} once per training epoch
+ * epoch through {@link EpochInputs}. The trainer asks for {@code inputs(VALIDATION)} once per fit for a fixed view
+ * used for every validation NLL (so epochs are comparable; fetched from {@link EpochInputs} once per instance and
+ * shared by the fits that use this instance), then {@code inputs(epoch)} once per training epoch
  * (and again for an epoch repeated after a rollback). Row i of every call must be the same record, and
  * rows keep the context given here. Without integer features use {@link #of}.
  */
@@ -24,6 +25,8 @@ public final class TrainingData {
     private final int rows;
     private final double[][] context;
     private final EpochInputs inputs;
+    /** The checked validation view once fetched: candidates trained side by side share it instead of a copy each. */
+    private double[][] validation;
 
     private TrainingData(int rows, double[][] context, EpochInputs inputs) {
         if (rows < 2) {
@@ -68,12 +71,18 @@ public final class TrainingData {
      * @throws IllegalArgumentException naming the epoch, record and column
      */
     double[][] inputs(int epoch, int width) {
+        if (epoch == VALIDATION && validation != null && validation[0].length == width) {
+            return validation;
+        }
         double[][] u = inputs.inputs(epoch);
         if (u == null || u.length != rows) {
             throw new IllegalArgumentException("epoch inputs for epoch " + epoch + " must have " + rows
                     + " rows, got " + (u == null ? "null" : u.length));
         }
         Batches.validate(epoch == VALIDATION ? "validation input" : "input (epoch " + epoch + ")", u, width);
+        if (epoch == VALIDATION) {
+            validation = u;
+        }
         return u;
     }
 }

@@ -11,9 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The epoch loop of one {@link FlowTrainer#fit}, with the state it carries from epoch to epoch: the last good and
- * the best weights (early stopping), the rollback count and learning-rate scale (recovery from a non-finite
- * state), the Adam step count and the history. One instance per fit; the caller owns and closes the graph.
+ * The epoch loop of one {@link FlowTrainer#fit} or {@link TrainingSession}, with the state it carries from epoch to
+ * epoch: the last good and the best weights (early stopping), the rollback count and learning-rate scale (recovery
+ * from a non-finite state), the Adam step count, the epochs run and the history. Because all of it lives here
+ * (and Adam's moments in {@link Updates}), {@link #advance} can stop after any epoch and a later call continues
+ * exactly where it stopped: the same trajectory as one uninterrupted run. One instance per fit; the caller owns and
+ * closes the graph.
  */
 final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -27,8 +30,6 @@ final class TrainingRun {
     private final Split split;
     private final Random rng;
     private final ProgressListener progress;
-    /** {@code System.nanoTime()} after which no further epoch starts ({@code Long.MAX_VALUE}: none). */
-    private final long deadline;
     private final double[][] ctx;
     private final double[][] validationInputs;
     private final float[] xBuf;
@@ -43,6 +44,10 @@ final class TrainingRun {
     private int rollbacks;
     private double lrScale = 1.0;
     private int iteration;
+    /** Epochs completed (rolled-back attempts not counted). */
+    private int epoch;
+    /** The rows of epoch 0 fetched for the data-dependent initialisation, until the first epoch uses them. */
+    private double[][] pending;
 
     /** Training rows (shuffled every epoch) and validation rows, as indices into the data. */
     record Split(int[] train, int[] validation) {
@@ -53,12 +58,15 @@ final class TrainingRun {
     }
 
     /**
+     * Records the start weights and their validation NLL (the bar the first epoch must beat).
+     *
      * @param validationInputs the fixed validation view ({@code data.inputs(VALIDATION)})
-     * @param deadline         {@code System.nanoTime()} after which no further epoch starts
+     * @param epoch0           the rows of epoch 0 (fetched once for the data-dependent initialisation); later
+     *                         epochs, and epoch 0 when it is repeated after a rollback, fetch their own
      */
     TrainingRun(TrainableFlow graph, Updates updates, TrainingOptions options, WarmupCosineSchedule schedule,
                 TrainingData data, double[][] validationInputs, Split split, Random rng, ProgressListener progress,
-                long deadline) {
+                double[][] epoch0) {
         this.graph = graph;
         this.updates = updates;
         this.options = options;
@@ -67,44 +75,59 @@ final class TrainingRun {
         this.split = split;
         this.rng = rng;
         this.progress = progress;
-        this.deadline = deadline;
+        this.pending = epoch0;
         this.ctx = data.context();
         this.validationInputs = validationInputs;
         int d = graph.spec().dim();
         this.xBuf = new float[options.batchSize() * d];
         this.cBuf = new float[options.batchSize() * graph.spec().contextDim()];
-    }
-
-    /**
-     * Trains until {@link TrainingOptions#epochs()}, early stopping or the deadline. A failed epoch (non-finite
-     * loss, gradient norm or validation NLL) is rolled back and repeated with half the learning rate.
-     *
-     * @param epoch0 the rows of epoch 0 (fetched once for the data-dependent initialisation); later epochs, and
-     *               epoch 0 when it is repeated after a rollback, fetch their own
-     * @throws TrainingDivergedException after more than {@link TrainingOptions#maxRollbacks()} failures
-     */
-    TrainingResult run(double[][] epoch0) {
         lastGood = graph.snapshot();
         best = lastGood;
         double initialVal = validationNll();
         bestVal = Double.isFinite(initialVal) ? initialVal : Double.POSITIVE_INFINITY;
-        double[][] u = epoch0;
-        boolean stopped = false;
-        int epoch = 0;
-        for (boolean first = true; epoch < options.epochs(); first = false) {
-            if (!first) {
-                u = data.inputs(epoch, graph.spec().dim());
-            }
+    }
+
+    /**
+     * Trains on until {@code untilEpoch} epochs have completed in total (at most {@link TrainingOptions#epochs()}),
+     * early stopping, or the first epoch that ends past {@code deadline}; at least one epoch when any remain. A
+     * failed epoch (non-finite loss, gradient norm or validation NLL) is rolled back and repeated with half the
+     * learning rate.
+     *
+     * @param deadline {@code System.nanoTime()} after which no further epoch starts ({@code Long.MAX_VALUE}: none)
+     * @throws TrainingDivergedException after more than {@link TrainingOptions#maxRollbacks()} failures
+     */
+    void advance(int untilEpoch, long deadline) {
+        int target = Math.min(untilEpoch, options.epochs());
+        while (epoch < target && !patienceSpent()) {
+            double[][] u = pending != null ? pending : data.inputs(epoch, graph.spec().dim());
+            pending = null;
             if (!runEpoch(u, epoch)) {
                 continue;
             }
             epoch++;
-            if (epochsWithoutImprovement >= options.patience() || pastDeadline()) {
-                stopped = epoch < options.epochs();
+            if (pastDeadline(deadline)) {
                 break;
             }
         }
-        return finish(stopped);
+    }
+
+    /** Epochs completed so far. */
+    int epochs() {
+        return epoch;
+    }
+
+    /** The lowest validation NLL so far (that of the start weights before the first epoch). */
+    double bestValNll() {
+        return bestVal;
+    }
+
+    /** Whether training is over: early stopping triggered or every epoch of {@link TrainingOptions#epochs()} ran. */
+    boolean finished() {
+        return epoch >= options.epochs() || patienceSpent();
+    }
+
+    private boolean patienceSpent() {
+        return epochsWithoutImprovement >= options.patience();
     }
 
     /** One epoch: trains, validates, then either rolls back (false) or records the epoch (true). */
@@ -194,7 +217,12 @@ final class TrainingRun {
         progress.onEpoch(stats);
     }
 
-    private TrainingResult finish(boolean stopped) {
+    /**
+     * Restores the best weights into the graph and returns them with the history; training should not continue
+     * afterwards (the live weights are no longer those of the last epoch).
+     */
+    TrainingResult finish() {
+        boolean stopped = epoch < options.epochs();
         graph.restore(best);
         FlowParameters result = graph.parameters();
         result.checkFinite();
@@ -228,7 +256,7 @@ final class TrainingRun {
         return sum / idx.length;
     }
 
-    private boolean pastDeadline() {
+    private static boolean pastDeadline(long deadline) {
         return deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
     }
 

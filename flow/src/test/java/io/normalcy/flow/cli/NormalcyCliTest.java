@@ -306,9 +306,14 @@ class NormalcyCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("flow auto, budget PT0S"), r.out());
         assertTrue(r.out().contains("flow auto: candidates"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.contains("MAF_MOG 1×[8]") && l.endsWith("<- chosen")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("MAF_MOG K=3 1×[8]") && l.endsWith("<- chosen")),
+                r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("REALNVP 1×[8]") && l.contains("budget spent")),
                 r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("MAF_MOG K=8 1×[8]") && l.contains("budget spent")),
+                "the other mixture size is a candidate too: " + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("warning: flow auto: the budget PT0S is too small for"
+                + " one rung of all 4 candidates")), r.out());
         assertTrue(Files.isRegularFile(out));
     }
 

@@ -139,11 +139,17 @@ public final class ReportWriter {
         if (d.candidates().isEmpty()) {
             return;
         }
-        sb.append("<h2 id='auto'>Flow auto: candidates</h2>\n<p>Trained on the same training and validation split; "
-                + "the lowest validation NLL (nats/event) is kept.</p>\n<table>\n<tr><th class='l'>flow</th>"
-                + "<th>validation NLL</th><th>epochs</th><th>seconds</th><th class='l'>outcome</th></tr>\n");
+        sb.append("<h2 id='auto'>Flow auto: candidates</h2>\n<p>Trained on the same training and validation split"
+                + " and compared by successive halving at equal epochs: after each rung the better half by validation"
+                + " NLL (nats/event) trains on; the last one trains to its early stop.</p>\n");
+        String warning = d.provenance().get("config autoWarning");
+        if (warning != null) {
+            sb.append("<p class='warn'>").append(Html.esc(warning)).append("</p>\n");
+        }
+        sb.append("<table>\n<tr><th class='l'>flow</th><th>validation NLL</th><th>epochs</th><th>seconds</th>"
+                + "<th class='l'>outcome</th></tr>\n");
         for (ReportData.Candidate c : d.candidates()) {
-            String outcome = c.chosen() ? "chosen" : c.trained() ? "" : "not trained: " + c.note();
+            String outcome = c.chosen() ? "chosen" : c.trained() ? c.note() : "not trained: " + c.note();
             sb.append("<tr><td class='l'>").append(Html.esc(c.label())).append("</td>")
                     .append(c.validationNll() == null ? "<td></td>" : td(c.validationNll()))
                     .append("<td>").append(c.epochs()).append("</td>")

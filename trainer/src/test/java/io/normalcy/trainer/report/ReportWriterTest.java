@@ -68,6 +68,23 @@ class ReportWriterTest {
     }
 
     @Test
+    void flowAutoShowsTheRungACandidateStoppedAtAndTheBudgetWarning() {
+        ReportData s = sample();
+        Map<String, String> prov = new LinkedHashMap<>(s.provenance());
+        prov.put("config autoWarning", "flow auto: the budget PT1M is below the about 452 s (PT7M32S) the plan needs");
+        ReportData d = new ReportData(s.model(), s.version(), s.createdAt(), s.curve(), s.heldOutLogDensity(),
+                s.levels(), prov, s.skipped(), s.typical(), List.of(
+                new ReportData.Candidate("MAF_MOG K=3 3×[32, 32]", true, 1.2345, 40, 4_000, true, ""),
+                new ReportData.Candidate("MAF 3×[32, 32]", true, 2.5, 12, 3_000, false,
+                        "dropped at rung 0 (12 epochs)")));
+        String html = ReportWriter.render(d);
+        String table = html.substring(html.indexOf("<h2 id='auto'>"), html.indexOf("<h2 id='provenance'>"));
+        assertTrue(table.contains("<td class='l'>dropped at rung 0 (12 epochs)</td>"), table);
+        assertTrue(table.contains("<p class='warn'>flow auto: the budget PT1M is below"), table);
+        assertTrue(table.contains("successive halving at equal epochs"), table);
+    }
+
+    @Test
     void emptyCurveAndNoDataStillRender() {
         ReportData d = new ReportData("m", 1, 0, List.of(), new double[0], List.of(), Map.of(), Map.of(), Map.of(),
                 List.of());
