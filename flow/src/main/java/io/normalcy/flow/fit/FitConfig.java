@@ -275,7 +275,9 @@ public final class FitConfig {
     }
 
     /** Whether the user set {@link #components()} (flow auto then does not try another K). */
-    boolean componentsSet() { return components != null; }
+    public boolean componentsSet() {
+        return components != null;
+    }
 
     /**
      * Missing-value policies of the features that are not dead-lettered when missing (issue 12 item 4): the fit

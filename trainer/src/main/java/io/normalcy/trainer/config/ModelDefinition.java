@@ -1,6 +1,5 @@
 package io.normalcy.trainer.config;
 
-import io.normalcy.flow.model.FlowSpec;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.preprocess.ContextSpec;
@@ -43,8 +42,10 @@ import java.util.Map;
  * rows with the lowest log-density under a first fit is dropped before training goes on
  * ({@code io.normalcy.flow.fit.ContaminationTrim}).
  *
- * <p>{@code components}: K, the mixture components per conditional of the MAF_MOG base (1 to 64, default 3);
- * ignored by MAF and REALNVP, used by the MAF_MOG candidates of {@code flow-type: auto}.
+ * <p>{@code components}: K, the mixture components per conditional of the MAF_MOG base (1 to 64), or {@code auto}
+ * ({@link #SIZED}, the default; also what a job file of an older trainer without the key reads as): the fit's default
+ * K, and under {@code flow-type: auto} a second K is tried as well ({@code io.normalcy.flow.fit.AutoSelection}), as
+ * sizes left {@code auto} are. Ignored by MAF and REALNVP.
  *
  * <p>{@code missing}: what scoring does with a record that lacks a raw feature ({@link MissingSettings}: dead-letter,
  * the default; impute the held-out median; skip). Requires declared {@code features}. Training rows that lack a
@@ -80,7 +81,6 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         hidden = List.copyOf(hidden);
         levels = List.copyOf(levels);
         derived = derived == null ? List.of() : List.copyOf(derived); // null: a job file of an older trainer
-        components = components == 0 ? FlowSpec.DEFAULT_COMPONENTS : components; // 0: a job file of an older trainer
         missing = missing == null ? MissingSettings.DEFAULT : missing; // likewise
         trainingEngine = trainingEngine == null ? TrainingEngine.AUTO : trainingEngine; // likewise
     }
@@ -90,7 +90,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
                 Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
                 Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of(), 0.0,
-                FlowSpec.DEFAULT_COMPONENTS, MissingSettings.DEFAULT, TrainingEngine.AUTO);
+                SIZED, MissingSettings.DEFAULT, TrainingEngine.AUTO);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
@@ -163,7 +163,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("warm-start", Boolean.toString(warmStart));
         m.put("derived", String.join(",", derived));
         m.put("contamination", Double.toString(contamination));
-        m.put("components", Integer.toString(components));
+        m.put("components", sized(components));
         m.put("missing-default", missing.defaultPolicy().configName());
         m.put("missing-dead-letter", String.join(",", missing.deadLetter()));
         m.put("missing-impute", String.join(",", missing.impute()));

@@ -88,14 +88,17 @@ public final class Parameters {
     }
 
     /**
-     * K of the MAF_MOG mixture base, checked here rather than in {@link #validate}: the definition reads 0 (absent
-     * from an older trainer's job file) as the default.
+     * K of the MAF_MOG mixture base or {@code auto} ({@link ModelDefinition#SIZED}: left to the fit, which flow auto
+     * may vary), checked here rather than in {@link #validate}, where 0 means {@code auto}.
      */
     private static int components(String key, String s) {
+        if (isAuto(s)) {
+            return ModelDefinition.SIZED;
+        }
         int k = intValue(key, s);
         if (k < 1 || k > FlowSpec.MAX_COMPONENTS) {
             throw new ConfigException(key, "must be in [1, " + FlowSpec.MAX_COMPONENTS
-                    + "] (mixture components of the MAF_MOG base), got " + k);
+                    + "] (mixture components of the MAF_MOG base) or auto, got " + k);
         }
         return k;
     }

@@ -47,13 +47,15 @@ public final class FitConfigs {
                 .trainFraction(1 - d.validationFraction() - d.calibrationFraction())
                 .validationFraction(d.validationFraction())
                 .contamination(d.contamination())
-                .components(d.components())
                 .engine(d.trainingEngine())
                 .missing(d.missing().policies(d.features()))
                 .build();
     }
 
-    /** Sizes the definition sets; the others ({@code auto}) are left to flow's {@code SizeRule}. */
+    /**
+     * Sizes and K the definition sets; the others ({@code auto}) are left to flow's {@code SizeRule} and default K, which
+     * flow auto may vary.
+     */
     private static void sizes(ModelDefinition d, FitConfig.Builder b) {
         if (d.blocks() != ModelDefinition.SIZED) {
             b.blocks(d.blocks());
@@ -66,6 +68,9 @@ public final class FitConfigs {
         }
         if (d.patience() != ModelDefinition.SIZED) {
             b.patience(d.patience());
+        }
+        if (d.components() != ModelDefinition.SIZED) {
+            b.components(d.components());
         }
     }
 }

@@ -316,10 +316,32 @@ class ConfigValidationTest {
         return Stream.of(
                 new FitSetting("contamination", "0.02", 0.02, 0.0, ModelDefinition::contamination,
                         FitConfig::contamination, Map.of("0.3", "0.3")),
-                new FitSetting("components", "5", 5, 3, ModelDefinition::components, FitConfig::components,
-                        Map.of("0", "0", "65", "65", "three", "three")),
+                new FitSetting("components", "5", 5, 3, ConfigValidationTest::componentsOrFitDefault,
+                        FitConfig::components, Map.of("0", "0", "65", "65", "three", "three")),
                 new FitSetting("training-engine", "samediff", TrainingEngine.SAMEDIFF, TrainingEngine.AUTO,
                         ModelDefinition::trainingEngine, FitConfig::engine, Map.of("gpu", "'gpu'")));
+    }
+
+    /** K as the fit sees it: {@code auto} (the default) is the fit's default K. */
+    private static Object componentsOrFitDefault(ModelDefinition d) {
+        return d.components() == ModelDefinition.SIZED ? FitConfig.builder().build().components() : d.components();
+    }
+
+    /**
+     * Issue 13 item 3: {@code components} left {@code auto} (the default) reaches the fit unset, so flow auto tries a
+     * second K as it does from the CLI; a number fixes K.
+     */
+    @Test
+    void componentsAutoLeavesKToTheFitAndANumberFixesIt() {
+        ModelDefinition defaults = ModelDefinition.defaults("m");
+        assertEquals(ModelDefinition.SIZED, defaults.components());
+        assertEquals(false, FitConfigs.from(defaults).componentsSet(), "the default leaves K to the fit");
+        assertEquals("auto", defaults.asMap().get("components"));
+        ModelDefinition auto = Parameters.apply(defaults, Map.of("components", "auto"), "overrides.");
+        assertEquals(false, FitConfigs.from(auto).componentsSet());
+        ModelDefinition fixed = Parameters.apply(defaults, Map.of("components", "4"), "overrides.");
+        assertEquals(true, FitConfigs.from(fixed).componentsSet());
+        assertEquals(4, FitConfigs.from(fixed).components());
     }
 
     @ParameterizedTest(name = "{0}")
