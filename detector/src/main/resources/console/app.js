@@ -137,6 +137,10 @@ function thresholdTable(m) {
           el('td', {}, `${field}=${value}`), el('td', { class: 'num' }, num(t, 5)), el('td', {}, '')));
       }
     }
+    for (const [scope, t] of Object.entries(l.perCombination || {})) {
+      rows.push(el('tr', {}, el('td', {}, l.severity), el('td', { class: 'num' }, l.level),
+        el('td', {}, scope), el('td', { class: 'num' }, num(t, 5)), el('td', {}, '')));
+    }
   }
   return el('table', { class: 'thresholds' },
     el('thead', {}, el('tr', {}, ['severity', 'quantile level', 'context', 'log-density threshold', 'samples']

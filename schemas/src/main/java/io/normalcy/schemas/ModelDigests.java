@@ -49,10 +49,10 @@ public final class ModelDigests {
 
     /**
      * The newest released ModelVersion schema (v2 added the MAF_MOG flow type, Architecture.components and
-     * FeatureSpec.step; v3 the derived features, {@code ModelVersion.derived}; v4 the missing-value policies, {@code ModelVersion.missing}). A writer may still use an older version for a model that version can represent, see
+     * FeatureSpec.step; v3 the derived features, {@code ModelVersion.derived}; v4 the missing-value policies, {@code ModelVersion.missing}; v5 the combination thresholds, {@code ThresholdSet.perCombination}). A writer may still use an older version for a model that version can represent, see
      * {@code ModelStateMapper}.
      */
-    public static final int CURRENT_FORMAT_VERSION = 4;
+    public static final int CURRENT_FORMAT_VERSION = 5;
 
     /** Digest algorithm (JCA name). */
     public static final String ALGORITHM = "SHA-256";

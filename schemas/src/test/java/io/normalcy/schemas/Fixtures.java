@@ -109,8 +109,8 @@ public final class Fixtures {
                         List.of(new CyclicField("hour", "@hourOfDay", 24.0)), List.of(new NumericField("age", 30.0, 10.0))))
                 .setThresholds(List.of(new ThresholdSet(0.01, Severity.WARNING, -9.5, 1000L,
                                 List.of(new ContextThreshold("region", "eu", -9.0, 600L, false),
-                                        new ContextThreshold("region", "us", -9.5, 3L, true))),
-                        new ThresholdSet(0.001, Severity.CRITICAL, -14.0, 1000L, List.of())))
+                                        new ContextThreshold("region", "us", -9.5, 3L, true)), List.of()),
+                        new ThresholdSet(0.001, Severity.CRITICAL, -14.0, 1000L, List.of(), List.of())))
                 .setTypicalContributions(Map.of("amount", -1.5, "count", -0.75))
                 .setTensors(List.of(NamedTensors.of("b0.actnorm.scale", new int[] {2}, new float[] {0.5f, -0.25f}),
                         NamedTensors.of("b0.actnorm.bias", new int[] {2}, new float[] {1f, 2f})))

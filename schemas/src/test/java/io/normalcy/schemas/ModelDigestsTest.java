@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.normalcy.avro.CategoricalField;
+import io.normalcy.avro.CombinationThreshold;
 import io.normalcy.avro.ContextSpecRecord;
 import io.normalcy.avro.CyclicField;
 import io.normalcy.avro.FeatureSpec;
@@ -41,6 +42,9 @@ class ModelDigestsTest {
     private record Mutation(String field, Consumer<ModelVersion> change) {
     }
 
+    private static final CombinationThreshold COMBINATION = new CombinationThreshold(List.of("region", "tier"),
+            List.of("eu", "gold"), -7.5, 300L, false);
+
     private static ModelVersion mutated(Consumer<ModelVersion> change) {
         ModelVersion copy = ModelVersion.newBuilder(BASE).build(); // deep copy
         change.accept(copy);
@@ -64,6 +68,7 @@ class ModelDigestsTest {
                 new Mutation("thresholds", m -> m.getThresholds().get(0).setGlobal(-9.25)),
                 new Mutation("thresholds", m -> m.getThresholds().get(0).getPerContext().get(1).setFallback(false)),
                 new Mutation("thresholds", m -> m.setThresholds(List.of(BASE.getThresholds().get(1), BASE.getThresholds().get(0)))),
+                new Mutation("thresholds", m -> m.getThresholds().get(0).setPerCombination(List.of(COMBINATION))),
                 new Mutation("typicalContributions", m -> m.setTypicalContributions(Map.of("amount", -1.5, "count", -0.5))),
                 new Mutation("typicalContributions", m -> m.setTypicalContributions(Map.of("amount", -1.5))),
                 new Mutation("tensors", m -> {
@@ -186,6 +191,26 @@ class ModelDigestsTest {
             m.getFeatures().get(0).setStep(0.1);
         });
         assertArrayEquals(ModelDigests.compute(v1), ModelDigests.compute(v1Stepped));
+    }
+
+    /**
+     * ThresholdSet.perCombination arrived with format 5: a format-5 digest covers it; a format-4 record is digested
+     * under the v4 schema (the entries projected away), which is why a reader refuses entries in such a record.
+     */
+    @Test
+    void combinationThresholdsAreCoveredFromFormatFive() {
+        ModelVersion plain = mutated(m -> m.setFormatVersion(5));
+        ModelVersion combined = mutated(m -> {
+            m.setFormatVersion(5);
+            m.getThresholds().get(0).setPerCombination(List.of(COMBINATION));
+        });
+        assertFalse(Arrays.equals(ModelDigests.compute(plain), ModelDigests.compute(combined)));
+        ModelVersion v4 = mutated(m -> m.setFormatVersion(4));
+        ModelVersion v4Combined = mutated(m -> {
+            m.setFormatVersion(4);
+            m.getThresholds().get(0).setPerCombination(List.of(COMBINATION));
+        });
+        assertArrayEquals(ModelDigests.compute(v4), ModelDigests.compute(v4Combined));
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.normalcy.flow.fit.LowerTail;
 import io.normalcy.flow.fit.NodeFit;
 import io.normalcy.flow.fit.TailCalibration;
 import io.normalcy.flow.fit.ThresholdCalibrator;
-import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.model.ThresholdLevel;
@@ -22,14 +21,15 @@ import java.util.Map;
 /**
  * Item 4: does a threshold calibrated at level L alert on a share L of clean traffic it has never seen — overall
  * and within each context? The alerts are the detector's ({@code Thresholds.evaluate}: at each level the record's
- * scope is its entity type when that type has its own threshold at that level, else its region, else global), so
- * this measures the thresholds as deployed. Per region and per entity type × region, records keep the scope the
- * detector gives them: those rows show how the type thresholds behave when the traffic is cut another way.
+ * scope is its entity type × region combination when that has its own threshold at that level (model format 5),
+ * else its entity type when that type has its own, else its region, else global), so this measures the thresholds
+ * as deployed. Per entity type and per region, records keep the scope the detector gives them: those rows show how
+ * the thresholds behave when the traffic is cut another way.
  *
- * <p>Next to the deployed rate, each row carries what the full context hierarchy would give (the fitted tails of
- * the entity type × region combinations first, {@code TailCalibration.nodeFor}; the model format cannot store
- * them yet) and the band of rate ratios the context's own fitted threshold has from calibration noise alone
- * (bootstrap, {@code LowerTail.interval}). Issue 13's goal is judged on the contexts with ≥ 10/L held-out rows.
+ * <p>Next to the deployed rate, each row carries what the full context hierarchy of the benchmark's own fitted
+ * tails would give ({@code TailCalibration.nodeFor}: the same rule as the detector's, on the tails fitted here)
+ * and the band of rate ratios the context's own fitted threshold has from calibration noise alone (bootstrap,
+ * {@code LowerTail.interval}). Issue 13's goal is judged on the contexts with ≥ 10/L held-out rows.
  */
 final class Calibration {
     /** Bootstrap replicates per context threshold interval. */
@@ -41,9 +41,10 @@ final class Calibration {
     /**
      * Observed alert rate of one model in one group at one level.
      *
-     * @param onType       share of the group's records judged against their entity type's own threshold
+     * @param onCombination share of the group's records judged against their entity type × region threshold
+     * @param onType       share judged against their entity type's own threshold (no combination threshold)
      * @param onRegion     share judged against their region's own threshold (entity type fell back)
-     * @param onGlobal     share judged against the global threshold at this level (both fell back)
+     * @param onGlobal     share judged against the global threshold at this level (all fell back)
      * @param threshold    the threshold used, or NaN when the group's records use several
      * @param heldOut      calibration hold-out rows of the group
      * @param whatIfAlerts alerts at this level with the full hierarchy (combination, field, global)
@@ -52,8 +53,8 @@ final class Calibration {
      * @param bandHigh     97.5 % point of it
      */
     record Row(String model, String group, long n, double level, long alerts, double rate, double low, double high,
-               double onType, double onRegion, double onGlobal, double threshold, long heldOut, long whatIfAlerts,
-               double bandLow, double bandHigh) {
+               double onCombination, double onType, double onRegion, double onGlobal, double threshold, long heldOut,
+               long whatIfAlerts, double bandLow, double bandHigh) {
         /** Issue 13's goal applies to contexts with ≥ 10/level held-out rows. */
         boolean inGoal() {
             return heldOut >= Math.ceil(ThresholdCalibrator.MIN_TAIL_POINTS / level - 1e-9);
@@ -94,12 +95,12 @@ final class Calibration {
         List<ThresholdLevel> levels = model.thresholds().levels();
         List<String> groups = allGroups();
         Map<String, long[]> n = new LinkedHashMap<>();
-        // group -> level -> {alerts, on type, on region, on global, alerts with the full hierarchy}
+        // group -> level -> {alerts, on type, on region, on global, alerts with the full hierarchy, on combination}
         Map<String, long[][]> counts = new LinkedHashMap<>();
         Map<String, double[]> used = new LinkedHashMap<>(); // group -> level -> threshold (NaN if several)
         for (String g : groups) {
             n.put(g, new long[1]);
-            counts.put(g, new long[levels.size()][5]);
+            counts.put(g, new long[levels.size()][6]);
             double[] u = new double[levels.size()];
             java.util.Arrays.fill(u, Double.NEGATIVE_INFINITY);
             used.put(g, u);
@@ -115,13 +116,12 @@ final class Calibration {
                 n.get(g)[0]++;
                 for (int l = 0; l < levels.size(); l++) {
                     ThresholdLevel level = levels.get(l);
-                    String scope = scopeAt(model, level, context);
-                    ContextThreshold ct = scoped(level, scope);
-                    boolean global = ct == null || ct.fallback();
-                    double threshold = global ? level.global() : ct.threshold();
+                    String scope = model.thresholds().scope(l, context);
+                    double threshold = model.thresholds().threshold(l, context);
                     long[] c = counts.get(g)[l];
                     c[0] += s.evaluation().severity().compareTo(level.severity()) >= 0 ? 1 : 0;
-                    c[global ? 3 : scope.startsWith(PaymentsModel.ENTITY_TYPE + "=") ? 1 : 2]++;
+                    c[scope.equals("global") ? 3 : scope.contains(",") ? 5
+                            : scope.startsWith(PaymentsModel.ENTITY_TYPE + "=") ? 1 : 2]++;
                     c[4] += s.logDensity() < alt[l] ? 1 : 0;
                     double[] u = used.get(g);
                     u[l] = u[l] == Double.NEGATIVE_INFINITY || u[l] == threshold ? threshold : Double.NaN;
@@ -138,22 +138,11 @@ final class Calibration {
                 NodeFit node = tails.node(g);
                 double[] band = band(tails, node, q);
                 out.add(new Row(modelName, g, size, q, c[0], (double) c[0] / size, ci[0], ci[1],
-                        (double) c[1] / size, (double) c[2] / size, (double) c[3] / size, used.get(g)[l],
+                        (double) c[5] / size, (double) c[1] / size, (double) c[2] / size, (double) c[3] / size, used.get(g)[l],
                         node == null ? 0 : node.count(), c[4], band[0], band[1]));
             }
         }
         return out;
-    }
-
-    /** The scope ("global" or "field=value") of the threshold the detector uses for {@code context} at a level. */
-    private static String scopeAt(NormalcyModel model, ThresholdLevel level, Map<String, String> context) {
-        for (String field : model.thresholds().scopeFields()) {
-            ContextThreshold t = level.forContext(field, context.get(field));
-            if (t != null && !t.fallback()) {
-                return field + "=" + context.get(field);
-            }
-        }
-        return "global";
     }
 
     /** Per combination and level, the threshold of the most specific node with its own (full hierarchy). */
@@ -217,22 +206,16 @@ final class Calibration {
         return out;
     }
 
-    /** The per-context threshold behind an evaluation's scope ("global" or "field=value"), or null for global. */
-    private static ContextThreshold scoped(ThresholdLevel level, String scope) {
-        int eq = scope.indexOf('=');
-        return eq < 0 ? null : level.forContext(scope.substring(0, eq), scope.substring(eq + 1));
-    }
-
     static void writeCsv(List<Row> rows, Writer w) throws IOException {
         w.write("model,group,n,level,alerts,observed_rate,ci95_low,ci95_high,ratio,on_type_threshold,"
                 + "on_region_threshold,on_global_threshold,held_out_records,threshold,in_goal,what_if_alerts,"
-                + "what_if_ratio,noise_band_low,noise_band_high\n");
+                + "what_if_ratio,noise_band_low,noise_band_high,on_combination_threshold\n");
         for (Row r : rows) {
             w.write(String.format(Locale.ROOT, "\"%s\",\"%s\",%d,%s,%d,%.5f,%.5f,%.5f,%.3f,%.3f,%.3f,%.3f,%d,%s,%s,%d,"
-                            + "%.3f,%.3f,%.3f%n", r.model(), r.group(), r.n(), r.level(), r.alerts(), r.rate(), r.low(),
+                            + "%.3f,%.3f,%.3f,%.3f%n", r.model(), r.group(), r.n(), r.level(), r.alerts(), r.rate(), r.low(),
                     r.high(), r.ratio(), r.onType(), r.onRegion(), r.onGlobal(), r.heldOut(),
                     Double.isNaN(r.threshold()) ? "several" : String.format(Locale.ROOT, "%.4f", r.threshold()),
-                    r.inGoal(), r.whatIfAlerts(), r.whatIfRatio(), r.bandLow(), r.bandHigh()));
+                    r.inGoal(), r.whatIfAlerts(), r.whatIfRatio(), r.bandLow(), r.bandHigh(), r.onCombination()));
         }
     }
 }

@@ -111,14 +111,16 @@ final class Report {
         md.append(goalSummary(calibration, flows));
         md.append("Columns per level: observed rate ÷ level with its exact 95 % interval; *threshold* = which"
                 + " calibrated threshold the group's records were judged by (the detector picks, level by level,"
-                + " the entity type if it has its own threshold at that level, else the region, else global; *own*"
-                + " = the context's own threshold, read off its fitted lower tail (GPD below the tail threshold,"
-                + " ThresholdCalibrator); *entity type's* = judged by their entity type's; shares when mixed);"
+                + " the entity type × region combination if it has its own threshold at that level (model format"
+                + " 5), else the entity type, else the region, else global; *own* = the context's own threshold,"
+                + " read off its fitted lower tail (GPD below the tail threshold, ThresholdCalibrator); *entity"
+                + " type's* = judged by their entity type's; shares when mixed);"
                 + " *noise band* = the 95 % bootstrap interval of rate ÷ level that the context's own fitted"
                 + " threshold has from the finite hold-out alone (where an observed ratio outside it points at the"
-                + " model or at a population shift, not at sampling noise); *hierarchy* = observed ratio if the"
-                + " detector could also use entity type × region thresholds (most specific node with enough"
-                + " held-out rows: combination, type, region, global; not storable in model format 1).\n\n");
+                + " model or at a population shift, not at sampling noise); *hierarchy* = observed ratio with the"
+                + " context tails refitted here on the model's hold-out (most specific node with enough held-out"
+                + " rows: combination, type, region, global); since model format 5 the detector stores and applies"
+                + " the same nodes, so it equals the deployed ratio.\n\n");
     }
 
     static String detectionTable(List<Detection.Row> rows, String kind) {
@@ -235,7 +237,10 @@ final class Report {
                 .findFirst().orElse(null);
     }
 
-    /** Which thresholds the group's records met: "own", "entity type's", "region's", "global", or the shares. */
+    /**
+     * Which thresholds the group's records met: "own", "combination's", "entity type's", "region's", "global", or the
+     * shares.
+     */
     private static String scope(Calibration.Row r) {
         boolean combination = r.group().contains(",");
         boolean type = !combination && r.group().startsWith(PaymentsModel.ENTITY_TYPE + "=");
@@ -243,14 +248,17 @@ final class Report {
         if (r.onGlobal() == 1) {
             return r.group().equals("global") ? "own" : "global";
         }
+        if (r.onCombination() == 1) {
+            return combination ? "own" : "combination's";
+        }
         if (r.onType() == 1) {
             return type ? "own" : "entity type's";
         }
         if (r.onRegion() == 1) {
             return region ? "own" : "region's";
         }
-        return f("type %.0f %%, region %.0f %%, global %.0f %%", 100 * r.onType(), 100 * r.onRegion(),
-                100 * r.onGlobal());
+        return f("combination %.0f %%, type %.0f %%, region %.0f %%, global %.0f %%", 100 * r.onCombination(),
+                100 * r.onType(), 100 * r.onRegion(), 100 * r.onGlobal());
     }
 
     private static String kinds(List<DemoEvent> test) {

@@ -108,7 +108,14 @@ public class ModelsController {
             });
             perContext.put(field, inner);
         });
-        return new LevelInfo(l.level(), l.severity().name(), l.global(), l.globalCount(), perContext);
+        Map<String, Double> perCombination = new LinkedHashMap<>();
+        l.perCombination().forEach((c, t) -> {
+            if (!t.fallback()) {
+                perCombination.put(c.scope(), t.threshold());
+            }
+        });
+        return new LevelInfo(l.level(), l.severity().name(), l.global(), l.globalCount(), perContext,
+                perCombination);
     }
 
     /**
@@ -143,10 +150,14 @@ public class ModelsController {
                                   @Nullable String requestedBy) {
     }
 
-    /** One threshold level; {@code perContext} lists non-fallback thresholds (field → value → threshold). */
+    /**
+     * One threshold level; {@code perContext} lists non-fallback thresholds (field → value → threshold),
+     * {@code perCombination} those of combinations of all categorical fields (scope as in alerts, e.g.
+     * {@code entityType=grocery,region=eu} → threshold; model format 5), which apply before the single fields.
+     */
     @Serdeable
     public record LevelInfo(double level, String severity, double global, long globalCount,
-                            Map<String, Map<String, Double>> perContext) {
+                            Map<String, Map<String, Double>> perContext, Map<String, Double> perCombination) {
     }
 
 }

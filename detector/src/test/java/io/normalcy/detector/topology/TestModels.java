@@ -64,7 +64,47 @@ public final class TestModels {
      * empty). The zero output layer ignores the context, so the density does not depend on it.
      */
     public static ModelVersion standardNormal(String name, long version, double stdA, List<String> regions) {
-        int contextDim = regions.isEmpty() ? 0 : regions.size() + 1;
+        List<CategoricalField> categorical = regions.isEmpty() ? List.of()
+                : List.of(CategoricalField.newBuilder().setName("region").setVocabulary(regions).build());
+        return standardNormal(name, version, stdA, categorical, thresholds(stdA));
+    }
+
+    /**
+     * The same density conditioned on two categorical fields, entityType (grocery, travel) and region (eu, us),
+     * with per-context thresholds (model format 5): at the warning level grocery×eu has its own threshold (−5) and
+     * entityType=grocery one of −7; at the critical level there is no combination entry and grocery's is −9.
+     * Globally the thresholds of {@link #standardNormal(String, long, double)} (about −8.43 and −10.89 for std 1).
+     */
+    public static ModelVersion withCombinationThresholds(String name, long version) {
+        List<CategoricalField> categorical = List.of(
+                CategoricalField.newBuilder().setName("entityType").setVocabulary(List.of("grocery", "travel")).build(),
+                CategoricalField.newBuilder().setName("region").setVocabulary(List.of("eu", "us")).build());
+        List<ThresholdSet> base = thresholds(1.0);
+        List<String> fields = List.of("entityType", "region");
+        List<ThresholdSet> thresholds = List.of(
+                ThresholdSet.newBuilder(base.get(0)).setPerContext(List.of(
+                        new io.normalcy.avro.ContextThreshold("entityType", "grocery", -7.0, 5_000L, false)))
+                        .setPerCombination(List.of(new io.normalcy.avro.CombinationThreshold(fields,
+                                List.of("grocery", "eu"), -5.0, 2_000L, false))).build(),
+                ThresholdSet.newBuilder(base.get(1)).setPerContext(List.of(
+                        new io.normalcy.avro.ContextThreshold("entityType", "grocery", -9.0, 5_000L, false))).build());
+        return standardNormal(name, version, 1.0, categorical, thresholds);
+    }
+
+    /** The global chi-square thresholds of the test density (no per-context entries). */
+    private static List<ThresholdSet> thresholds(double stdA) {
+        double offset = -1.5 * LOG_2PI - Math.log(stdA);
+        return List.of(
+                ThresholdSet.newBuilder().setLevel(0.01).setSeverity(Severity.WARNING)
+                        .setGlobal(-0.5 * CHI2_3_Q99 + offset).setGlobalCount(100_000).setPerContext(List.of()).build(),
+                ThresholdSet.newBuilder().setLevel(0.001).setSeverity(Severity.CRITICAL)
+                        .setGlobal(-0.5 * CHI2_3_Q999 + offset).setGlobalCount(100_000).setPerContext(List.of())
+                        .build());
+    }
+
+    private static ModelVersion standardNormal(String name, long version, double stdA,
+                                               List<CategoricalField> categorical, List<ThresholdSet> thresholds) {
+        int contextDim = categorical.stream().mapToInt(f -> f.getVocabulary().size() + 1).sum();
         FlowSpec spec = FlowSpec.maf(3, contextDim, 1, 8);
         FlowParameters params = ParameterInitializer.initialize(spec, new Random(7));
         String outputWeight = MaskedAffineLayer.outputWeight(0);
@@ -87,17 +127,8 @@ public final class TestModels {
                     .setLog1p(false).setMean(0.0).setStd(std).build());
             typical.put(FEATURES.get(i), -0.5 * CHI2_1_MEDIAN - 0.5 * LOG_2PI - Math.log(std));
         }
-        List<CategoricalField> categorical = regions.isEmpty() ? List.of()
-                : List.of(CategoricalField.newBuilder().setName("region").setVocabulary(regions).build());
         ContextSpecRecord context = ContextSpecRecord.newBuilder().setCategorical(categorical).setCyclic(List.of())
                 .setNumeric(List.of()).build();
-        double offset = -1.5 * LOG_2PI - Math.log(stdA);
-        List<ThresholdSet> thresholds = List.of(
-                ThresholdSet.newBuilder().setLevel(0.01).setSeverity(Severity.WARNING)
-                        .setGlobal(-0.5 * CHI2_3_Q99 + offset).setGlobalCount(100_000).setPerContext(List.of()).build(),
-                ThresholdSet.newBuilder().setLevel(0.001).setSeverity(Severity.CRITICAL)
-                        .setGlobal(-0.5 * CHI2_3_Q999 + offset).setGlobalCount(100_000).setPerContext(List.of())
-                        .build());
         double meanNll = 1.5 * (1 + LOG_2PI) + Math.log(stdA); // entropy of the Gaussian
         Provenance provenance = Provenance.newBuilder().setTrainerVersion("test").setSeed(7).setRecordCount(100_000)
                 .setSkippedCount(0).setTrainNll(meanNll).setValidationNll(meanNll).setValidationCount(100_000)

@@ -313,6 +313,8 @@ final class FitCommand implements Callable<Integer> {
                             t.count(), t.fallback() ? ", fallback to global" : "");
                 }
             }
+            l.perCombination().forEach((c, t) -> out.printf(Locale.ROOT, "    %s %10.4f (n=%d%s)%n", c.scope(),
+                    t.threshold(), t.count(), t.fallback() ? ", not used" : ""));
         }
     }
 

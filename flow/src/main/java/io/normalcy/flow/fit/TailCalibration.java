@@ -10,8 +10,7 @@ import java.util.Map;
 /**
  * Everything {@link ThresholdCalibrator} fitted: the {@link Thresholds} stored in the model, and the fitted tail of
  * every node of the context hierarchy, for calibration reports (bootstrap intervals) and for what the stored
- * format cannot carry yet: combination nodes and the tail parameters behind {@code pValue} (see
- * {@link #nodeFor}).
+ * format cannot carry yet: the tail parameters behind {@code pValue} (see {@link #nodeFor}).
  */
 public final class TailCalibration {
     private final Thresholds thresholds;
@@ -28,7 +27,7 @@ public final class TailCalibration {
         this.fitter = fitter;
     }
 
-    /** The thresholds as stored in the model (global and single-field nodes). */
+    /** The thresholds as stored in the model (global, single-field and combination nodes). */
     public Thresholds thresholds() {
         return thresholds;
     }
@@ -44,8 +43,8 @@ public final class TailCalibration {
 
     /**
      * The most specific node with its own threshold at {@code level} for a record's context, in the order
-     * combination of all fields, each single field in ContextSpec order, global. {@link Thresholds#evaluate} does
-     * the same without the combination level, which the model format cannot store.
+     * combination of all fields, each single field in ContextSpec order, global: the node whose threshold
+     * {@link Thresholds#evaluate} applies at that level (the stored thresholds hold the same nodes).
      */
     public NodeFit nodeFor(Map<String, String> context, double level) {
         List<List<String>> order = new ArrayList<>();

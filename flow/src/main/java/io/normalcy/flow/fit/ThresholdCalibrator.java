@@ -1,5 +1,6 @@
 package io.normalcy.flow.fit;
 
+import io.normalcy.flow.model.ContextCombination;
 import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.ThresholdLevel;
 import io.normalcy.flow.model.Thresholds;
@@ -28,16 +29,21 @@ import java.util.Set;
  * data can resolve are extrapolated with a shape shrunk towards the exponential tail that log-densities have
  * ({@value #SHAPE_PRIOR_SD} = sd of the N(0, τ²) prior on ξ).
  *
- * <p><b>Context hierarchy.</b> Nodes are global, each value of each categorical field, and (for reports: the model
- * format stores single fields only, see {@link TailCalibration#nodeFor}) each combination of all fields. A node has
- * its own threshold at level q when its held-out data suffice ({@link NodeFit#hasOwn}): a fitted tail needs
+ * <p><b>Context hierarchy.</b> Nodes are global, each value of each categorical field, and (with two or more fields)
+ * each combination of values of all fields, e.g. {@code entityType=grocery,region=eu}: a field's threshold is a
+ * mixture over the other fields' values, so one threshold per entity type applied to every region alerted ×0.78 in
+ * eu and ×1.2 in us and apac even with the exact density (docs/benchmarks.md, "What a perfect model gets"). A node
+ * has its own threshold at level q when its held-out data suffice ({@link NodeFit#hasOwn}): a fitted tail needs
  * n ≥ max({@code minContextSamples}, {@link LowerTail#minRows()}) rows and n·q ≥ {@value #MIN_EXPECTED_BELOW}
  * (extrapolation at most 10× beyond the rows' reach; the parent's threshold is no safer: in the quality
  * benchmark a type without its own critical threshold alerted ×3–5 or ×0.0 on the region's or global one); below
  * {@link LowerTail#minRows()} rows a node can still have its empirical quantile with
- * n ≥ max({@code minContextSamples}, {@value #MIN_TAIL_POINTS}/q). Otherwise its entry is a {@code fallback}
- * (a copy of the global threshold) and the detector moves on to the next field, then to global, level by level
- * ({@link Thresholds#evaluate}). Every entry records the rows it rests on ({@code count}).
+ * n ≥ max({@code minContextSamples}, {@value #MIN_TAIL_POINTS}/q). Otherwise a single field's entry is a
+ * {@code fallback} (a copy of the global threshold) and the detector moves on to the next field, then to global,
+ * level by level ({@link Thresholds#evaluate}); a combination is stored only at the levels where it has its own
+ * (there can be as many combinations as the product of the vocabularies, most with too few rows). The detector
+ * tries the combination first, as {@link TailCalibration#nodeFor} does. Every entry records the rows it rests on
+ * ({@code count}).
  */
 public final class ThresholdCalibrator {
     /** Expected number of held-out points below an empirical (not tail-fitted) per-context threshold. */
@@ -109,9 +115,11 @@ public final class ThresholdCalibrator {
             });
             byField.put(field, fits);
         }
+        List<NodeFit> combinations = new ArrayList<>();
         if (categoricalFields.size() > 1) {
             group(logDensities, contexts, categoricalFields, null).forEach((node, values) ->
-                    nodes.add(new NodeFit(node, values, minContextSamples, fitter)));
+                    combinations.add(new NodeFit(node, values, minContextSamples, fitter)));
+            nodes.addAll(combinations);
         }
         List<ThresholdLevel> out = new ArrayList<>();
         for (AlertLevel level : levels) {
@@ -125,7 +133,15 @@ public final class ThresholdCalibrator {
                         : new ContextThreshold(globalThreshold, fit.count(), true)));
                 perContext.put(field, m);
             });
-            out.add(new ThresholdLevel(q, level.severity(), globalThreshold, global.count(), perContext));
+            Map<ContextCombination, ContextThreshold> perCombination = new LinkedHashMap<>();
+            for (NodeFit fit : combinations) {
+                if (fit.hasOwn(q)) {
+                    perCombination.put(new ContextCombination(fit.node().fields(), fit.node().values()),
+                            new ContextThreshold(fit.threshold(q), fit.count(), false));
+                }
+            }
+            out.add(new ThresholdLevel(q, level.severity(), globalThreshold, global.count(), perContext,
+                    perCombination));
         }
         return new TailCalibration(new Thresholds(out, categoricalFields), nodes, categoricalFields, fitter);
     }

@@ -5,13 +5,18 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Calibrated alert thresholds on log p(x | c). A density below the {@code level}-quantile of held-out normal data
  * is rarer than {@code level} under the model, which is what an anomaly score should mean. Per-context
  * thresholds exist because densities of different contexts (e.g. countries) live on different scales; the
- * scope of a record at each level is the first categorical field, in {@code scopeFields} (ContextSpec) order,
- * whose value has a non-fallback threshold at that level, else the global one. Immutable and thread-safe.
+ * scope of a record at each level is the combination of its values of all categorical fields when that
+ * combination has a threshold at that level ({@link ThresholdLevel#perCombination}, format 5), else the first
+ * categorical field, in {@code scopeFields} (ContextSpec) order, whose value has a non-fallback threshold at that
+ * level, else the global one. The combination comes first because a field's threshold is a mixture over the other
+ * fields' values: one threshold per entity type applied to every region alerts ×0.78 in one region and ×1.2 in the
+ * others even with the exact density (docs/benchmarks.md). Immutable and thread-safe.
  */
 public final class Thresholds {
     private final List<ThresholdLevel> levels;
@@ -21,6 +26,15 @@ public final class Thresholds {
      * only values a scope can name), built once per model version so that evaluating an event builds no string.
      */
     private final List<Map<String, String>> scopeNames;
+    /**
+     * The combination thresholds as a tree keyed by the values of {@code scopeFields} in order (null without any):
+     * an event finds its combination by one map lookup per field, without building a key, and the leaf holds the
+     * scope string (built here, once per model version) and the entry of every level.
+     */
+    private final CombinationNode combinations;
+
+    /** Marks a level resolved to the event's combination (field indexes are ≥ 0, global is −1). */
+    private static final int COMBINATION = -2;
 
     /**
      * @param levels      the calibrated levels, any order (sorted here from least to most severe: decreasing level)
@@ -47,6 +61,7 @@ public final class Thresholds {
                             + " has per-context thresholds for '" + field + "', not a categorical context field");
                 }
             }
+            l.perCombination().keySet().forEach(c -> checkCombination(l, c, scopeFields));
         }
         this.levels = List.copyOf(sorted);
         this.scopeFields = List.copyOf(scopeFields);
@@ -60,6 +75,30 @@ public final class Thresholds {
             names.add(byValue);
         }
         this.scopeNames = List.copyOf(names);
+        this.combinations = CombinationNode.build(this.levels);
+    }
+
+    /**
+     * A combination threshold must name every categorical field in ContextSpec order: {@link #evaluate} looks the
+     * event's combination up by those fields, so an entry keyed otherwise could never apply.
+     */
+    private static void checkCombination(ThresholdLevel l, ContextCombination c, List<String> scopeFields) {
+        if (c.fields().equals(scopeFields)) {
+            return;
+        }
+        for (String field : c.fields()) {
+            if (!scopeFields.contains(field)) {
+                throw new IllegalArgumentException("threshold level " + l.level() + " has a combination threshold ("
+                        + c + ") for '" + field + "', not a categorical context field " + scopeFields);
+            }
+        }
+        if (c.fields().size() != scopeFields.size()) {
+            throw new IllegalArgumentException("threshold level " + l.level() + " has a combination threshold ("
+                    + c + ") of " + c.fields().size() + " fields; a combination names all " + scopeFields.size()
+                    + " categorical context fields " + scopeFields);
+        }
+        throw new IllegalArgumentException("threshold level " + l.level() + " has a combination threshold (" + c
+                + ") whose fields are not in ContextSpec order " + scopeFields);
     }
 
     /** Thresholds with no levels: every record is NORMAL. */
@@ -78,12 +117,13 @@ public final class Thresholds {
 
     /**
      * Most severe level whose threshold {@code logDensity} is below, with its scope and the event's
-     * {@link #pValue}. The threshold of each level is that of the first categorical field, in {@code scopeFields}
-     * order, whose value has its own (non-fallback) threshold at that level, else the global one: a value with
-     * enough held-out rows for the warning level but not for a rarer one moves to the next field (then global) only
-     * at the rarer level. When none is crossed the result is NORMAL with the least severe level's threshold (NaN
-     * when there are no levels). The levels' thresholds for the context are looked up once and shared with the
-     * p-value.
+     * {@link #pValue}. The threshold of each level is that of the event's combination of all categorical fields when
+     * it has one at that level (scope e.g. {@code "entityType=grocery,region=eu"}), else that of the first
+     * categorical field, in {@code scopeFields} order, whose value has its own (non-fallback) threshold at that
+     * level, else the global one: a context with enough held-out rows for the warning level but not for a rarer one
+     * moves to the next field (then global) only at the rarer level. When none is crossed the result is NORMAL with
+     * the least severe level's threshold (NaN when there are no levels). The levels' thresholds for the context are
+     * looked up once and shared with the p-value.
      */
     public Evaluation evaluate(double logDensity, Map<String, String> context) {
         if (levels.isEmpty()) {
@@ -92,27 +132,58 @@ public final class Thresholds {
         int n = levels.size();
         int[] fields = new int[n];
         double[] thresholds = new double[n];
-        resolve(context, fields, thresholds);
+        CombinationNode combination = resolve(context, fields, thresholds);
         double p = pValue(logDensity, thresholds);
         for (int i = n - 1; i >= 0; i--) {
             if (logDensity < thresholds[i]) {
                 ThresholdLevel l = levels.get(i);
-                return new Evaluation(l.severity(), thresholds[i], l.level(), scope(fields[i], context), p);
+                return new Evaluation(l.severity(), thresholds[i], l.level(),
+                        scope(fields[i], context, combination), p);
             }
         }
-        return new Evaluation(Severity.NORMAL, thresholds[0], levels.get(0).level(), scope(fields[0], context), p);
+        return new Evaluation(Severity.NORMAL, thresholds[0], levels.get(0).level(),
+                scope(fields[0], context, combination), p);
     }
 
     /**
-     * The scope field and threshold of every level for {@code context}, found once per event and shared by the
-     * severity and the p-value.
+     * The scope of the threshold {@link #evaluate} uses at {@code levels().get(index)} for {@code context}: for
+     * reports and tests (it resolves every level; the scoring path calls {@link #evaluate}).
      */
-    private void resolve(Map<String, String> context, int[] fields, double[] thresholds) {
+    public String scope(int index, Map<String, String> context) {
+        Objects.checkIndex(index, levels.size());
+        int[] fields = new int[levels.size()];
+        CombinationNode combination = resolve(context, fields, new double[levels.size()]);
+        return scope(fields[index], context, combination);
+    }
+
+    /** The threshold {@link #evaluate} uses at {@code levels().get(index)} for {@code context} (see {@link #scope}). */
+    public double threshold(int index, Map<String, String> context) {
+        Objects.checkIndex(index, levels.size());
+        double[] thresholds = new double[levels.size()];
+        resolve(context, new int[levels.size()], thresholds);
+        return thresholds[index];
+    }
+
+    /**
+     * The scope (field index, {@link #COMBINATION} or −1 for global) and threshold of every level for
+     * {@code context}, found once per event and shared by the severity and the p-value.
+     *
+     * @return the event's combination node (null when it has none)
+     */
+    private CombinationNode resolve(Map<String, String> context, int[] fields, double[] thresholds) {
+        CombinationNode combination = combinations == null ? null : combinations.find(scopeFields, context);
         for (int i = 0; i < levels.size(); i++) {
+            ContextThreshold own = combination == null ? null : combination.byLevel[i];
+            if (own != null && !own.fallback()) {
+                fields[i] = COMBINATION;
+                thresholds[i] = own.threshold();
+                continue;
+            }
             ThresholdLevel l = levels.get(i);
             fields[i] = scopeField(l, context);
             thresholds[i] = threshold(l, fields[i], context);
         }
+        return combination;
     }
 
     /**
@@ -193,7 +264,10 @@ public final class Thresholds {
         return l.forContext(name, context.get(name)).threshold();
     }
 
-    private String scope(int field, Map<String, String> context) {
+    private String scope(int field, Map<String, String> context, CombinationNode combination) {
+        if (field == COMBINATION) {
+            return combination.scope;
+        }
         if (field < 0) {
             return "global";
         }
@@ -215,5 +289,50 @@ public final class Thresholds {
     @Override
     public String toString() {
         return "Thresholds" + levels;
+    }
+
+    /**
+     * One node of the combination tree: the children by the next field's value, or, at the depth of the last
+     * field, the combination's scope string and its entry per level (index as {@link #levels}; null without one).
+     */
+    private static final class CombinationNode {
+        private final Map<String, CombinationNode> children = new HashMap<>();
+        private String scope;
+        private ContextThreshold[] byLevel;
+
+        /** The tree of every level's combination entries, or null when there are none. */
+        static CombinationNode build(List<ThresholdLevel> levels) {
+            CombinationNode root = null;
+            for (int i = 0; i < levels.size(); i++) {
+                for (Map.Entry<ContextCombination, ContextThreshold> e : levels.get(i).perCombination().entrySet()) {
+                    if (root == null) {
+                        root = new CombinationNode();
+                    }
+                    CombinationNode node = root;
+                    for (String value : e.getKey().values()) {
+                        node = node.children.computeIfAbsent(value, v -> new CombinationNode());
+                    }
+                    if (node.byLevel == null) {
+                        node.scope = e.getKey().scope();
+                        node.byLevel = new ContextThreshold[levels.size()];
+                    }
+                    node.byLevel[i] = e.getValue();
+                }
+            }
+            return root;
+        }
+
+        /** The leaf of the context's values of {@code fields}, or null when the context lacks one or has none. */
+        CombinationNode find(List<String> fields, Map<String, String> context) {
+            if (context == null) {
+                return null;
+            }
+            CombinationNode node = this;
+            for (int f = 0; f < fields.size() && node != null; f++) {
+                String value = context.get(fields.get(f));
+                node = value == null ? null : node.children.get(value);
+            }
+            return node;
+        }
     }
 }

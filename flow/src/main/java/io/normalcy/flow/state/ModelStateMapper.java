@@ -36,13 +36,18 @@ public final class ModelStateMapper {
     /**
      * Newest {@code ModelVersion.formatVersion} this release writes and reads (2 added {@code FlowType.MAF_MOG},
      * {@code Architecture.components} and {@code FeatureSpec.step}; 3 {@code ModelVersion.derived}; 4
-     * {@code ModelVersion.missing}).
+     * {@code ModelVersion.missing}; 5 {@code ThresholdSet.perCombination}).
      */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     /** The first format with derived features. */
     public static final int DERIVED_FORMAT_VERSION = 3;
     /** The first format with missing-value policies; a model with none is still written in an older format. */
     public static final int MISSING_FORMAT_VERSION = 4;
+    /**
+     * The first format with combination thresholds (entityType=x,region=y); a model without any (one categorical
+     * field, or no combination with enough held-out rows) is still written in an older format.
+     */
+    public static final int COMBINATION_FORMAT_VERSION = 5;
     /**
      * Oldest format this release reads. A model is written in the oldest format that can hold it (1 unless it is a
      * MAF_MOG or a feature has a dequantisation step), so a detector of the previous release still loads every model
@@ -65,9 +70,7 @@ public final class ModelStateMapper {
         List<FeatureSpec> features = features(model.preprocessor());
         ContextSpecRecord context = context(model.contextSpec());
         ModelVersion mv = ModelVersion.newBuilder()
-                .setFormatVersion(!model.missing().isEmpty() ? MISSING_FORMAT_VERSION
-                        : model.derived().isEmpty() ? formatVersion(model.spec(), model.preprocessor())
-                        : DERIVED_FORMAT_VERSION)
+                .setFormatVersion(formatVersion(model))
                 .setDerived(new ArrayList<>(model.derived().names()))
                 .setMissing(missing(model.missing()))
                 .setModel(model.name())
@@ -86,6 +89,21 @@ public final class ModelStateMapper {
                 .setSignatureAlgorithm(null)
                 .build();
         return ModelDigests.withDigest(mv);
+    }
+
+    /**
+     * The oldest format that holds {@code model}: {@value #COMBINATION_FORMAT_VERSION} with combination thresholds,
+     * else {@value #MISSING_FORMAT_VERSION} with missing-value policies, else {@value #DERIVED_FORMAT_VERSION} with
+     * derived features, else {@link #formatVersion(FlowSpec, FeaturePreprocessor)}.
+     */
+    static int formatVersion(NormalcyModel model) {
+        if (ThresholdsCodec.hasCombinations(model.thresholds())) {
+            return COMBINATION_FORMAT_VERSION;
+        }
+        if (!model.missing().isEmpty()) {
+            return MISSING_FORMAT_VERSION;
+        }
+        return model.derived().isEmpty() ? formatVersion(model.spec(), model.preprocessor()) : DERIVED_FORMAT_VERSION;
     }
 
     /**
@@ -141,6 +159,11 @@ public final class ModelStateMapper {
             FlowParameters params = TensorCodec.decode(state.getTensors(), spec);
             List<String> categorical = new ArrayList<>();
             ctx.categorical().forEach(f -> categorical.add(f.name()));
+            if (state.getFormatVersion() < COMBINATION_FORMAT_VERSION
+                    && ThresholdsCodec.hasCombinations(state.getThresholds())) {
+                throw new InvalidModelException("combination thresholds in a format " + state.getFormatVersion()
+                        + " record (they exist since format " + COMBINATION_FORMAT_VERSION + ")");
+            }
             Thresholds thresholds = ThresholdsCodec.decode(state.getThresholds(), categorical);
             Map<String, Double> typical = new LinkedHashMap<>();
             for (Map.Entry<String, Double> e : state.getTypicalContributions().entrySet()) {

@@ -2,10 +2,12 @@ package io.normalcy.flow.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.normalcy.flow.model.ContextCombination;
 import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.Evaluation;
 import io.normalcy.flow.model.Severity;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +110,9 @@ class ThresholdCalibratorTest {
         assertTrue(warn.forContext("type", "tiny").fallback());
         assertFalse(crit.forContext("region", "r1").fallback());
         Map<String, String> mid = Map.of("type", "mid", "region", "r1");
-        assertEquals("type=mid", t.evaluate(-20, mid).scope());
+        // warning: mid×r1 (the same 500 rows) has its own and comes first (model format 5); critical: neither has
+        assertEquals("type=mid,region=r1", t.evaluate(-20, mid).scope());
+        assertEquals("type=mid", t.evaluate(-20, Map.of("type", "mid")).scope());
         Evaluation deep = t.evaluate(-100, mid);
         assertEquals(Severity.CRITICAL, deep.severity());
         assertEquals("region=r1", deep.scope(), "critical: the next field with its own threshold");
@@ -138,9 +143,76 @@ class ThresholdCalibratorTest {
         assertEquals("f=b,g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 0.001).node().scope(), "400 * 0.001 >= 0.1");
         assertEquals("g=x", fit.nodeFor(Map.of("f", "b", "g", "x"), 1e-4).node().scope(), "400 * 0.0001 < 0.1");
         assertEquals("global", fit.nodeFor(Map.of(), 0.001).node().scope());
-        // the stored thresholds know single fields only
+        // the stored thresholds hold the same nodes (model format 5): single fields per field, combinations apart
         assertNull(fit.thresholds().levels().get(0).perContext().get("f=a,g=x"));
         assertEquals(List.of("f", "g"), List.copyOf(fit.thresholds().levels().get(0).perContext().keySet()));
+        assertStoredNodesAgreeWithNodeFor(fit, List.of(Map.of("f", "a", "g", "x"), Map.of("f", "a", "g", "y"),
+                Map.of("f", "b", "g", "x"), Map.of("f", "b", "g", "y"), Map.of("f", "a"), Map.of()));
+    }
+
+    /**
+     * Issue 13 item 4: a combination with enough held-out rows for a level gets its own stored threshold at that
+     * level, one with too few gets no entry there (not even a fallback), and the detector's choice
+     * ({@link Thresholds#evaluate}) is the calibrator's ({@link TailCalibration#nodeFor}).
+     */
+    @Test
+    void combinationsWithEnoughHeldOutRowsAreStoredWithTheirOwnThresholds() {
+        // a×x: 2,000 rows around -10; a×y: 400 rows around -30 (own at 0.01 and 0.001, not at 1e-4: 400·1e-4 < 0.1);
+        // b×x: 100 rows (< minContextSamples 300): none
+        Random rng = new Random(9);
+        List<Map<String, String>> ctx = new ArrayList<>();
+        List<Double> d = new ArrayList<>();
+        for (String[] g : new String[][] {{"a", "x", "2000", "-10"}, {"a", "y", "400", "-30"}, {"b", "x", "100", "-5"}}) {
+            for (int i = 0; i < Integer.parseInt(g[2]); i++) {
+                d.add(Double.parseDouble(g[3]) + rng.nextGaussian());
+                ctx.add(Map.of("f", g[0], "g", g[1]));
+            }
+        }
+        List<AlertLevel> levels = List.of(new AlertLevel(0.01, Severity.WARNING),
+                new AlertLevel(0.001, Severity.CRITICAL), new AlertLevel(1e-4, Severity.CRITICAL));
+        TailCalibration fit = new ThresholdCalibrator(levels.subList(0, 2), 300)
+                .fitTails(d.stream().mapToDouble(x -> x).toArray(), ctx, List.of("f", "g"), Map.of());
+        ContextCombination ax = new ContextCombination(List.of("f", "g"), List.of("a", "x"));
+        ContextCombination ay = new ContextCombination(List.of("f", "g"), List.of("a", "y"));
+        ContextCombination bx = new ContextCombination(List.of("f", "g"), List.of("b", "x"));
+        for (ThresholdLevel l : fit.thresholds().levels()) {
+            ContextThreshold own = l.forCombination(ay);
+            assertFalse(own.fallback());
+            assertEquals(400, own.count());
+            assertEquals(fit.node("f=a,g=y").threshold(l.level()), own.threshold());
+            assertEquals(fit.node("f=a,g=x").threshold(l.level()), l.forCombination(ax).threshold());
+            assertNull(l.forCombination(bx), "100 rows: no entry");
+            assertEquals(Set.of(ax, ay), l.perCombination().keySet());
+        }
+        // the detector judges a×y by its own threshold, not by f=a (a mixture of a×x and a×y)
+        Map<String, String> ayContext = Map.of("f", "a", "g", "y");
+        Evaluation e = fit.thresholds().evaluate(-36, ayContext);
+        assertEquals("f=a,g=y", e.scope());
+        assertEquals(fit.node("f=a,g=y").threshold(0.001), e.threshold());
+        assertEquals(Severity.CRITICAL, e.severity());
+        assertStoredNodesAgreeWithNodeFor(fit, List.of(ayContext, Map.of("f", "a", "g", "x"),
+                Map.of("f", "b", "g", "x"), Map.of("f", "b", "g", "y"), Map.of("g", "y")));
+        // at 1e-4 a×y has too few rows (400·1e-4 < 0.1): no entry at that level only
+        TailCalibration rare = new ThresholdCalibrator(levels, 300)
+                .fitTails(d.stream().mapToDouble(x -> x).toArray(), ctx, List.of("f", "g"), Map.of());
+        assertNotNull(rare.thresholds().levels().get(1).forCombination(ay));
+        assertNull(rare.thresholds().levels().get(2).forCombination(ay));
+        assertNotNull(rare.thresholds().levels().get(2).forCombination(ax));
+        assertEquals("f=a", rare.thresholds().scope(2, ayContext));
+        assertStoredNodesAgreeWithNodeFor(rare, List.of(ayContext, Map.of("f", "a", "g", "x")));
+    }
+
+    /** For every context and level, the stored thresholds resolve to the node {@code nodeFor} picks. */
+    private static void assertStoredNodesAgreeWithNodeFor(TailCalibration fit, List<Map<String, String>> contexts) {
+        Thresholds t = fit.thresholds();
+        for (Map<String, String> c : contexts) {
+            for (int i = 0; i < t.levels().size(); i++) {
+                double q = t.levels().get(i).level();
+                NodeFit node = fit.nodeFor(c, q);
+                assertEquals(node.node().scope(), t.scope(i, c), c + " at " + q);
+                assertEquals(node.threshold(q), t.threshold(i, c), 0.0, c + " at " + q);
+            }
+        }
     }
 
     @Test

@@ -29,16 +29,17 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code golden/model-v1-expected.csv}, and {@code golden/model-v2.avro} (MAF_MOG, format version 2) with
  * {@code golden/model-v2-expected.csv}, and {@code golden/model-v3.avro} (MAF_MOG with a derived feature, format
  * version 3) with {@code golden/model-v3-expected.csv}, and {@code golden/model-v4.avro} (MAF with missing-value
- * policies, format version 4) with {@code golden/model-v4-expected.csv}. Pass {@code v1}, {@code v2}, {@code v3} or
- * {@code v4} as second argument to regenerate one only (default: v4). Not part
+ * policies, format version 4) with {@code golden/model-v4-expected.csv}, and {@code golden/model-v5.avro} (MAF with
+ * two categorical fields and combination thresholds, format version 5) with {@code golden/model-v5-expected.csv}.
+ * Pass {@code v1} … {@code v5} as second argument to regenerate one only (default: v5). Not part
  * of the normal suite (the class name does not end in {@code Test}, and the test is gated). Regenerate only when
  * the format or the math changes on purpose, and then bump {@link ModelStateMapper#FORMAT_VERSION} if old files can
  * no longer be read:
  * <pre>
  * ./mvnw -o -pl flow test -Dtest=GoldenModelGenerator -Dnormalcy.regenerateGolden=true -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
- * (regenerates v4, the current format; a released version's file is only regenerated on purpose, by running
- * {@link #main} with arguments {@code src/test/resources v1} or {@code v2}).
+ * (regenerates v5, the current format; a released version's file is only regenerated on purpose, by running
+ * {@link #main} with arguments {@code src/test/resources v1} … {@code v4}).
  * <pre>
  * </pre>
  * (or run {@link #main} from an IDE with the module directory as working directory).
@@ -52,6 +53,8 @@ public final class GoldenModelGenerator {
     static final String EXPECTED_V3 = "golden/model-v3-expected.csv";
     static final String MODEL_V4 = "golden/model-v4.avro";
     static final String EXPECTED_V4 = "golden/model-v4-expected.csv";
+    static final String MODEL_V5 = "golden/model-v5.avro";
+    static final String EXPECTED_V5 = "golden/model-v5-expected.csv";
     /** The v3 golden model's derived feature (format 3, issue 12). */
     static final String DERIVED = "amount.mean_5";
 
@@ -63,7 +66,7 @@ public final class GoldenModelGenerator {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources");
-        String which = args.length > 1 ? args[1] : "v4";
+        String which = args.length > 1 ? args[1] : "v5";
         if (which.equals("v1")) {
             generate(root, FlowType.MAF, MODEL, EXPECTED);
         }
@@ -76,6 +79,68 @@ public final class GoldenModelGenerator {
         if (which.equals("v4")) {
             generateMissing(root);
         }
+        if (which.equals("v5")) {
+            generateCombinations(root);
+        }
+    }
+
+    /**
+     * Format 5 (issue 13 item 4): {@link #channelData} (shop × channel) fitted as MAF with a 40 % calibration
+     * hold-out, so that the shop × channel combinations with enough held-out rows get thresholds of their own (the
+     * rare channel {@code phone} does not). The expected file records each row's scores and its evaluation
+     * (severity, threshold, scope, p-value); the inputs include shifted rows so that every level alerts.
+     */
+    static void generateCombinations(Path root) throws IOException {
+        FitConfig config = FitConfig.builder().flowType(FlowType.MAF).features(List.of("amount", "count", "ratio"))
+                .integerFeatures(Set.of("count")).log1pFeatures(Set.of("amount"))
+                .categoricalContext(List.of("shop", "channel")).numericContext(List.of("temp"))
+                .blocks(2).hidden(8, 8).epochs(3).patience(3).batchSize(64).learningRate(3e-3)
+                .trainFraction(0.5).validationFraction(0.1).minContextSamples(20).seed(2024).build();
+        NormalcyModel model = new ModelFitter().fit("golden", 1, channelData(3000, 99), config, null).model();
+        Path modelFile = root.resolve(MODEL_V5);
+        ModelFiles.save(modelFile, model);
+        NormalcyModel loaded;
+        try {
+            loaded = ModelFiles.load(modelFile);
+        } catch (InvalidModelException e) {
+            throw new IllegalStateException(e);
+        }
+        Scorer scorer = loaded.newScorer();
+        try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED_V5), StandardCharsets.UTF_8)) {
+            w.write("amount,count,ratio,shop,channel,temp,event_time,log_density,contrib_amount,contrib_count,"
+                    + "contrib_ratio,severity,threshold,scope,p_value\n");
+            List<RawRecord> inputs = channelData(60, 7);
+            for (int i = 0; i < inputs.size(); i++) {
+                RawRecord r = inputs.get(i);
+                Map<String, Double> f = new HashMap<>(r.features());
+                f.put("ratio", f.get("ratio") + (i % 4) * 0.35); // 0, 1.4, 2.8, 4.2 sd: normal to critical
+                Score s = scorer.score(f, r.context(), r.contextNumeric(), r.eventTime());
+                io.normalcy.flow.model.Evaluation e = loaded.thresholds().evaluate(s.logDensity(), r.context());
+                w.write(f.get("amount") + "," + f.get("count") + "," + f.get("ratio") + "," + r.context().get("shop")
+                        + "," + r.context().get("channel") + "," + r.contextNumeric().get("temp") + ","
+                        + r.eventTime() + "," + s.logDensity() + "," + s.contributions()[0] + ","
+                        + s.contributions()[1] + "," + s.contributions()[2] + "," + e.severity() + ","
+                        + e.threshold() + "," + e.scope().replace(',', ';') + "," + e.pValue() + "\n");
+            }
+        }
+    }
+
+    /**
+     * {@link #data} with a second categorical field, channel: web (60 %), app (37 %) or phone (3 %); ratio sits
+     * 0.25 higher on app, so the shop × channel combinations differ.
+     */
+    static List<RawRecord> channelData(int n, long seed) {
+        Random rng = new Random(seed + 1);
+        List<RawRecord> out = new ArrayList<>();
+        for (RawRecord r : data(n, seed)) {
+            double u = rng.nextDouble();
+            String channel = u < 0.6 ? "web" : u < 0.97 ? "app" : "phone";
+            Map<String, Double> f = new HashMap<>(r.features());
+            f.put("ratio", f.get("ratio") + (channel.equals("app") ? 0.25 : 0));
+            out.add(new RawRecord(f, Map.of("shop", r.context().get("shop"), "channel", channel), r.contextNumeric(),
+                    r.eventTime()));
+        }
+        return out;
     }
 
     /**

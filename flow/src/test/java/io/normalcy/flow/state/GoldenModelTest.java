@@ -23,8 +23,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loads the committed golden models (written by {@link GoldenModelGenerator}: a MAF in format version 1 and a
- * MAF_MOG in format version 2) with the current code and checks their log-densities and per-feature contributions
+ * Loads the committed golden models (written by {@link GoldenModelGenerator}: a MAF in format version 1, a
+ * MAF_MOG in format version 2, and the models of formats 3 to 5) with the current code and checks their log-densities and per-feature contributions
  * against the values computed when they were generated. Fails when the file format,
  * the preprocessing, the context encoding or the flow math changes: models already on the models topic would then
  * score differently after an upgrade.
@@ -164,10 +164,48 @@ class GoldenModelTest {
         assertTrue(outcomes[0] > 10 && outcomes[1] > 5 && outcomes[2] > 5, java.util.Arrays.toString(outcomes));
     }
 
+    /**
+     * Format 5 (issue 13 item 4): the shop × channel combinations with enough held-out rows carry their own
+     * thresholds; every row scores, alerts and names its scope as when the file was generated.
+     */
+    @Test
+    void committedCombinationModelScoresAndScopesAsWhenItWasGenerated() throws Exception {
+        ModelVersion state = ModelFiles.read(resource(GoldenModelGenerator.MODEL_V5));
+        assertEquals(5, state.getFormatVersion());
+        assertTrue(ModelDigests.matches(state), "digest of the committed model");
+        NormalcyModel model = ModelStateMapper.fromState(state);
+        assertEquals(List.of("shop", "channel"), model.thresholds().scopeFields());
+        assertTrue(model.thresholds().levels().stream().allMatch(l -> !l.perCombination().isEmpty()));
+        assertTrue(model.thresholds().levels().stream().allMatch(l -> l.perCombination().keySet().stream()
+                .noneMatch(c -> c.values().contains("phone"))), "the rare channel has no combination of its own");
+        Scorer scorer = model.newScorer();
+        List<String> lines = Files.readAllLines(resource(GoldenModelGenerator.EXPECTED_V5), StandardCharsets.UTF_8);
+        Map<String, Integer> seen = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            Map<String, String> ctx = Map.of("shop", c[3], "channel", c[4]);
+            Score s = scorer.score(Map.of("amount", Double.parseDouble(c[0]), "count", Double.parseDouble(c[1]),
+                    "ratio", Double.parseDouble(c[2])), ctx, Map.of("temp", Double.parseDouble(c[5])),
+                    Long.parseLong(c[6]));
+            assertEquals(Double.parseDouble(c[7]), s.logDensity(), 1e-9, line);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Double.parseDouble(c[8 + i]), s.contributions()[i], 1e-9, line);
+            }
+            io.normalcy.flow.model.Evaluation e = model.thresholds().evaluate(Double.parseDouble(c[7]), ctx);
+            assertEquals(c[11], e.severity().name(), line);
+            assertEquals(Double.parseDouble(c[12]), e.threshold(), 0.0, line);
+            assertEquals(c[13].replace(';', ','), e.scope(), line);
+            assertEquals(Double.parseDouble(c[14]), e.pValue(), 1e-15, line);
+            seen.merge(e.scope().contains(",") ? "combination " + e.severity() : e.severity().name(), 1, Integer::sum);
+        }
+        assertTrue(seen.getOrDefault("combination WARNING", 0) > 0 && seen.getOrDefault("combination CRITICAL", 0) > 0
+                && seen.getOrDefault("combination NORMAL", 0) > 0, seen.toString());
+    }
+
     @Test
     void committedModelsSurviveAnotherRoundTrip() throws Exception {
         for (String file : List.of(GoldenModelGenerator.MODEL, GoldenModelGenerator.MODEL_V2,
-                GoldenModelGenerator.MODEL_V3, GoldenModelGenerator.MODEL_V4)) {
+                GoldenModelGenerator.MODEL_V3, GoldenModelGenerator.MODEL_V4, GoldenModelGenerator.MODEL_V5)) {
             NormalcyModel model = ModelFiles.load(resource(file));
             ModelVersion again = ModelStateMapper.toState(model);
             ModelVersion committed = ModelFiles.read(resource(file));

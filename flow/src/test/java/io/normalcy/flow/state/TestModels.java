@@ -1,6 +1,7 @@
 package io.normalcy.flow.state;
 
 import io.normalcy.flow.layer.MaskedAffineLayer;
+import io.normalcy.flow.model.ContextCombination;
 import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.FlowParameters;
 import io.normalcy.flow.model.FlowSpec;
@@ -13,6 +14,7 @@ import io.normalcy.flow.model.ThresholdLevel;
 import io.normalcy.flow.model.Thresholds;
 import io.normalcy.flow.preprocess.ContextSpec;
 import io.normalcy.flow.preprocess.FeaturePreprocessor;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -93,6 +95,42 @@ public final class TestModels {
     public static NormalcyModel model(FlowSpec spec) {
         return new NormalcyModel("payments", 7, spec, randomParameters(spec, 5, 0.2), preprocessor(), context(),
                 thresholds(), Map.of("amount", -1.5, "count", -2.0, "ratio", 0.5), provenance());
+    }
+
+    /** Two categorical fields, shop (A, B) and channel (web, app), and the hour of day. */
+    public static ContextSpec twoFieldContext() {
+        return new ContextSpec(List.of(new ContextSpec.CategoricalField("shop", List.of("A", "B")),
+                new ContextSpec.CategoricalField("channel", List.of("web", "app"))),
+                List.of(new ContextSpec.CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24)), List.of());
+    }
+
+    /**
+     * Thresholds over {@link #twoFieldContext()} with combination entries (format 5): A×web has its own at both
+     * levels, B×app at the warning level only.
+     */
+    public static Thresholds combinationThresholds() {
+        List<String> fields = List.of("shop", "channel");
+        ContextCombination aWeb = new ContextCombination(fields, List.of("A", "web"));
+        ContextCombination bApp = new ContextCombination(fields, List.of("B", "app"));
+        Map<ContextCombination, ContextThreshold> warn = new LinkedHashMap<>();
+        warn.put(aWeb, new ContextThreshold(-7.75, 600, false));
+        warn.put(bApp, new ContextThreshold(-10.5, 300, false));
+        return new Thresholds(List.of(
+                new ThresholdLevel(0.01, Severity.WARNING, -9.5, 2000,
+                        Map.of("shop", Map.of("A", new ContextThreshold(-8.25, 900, false),
+                                "B", new ContextThreshold(-9.5, 20, true))), warn),
+                new ThresholdLevel(0.001, Severity.CRITICAL, -14.0, 2000,
+                        Map.of("shop", Map.of("A", new ContextThreshold(-12.5, 900, false),
+                                "B", new ContextThreshold(-14.0, 20, true))),
+                        Map.of(aWeb, new ContextThreshold(-11.75, 600, false)))), fields);
+    }
+
+    /** {@link #model()} over {@link #twoFieldContext()} with {@link #combinationThresholds()}. */
+    public static NormalcyModel combinationModel() {
+        ContextSpec ctx = twoFieldContext();
+        FlowSpec spec = FlowSpec.maf(3, ctx.dimension(), 2, 16, 16);
+        return new NormalcyModel("payments", 8, spec, randomParameters(spec, 5, 0.2), preprocessor(), ctx,
+                combinationThresholds(), Map.of("amount", -1.5, "count", -2.0, "ratio", 0.5), provenance());
     }
 
     /** Degree tensor name of block 0, for tamper tests. */

@@ -34,6 +34,10 @@ public record ReportData(String model, long version, long createdAt, List<EpochP
     public record Level(double level, String severity, double global, long globalCount, List<ContextRow> perContext) {
     }
 
-    public record ContextRow(String field, String value, double threshold, long count, boolean fallback) {
+    /**
+     * One per-context threshold: {@code scope} is {@code field=value}, or {@code field=value,field=value} for a
+     * combination of all categorical fields (model format 5; the detector tries it before the single fields).
+     */
+    public record ContextRow(String scope, double threshold, long count, boolean fallback) {
     }
 }

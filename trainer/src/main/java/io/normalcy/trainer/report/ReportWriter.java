@@ -98,8 +98,9 @@ public final class ReportWriter {
 
     private static void thresholds(StringBuilder sb, ReportData d) {
         sb.append("<h2 id='thresholds'>Thresholds</h2>\n<p>An event alerts at a level when its log-density is "
-                + "below the threshold of its scope (the first categorical context value with its own threshold, "
-                + "else global). Greyed rows had too few held-out samples and use the global threshold.</p>\n");
+                + "below the threshold of its scope (its combination of categorical context values when that has "
+                + "its own threshold, else the first categorical context value with its own threshold, else global). "
+                + "Greyed rows had too few held-out samples and use the global threshold.</p>\n");
         for (ReportData.Level l : d.levels()) {
             sb.append("<h3>").append(Html.esc(l.severity())).append(" — level ").append(l.level()).append("</h3>\n")
                     .append("<table><tr><th class='l'>scope</th><th>threshold</th><th>held-out samples</th>"
@@ -107,7 +108,7 @@ public final class ReportWriter {
                     .append("<td>").append(l.globalCount()).append("</td><td class='l'></td></tr>\n");
             for (ReportData.ContextRow r : l.perContext()) {
                 sb.append("<tr").append(r.fallback() ? " class='fb'" : "").append("><td class='l'>")
-                        .append(Html.esc(r.field() + "=" + r.value())).append("</td>").append(td(r.threshold()))
+                        .append(Html.esc(r.scope())).append("</td>").append(td(r.threshold()))
                         .append("<td>").append(r.count()).append("</td><td class='l'>")
                         .append(r.fallback() ? "too few samples: global threshold used" : "").append("</td></tr>\n");
             }

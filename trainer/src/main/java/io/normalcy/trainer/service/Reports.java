@@ -4,6 +4,7 @@ import io.normalcy.avro.ModelVersion;
 import io.normalcy.avro.ThresholdSet;
 import io.normalcy.trainer.history.History;
 import io.normalcy.trainer.job.JobResult;
+import io.normalcy.trainer.publish.ModelSummaries;
 import io.normalcy.trainer.report.ReportData;
 
 import java.time.Instant;
@@ -26,8 +27,11 @@ public final class Reports {
         List<ReportData.Level> levels = new ArrayList<>();
         for (ThresholdSet t : mv.getThresholds()) {
             List<ReportData.ContextRow> rows = new ArrayList<>();
-            t.getPerContext().forEach(c -> rows.add(new ReportData.ContextRow(c.getField(), c.getValue(),
+            t.getPerContext().forEach(c -> rows.add(new ReportData.ContextRow(c.getField() + "=" + c.getValue(),
                     c.getThreshold(), c.getCount(), c.getFallback())));
+            t.getPerCombination().forEach(c -> rows.add(new ReportData.ContextRow(
+                    ModelSummaries.scope(c.getFields(), c.getValues()), c.getThreshold(), c.getCount(),
+                    c.getFallback())));
             levels.add(new ReportData.Level(t.getLevel(), t.getSeverity().name(), t.getGlobal(), t.getGlobalCount(), rows));
         }
         var p = mv.getProvenance();

@@ -26,8 +26,9 @@ class ReportWriterTest {
                         new ReportData.EpochPoint(3, 3.5, 3.6)),
                 dens,
                 List.of(new ReportData.Level(0.01, "WARNING", -5.4, 2000, List.of(
-                                new ReportData.ContextRow("region", "eu", -5.1, 900, false),
-                                new ReportData.ContextRow("region", "apac", -5.4, 12, true))),
+                                new ReportData.ContextRow("region=eu", -5.1, 900, false),
+                                new ReportData.ContextRow("region=apac", -5.4, 12, true),
+                                new ReportData.ContextRow("entityType=grocery,region=eu", -5.2, 640, false))),
                         new ReportData.Level(0.001, "CRITICAL", -6.3, 2000, List.of())),
                 prov, Map.of("MISSING_FEATURE", 7L), Map.of("amount", -1.2, "count", -0.8), List.of());
     }
@@ -44,6 +45,8 @@ class ReportWriterTest {
         assertTrue(html.contains("<rect x="), "histogram bars drawn");
         assertTrue(html.contains("WARNING 0.01 = -5.4000"), "threshold marker labelled");
         assertTrue(html.contains("region=apac") && html.contains("too few samples"), "fallback row explained");
+        assertTrue(html.contains("<td class='l'>entityType=grocery,region=eu</td><td>-5.2000</td><td>640</td>"),
+                "combination row");
         assertTrue(html.contains("MISSING_FEATURE"));
         assertTrue(html.contains("2024-01-01T00:00:00Z"));
         assertFalse(html.contains("<script"), "self-contained, no scripts");
