@@ -18,6 +18,7 @@ import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.model.Severity;
 import io.normalcy.flow.model.SkippedRecordException;
 import io.normalcy.schemas.mapping.MappingException;
+import io.normalcy.schemas.mapping.OptionalFeatures;
 import io.normalcy.schemas.registry.RegistryUnavailableException;
 import io.normalcy.schemas.registry.UnknownSchemaException;
 
@@ -72,6 +73,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
     private final Map<String, ModelPlan> plans = new HashMap<>();
     private final CarriedHeaders carriedHeaders;
     private final OutputOptions.Contributions contributions;
+    /** {@link #optionalFeatures} as the decoder's callback, made once (a method reference per record allocates). */
+    private final OptionalFeatures optional = this::optionalFeatures;
     private ProcessorContext<byte[], Output> context;
     private Emitter emitter;
     private FeatureDecoder decoder;
@@ -110,7 +113,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], Output
         Source src = Source.of(context.recordMetadata());
         FeatureVector fv;
         try {
-            fv = decoder.decode(src.topic(), record.key(), record.timestamp(), record.value(), this::optionalFeatures);
+            fv = decoder.decode(src.topic(), record.key(), record.timestamp(), record.value(), optional);
         } catch (RegistryUnavailableException e) {
             throw e; // not the record's fault: the class comment says why this one leaves process()
         } catch (UnknownSchemaException e) {
