@@ -134,20 +134,7 @@ public final class ModelStateMapper {
             throw new InvalidModelException("model record is null");
         }
         String id = "model '" + state.getModel() + "' v" + state.getVersion();
-        if (state.getFormatVersion() < MIN_FORMAT_VERSION || state.getFormatVersion() > FORMAT_VERSION) {
-            throw new InvalidModelException(id + ": unsupported format version " + state.getFormatVersion()
-                    + " (this release reads format versions " + MIN_FORMAT_VERSION + ".." + FORMAT_VERSION + ")");
-        }
-        boolean digestOk;
-        try {
-            digestOk = ModelDigests.matches(state);
-        } catch (RuntimeException e) {
-            throw new InvalidModelException(id + ": cannot compute the digest: " + e.getMessage(), e);
-        }
-        if (!digestOk) {
-            throw new InvalidModelException(id + ": digest mismatch (the record was modified or corrupted after it"
-                    + " was written)");
-        }
+        checkFormatAndDigest(state, id);
         try {
             FlowSpec spec = SpecCodec.decode(state.getFlowType(), state.getArchitecture());
             FeaturePreprocessor pre = preprocessor(state.getFeatures(), spec);
@@ -165,17 +152,7 @@ public final class ModelStateMapper {
                         + " record (they exist since format " + COMBINATION_FORMAT_VERSION + ")");
             }
             Thresholds thresholds = ThresholdsCodec.decode(state.getThresholds(), categorical);
-            Map<String, Double> typical = new LinkedHashMap<>();
-            for (Map.Entry<String, Double> e : state.getTypicalContributions().entrySet()) {
-                if (!pre.names().contains(e.getKey())) {
-                    throw new InvalidModelException("typical contribution for unknown feature '" + e.getKey() + "'");
-                }
-                if (e.getValue() == null || !Double.isFinite(e.getValue())) {
-                    throw new InvalidModelException("typical contribution of feature '" + e.getKey()
-                            + "' is not finite: " + e.getValue());
-                }
-                typical.put(e.getKey(), e.getValue());
-            }
+            Map<String, Double> typical = typicalContributions(state, pre);
             String fingerprint = ModelDigests.featureSchemaFingerprint(state.getFeatures(), state.getContext());
             if (!fingerprint.equals(state.getProvenance().getFeatureSchemaFingerprint())) {
                 throw new InvalidModelException("provenance.featureSchemaFingerprint "
@@ -194,6 +171,41 @@ public final class ModelStateMapper {
         } catch (InvalidModelException e) {
             throw new InvalidModelException(id + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The format version is one this release reads, and the digest matches the record. */
+    private static void checkFormatAndDigest(ModelVersion state, String id) throws InvalidModelException {
+        if (state.getFormatVersion() < MIN_FORMAT_VERSION || state.getFormatVersion() > FORMAT_VERSION) {
+            throw new InvalidModelException(id + ": unsupported format version " + state.getFormatVersion()
+                    + " (this release reads format versions " + MIN_FORMAT_VERSION + ".." + FORMAT_VERSION + ")");
+        }
+        boolean digestOk;
+        try {
+            digestOk = ModelDigests.matches(state);
+        } catch (RuntimeException e) {
+            throw new InvalidModelException(id + ": cannot compute the digest: " + e.getMessage(), e);
+        }
+        if (!digestOk) {
+            throw new InvalidModelException(id + ": digest mismatch (the record was modified or corrupted after it"
+                    + " was written)");
+        }
+    }
+
+    /** The typical per-feature terms, each of a known feature and finite. */
+    private static Map<String, Double> typicalContributions(ModelVersion state, FeaturePreprocessor pre)
+            throws InvalidModelException {
+        Map<String, Double> typical = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : state.getTypicalContributions().entrySet()) {
+            if (!pre.names().contains(e.getKey())) {
+                throw new InvalidModelException("typical contribution for unknown feature '" + e.getKey() + "'");
+            }
+            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                throw new InvalidModelException("typical contribution of feature '" + e.getKey()
+                        + "' is not finite: " + e.getValue());
+            }
+            typical.put(e.getKey(), e.getValue());
+        }
+        return typical;
     }
 
     /**
