@@ -1,5 +1,6 @@
 package io.normalcy.flow.fit;
 
+import io.normalcy.flow.model.ContextCombination;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,17 +55,7 @@ public record ContextNode(List<String> fields, List<String> values) {
 
     /** {@code "global"}, or {@code field=value} pairs joined by commas (the detector's scope notation). */
     public String scope() {
-        if (fields.isEmpty()) {
-            return "global";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(fields.get(i)).append('=').append(values.get(i));
-        }
-        return sb.toString();
+        return fields.isEmpty() ? "global" : ContextCombination.scope(fields, values);
     }
 
     @Override

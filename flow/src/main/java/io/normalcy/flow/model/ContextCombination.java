@@ -33,6 +33,11 @@ public record ContextCombination(List<String> fields, List<String> values) {
 
     /** {@code field=value} pairs joined by commas, in field order: the detector's scope notation. */
     public String scope() {
+        return scope(fields, values);
+    }
+
+    /** {@code fields[i]=values[i]} joined by commas: the scope notation shared with the calibrator's context nodes. */
+    public static String scope(List<String> fields, List<String> values) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
