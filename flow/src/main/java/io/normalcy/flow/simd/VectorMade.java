@@ -15,13 +15,15 @@ import jdk.incubator.vector.VectorSpecies;
  * masks the allowed outputs of an input are a suffix, i.e. the allowed inputs of an output a prefix).
  *
  * <h2>Loop order</h2>
- * Output chunks outermost, inputs innermost: accumulators stay in registers while the non-zero inputs (about half
- * of the ReLU activations, most of a one-hot context; compacted first) are fused-multiply-added into them, so the
- * only memory traffic is the weights. The rows that reach a chunk are a prefix of the compacted list (context rows
- * start at chunk 0, input rows at non-decreasing chunks), found with one pointer. Four chunks are done at once
- * (four independent FMA chains sharing each broadcast); a lone chunk splits its inputs over four chains: with one
- * chain the FMA latency, not the arithmetic, bounds the loop (measured: no faster than the scalar kernel). The padded lanes
- * of every layer's output are zero (zero bias and weights), so they never contribute downstream.
+ * Output chunks outermost, inputs innermost: accumulators stay in registers while the inputs are
+ * fused-multiply-added into them, so the only memory traffic is the weights. Zeros are skipped where they are
+ * common: the non-zero context entries (most of a one-hot context) are listed once per record and used by every
+ * layer; a hidden layer's non-zero ReLU activations (about half) are compacted, chunk by chunk along the layer's
+ * static row counts, so the rows that reach a chunk are a known prefix. The first layer reads the record in place
+ * (its coordinates are almost never zero, so compacting it only cost time; a zero costs an exact fma(0, w, a) = a).
+ * Four chunks are done at once (four independent FMA chains sharing each broadcast); a lone chunk splits its inputs
+ * over four chains: with one chain the FMA latency, not the arithmetic, bounds the loop (measured: no faster than
+ * the scalar kernel). The padded lanes of every layer's output are zero (zero bias and weights), so they never contribute downstream.
  *
  * <p>Immutable and thread-safe; scratch buffers are per thread, so a pass allocates nothing.
  */
@@ -34,9 +36,13 @@ final class VectorMade {
     private final Layer[] layers;
     private final ThreadLocal<Scratch> scratch;
 
-    /** One layer in float: rows of {@code padded} floats, input rows first, then context rows. */
-    private record Layer(int inputs, int width, int padded, float[] weights, int[] fromChunk, float[] bias,
-                         boolean relu) {
+    /**
+     * One layer in float: rows of {@code padded} floats, input rows first, then context rows. {@code rowsUpTo[c]}
+     * = input rows whose first reached chunk is ≤ c (a prefix, rows being sorted by it); {@code rowBase[p]} =
+     * p·padded, the row offsets of a layer whose inputs are read in place ({@code dense}).
+     */
+    private record Layer(int inputs, int width, int padded, float[] weights, int[] rowsUpTo, int[] rowBase,
+                         float[] bias, boolean relu, boolean dense) {
     }
 
     VectorMade(PackedMade packed) {
@@ -46,26 +52,31 @@ final class VectorMade {
         layers = new Layer[src.length];
         int maxRows = 0;
         for (int l = 0; l < src.length; l++) {
-            layers[l] = pack(src[l], contextDim, l < src.length - 1);
-            maxRows = Math.max(maxRows, layers[l].inputs() + contextDim);
+            // the first layer reads the record itself, whose coordinates are (almost) never exactly zero
+            layers[l] = pack(src[l], contextDim, l < src.length - 1, l == 0);
+            maxRows = Math.max(maxRows, layers[l].inputs());
         }
         int rows = maxRows;
         int d = inOrder.length;
         scratch = ThreadLocal.withInitial(() -> new Scratch(d, contextDim, layers, rows));
     }
 
-    private static Layer pack(PackedMade.Layer src, int contextDim, boolean relu) {
+    private static Layer pack(PackedMade.Layer src, int contextDim, boolean relu, boolean dense) {
         int n = src.width();
         int padded = (n + LANES - 1) / LANES * LANES;
         int in = src.inputRows().length;
         float[] w = new float[(in + contextDim) * padded];
-        int[] fromChunk = new int[in];
+        int[] rowsUpTo = new int[padded / LANES];
+        int[] rowBase = new int[in];
         for (int r = 0; r < in; r++) {
             int f = src.from()[r];
             if (r > 0 && f < src.from()[r - 1]) {
                 throw new IllegalArgumentException("packed MADE rows must start at non-decreasing outputs");
             }
-            fromChunk[r] = f / LANES;
+            for (int c = f / LANES; c < rowsUpTo.length; c++) {
+                rowsUpTo[c] = r + 1;
+            }
+            rowBase[r] = r * padded;
             double[] row = src.inputRows()[r];
             for (int t = f; t < n; t++) {
                 w[r * padded + t] = (float) row[t];
@@ -81,7 +92,7 @@ final class VectorMade {
         for (int t = 0; t < n; t++) {
             bias[t] = (float) src.bias()[t];
         }
-        return new Layer(in, n, padded, w, fromChunk, bias, relu);
+        return new Layer(in, n, padded, w, rowsUpTo, rowBase, bias, relu, dense);
     }
 
     /** Sorted position p → original input index. */
@@ -99,79 +110,98 @@ final class VectorMade {
         for (int p = 0; p < in.length; p++) {
             in[p] = (float) x[inOrder[p]];
         }
+        // the non-zero context entries, once per record: the same for every layer (only their row offsets differ)
+        int nc = 0;
         for (int k = 0; k < contextDim; k++) {
-            s.ctx[k] = (float) ctx[k];
+            float c = (float) ctx[k];
+            s.ctxIndex[nc] = k;
+            s.ctxVal[nc] = c;
+            nc += c != 0f ? 1 : 0;
         }
         for (int l = 0; l < layers.length; l++) {
             float[] out = s.out[l];
-            layer(layers[l], in, s, out);
+            layer(layers[l], in, s, nc, out);
             in = out;
         }
         return in;
     }
 
-    private void layer(Layer layer, float[] in, Scratch s, float[] out) {
-        int m = compact(layer, in, s);
-        int[] base = s.base;
-        int[] chunk = s.chunk;
-        float[] val = s.val;
+    private void layer(Layer layer, float[] in, Scratch s, int nc, float[] out) {
+        int padded = layer.padded();
+        int[] ctxBase = s.ctxBase;
+        for (int q = 0; q < nc; q++) {
+            ctxBase[q] = (layer.inputs() + s.ctxIndex[q]) * padded;
+        }
+        int[] base;
+        float[] val;
+        int[] reach;
+        if (layer.dense()) {
+            base = layer.rowBase();
+            val = in;
+            reach = layer.rowsUpTo();
+        } else {
+            base = s.base;
+            val = s.val;
+            reach = s.reach;
+            compact(layer, in, s);
+        }
         float[] w = layer.weights();
         float[] bias = layer.bias();
-        int chunks = layer.padded() / LANES;
+        int chunks = padded / LANES;
         boolean relu = layer.relu();
-        int reach = 0;
+        float[] ctxVal = s.ctxVal;
         int c = 0;
         for (; c + 3 < chunks; c += 4) {
             // rows reaching any of the four chunks; those starting past the first are zero there (masked)
-            while (reach < m && chunk[reach] <= c + 3) {
-                reach++;
-            }
-            fourChunks(w, bias, base, val, reach, c * LANES, relu, out);
+            fourChunks(w, bias, ctxBase, ctxVal, nc, base, val, reach[c + 3], c * LANES, relu, out);
         }
         for (; c < chunks; c++) {
-            while (reach < m && chunk[reach] <= c) {
-                reach++;
-            }
-            oneChunk(w, bias, base, val, reach, c * LANES, relu, out);
+            oneChunk(w, bias, ctxBase, ctxVal, nc, base, val, reach[c], c * LANES, relu, out);
         }
     }
 
     /**
-     * Compacts the non-zero inputs of (in, ctx) into s.base (row offset into the weights), s.val and s.chunk (first
-     * chunk of the row): context first (its rows start at chunk 0), then inputs (non-decreasing chunks).
+     * Compacts the non-zero inputs (about half of a ReLU layer's) into s.base (row offset into the weights) and
+     * s.val, keeping their order, and s.reach[c] = how many of them reach chunk c: the rows are walked chunk by
+     * chunk along the layer's static {@code rowsUpTo}, so no per-row chunk is stored or searched.
      */
-    private int compact(Layer layer, float[] in, Scratch s) {
+    private static void compact(Layer layer, float[] in, Scratch s) {
         int[] base = s.base;
-        int[] chunk = s.chunk;
         float[] val = s.val;
+        int[] reach = s.reach;
+        int[] rowsUpTo = layer.rowsUpTo();
         int padded = layer.padded();
-        int nIn = layer.inputs();
         int m = 0;
-        for (int k = 0; k < contextDim; k++) {
-            float c = s.ctx[k];
-            base[m] = (nIn + k) * padded;
-            val[m] = c;
-            chunk[m] = 0;
-            m += c != 0f ? 1 : 0;
+        int p = 0;
+        for (int c = 0; c < rowsUpTo.length; c++) {
+            for (int end = rowsUpTo[c]; p < end; p++) {
+                float a = in[p];
+                base[m] = p * padded;
+                val[m] = a;
+                m += a != 0f ? 1 : 0;
+            }
+            reach[c] = m;
         }
-        int[] fromChunk = layer.fromChunk();
-        for (int p = 0; p < nIn; p++) {
-            float a = in[p];
-            base[m] = p * padded;
-            val[m] = a;
-            chunk[m] = fromChunk[p];
-            m += a != 0f ? 1 : 0;
-        }
-        return m;
     }
 
-    /** Four adjacent chunks: four independent FMA chains share each broadcast input. */
-    private static void fourChunks(float[] w, float[] bias, int[] base, float[] val, int reach, int off,
-                                   boolean relu, float[] out) {
+    /**
+     * Four adjacent chunks: four independent FMA chains share each broadcast input; the context rows first (they
+     * start at chunk 0), then the first {@code reach} input rows.
+     */
+    private static void fourChunks(float[] w, float[] bias, int[] ctxBase, float[] ctxVal, int nc, int[] base,
+                                   float[] val, int reach, int off, boolean relu, float[] out) {
         FloatVector a0 = FloatVector.fromArray(SPECIES, bias, off);
         FloatVector a1 = FloatVector.fromArray(SPECIES, bias, off + LANES);
         FloatVector a2 = FloatVector.fromArray(SPECIES, bias, off + 2 * LANES);
         FloatVector a3 = FloatVector.fromArray(SPECIES, bias, off + 3 * LANES);
+        for (int q = 0; q < nc; q++) {
+            FloatVector v = FloatVector.broadcast(SPECIES, ctxVal[q]);
+            int o = ctxBase[q] + off;
+            a0 = FloatVector.fromArray(SPECIES, w, o).fma(v, a0);
+            a1 = FloatVector.fromArray(SPECIES, w, o + LANES).fma(v, a1);
+            a2 = FloatVector.fromArray(SPECIES, w, o + 2 * LANES).fma(v, a2);
+            a3 = FloatVector.fromArray(SPECIES, w, o + 3 * LANES).fma(v, a3);
+        }
         for (int q = 0; q < reach; q++) {
             FloatVector v = FloatVector.broadcast(SPECIES, val[q]);
             int o = base[q] + off;
@@ -186,13 +216,19 @@ final class VectorMade {
         store(a3, relu, out, off + 3 * LANES);
     }
 
-    /** One chunk: the inputs split over four FMA chains (an FMA's latency, not its throughput, would bound one). */
-    private static void oneChunk(float[] w, float[] bias, int[] base, float[] val, int reach, int off,
-                                 boolean relu, float[] out) {
+    /**
+     * One chunk: the context rows into the first chain, then the input rows split over four chains (an FMA's
+     * latency, not its throughput, would bound one).
+     */
+    private static void oneChunk(float[] w, float[] bias, int[] ctxBase, float[] ctxVal, int nc, int[] base,
+                                 float[] val, int reach, int off, boolean relu, float[] out) {
         FloatVector a0 = FloatVector.fromArray(SPECIES, bias, off);
         FloatVector a1 = FloatVector.zero(SPECIES);
         FloatVector a2 = FloatVector.zero(SPECIES);
         FloatVector a3 = FloatVector.zero(SPECIES);
+        for (int q = 0; q < nc; q++) {
+            a0 = FloatVector.fromArray(SPECIES, w, ctxBase[q] + off).fma(FloatVector.broadcast(SPECIES, ctxVal[q]), a0);
+        }
         int q = 0;
         for (; q + 3 < reach; q += 4) {
             a0 = FloatVector.fromArray(SPECIES, w, base[q] + off).fma(FloatVector.broadcast(SPECIES, val[q]), a0);
@@ -215,22 +251,28 @@ final class VectorMade {
 
     private static final class Scratch {
         final float[] x;
-        final float[] ctx;
+        final int[] ctxIndex;
+        final float[] ctxVal;
+        final int[] ctxBase;
         final float[][] out;
         final int[] base;
-        final int[] chunk;
         final float[] val;
+        final int[] reach;
 
         Scratch(int d, int contextDim, Layer[] layers, int rows) {
             x = new float[d];
-            ctx = new float[contextDim];
+            ctxIndex = new int[contextDim];
+            ctxVal = new float[contextDim];
+            ctxBase = new int[contextDim];
             out = new float[layers.length][];
+            int chunks = 0;
             for (int l = 0; l < layers.length; l++) {
                 out[l] = new float[layers[l].padded()];
+                chunks = Math.max(chunks, layers[l].rowsUpTo().length);
             }
             base = new int[rows];
-            chunk = new int[rows];
             val = new float[rows];
+            reach = new int[chunks];
         }
     }
 }

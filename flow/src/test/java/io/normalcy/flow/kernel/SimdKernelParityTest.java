@@ -20,6 +20,7 @@ import io.normalcy.flow.transform.MadeMixture;
 import io.normalcy.flow.transform.MaskedAffineAutoregressive;
 import io.normalcy.flow.transform.Transform;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -113,6 +114,61 @@ class SimdKernelParityTest {
                 double lb = b.logProb(x[r], ctx[r], pb);
                 assertEquals(la, lb, TOL, spec + " mixture row " + r);
                 assertArrayClose(pa, pb, TOL, spec + " mixture terms row " + r);
+            }
+        }
+    }
+
+    /**
+     * Exact zeros where the SIMD kernel skips or keeps rows: all-zero and sparse inputs (the first layer reads them in
+     * place, zeros included; hidden layers compact their non-zero activations) under every one-hot context and the
+     * all-zero one (the non-zero context entries are listed once per record and reused by every layer). With an
+     * all-zero input a layer's output is bias + one context row, so a dropped or misplaced context row shows; sparse
+     * inputs at random positions catch a row counted against the wrong chunk.
+     */
+    @ParameterizedTest
+    @MethodSource("specs")
+    void zeroInputsAndOneHotContextsMatchTheScalarKernel(FlowSpec spec) {
+        Random rng = new Random(17);
+        FlowParameters params = perturbed(spec, rng, 0.2, 0.1);
+        int d = spec.dim();
+        int c = spec.contextDim();
+        List<double[]> xs = new ArrayList<>();
+        xs.add(new double[d]);
+        for (double[] row : rows(6, d, 1.5, rng)) {
+            for (int j = 0; j < d; j++) {
+                row[j] = rng.nextBoolean() ? 0.0 : row[j];
+            }
+            xs.add(row);
+        }
+        List<double[]> ctxs = new ArrayList<>();
+        ctxs.add(new double[c]);
+        for (int k = 0; k < c; k++) {
+            double[] oneHot = new double[c];
+            oneHot[k] = 1.0;
+            ctxs.add(oneHot);
+        }
+        for (int k = 0; k < spec.blocks(); k++) {
+            List<Transform> scalar = FlowBuilder.blockParts(spec, params, k, ScoringKernel.SCALAR);
+            List<Transform> simd = FlowBuilder.blockParts(spec, params, k, ScoringKernel.SIMD);
+            for (int t = 0; t < scalar.size(); t++) {
+                for (double[] x : xs) {
+                    for (double[] ctx : ctxs) {
+                        compareForward(scalar.get(t), simd.get(t), x, ctx, spec + " block " + k + " layer " + t
+                                + " x " + Arrays.toString(x) + " ctx " + Arrays.toString(ctx));
+                    }
+                }
+            }
+        }
+        if (spec.type() == FlowType.MAF_MOG) {
+            MadeMixture a = MixtureBaseLayer.INSTANCE.kernel(spec, params);
+            BaseDensity b = MixtureBaseLayer.INSTANCE.kernel(spec, params, ScoringKernel.SIMD);
+            for (double[] x : xs) {
+                for (double[] ctx : ctxs) {
+                    double[] pa = new double[d];
+                    double[] pb = new double[d];
+                    assertEquals(a.logProb(x, ctx, pa), b.logProb(x, ctx, pb), TOL, spec + " mixture");
+                    assertArrayClose(pa, pb, TOL, spec + " mixture terms");
+                }
             }
         }
     }
