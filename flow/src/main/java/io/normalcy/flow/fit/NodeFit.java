@@ -11,6 +11,9 @@ public final class NodeFit {
     private final double[] sorted;
     private final LowerTail tail;
     private final int minContextSamples;
+    /** Tail offsets (threshold − location) pooled over the node's siblings, or null: the node's own threshold. */
+    private final NodeFit siblings;
+    private final double priorRows;
 
     NodeFit(ContextNode node, double[] values, int minContextSamples, GpdFitter fitter) {
         this.node = node;
@@ -20,6 +23,39 @@ public final class NodeFit {
         boolean tailed = sorted.length >= LowerTail.minRows()
                 && (node.depth() == 0 || sorted.length >= minContextSamples);
         this.tail = tailed ? LowerTail.fit(sorted, fitter) : null;
+        this.siblings = null;
+        this.priorRows = 0;
+    }
+
+    private NodeFit(NodeFit own, NodeFit siblings, double priorRows) {
+        this.node = own.node;
+        this.sorted = own.sorted;
+        this.tail = own.tail;
+        this.minContextSamples = own.minContextSamples;
+        this.siblings = siblings;
+        this.priorRows = priorRows;
+    }
+
+    /**
+     * This node with its threshold partially pooled ({@link TailPooling}): its own location plus a blend of its own
+     * tail offset and the offset of {@code siblings} (the centred values of all its siblings), weighted
+     * k/(k + {@code priorRows}) with k = n·q the node's own expected rows below the threshold.
+     */
+    NodeFit pooledWith(NodeFit siblings, double priorRows) {
+        return new NodeFit(this, siblings, priorRows);
+    }
+
+    /** The node's location: the median of its held-out log-densities, which rests on all n rows. */
+    public double location() {
+        if (sorted.length == 0) {
+            throw new IllegalStateException(node + " has no held-out rows");
+        }
+        return ThresholdCalibrator.quantile(sorted, 0.5);
+    }
+
+    /** The sorted held-out values themselves (not a copy: callers must not modify them). */
+    double[] sortedValues() {
+        return sorted;
     }
 
     public ContextNode node() {
@@ -56,8 +92,24 @@ public final class NodeFit {
         return n >= minContextSamples && n >= Math.ceil(ThresholdCalibrator.MIN_TAIL_POINTS / level);
     }
 
-    /** The node's q-threshold: from the fitted tail when there is one, else the empirical type-7 quantile. */
+    /**
+     * The node's q-threshold: its own (from the fitted tail when there is one, else the empirical type-7 quantile),
+     * or, when pooled ({@link #pooledWith}), location + w·(own − location) + (1 − w)·(siblings' offset) with
+     * w = n·q / (n·q + priorRows).
+     */
     public double threshold(double level) {
+        double own = ownThreshold(level);
+        if (siblings == null) {
+            return own;
+        }
+        double location = location();
+        double k = sorted.length * level;
+        double w = k / (k + priorRows);
+        return location + w * (own - location) + (1 - w) * siblings.ownThreshold(level);
+    }
+
+    /** The threshold from the node's own rows alone. */
+    public double ownThreshold(double level) {
         if (sorted.length == 0) {
             throw new IllegalStateException(node + " has no held-out rows");
         }

@@ -286,6 +286,86 @@ class ThresholdCalibratorTest {
     }
 
     @Test
+    void combinationsThatDifferOnlyInLocationPoolTheirTailOffsets() {
+        // eight regions of one entity type whose log-densities are those of one 6-dimensional Gaussian, shifted 0 to
+        // -14 nats, 1,200 held-out rows each: 12 rows below a 0.01 threshold, ±30 % in rate alone. Root mean square
+        // of log(exact rate / q) over combinations and 20 seeds, stored threshold against each combination's own
+        // (calibrated on its rows alone, no context fields).
+        int dim = 6;
+        int contexts = 8;
+        int rows = 1200;
+        double q = 0.01;
+        ChiSquaredDistribution chi2 = new ChiSquaredDistribution(null, dim);
+        double sqPooled = 0;
+        double sqOwn = 0;
+        int seeds = 20;
+        for (int s = 0; s < seeds; s++) {
+            Random rng = new Random(500 + s);
+            double[] d = new double[contexts * rows];
+            List<Map<String, String>> ctx = new ArrayList<>();
+            for (int c = 0; c < contexts; c++) {
+                for (int i = 0; i < rows; i++) {
+                    d[c * rows + i] = -2.0 * c - 0.5 * chiSquared(rng, dim);
+                    ctx.add(Map.of("t", "a", "r", "r" + c));
+                }
+            }
+            Thresholds stored = new ThresholdCalibrator(LEVELS, 300).calibrate(d, ctx, List.of("t", "r"), Map.of());
+            for (int c = 0; c < contexts; c++) {
+                double[] own = java.util.Arrays.copyOfRange(d, c * rows, (c + 1) * rows);
+                double ownThreshold = new ThresholdCalibrator(LEVELS, 300)
+                        .calibrate(own, java.util.Collections.nCopies(rows, Map.of()), List.of(), Map.of())
+                        .levels().get(0).global();
+                double pooled = stored.threshold(0, Map.of("t", "a", "r", "r" + c));
+                sqPooled += sq(Math.log((1 - chi2.cumulativeProbability(-2 * (pooled + 2.0 * c))) / q));
+                sqOwn += sq(Math.log((1 - chi2.cumulativeProbability(-2 * (ownThreshold + 2.0 * c))) / q));
+            }
+        }
+        double rmsPooled = Math.sqrt(sqPooled / (seeds * contexts));
+        double rmsOwn = Math.sqrt(sqOwn / (seeds * contexts));
+        assertTrue(rmsPooled < 0.8 * rmsOwn, "pooled rms " + rmsPooled + " vs own " + rmsOwn);
+    }
+
+    @Test
+    void aContextWithManyRowsKeepsNearlyItsOwnThreshold() {
+        // region "big" (50,000 rows, 500 below its 0.01 threshold, a 2-dimensional tail) among four small regions
+        // of the same type with 12-dimensional tails (a much longer offset): pooling must not pull the big one
+        // towards its siblings
+        Random rng = new Random(8);
+        List<Double> d = new ArrayList<>();
+        List<Map<String, String>> ctx = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            d.add(-0.5 * chiSquared(rng, 2));
+            ctx.add(Map.of("t", "a", "r", "big"));
+        }
+        for (int c = 0; c < 4; c++) {
+            for (int i = 0; i < 1200; i++) {
+                d.add(-3.0 * c - 0.5 * chiSquared(rng, 12));
+                ctx.add(Map.of("t", "a", "r", "small" + c));
+            }
+        }
+        double[] values = d.stream().mapToDouble(x -> x).toArray();
+        TailCalibration fit = new ThresholdCalibrator(LEVELS, 300).fitTails(values, ctx, List.of("t", "r"), Map.of());
+        NodeFit big = fit.node("t=a,r=big");
+        double ownOffset = big.ownThreshold(0.01) - big.location();
+        double shift = fit.thresholds().threshold(0, Map.of("t", "a", "r", "big")) - big.ownThreshold(0.01);
+        assertTrue(Math.abs(shift) < 0.05 * Math.abs(ownOffset), "moved " + shift + " of offset " + ownOffset);
+        assertTrue(Math.abs(shift) > 0, "a pooled context moves at least a little");
+    }
+
+    private static double chiSquared(Random rng, int dim) {
+        double r2 = 0;
+        for (int k = 0; k < dim; k++) {
+            double z = rng.nextGaussian();
+            r2 += z * z;
+        }
+        return r2;
+    }
+
+    private static double sq(double x) {
+        return x * x;
+    }
+
+    @Test
     void typicalContributionsAreMediansPerFeature() {
         List<double[]> rows = List.of(new double[] {1, -5}, new double[] {3, -1}, new double[] {2, -3},
                 new double[] {10, 0});
