@@ -97,14 +97,7 @@ public final class GoldenModelGenerator {
                 .blocks(2).hidden(8, 8).epochs(3).patience(3).batchSize(64).learningRate(3e-3)
                 .trainFraction(0.5).validationFraction(0.1).minContextSamples(20).seed(2024).build();
         NormalcyModel model = new ModelFitter().fit("golden", 1, channelData(3000, 99), config, null).model();
-        Path modelFile = root.resolve(MODEL_V5);
-        ModelFiles.save(modelFile, model);
-        NormalcyModel loaded;
-        try {
-            loaded = ModelFiles.load(modelFile);
-        } catch (InvalidModelException e) {
-            throw new IllegalStateException(e);
-        }
+        NormalcyModel loaded = saveAndReload(model, root.resolve(MODEL_V5));
         Scorer scorer = loaded.newScorer();
         try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED_V5), StandardCharsets.UTF_8)) {
             w.write("amount,count,ratio,shop,channel,temp,event_time,log_density,contrib_amount,contrib_count,"
@@ -158,14 +151,7 @@ public final class GoldenModelGenerator {
                 .missing(Map.of("amount", io.normalcy.flow.model.MissingPolicy.IMPUTE,
                         "ratio", io.normalcy.flow.model.MissingPolicy.SKIP)).build();
         NormalcyModel model = new ModelFitter().fit("golden", 1, data(600, 99), config, null).model();
-        Path modelFile = root.resolve(MODEL_V4);
-        ModelFiles.save(modelFile, model);
-        NormalcyModel loaded;
-        try {
-            loaded = ModelFiles.load(modelFile);
-        } catch (InvalidModelException e) {
-            throw new IllegalStateException(e);
-        }
+        NormalcyModel loaded = saveAndReload(model, root.resolve(MODEL_V4));
         Scorer scorer = loaded.newScorer();
         try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED_V4), StandardCharsets.UTF_8)) {
             w.write("amount,count,ratio,shop,temp,event_time,outcome,log_density,contrib_amount,contrib_count,"
@@ -226,14 +212,7 @@ public final class GoldenModelGenerator {
                 .minContextSamples(20).seed(2024).build();
         NormalcyModel model = new ModelFitter().fit("golden", 1, withDerived(data(600, 99)), config, null).model()
                 .withDerived(DerivedFeatures.parse(List.of(DERIVED)));
-        Path modelFile = root.resolve(MODEL_V3);
-        ModelFiles.save(modelFile, model);
-        NormalcyModel loaded;
-        try {
-            loaded = ModelFiles.load(modelFile);
-        } catch (InvalidModelException e) {
-            throw new IllegalStateException(e);
-        }
+        NormalcyModel loaded = saveAndReload(model, root.resolve(MODEL_V3));
         Scorer scorer = loaded.newScorer();
         try (Writer w = Files.newBufferedWriter(root.resolve(EXPECTED_V3), StandardCharsets.UTF_8)) {
             w.write("amount,count,ratio,shop,temp,event_time," + DERIVED + ",log_density,contrib_amount,contrib_count,"
@@ -271,15 +250,8 @@ public final class GoldenModelGenerator {
                 .blocks(2).hidden(8, 8).epochs(3).patience(3).batchSize(64).learningRate(3e-3)
                 .minContextSamples(20).seed(2024).build();
         NormalcyModel model = new ModelFitter().fit("golden", 1, data(600, 99), config, null).model();
-        Path modelFile = root.resolve(modelName);
-        ModelFiles.save(modelFile, model);
         // expected values from a fresh load of the written file, on inputs not seen in training
-        NormalcyModel loaded;
-        try {
-            loaded = ModelFiles.load(modelFile);
-        } catch (InvalidModelException e) {
-            throw new IllegalStateException(e);
-        }
+        NormalcyModel loaded = saveAndReload(model, root.resolve(modelName));
         Scorer scorer = loaded.newScorer();
         try (Writer w = Files.newBufferedWriter(root.resolve(expectedName), StandardCharsets.UTF_8)) {
             w.write("amount,count,ratio,shop,temp,event_time,log_density,contrib_amount,contrib_count,contrib_ratio\n");
@@ -295,6 +267,16 @@ public final class GoldenModelGenerator {
                         + "," + s.logDensity() + "," + s.contributions()[0] + "," + s.contributions()[1] + ","
                         + s.contributions()[2] + "\n");
             }
+        }
+    }
+
+    /** Writes {@code model} to {@code file} and reads it back, so the expected scores come from the stored model. */
+    private static NormalcyModel saveAndReload(NormalcyModel model, Path file) throws IOException {
+        ModelFiles.save(file, model);
+        try {
+            return ModelFiles.load(file);
+        } catch (InvalidModelException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
