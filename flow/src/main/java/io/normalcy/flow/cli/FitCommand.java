@@ -7,12 +7,15 @@ import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.fit.FitResult;
 import io.normalcy.flow.fit.ModelFitter;
 import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.flow.fit.ThresholdBand;
 import io.normalcy.flow.model.ContextThreshold;
 import io.normalcy.flow.model.FlowType;
 import io.normalcy.flow.model.Ordering;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.ThresholdLevel;
 import io.normalcy.flow.state.ModelFiles;
+import io.normalcy.flow.train.EpochStats;
+import io.normalcy.flow.train.ProgressListener;
 import io.normalcy.flow.train.TrainingEngine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -162,12 +165,9 @@ final class FitCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "fitting %s on %d rows of %s (%d features, %s)%n", name, rows.size(),
                 table.fileName(), features.size(), config.autoSelect() ? "flow auto, budget " + config.autoBudget()
                         : config.flowType());
-        out.printf(Locale.ROOT, "%6s %12s %12s %12s%n", "epoch", "train NLL", "val NLL", "samples/s");
-        FitResult result = new ModelFitter().fit(name, 1L, rows, config, s -> {
-            out.printf(Locale.ROOT, "%6d %12.4f %12.4f %12.0f%n", s.epoch(), s.trainNll(), s.valNll(),
-                    s.samplesPerSecond());
-            out.flush();
-        }, warmFrom);
+        out.printf(Locale.ROOT, "%6s %12s %12s %12s%s%n", "epoch", "train NLL", "val NLL", "samples/s",
+                config.autoSelect() ? "  candidate" : "");
+        FitResult result = new ModelFitter().fit(name, 1L, rows, config, new EpochLines(out), warmFrom);
         NormalcyModel model = result.model();
         out.printf(Locale.ROOT, "sizing: %s%n", model.provenance().config().get("sizing"));
         printCandidates(out, result.autoCandidates());
@@ -185,6 +185,7 @@ final class FitCommand implements Callable<Integer> {
                 result.heldOutMeanLogDensity(), model.provenance().validationCount(),
                 model.provenance().skippedCount());
         printThresholds(out, model);
+        printFewExceedances(out, result.fewExceedanceBands());
         out.printf(Locale.ROOT, "wrote %s%n", output);
         return 0;
     }
@@ -299,6 +300,40 @@ final class FitCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %-30s %12s (%s)%n", c.label(), "not trained", c.note());
             }
         }
+    }
+
+    /**
+     * One line per epoch; under flow auto each ends with its candidate's label, because successive halving trains
+     * the candidates by turns and their lines interleave.
+     */
+    record EpochLines(PrintWriter out) implements ProgressListener {
+        @Override
+        public void onEpoch(EpochStats s) {
+            print(s, "");
+        }
+
+        @Override
+        public void onCandidateEpoch(String candidate, EpochStats s) {
+            print(s, "  " + candidate);
+        }
+
+        private void print(EpochStats s, String suffix) {
+            out.printf(Locale.ROOT, "%6d %12.4f %12.4f %12.0f%s%n", s.epoch(), s.trainNll(), s.valNll(),
+                    s.samplesPerSecond(), suffix);
+            out.flush();
+        }
+    }
+
+    /**
+     * The thresholds that rest on few held-out exceedances, each with the rate band its bootstrap interval implies,
+     * so an operator knows how far the observed rate may stray from the level (nothing when none does).
+     */
+    static void printFewExceedances(PrintWriter out, List<ThresholdBand> few) {
+        if (few.isEmpty()) {
+            return;
+        }
+        out.println("thresholds on few held-out exceedances (95 % bootstrap band of the alert rate):");
+        few.forEach(b -> out.printf(Locale.ROOT, "  %s%n", b.note()));
     }
 
     static void printThresholds(PrintWriter out, NormalcyModel model) {

@@ -12,6 +12,8 @@ import java.util.Locale;
  *
  * <p>The estimate is an upper bound in the sense that it lets the slowest candidates survive every rung (which
  * ones survive is not known after rung 0); candidates that did not run are assumed as slow as the slowest measured.
+ * Epoch times exclude one-time costs (a candidate's build and its first epoch's warm-up, see
+ * {@link SuccessiveHalving}), which are added once, as measured: they do not recur in later rungs.
  */
 final class AutoBudget {
     private final Duration budget;
@@ -29,15 +31,16 @@ final class AutoBudget {
      *
      * @param nanosPerEpoch measured time per epoch of each candidate, NaN where none was measured
      * @param notCompared   candidates rung 0 did not compare for lack of budget
+     * @param oneTimeNanos  measured one-time costs of the candidates that ran (beyond their epoch times)
      */
-    String warning(double[] nanosPerEpoch, int notCompared) {
+    String warning(double[] nanosPerEpoch, int notCompared, double oneTimeNanos) {
         double[] t = filled(nanosPerEpoch);
         if (t == null) {
             return notCompared == 0 ? null : String.format(Locale.ROOT, "flow auto: the budget %s is too small for"
                     + " one rung of all %d candidates (%d epochs each; %d not compared)", budget,
                     nanosPerEpoch.length, rungs[0], notCompared);
         }
-        double plan = planNanos(t);
+        double plan = planNanos(t) + oneTimeNanos;
         String shape = String.format(Locale.ROOT, "%d candidates × %d epochs, halving at %s epochs, the winner on to"
                 + " %d epochs or its early stop", t.length, rungs[0], Arrays.toString(rungs), maxEpochs);
         if (notCompared > 0) {
@@ -45,7 +48,7 @@ final class AutoBudget {
                     + " (%d epochs each; %d not compared). At rung 0's measured epoch"
                     + " times one rung of all needs about %s and the whole plan (%s) about %s: that budget would"
                     + " compare every candidate at equal epochs and train the winner to its early stop", budget,
-                    t.length, rungs[0], notCompared, seconds(firstRungNanos(t)), shape, seconds(plan));
+                    t.length, rungs[0], notCompared, seconds(firstRungNanos(t) + oneTimeNanos), shape, seconds(plan));
         }
         if (plan > nanos(budget)) {
             return String.format(Locale.ROOT, "flow auto: the budget %s is below the about %s the whole plan (%s)"

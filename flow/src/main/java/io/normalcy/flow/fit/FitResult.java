@@ -9,15 +9,23 @@ import java.util.List;
  * candidate under auto selection) and summary {@link FitMetrics}. {@code heldOutLogDensities} are the calibration
  * hold-out's log-densities (original units) the thresholds were set from, for reports. {@code autoCandidates}
  * compares the candidates of a flow auto selection ({@link FitConfig.Builder#autoSelect}), in candidate order,
- * with the rung each stopped at; empty without it.
+ * with the rung each stopped at; empty without it. {@code thresholdBands} are the stored thresholds with their
+ * bootstrap intervals and pooling ({@link TailCalibration#bands}), by level.
  */
 public record FitResult(NormalcyModel model, List<EpochStats> history, FitMetrics metrics,
-                        double[] heldOutLogDensities, List<AutoCandidate> autoCandidates) {
+                        double[] heldOutLogDensities, List<AutoCandidate> autoCandidates,
+                        List<ThresholdBand> thresholdBands) {
 
     public FitResult {
         history = List.copyOf(history);
         autoCandidates = List.copyOf(autoCandidates);
         heldOutLogDensities = heldOutLogDensities.clone();
+        thresholdBands = List.copyOf(thresholdBands);
+    }
+
+    /** The stored thresholds that rest on few held-out exceedances ({@link ThresholdBand#few}), by level. */
+    public List<ThresholdBand> fewExceedanceBands() {
+        return thresholdBands.stream().filter(ThresholdBand::few).toList();
     }
 
     @Override

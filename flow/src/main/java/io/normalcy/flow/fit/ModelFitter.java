@@ -42,7 +42,8 @@ public final class ModelFitter {
     public static final int MIN_VALID_ROWS = 10;
 
     /**
-     * @param progress called after every epoch (nullable)
+     * @param progress called after every epoch (nullable); under flow auto by
+     *                 {@link ProgressListener#onCandidateEpoch} with the candidate's label
      * @throws IllegalArgumentException when there are fewer than {@link #MIN_VALID_ROWS} valid rows (the message
      *                                  says why the first invalid row was skipped) or the data contradict the
      *                                  configuration (e.g. a non-integral integer feature is not skipped but
@@ -80,9 +81,10 @@ public final class ModelFitter {
                 used.preprocessor(), used.contextSpec(), new Thresholds(List.of(),
                 categoricalNames(used.contextSpec())), Map.of(), provisional(config));
         HoldOut holdOut = HoldOut.score(name, uncalibrated, valid.records(), split.calibration());
-        Thresholds thresholds = new ThresholdCalibrator(config.levels(), config.minContextSamples())
-                .calibrate(holdOut.logDensities(), holdOut.contexts(), categoricalNames(used.contextSpec()),
+        TailCalibration tails = new ThresholdCalibrator(config.levels(), config.minContextSamples())
+                .fitTails(holdOut.logDensities(), holdOut.contexts(), categoricalNames(used.contextSpec()),
                         vocabularies(used.contextSpec()));
+        Thresholds thresholds = tails.thresholds();
         Map<String, Double> typical = ThresholdCalibrator.typicalContributions(features, holdOut.contributions());
 
         long skipped = valid.skipped() + holdOut.unscorable();
@@ -95,7 +97,8 @@ public final class ModelFitter {
         FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
                 skipped, trained.bestValNll(), trained.bestEpoch(), trained.history().size(), trainingMillis);
         return new FitResult(model, trained.history(), metrics, holdOut.logDensities(),
-                t.auto() == null ? List.of() : t.auto().candidates());
+                t.auto() == null ? List.of() : t.auto().candidates(),
+                tails.bands(TailCalibration.BAND_REPLICATES, config.seed()));
     }
 
     /**
@@ -169,9 +172,10 @@ public final class ModelFitter {
         try {
             o = new AutoSelection(requested, sized, System::nanoTime).run(candidate -> {
                 FlowSpec spec = spec(candidate, trainer);
+                String label = AutoCandidate.label(candidate);
                 return AutoSelection.Run.of(new FlowTrainer(options(candidate)).start(spec,
                         ParameterInitializer.initialize(spec, new Random(candidate.seed())), data,
-                        progress == null ? ProgressListener.NONE : progress, true));
+                        progress == null ? ProgressListener.NONE : s -> progress.onCandidateEpoch(label, s), true));
             });
         } catch (TrainingDivergedException e) {
             throw new TrainingDivergedException(e.getMessage() + "; " + mostExtreme(trainer), e);

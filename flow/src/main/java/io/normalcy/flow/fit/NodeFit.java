@@ -53,6 +53,14 @@ public final class NodeFit {
         return ThresholdCalibrator.quantile(sorted, 0.5);
     }
 
+    int minContextSamples() {
+        return minContextSamples;
+    }
+
+    double priorRows() {
+        return priorRows;
+    }
+
     /** The sorted held-out values themselves (not a copy: callers must not modify them). */
     double[] sortedValues() {
         return sorted;
@@ -106,6 +114,48 @@ public final class NodeFit {
         double k = sorted.length * level;
         double w = k / (k + priorRows);
         return location + w * (own - location) + (1 - w) * siblings.ownThreshold(level);
+    }
+
+    /** Whether the threshold is partially pooled with the node's siblings ({@link #pooledWith}). */
+    public boolean pooled() {
+        return siblings != null;
+    }
+
+    /** The weight w = n·q / (n·q + k0) of the node's own tail offset at {@code level}: 1 when not pooled. */
+    public double ownWeight(double level) {
+        if (siblings == null) {
+            return 1;
+        }
+        double k = sorted.length * level;
+        return k / (k + priorRows);
+    }
+
+    /**
+     * The level whose {@link #threshold} is {@code logDensity}: the rate at which this node's stored estimator puts
+     * a threshold there. Without pooling the fitted tail's {@link #pValue} (its exact inverse); pooled, the blend has
+     * no closed-form inverse and is inverted by bisection in log q over [1e-12, 0.5] (it increases with q).
+     */
+    public double levelAt(double logDensity) {
+        if (siblings == null) {
+            return pValue(logDensity);
+        }
+        double lo = Math.log(1e-12);
+        double hi = Math.log(0.5);
+        if (threshold(Math.exp(lo)) >= logDensity) {
+            return Math.exp(lo);
+        }
+        if (threshold(Math.exp(hi)) <= logDensity) {
+            return Math.exp(hi);
+        }
+        for (int i = 0; i < 60; i++) {
+            double mid = 0.5 * (lo + hi);
+            if (threshold(Math.exp(mid)) < logDensity) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return Math.exp(0.5 * (lo + hi));
     }
 
     /** The threshold from the node's own rows alone. */

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * rung runs only when its epochs, at each candidate's measured epoch time, plus the rest of the winner's epochs, at
  * the slowest survivor's, fit in the remaining budget; otherwise the best at the last completed rung wins. When
  * rung 0 did not fit, or the plan as estimated from rung 0's epoch times exceeds the budget, the outcome's
- * warning ({@link AutoBudget}) says what budget would run it all. Every decision reads the injected clock, so the
- * selection is deterministic given the seed and the clock.
+ * warning ({@link AutoBudget}) says what budget would run it all. A candidate's epoch time is that of its epochs
+ * after the first: its first epoch is timed on its own because it carries one-time costs (JIT, ND4J start-up, the
+ * graph's first execution) that would make short budgets look too small ({@link Entry#nanosPerEpoch}). Every
+ * decision reads the injected clock, so the selection is deterministic given the seed and the clock.
  *
  * <p>Why resume rather than restart: a rung's survivors keep their optimiser state, so the plan costs each epoch
  * once, and the winner's trajectory is exactly that of an uninterrupted fit. Every run stays open (native memory:
@@ -58,8 +60,10 @@ final class SuccessiveHalving {
         AutoSelection.Run run;
         /** Wall-clock time of the candidate: building it and all its epochs. */
         long nanos;
-        /** The part of {@link #nanos} spent in epochs: the basis of the per-epoch estimates. */
+        /** The part of {@link #nanos} spent in epochs. */
         long epochNanos;
+        /** The part of {@link #epochNanos} spent in the candidate's first epoch (0 until it ran). */
+        long firstEpochNanos;
         int epochs;
         double nll = Double.NaN;
         boolean started;
@@ -72,8 +76,19 @@ final class SuccessiveHalving {
             this.config = config;
         }
 
+        /**
+         * The time of one more epoch, the basis of every budget estimate: the mean of the epochs after the first
+         * when there are any, else the first epoch's (NaN before any epoch). Why not the mean of all: a candidate's
+         * first epoch also pays one-time costs that later epochs do not (the first candidate's JIT compilation
+         * and ND4J start-up, each graph's first execution: op resolution, workspace allocation), seconds on a
+         * small table, which made rung 0's estimate several times the real epoch time and warned, or skipped
+         * rungs, for budgets that would have run the plan.
+         */
         double nanosPerEpoch() {
-            return epochs == 0 ? Double.NaN : (double) epochNanos / epochs;
+            if (epochs == 0) {
+                return Double.NaN;
+            }
+            return epochs == 1 ? epochNanos : (double) (epochNanos - firstEpochNanos) / (epochs - 1);
         }
 
         boolean finished() {
@@ -156,7 +171,7 @@ final class SuccessiveHalving {
             e.run = trainer.start(e.config);
             e.started = true;
             e.nanos += clock.getAsLong() - t0;
-            if (!advance(e, rungs[0], Duration.ofNanos(Math.max(0, remaining())), 0)) {
+            if (!firstEpochs(e)) {
                 continue;
             }
             if (e.epochs >= rungs[0] || e.finished()) {
@@ -176,20 +191,43 @@ final class SuccessiveHalving {
         return complete;
     }
 
+    /**
+     * Rung 0 of {@code e} within the remaining budget, its first epoch timed on its own ({@link Entry#nanosPerEpoch}
+     * says why); false when it diverged. Splitting the call changes nothing in the training: a resumed run follows
+     * the trajectory of an uninterrupted one.
+     */
+    private boolean firstEpochs(Entry e) {
+        long before = e.epochNanos;
+        if (!advance(e, 1, Duration.ofNanos(Math.max(0, remaining())), 0)) {
+            return false;
+        }
+        e.firstEpochNanos = e.epochNanos - before;
+        if (rungs[0] > 1 && !e.finished() && remaining() > 0) {
+            return advance(e, rungs[0], Duration.ofNanos(remaining()), 0);
+        }
+        return true;
+    }
+
     private String notCompared(Entry e) {
         notCompared++;
         return "budget spent after " + e.epochs + " of " + rungs[0] + " epochs, not compared";
     }
 
-    /** Whether the remaining budget covers one more rung-0 candidate at the mean epoch time so far. */
+    /**
+     * Whether the remaining budget covers one more rung-0 candidate at the mean epoch time so far (of the
+     * candidates that ran, each by {@link Entry#nanosPerEpoch}).
+     */
     private boolean affordableFirst() {
-        long nanos = 0;
-        int epochs = 0;
+        double sum = 0;
+        int measured = 0;
         for (Entry e : entries) {
-            nanos += e.epochNanos;
-            epochs += e.epochs;
+            double t = e.nanosPerEpoch();
+            if (!Double.isNaN(t)) {
+                sum += t;
+                measured++;
+            }
         }
-        double need = epochs == 0 ? 0 : (double) nanos / epochs * rungs[0];
+        double need = measured == 0 ? 0 : sum / measured * rungs[0];
         return remaining() > 0 && need <= remaining();
     }
 
@@ -325,7 +363,18 @@ final class SuccessiveHalving {
     }
 
     private String budgetWarning() {
-        return new AutoBudget(budgetSetting, rungs, maxEpochs).warning(measured(), notCompared);
+        return new AutoBudget(budgetSetting, rungs, maxEpochs).warning(measured(), notCompared, oneTimeNanos());
+    }
+
+    /** Time the candidates that ran spent beyond their epochs at {@link Entry#nanosPerEpoch}: build and warm-up. */
+    private double oneTimeNanos() {
+        double total = 0;
+        for (Entry e : entries) {
+            if (e.epochs > 0) {
+                total += Math.max(0, e.nanos - e.epochs * e.nanosPerEpoch());
+            }
+        }
+        return total;
     }
 
     /** Measured nanoseconds per epoch of the candidates that ran (NaN for the others), in candidate order. */

@@ -103,6 +103,17 @@ class NormalcyCliTest {
         assertTrue(fit.out().contains("WARNING"), fit.out());
         assertTrue(fit.out().contains("CRITICAL"), fit.out());
         assertTrue(fit.out().contains("region=eu"), fit.out());
+        assertFalse(fit.out().contains("candidate"), "no candidate column without flow auto: " + fit.out());
+    }
+
+    /** 800 rows leave ~160 held out: 1.6 rows below the global 0.01 threshold, so its rate band is stated. */
+    @Test
+    void fitStatesTheRateBandOfThresholdsOnFewExceedances() {
+        assertTrue(fit.out().contains("thresholds on few held-out exceedances (95 % bootstrap band of the alert"
+                + " rate):"), fit.out());
+        assertTrue(fit.out().lines().anyMatch(l -> l.matches("  global @0\\.01: rate expected within ×\\d+\\.\\d"
+                + "–\\d+\\.\\d of the level \\(\\d+\\.\\d held-out rows expected below the threshold\\);"
+                + " more history narrows it")), fit.out());
     }
 
     @Test
@@ -306,6 +317,10 @@ class NormalcyCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("flow auto, budget PT0S"), r.out());
         assertTrue(r.out().contains("flow auto: candidates"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+epoch\\s+train NLL\\s+val NLL\\s+samples/s"
+                + "  candidate")), "the epoch table has a candidate column: " + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+0\\s+-?\\d+\\.\\d{4}\\s+-?\\d+\\.\\d{4}"
+                + "\\s+\\d+  MAF_MOG K=3 1×\\[8\\]")), "each epoch line names its candidate: " + r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("MAF_MOG K=3 1×[8]") && l.endsWith("<- chosen")),
                 r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("REALNVP 1×[8]") && l.contains("budget spent")),

@@ -6,11 +6,13 @@ import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.fit.FitResult;
 import io.normalcy.flow.fit.ModelFitter;
 import io.normalcy.flow.fit.RawRecord;
+import io.normalcy.flow.fit.ThresholdBand;
 import io.normalcy.flow.model.NormalcyModel;
 import io.normalcy.flow.model.Scorer;
 import io.normalcy.flow.state.ModelFiles;
 import io.normalcy.flow.state.ModelStateMapper;
 import io.normalcy.flow.train.EpochStats;
+import io.normalcy.flow.train.ProgressListener;
 import io.normalcy.schemas.ModelDigests;
 
 import java.nio.file.Path;
@@ -51,12 +53,27 @@ final class Fitting {
     static JobResult fit(JobSpec spec, List<RawRecord> rows, Consumer<JobResult.Epoch> progress) throws Exception {
         FitConfig config = FitConfigs.from(spec.definition());
         List<JobResult.Epoch> curve = new ArrayList<>();
+        List<JobResult.Epoch> candidateCurves = new ArrayList<>();
         long t0 = System.nanoTime();
-        FitResult fit = new ModelFitter().fit(spec.model(), spec.version(), rows, config, (EpochStats s) -> {
-            JobResult.Epoch e = new JobResult.Epoch(s.epoch() + 1, s.trainNll(), s.valNll(), s.samplesPerSecond());
-            curve.add(e);
-            progress.accept(e);
+        FitResult fit = new ModelFitter().fit(spec.model(), spec.version(), rows, config, new ProgressListener() {
+            @Override
+            public void onEpoch(EpochStats s) {
+                JobResult.Epoch e = epoch(s, null);
+                curve.add(e);
+                progress.accept(e);
+            }
+
+            @Override
+            public void onCandidateEpoch(String candidate, EpochStats s) {
+                JobResult.Epoch e = epoch(s, candidate);
+                candidateCurves.add(e);
+                progress.accept(e);
+            }
         }, warmStart(spec));
+        if (!fit.autoCandidates().isEmpty() && curve.isEmpty()) {
+            // flow auto without a retraining pass: the model's curve is the chosen candidate's whole history
+            fit.history().forEach(s -> curve.add(epoch(s, null)));
+        }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         // the fit sees derived features as ordinary columns; the model carries how to compute them for the detector
         NormalcyModel model = fit.model().withDerived(spec.definition().derivedFeatures());
@@ -84,6 +101,16 @@ final class Fitting {
                 fit.metrics().trainerRecords(),
                 fitterSkipped == 0 ? Map.of() : Map.of("SKIPPED_BY_FITTER", fitterSkipped),
                 fit.autoCandidates().stream().map(c -> new JobResult.Candidate(c.label(), c.trained(),
-                        c.trained() ? c.validationNll() : null, c.epochs(), c.millis(), c.chosen(), c.note())).toList());
+                        c.trained() ? c.validationNll() : null, c.epochs(), c.millis(), c.chosen(), c.note())).toList(),
+                candidateCurves, fit.thresholdBands().stream().map(Fitting::band).toList());
+    }
+
+    private static JobResult.Epoch epoch(EpochStats s, String candidate) {
+        return new JobResult.Epoch(s.epoch() + 1, s.trainNll(), s.valNll(), s.samplesPerSecond(), candidate);
+    }
+
+    private static JobResult.Band band(ThresholdBand b) {
+        return new JobResult.Band(b.scope(), b.level(), b.low(), b.high(), b.rateRatioLow(), b.rateRatioHigh(),
+                b.expectedBelow(), b.ownWeight(), b.pooledWith(), b.few() ? b.note() : null);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Map;
  */
 public final class ReportWriter {
     private static final String[] LEVEL_COLORS = {"#e69f00", "#d55e00", "#8b0000", "#555"};
+    private static final String[] CANDIDATE_COLORS = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#555"};
 
     private ReportWriter() {
     }
@@ -61,7 +63,8 @@ public final class ReportWriter {
                 + "better) of the standardised flow input, i.e. without the preprocessing Jacobian (the provenance's "
                 + "validation NLL is in original units, so it differs by a constant). The two curves should fall and "
                 + "level off together; a rising validation curve means over-fitting (early stopping keeps the best "
-                + "epoch).</p>\n");
+                + "epoch).").append(d.candidates().isEmpty() ? "" : " Flow auto: the chosen candidate's curve; every"
+                + " candidate's validation curve is under <a href='#auto'>Flow auto</a>.").append("</p>\n");
         int n = d.curve().size();
         double[] x = new double[n];
         double[] tr = new double[n];
@@ -101,19 +104,54 @@ public final class ReportWriter {
                 + "below the threshold of its scope (its combination of categorical context values when that has "
                 + "its own threshold, else the first categorical context value with its own threshold, else global). "
                 + "Greyed rows had too few held-out samples and use the global threshold.</p>\n");
+        Map<String, ReportData.Band> bands = new java.util.HashMap<>();
+        d.bands().forEach(b -> bands.put(b.level() + " " + b.scope(), b));
+        if (!bands.isEmpty()) {
+            sb.append("<p>95 % interval: bootstrap of the threshold as stored (each context's held-out rows "
+                    + "resampled and the whole estimator refitted, pooling included). Rate band: the alert rate at "
+                    + "the interval's ends as a multiple of the level, the spread to expect on fresh normal data "
+                    + "from calibration noise alone; a context with few held-out rows below its threshold is marked, "
+                    + "and more history narrows its band. A combination's tail offset is pooled with the other "
+                    + "combinations of its first field's value, its own weighing w = n·q / (n·q + 20).</p>\n");
+        }
         for (ReportData.Level l : d.levels()) {
             sb.append("<h3>").append(Html.esc(l.severity())).append(" — level ").append(l.level()).append("</h3>\n")
                     .append("<table><tr><th class='l'>scope</th><th>threshold</th><th>held-out samples</th>"
-                            + "<th class='l'>note</th></tr>\n<tr><td class='l'>global</td>").append(td(l.global()))
-                    .append("<td>").append(l.globalCount()).append("</td><td class='l'></td></tr>\n");
+                            + "<th>95 % interval</th><th>rate band</th><th class='l'>note</th></tr>\n"
+                            + "<tr><td class='l'>global</td>").append(td(l.global()))
+                    .append("<td>").append(l.globalCount()).append("</td>");
+            band(sb, bands.get(l.level() + " global"), "");
             for (ReportData.ContextRow r : l.perContext()) {
                 sb.append("<tr").append(r.fallback() ? " class='fb'" : "").append("><td class='l'>")
                         .append(Html.esc(r.scope())).append("</td>").append(td(r.threshold()))
-                        .append("<td>").append(r.count()).append("</td><td class='l'>")
-                        .append(r.fallback() ? "too few samples: global threshold used" : "").append("</td></tr>\n");
+                        .append("<td>").append(r.count()).append("</td>");
+                band(sb, r.fallback() ? null : bands.get(l.level() + " " + r.scope()),
+                        r.fallback() ? "too few samples: global threshold used" : "");
             }
             sb.append("</table>\n");
         }
+    }
+
+    /** The interval, rate band and note cells of a threshold row, and the row's end. */
+    private static void band(StringBuilder sb, ReportData.Band b, String note) {
+        if (b == null) {
+            sb.append("<td></td><td></td><td class='l'>").append(Html.esc(note)).append("</td></tr>\n");
+            return;
+        }
+        List<String> notes = new ArrayList<>();
+        if (b.pooledWith() != null) {
+            notes.add(String.format(Locale.ROOT, "tail offset pooled with %s's, own weight %.2f", b.pooledWith(),
+                    b.ownWeight()));
+        }
+        if (b.note() != null) {
+            notes.add(String.format(Locale.ROOT, "few held-out exceedances (%.1f expected below): rate expected within"
+                    + " ×%.1f–%.1f of the level; more history narrows it", b.expectedBelow(), b.rateRatioLow(),
+                    b.rateRatioHigh()));
+        }
+        sb.append("<td>").append(Html.num(b.low())).append(" … ").append(Html.num(b.high())).append("</td>")
+                .append(String.format(Locale.ROOT, "<td>×%.2f–%.2f</td>", b.rateRatioLow(), b.rateRatioHigh()))
+                .append("<td class='l").append(b.note() != null ? " warn" : "").append("'>")
+                .append(Html.esc(String.join("; ", notes))).append("</td></tr>\n");
     }
 
     private static void typical(StringBuilder sb, ReportData d) {
@@ -158,6 +196,29 @@ public final class ReportWriter {
                     .append("<td class='l'>").append(Html.esc(outcome)).append("</td></tr>\n");
         }
         sb.append("</table>\n");
+        candidateCurves(sb, d);
+    }
+
+    /**
+     * Every candidate's validation NLL per epoch, one line each: the candidates trained by turns, rung after rung,
+     * and this reads them apart (a dropped candidate's line ends at its rung).
+     */
+    private static void candidateCurves(StringBuilder sb, ReportData d) {
+        if (d.candidateCurves().isEmpty()) {
+            return;
+        }
+        Map<String, List<ReportData.CandidatePoint>> byCandidate = new java.util.LinkedHashMap<>();
+        d.candidateCurves().forEach(p -> byCandidate.computeIfAbsent(p.candidate(), k -> new ArrayList<>()).add(p));
+        List<Svg.Series> series = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, List<ReportData.CandidatePoint>> e : byCandidate.entrySet()) {
+            List<ReportData.CandidatePoint> pts = e.getValue();
+            series.add(new Svg.Series(e.getKey(), CANDIDATE_COLORS[i++ % CANDIDATE_COLORS.length],
+                    pts.stream().mapToDouble(ReportData.CandidatePoint::epoch).toArray(),
+                    pts.stream().mapToDouble(ReportData.CandidatePoint::validationNll).toArray()));
+        }
+        sb.append("<p>Validation NLL per epoch of each candidate (flow space, nats/event).</p>\n")
+                .append(Svg.lineChart("validation NLL per candidate", "epoch", "validation NLL (nats)", series));
     }
 
     private static void provenance(StringBuilder sb, ReportData d) {

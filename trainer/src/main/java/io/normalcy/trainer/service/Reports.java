@@ -67,7 +67,12 @@ public final class Reports {
         return new ReportData(mv.getModel(), mv.getVersion(), p.getCreatedAt().toEpochMilli(), curve,
                 result.heldOutLogDensity(), levels, prov, skipped, typical, result.candidates().stream()
                 .map(c -> new ReportData.Candidate(c.label(), c.trained(), c.validationNll(), c.epochs(), c.millis(),
-                        c.chosen(), c.note())).toList());
+                        c.chosen(), c.note())).toList(),
+                result.candidateCurves().stream().map(e -> new ReportData.CandidatePoint(e.candidate(), e.epoch(),
+                        e.validationNll())).toList(),
+                result.thresholdBands().stream().map(b -> new ReportData.Band(b.scope(), b.level(), b.low(), b.high(),
+                        b.rateRatioLow(), b.rateRatioHigh(), b.expectedBelow(), b.ownWeight(), b.pooledWith(),
+                        b.note())).toList());
     }
 
     private static String time(Instant t) {

@@ -42,6 +42,7 @@ import java.util.Optional;
  * A JVM {@link Error} is reported FAILED too, then propagates: it is not the request's fault, and the JVM is in doubt.
  */
 public final class TrainingService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingService.class);
     /** Fewer valid rows than this cannot give a meaningful density, let alone 1e-3 quantiles. */
     public static final int MIN_ROWS = 100;
 
@@ -206,7 +207,7 @@ public final class TrainingService {
             status.report(ids, model, TrainingState.RUNNING, new Progress(0, totalEpochs, null, null), null,
                     "training on " + h.rows().size() + " records (" + h.skips().describe() + ")");
             JobResult result = runner.run(spec, h.rows(), e -> status.report(ids, model, TrainingState.RUNNING,
-                    new Progress(e.epoch(), totalEpochs, e.trainNll(), e.validationNll()), null, ""));
+                    new Progress(e.epoch(), totalEpochs, e.trainNll(), e.validationNll(), e.candidate()), null, ""));
             Path resultFile = work.resolve(ArtifactStore.RESULT_FILE);
             if (!Files.exists(resultFile)) {
                 io.normalcy.trainer.job.JobJson.MAPPER.writeValue(resultFile.toFile(), result);
@@ -231,6 +232,9 @@ public final class TrainingService {
                     + String.format(java.util.Locale.ROOT, "%.4f", result.validationNll()) + ", artifact " + dir + ")";
             status.report(ids, model, TrainingState.SUCCEEDED, new Progress(result.curve().size(), totalEpochs,
                     result.trainNll(), result.validationNll()), mv.getVersion(), done);
+            // thresholds on few held-out exceedances: how far their observed rate may stray from the level
+            result.thresholdBands().stream().map(JobResult.Band::note).filter(java.util.Objects::nonNull)
+                    .forEach(n -> LOG.info("model {} v{}: threshold {}", model, mv.getVersion(), n));
             return new Outcome(true, mv.getVersion(), dir, done);
         }
 

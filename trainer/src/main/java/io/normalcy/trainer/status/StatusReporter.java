@@ -72,9 +72,17 @@ public class StatusReporter implements AutoCloseable {
         }
     }
 
-    /** Fields that only some states carry; null = absent. */
-    public record Progress(Integer epoch, Integer totalEpochs, Double trainLoss, Double validationLoss) {
+    /**
+     * Fields that only some states carry; null = absent. {@code candidate} labels the epoch of a flow auto candidate
+     * (in the log only: candidates train by turns, so their epochs interleave).
+     */
+    public record Progress(Integer epoch, Integer totalEpochs, Double trainLoss, Double validationLoss,
+                           String candidate) {
         public static final Progress NONE = new Progress(null, null, null, null);
+
+        public Progress(Integer epoch, Integer totalEpochs, Double trainLoss, Double validationLoss) {
+            this(epoch, totalEpochs, trainLoss, validationLoss, null);
+        }
     }
 
     /** Publishes the status of each id; returns the pending sends (empty without a producer), to await if needed. */
@@ -103,10 +111,21 @@ public class StatusReporter implements AutoCloseable {
         } else if (state != TrainingState.RUNNING || p.trainLoss() == null) {
             LOG.info("training {} {} {}{}", model, requestIds, state, message == null || message.isEmpty() ? "" : ": " + message);
         } else {
-            LOG.info("training {} epoch {}/{} train NLL {} validation NLL {}", model, p.epoch(), p.totalEpochs(),
-                    p.trainLoss(), p.validationLoss());
+            LOG.info("{}", epochLine(model, p));
         }
         return sends;
+    }
+
+    /**
+     * The log line of a training epoch; under flow auto it names the candidate (and not the planned total, which is
+     * the chosen one's), so a reader can follow one candidate through the interleaved rungs.
+     */
+    static String epochLine(String model, Progress p) {
+        return p.candidate() != null
+                ? "training " + model + " candidate " + p.candidate() + " epoch " + p.epoch() + " train NLL "
+                        + p.trainLoss() + " validation NLL " + p.validationLoss()
+                : "training " + model + " epoch " + p.epoch() + "/" + p.totalEpochs() + " train NLL " + p.trainLoss()
+                        + " validation NLL " + p.validationLoss();
     }
 
     private RecordHeaders headers(String id, TrainingState state) {

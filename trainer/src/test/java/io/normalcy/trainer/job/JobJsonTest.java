@@ -56,14 +56,34 @@ class JobJsonTest {
 
     @Test
     void aResultCarriesTheAutoCandidatesAndAnOlderResultFileHasNone() throws Exception {
-        JobResult r = new JobResult(List.of(new JobResult.Epoch(1, 2.0, 2.1, 100.0)), new double[] {-1.5}, 10, 100.0,
-                2.0, 2.1, 50, Map.of(), List.of(
+        JobResult r = new JobResult(List.of(new JobResult.Epoch(1, 2.0, 2.1, 100.0, null)), new double[] {-1.5}, 10,
+                100.0, 2.0, 2.1, 50, Map.of(), List.of(
                 new JobResult.Candidate("MAF_MOG 2×[16, 16]", true, 2.1, 1, 10, true, ""),
-                new JobResult.Candidate("MAF 2×[16, 16]", false, null, 0, 0, false, "budget spent")));
+                new JobResult.Candidate("MAF 2×[16, 16]", false, null, 0, 0, false, "budget spent")),
+                List.of(), List.of());
         JobResult back = JobJson.MAPPER.readValue(JobJson.MAPPER.writeValueAsString(r), JobResult.class);
         assertEquals(r.candidates(), back.candidates());
         String older = JobJson.MAPPER.writeValueAsString(r).replaceAll(",\\s*\"candidates\"\\s*:\\s*\\[.*\\]", "");
         assertTrue(!older.contains("candidates"), older);
         assertEquals(List.of(), JobJson.MAPPER.readValue(older, JobResult.class).candidates());
+    }
+
+    @Test
+    void aResultCarriesLabelledCandidateEpochsAndThresholdBandsAndAnOlderResultFileHasNone() throws Exception {
+        JobResult.Epoch e = new JobResult.Epoch(3, 2.0, 2.1, 100.0, "MAF_MOG K=3 2×[16, 16]");
+        JobResult.Band b = new JobResult.Band("t=a,r=eu", 0.001, -9.5, -8.1, 0.52, 2.1, 1.3, 0.06, "t=a",
+                "t=a,r=eu @0.001: rate expected within ×0.5–2.1 of the level");
+        JobResult r = new JobResult(List.of(), new double[0], 10, 100.0, 2.0, 2.1, 50, Map.of(), List.of(),
+                List.of(e), List.of(b));
+        JobResult back = JobJson.MAPPER.readValue(JobJson.MAPPER.writeValueAsString(r), JobResult.class);
+        assertEquals(List.of(e), back.candidateCurves());
+        assertEquals(List.of(b), back.thresholdBands());
+        JobResult older = JobJson.MAPPER.readValue("{\"curve\":[{\"epoch\":1,\"trainNll\":2.0,"
+                + "\"validationNll\":2.1,\"samplesPerSecond\":100.0}],\"heldOutLogDensity\":[],"
+                + "\"trainingMillis\":1,\"samplesPerSecond\":1.0,\"trainNll\":1.0,\"validationNll\":1.0,"
+                + "\"trainRecords\":1,\"fitterSkipped\":{}}", JobResult.class);
+        assertEquals(List.of(), older.candidateCurves());
+        assertEquals(List.of(), older.thresholdBands());
+        assertEquals(null, older.curve().get(0).candidate());
     }
 }

@@ -87,6 +87,56 @@ class ReportWriterTest {
         assertTrue(table.contains("successive halving at equal epochs"), table);
     }
 
+    /**
+     * A pooled combination's row shows the interval of its stored threshold, which contexts it is pooled with and
+     * with what weight, and, resting on few held-out exceedances, the rate band to expect.
+     */
+    @Test
+    void thresholdRowsShowTheirIntervalPoolingAndTheRateBandWhereFewExceedances() {
+        ReportData s = sample();
+        ReportData d = new ReportData(s.model(), s.version(), s.createdAt(), s.curve(), s.heldOutLogDensity(),
+                s.levels(), s.provenance(), s.skipped(), s.typical(), List.of(), List.of(), List.of(
+                new ReportData.Band("global", 0.01, -5.6, -5.2, 0.8, 1.25, 20, 1, null, null),
+                new ReportData.Band("entityType=grocery,region=eu", 0.01, -5.5, -4.9, 0.52, 2.1, 6.4, 0.24,
+                        "entityType=grocery", "entityType=grocery,region=eu @0.01: rate expected within ×0.5–2.1")));
+        String html = ReportWriter.render(d);
+        String section = html.substring(html.indexOf("<h2 id='thresholds'>"), html.indexOf("<h2 id='features'>"));
+        assertTrue(section.contains("<td class='l'>global</td><td>-5.4000</td><td>2000</td><td>-5.6000 … -5.2000</td>"
+                + "<td>×0.80–1.25</td><td class='l'></td>"), section);
+        assertTrue(section.contains("<td class='l'>entityType=grocery,region=eu</td><td>-5.2000</td><td>640</td>"
+                + "<td>-5.5000 … -4.9000</td><td>×0.52–2.10</td><td class='l warn'>tail offset pooled with"
+                + " entityType=grocery&#39;s, own weight 0.24; few held-out exceedances (6.4 expected below): rate"
+                + " expected within ×0.5–2.1 of the level; more history narrows it</td>"), section);
+        assertTrue(section.contains("bootstrap of the threshold as stored"), section);
+        assertTrue(section.contains("too few samples: global threshold used"), "fallback rows keep their note");
+    }
+
+    /** Flow auto: every candidate's validation curve is drawn on its own, labelled, however the epochs interleaved. */
+    @Test
+    void flowAutoDrawsOneValidationCurvePerCandidate() {
+        ReportData s = sample();
+        List<ReportData.CandidatePoint> interleaved = List.of(
+                new ReportData.CandidatePoint("MAF_MOG K=3 3×[32, 32]", 1, 3.0),
+                new ReportData.CandidatePoint("MAF_MOG K=3 3×[32, 32]", 2, 2.5),
+                new ReportData.CandidatePoint("MAF 3×[32, 32]", 1, 3.2),
+                new ReportData.CandidatePoint("MAF 3×[32, 32]", 2, 2.9),
+                new ReportData.CandidatePoint("MAF_MOG K=3 3×[32, 32]", 3, 2.2),
+                new ReportData.CandidatePoint("MAF_MOG K=3 3×[32, 32]", 4, 2.1));
+        ReportData d = new ReportData(s.model(), s.version(), s.createdAt(), s.curve(), s.heldOutLogDensity(),
+                s.levels(), s.provenance(), s.skipped(), s.typical(), List.of(
+                new ReportData.Candidate("MAF_MOG K=3 3×[32, 32]", true, 2.1, 4, 4_000, true, ""),
+                new ReportData.Candidate("MAF 3×[32, 32]", true, 2.9, 2, 3_000, false, "dropped at rung 0 (2 epochs)")),
+                interleaved, List.of());
+        String html = ReportWriter.render(d);
+        String auto = html.substring(html.indexOf("<h2 id='auto'>"), html.indexOf("<h2 id='provenance'>"));
+        assertEquals(2, auto.split("<polyline").length - 1, "one line per candidate: " + auto);
+        assertTrue(auto.contains("&#9644; MAF_MOG K=3 3×[32, 32]</text>") && auto.contains("&#9644; MAF 3×[32, 32]</text>"),
+                auto);
+        String first = auto.substring(auto.indexOf("<polyline"), auto.indexOf("/>", auto.indexOf("<polyline")));
+        assertEquals(4, first.split("points='")[1].split("'")[0].trim().split(" ").length, "the chosen one's 4 epochs: " + first);
+        assertTrue(html.contains("Flow auto: the chosen candidate's curve"), "the training curves say whose");
+    }
+
     @Test
     void emptyCurveAndNoDataStillRender() {
         ReportData d = new ReportData("m", 1, 0, List.of(), new double[0], List.of(), Map.of(), Map.of(), Map.of(),

@@ -60,4 +60,13 @@ class StatusReporterTest {
                 StatusReporter.Progress.NONE, null, "no");
         assertNull(StatusHeaders.owner(p.history().get(0).headers()));
     }
+
+    /** Flow auto candidates train by turns: each epoch's log line names its candidate. */
+    @Test
+    void anAutoCandidatesEpochLineNamesTheCandidate() {
+        assertEquals("training m candidate MAF_MOG K=3 2×[16, 16] epoch 3 train NLL 1.5 validation NLL 1.75",
+                StatusReporter.epochLine("m", new StatusReporter.Progress(3, 40, 1.5, 1.75, "MAF_MOG K=3 2×[16, 16]")));
+        assertEquals("training m epoch 3/40 train NLL 1.5 validation NLL 1.75",
+                StatusReporter.epochLine("m", new StatusReporter.Progress(3, 40, 1.5, 1.75)));
+    }
 }
