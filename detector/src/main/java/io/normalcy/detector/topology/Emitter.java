@@ -42,8 +42,8 @@ final class Emitter {
 
     /**
      * A serialized output: key, value and headers, ready to forward (again, for subscription copies). The headers
-     * are an array, not a {@code Headers}: the common output carries none, and each forward wraps them in a
-     * {@code RecordHeaders} of its own (the producer marks the headers it sends read-only).
+     * are an array, not a {@code Headers}: the common output carries none, and each forwarded {@code Record} holds
+     * a {@code RecordHeaders} of its own (the producer marks the headers it sends read-only).
      */
     record Encoded(byte[] key, byte[] value, Header[] headers) {
     }
@@ -213,7 +213,9 @@ final class Emitter {
 
     private void forward(String topic, Encoded enc, long timestamp) {
         Header[] headers = enc.headers();
-        context.forward(new Record<>(enc.key(), new Output(topic, enc.value()), timestamp,
-                headers.length == 0 ? new RecordHeaders() : new RecordHeaders(headers)));
+        Output out = new Output(topic, enc.value());
+        // a Record copies the headers it is given into RecordHeaders of its own: no second copy here
+        context.forward(headers.length == 0 ? new Record<>(enc.key(), out, timestamp)
+                : new Record<>(enc.key(), out, timestamp, new RecordHeaders(headers)));
     }
 }
