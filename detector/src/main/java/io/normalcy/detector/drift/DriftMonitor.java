@@ -42,7 +42,10 @@ public final class DriftMonitor {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        Window w = windows.computeIfAbsent(model, m -> new Window(settings.windowSize()));
+        Window w = windows.get(model); // the window exists after a model's first record: no lambda per record
+        if (w == null) {
+            w = windows.computeIfAbsent(model, m -> new Window(settings.windowSize()));
+        }
         synchronized (w) {
             if (w.version != version) {
                 w.reset(version);

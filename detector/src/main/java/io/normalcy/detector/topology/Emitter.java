@@ -8,12 +8,13 @@ import io.normalcy.avro.ScoredEvent;
 import io.normalcy.detector.metrics.DetectorMetrics;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -39,8 +40,12 @@ final class Emitter {
     /** Missing topics already logged at WARN (once per task until the topic is seen again). */
     private final Set<String> missingTopics = new HashSet<>();
 
-    /** A serialized output: key, value and headers, ready to forward (again, for subscription copies). */
-    record Encoded(byte[] key, byte[] value, Headers headers) {
+    /**
+     * A serialized output: key, value and headers, ready to forward (again, for subscription copies). The headers
+     * are an array, not a {@code Headers}: the common output carries none, and each forwarded {@code Record} holds
+     * a {@code RecordHeaders} of its own (the producer marks the headers it sends read-only).
+     */
+    record Encoded(byte[] key, byte[] value, Header[] headers) {
     }
 
     Emitter(ProcessorContext<byte[], Output> context, TopologyContext deps) {
@@ -143,12 +148,12 @@ final class Emitter {
         String topic = deps.topics().dlq();
         DeadLetter d = DeadLetters.of(src, in.key(), in.value(), in.headers(), in.timestamp(), reason, errorClass,
                 message, model, context.currentSystemTimeMs());
-        Encoded enc = new Encoded(in.key(), codecs.deadLetter(topic, d), new RecordHeaders());
+        Encoded enc = new Encoded(in.key(), codecs.deadLetter(topic, d), CarriedHeaders.NONE);
         if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
             byte[] key = Truncation.cap(in.key(), Truncation.MAX_BYTES);
             int room = guard.budget() - (key == null ? 0 : key.length);
             enc = new Encoded(key, codecs.deadLetter(topic, DeadLetters.shortened(d, codecs, topic, room)),
-                    new RecordHeaders());
+                    CarriedHeaders.NONE);
             if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
                 deps.metrics().oversized("dead-letter");
                 LOG.error("Dead letter ({}) of {} does not fit {} bytes even shortened: skipped", reason, src,
@@ -179,13 +184,13 @@ final class Emitter {
             return;
         }
         deps.metrics().parked(Truncation.cap(model));
-        forward(deps.topics().parking(), new Encoded(in.key(), in.value(), headers), in.timestamp());
+        forward(deps.topics().parking(), new Encoded(in.key(), in.value(), headers.toArray()), in.timestamp());
     }
 
     void retrain(RetrainRequest r, long timestamp) {
         String topic = deps.topics().retrain();
         Encoded enc = new Encoded(r.getModel().getBytes(StandardCharsets.UTF_8), codecs.retrain(topic, r),
-                new RecordHeaders());
+                CarriedHeaders.NONE);
         if (!guard.fits(enc.key(), enc.value(), enc.headers())) {
             deps.metrics().oversized("retrain");
             LOG.error("Retrain request of {} does not fit {} bytes: skipped", Truncation.cap(r.getModel()),
@@ -195,16 +200,22 @@ final class Emitter {
         forward(topic, enc, timestamp);
     }
 
+    /** The output of a score or alert: the carried headers as they are, plus the truncation header if shortened. */
     private static Encoded encode(String entity, byte[] value, Slimming.Slim<?> slim, Header[] carried) {
-        RecordHeaders headers = new RecordHeaders(carried);
+        Header[] headers = carried;
         if (slim != null) {
-            headers.add(Slimming.TRUNCATED, Slimming.describe(slim.fields()).getBytes(StandardCharsets.UTF_8));
+            headers = Arrays.copyOf(carried, carried.length + 1);
+            headers[carried.length] = new RecordHeader(Slimming.TRUNCATED,
+                    Slimming.describe(slim.fields()).getBytes(StandardCharsets.UTF_8));
         }
         return new Encoded(entity.getBytes(StandardCharsets.UTF_8), value, headers);
     }
 
     private void forward(String topic, Encoded enc, long timestamp) {
-        context.forward(new Record<>(enc.key(), new Output(topic, enc.value()), timestamp,
-                new RecordHeaders(enc.headers().toArray())));
+        Header[] headers = enc.headers();
+        Output out = new Output(topic, enc.value());
+        // a Record copies the headers it is given into RecordHeaders of its own: no second copy here
+        context.forward(headers.length == 0 ? new Record<>(enc.key(), out, timestamp)
+                : new Record<>(enc.key(), out, timestamp, new RecordHeaders(headers)));
     }
 }

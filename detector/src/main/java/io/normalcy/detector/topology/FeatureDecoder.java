@@ -35,6 +35,10 @@ public final class FeatureDecoder {
     private final FeatureVectorSerde shared;
     private final DetectorSettings settings;
     private final Map<String, RecordMapper> mappers = new HashMap<>();
+    /** The topic of the previous record (compared by identity) with its mapper and format: see {@link #decode}. */
+    private String lastTopic;
+    private RecordMapper lastMapper;
+    private InputFormat lastFormat;
 
     /** @param registry schema registry for Confluent-framed records, or null when none is configured */
     public FeatureDecoder(DetectorSettings settings, SchemaRegistryClient registry) {
@@ -58,7 +62,13 @@ public final class FeatureDecoder {
      * its model (missing-value policy impute or skip): they are left out of the vector for the scorer to handle.
      */
     public FeatureVector decode(String topic, byte[] key, long timestamp, byte[] value, OptionalFeatures optional) {
-        RecordMapper mapper = mappers.get(topic);
+        // per record only when the topic changes: a task's records come with one topic string per input topic
+        if (topic != lastTopic || lastFormat == null) {
+            lastMapper = mappers.get(topic);
+            lastFormat = settings.formatOf(topic);
+            lastTopic = topic;
+        }
+        RecordMapper mapper = lastMapper;
         if (mapper != null) {
             return validated(topic, mapper.map(topic, key == null ? null : new String(key, StandardCharsets.UTF_8),
                     timestamp, value, optional));
@@ -67,7 +77,7 @@ public final class FeatureDecoder {
             throw new SerializationException("Cannot deserialize FeatureVector from topic '" + topic
                     + "': null value (tombstone) where a feature vector was expected");
         }
-        InputFormat format = settings.formatOf(topic);
+        InputFormat format = lastFormat;
         if (format == InputFormat.AUTO && ConfluentAvroDecoder.isFramed(value)) {
             return validated(topic, shared.deserializeFramed(topic, value));
         }

@@ -40,7 +40,21 @@ final class OutputGuard {
         return size;
     }
 
+    /** As {@link #size(byte[], byte[], Headers)}, for headers held as an array (the {@link Emitter}'s outputs). */
+    static long size(byte[] key, byte[] value, Header[] headers) {
+        long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        for (Header h : headers) {
+            size += PER_HEADER + h.key().getBytes(StandardCharsets.UTF_8).length
+                    + (h.value() == null ? 0 : h.value().length);
+        }
+        return size;
+    }
+
     boolean fits(byte[] key, byte[] value, Headers headers) {
+        return size(key, value, headers) <= budget;
+    }
+
+    boolean fits(byte[] key, byte[] value, Header[] headers) {
         return size(key, value, headers) <= budget;
     }
 }
