@@ -22,10 +22,11 @@ public final class Thresholds {
     private final List<ThresholdLevel> levels;
     private final List<String> scopeFields;
     /**
-     * Per scope field: value → {@code "field=value"}, for every value with a threshold of its own at some level (the
-     * only values a scope can name), built once per model version so that evaluating an event builds no string.
+     * Per scope field: value → its scope string {@code "field=value"} and its own (non-fallback) threshold per level,
+     * for every value with a per-context entry at some level. Built once per model version, so that evaluating an
+     * event takes one lookup of each field's value here (not three per level and field) and builds no string.
      */
-    private final List<Map<String, String>> scopeNames;
+    private final List<Map<String, FieldValue>> byValue;
     /**
      * The combination thresholds as a tree keyed by the values of {@code scopeFields} in order (null without any):
      * an event finds its combination by one map lookup per field, without building a key, and the leaf holds the
@@ -65,16 +66,7 @@ public final class Thresholds {
         }
         this.levels = List.copyOf(sorted);
         this.scopeFields = List.copyOf(scopeFields);
-        List<Map<String, String>> names = new ArrayList<>(scopeFields.size());
-        for (String field : scopeFields) {
-            Map<String, String> byValue = new HashMap<>();
-            for (ThresholdLevel l : sorted) {
-                l.perContext().getOrDefault(field, Map.of()).keySet()
-                        .forEach(value -> byValue.put(value, field + "=" + value));
-            }
-            names.add(byValue);
-        }
-        this.scopeNames = List.copyOf(names);
+        this.byValue = FieldValue.index(this.levels, this.scopeFields);
         this.combinations = CombinationNode.build(this.levels);
     }
 
@@ -172,6 +164,7 @@ public final class Thresholds {
      */
     private CombinationNode resolve(Map<String, String> context, int[] fields, double[] thresholds) {
         CombinationNode combination = combinations == null ? null : combinations.find(scopeFields, context);
+        FieldValue[] values = fieldValues(context);
         for (int i = 0; i < levels.size(); i++) {
             ContextThreshold own = combination == null ? null : combination.byLevel[i];
             if (own != null && !own.fallback()) {
@@ -179,11 +172,24 @@ public final class Thresholds {
                 thresholds[i] = own.threshold();
                 continue;
             }
-            ThresholdLevel l = levels.get(i);
-            fields[i] = scopeField(l, context);
-            thresholds[i] = threshold(l, fields[i], context);
+            int f = scopeField(values, i);
+            fields[i] = f;
+            thresholds[i] = f < 0 ? levels.get(i).global() : values[f].own()[i].threshold();
         }
         return combination;
+    }
+
+    /** The context's entry of each scope field (null where its value has none); null for a null or empty context. */
+    private FieldValue[] fieldValues(Map<String, String> context) {
+        if (context == null || context.isEmpty()) {
+            return null;
+        }
+        FieldValue[] out = new FieldValue[scopeFields.size()];
+        for (int f = 0; f < out.length; f++) {
+            String value = context.get(scopeFields.get(f));
+            out[f] = value == null ? null : byValue.get(f).get(value);
+        }
+        return out;
     }
 
     /**
@@ -238,30 +244,17 @@ public final class Thresholds {
         return qPrev * Math.exp(slope * (logDensity - tPrev));
     }
 
-    /** Index in {@code scopeFields} of the first field whose value has its own threshold at {@code l}, else −1. */
-    private int scopeField(ThresholdLevel l, Map<String, String> context) {
-        if (context == null || context.isEmpty()) {
+    /** Index in {@code scopeFields} of the first field whose value has its own threshold at level i, else −1. */
+    private static int scopeField(FieldValue[] values, int i) {
+        if (values == null) {
             return -1;
         }
-        for (int f = 0; f < scopeFields.size(); f++) {
-            String field = scopeFields.get(f);
-            String value = context.get(field);
-            if (value != null) {
-                ContextThreshold t = l.forContext(field, value);
-                if (t != null && !t.fallback()) {
-                    return f;
-                }
+        for (int f = 0; f < values.length; f++) {
+            if (values[f] != null && values[f].own()[i] != null) {
+                return f;
             }
         }
         return -1;
-    }
-
-    private double threshold(ThresholdLevel l, int field, Map<String, String> context) {
-        if (field < 0) {
-            return l.global();
-        }
-        String name = scopeFields.get(field);
-        return l.forContext(name, context.get(name)).threshold();
     }
 
     private String scope(int field, Map<String, String> context, CombinationNode combination) {
@@ -271,9 +264,7 @@ public final class Thresholds {
         if (field < 0) {
             return "global";
         }
-        String value = context.get(scopeFields.get(field));
-        String scope = scopeNames.get(field).get(value);
-        return scope != null ? scope : scopeFields.get(field) + "=" + value;
+        return byValue.get(field).get(context.get(scopeFields.get(field))).scope();
     }
 
     @Override
@@ -289,6 +280,29 @@ public final class Thresholds {
     @Override
     public String toString() {
         return "Thresholds" + levels;
+    }
+
+    /**
+     * One value of one scope field: its scope string and its own (non-fallback) threshold at each level (index as
+     * {@link #levels}; null where it has none, so that level falls to the next field or global).
+     */
+    private record FieldValue(String scope, ContextThreshold[] own) {
+        static List<Map<String, FieldValue>> index(List<ThresholdLevel> levels, List<String> scopeFields) {
+            List<Map<String, FieldValue>> out = new ArrayList<>(scopeFields.size());
+            for (String field : scopeFields) {
+                Map<String, FieldValue> values = new HashMap<>();
+                for (int i = 0; i < levels.size(); i++) {
+                    for (Map.Entry<String, ContextThreshold> e
+                            : levels.get(i).perContext().getOrDefault(field, Map.of()).entrySet()) {
+                        FieldValue v = values.computeIfAbsent(e.getKey(),
+                                k -> new FieldValue(field + "=" + k, new ContextThreshold[levels.size()]));
+                        v.own()[i] = e.getValue().fallback() ? null : e.getValue();
+                    }
+                }
+                out.add(values);
+            }
+            return List.copyOf(out);
+        }
     }
 
     /**
