@@ -20,12 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  * fused-multiply-added into them, so the only memory traffic is the weights. Chunks go in groups of four, then two,
  * then one, each group sharing every broadcast input: four chunks = four FMA chains; two chunks (a MAF output at
  * D = 16 with 16 lanes) = two chains each; a lone chunk splits its inputs over four chains (with one chain the FMA
- * latency, not the arithmetic, bounds the loop). Zeros are skipped where they
- * pay: the non-zero context entries (most of a one-hot context) are listed once per record and used by every layer;
- * a hidden layer's non-zero ReLU activations (about half) are compacted only when the layer it feeds is wide (many
- * chunks per row, e.g. a mixture's 3K·D outputs); feeding a narrow layer (a MAF output of one or two chunks), the
- * compaction loop cost more than the multiply-adds of the zeros it saved, so such a layer reads its input in place
- * (a zero costs an exact fma(0, w, a) = a). The padded lanes of every layer's output are zero (zero bias and
+ * latency, not the arithmetic, bounds the loop). Zeros are skipped where they pay: the non-zero context entries
+ * (most of a one-hot context) are listed once per record and used by every layer; a hidden layer's non-zero ReLU
+ * activations (about half) are compacted only when the layer it feeds is wide (many chunks per row, e.g. a
+ * mixture's 3K·D outputs). Feeding a narrow layer (a MAF output of one to four chunks), the scalar compaction loop
+ * (one load, two stores and a compare per row) would cost about as much as the multiply-adds of the zeros it saves,
+ * so such a layer reads its input in place (a zero costs an exact fma(0, w, a) = a). The padded lanes of every layer's output are zero (zero bias and
  * weights), so they never contribute downstream.
  *
  * <p>Immutable and thread-safe; scratch buffers are per thread ({@link #run} hands the caller its thread's
@@ -35,8 +35,9 @@ final class VectorMade {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
     /**
-     * Compact a ReLU input only when the rows reach more chunks than this on average: the compaction loop costs
-     * about as much per row as this many multiply-adds of zeros (measured, docs/benchmarks.md "Kernel, session 7").
+     * Compact a ReLU input only when the rows reach more chunks than this on average: a cost model (the compaction
+     * loop's work per row against the vector multiply-adds of the ~half zero rows), not tuned separately; the
+     * change as a whole is measured in docs/benchmarks.md "Kernel, session 7".
      */
     private static final double COMPACT_ABOVE_CHUNKS_PER_ROW = 2.5;
 

@@ -11,16 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * compare, integer shifts), all of which C2 compiles to vector instructions.
  *
  * <p>Why not {@code lanewise(VectorOperators.EXP)}: on JDK 17 the Vector API's transcendental operators are not
- * intrinsified on this platform (no SVML stubs); they fall back to a per-lane loop over {@code Math.exp}/{@code
- * StrictMath.tanh} and cost 14–78 ns per element, several times the scalar {@code Math.exp} (measured,
- * docs/benchmarks.md "Kernel, session 7"). The kernel evaluates 2 of them per coordinate per MAF block and 4K + 2 per
+ * intrinsified here; they fall back to a per-lane loop over {@code Math}/{@code StrictMath} and cost 5–35 ns of CPU per
+ * element, more than the scalar {@code Math.exp} (3.7 ns; docs/benchmarks.md "Kernel, session 7"). The kernel evaluates 2 of them per coordinate per MAF block and 4K + 2 per
  * coordinate of the mixture base.
  *
  * <p>Why whole array ranges and no method taking or returning a vector: C2 keeps a vector in a register only when
  * every method it passes through is inlined; a helper that tiered compilation has already compiled on its own (a
  * large C1 body, as vector code is before C2) is not inlined, and each vector crossing the call is then allocated on
- * the heap. Measured here: such helpers made some JVM forks 5–10× slower than others. So each public method is one
- * loop, and {@link #tanh} repeats the exp steps instead of calling a vector exp.
+ * the heap (a build with such helpers had JMH forks 5–10× slower than others; docs/benchmarks.md). So each method is
+ * one loop over arrays, and {@link #tanh} repeats the exp steps instead of calling a vector exp.
  *
  * <p>Accuracy (float, within a few ulp; {@code VectorMathTest}): exp by range reduction x = k·ln 2 + r, |r| ≤ ln2/2,
  * and the Cephes degree-7 polynomial; tanh(y) = sign(y)·(1 − e)/(1 + e) with e = exp(−2|y|), the scalar kernel's
