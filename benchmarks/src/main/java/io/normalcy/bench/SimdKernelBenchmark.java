@@ -27,9 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * The scalar (double) and the float SIMD (Vector API) scoring kernels side by side, one record at a time on one
  * thread, per layer type and for whole flows, D = 8 / 16 / 32, hidden [128], C = 8 ({@link BenchModels}):
  * {@code MAF_BLOCK} = one masked affine layer with MAF degrees, {@code COUPLING} = the same layer with RealNVP's
- * two degrees, {@code MOG_BASE} = the MAF_MOG mixture base density (K = 5 components), {@code FLOW_*} = the whole
- * flow with {@link BenchModels#BLOCKS} blocks and per-feature contributions (the detector's call). ActNorm, LU
- * and permutations have no SIMD variant (both kernels run the same scalar code). The JVM gets
+ * two degrees, {@code MOG_BASE} = the MAF_MOG mixture base density (K = 3 components), {@code FLOW_*} = the whole
+ * flow with {@link BenchModels#BLOCKS} blocks and per-feature contributions (the detector's call:
+ * {@code Flow.logProb(u, ctx, perDim)}, i.e. ActNorm, the masked affine layers with their glue, the base density and
+ * the sums). {@code FLOW_MAF_MOG} has the shape of the end-to-end harness's model ({@code E2eData.train}: MAF_MOG,
+ * 5 blocks of ActNorm + MAF, hidden [128], K = 3, a 5-value category one-hot + unknown + cyclic hour, C = 8). ActNorm,
+ * LU and permutations have no SIMD variant (both kernels run the same scalar code). The JVM gets
  * {@code --add-modules jdk.incubator.vector} ({@code @Fork}); the setup checks that the two kernels agree.
  */
 @State(Scope.Thread)

@@ -12,24 +12,34 @@ import jdk.incubator.vector.VectorSpecies;
  * Per layer one flat {@code float[]}: a row per input (degree-sorted order), then a row per context entry, each
  * padded to a multiple of the vector length L. A row is zero below its first unmasked output {@code from}; it is
  * only read from chunk {@code from / L} on, so masked-out weights are skipped a whole vector at a time (for MADE
- * masks the allowed outputs of an input are a suffix, i.e. the allowed inputs of an output a prefix).
+ * masks the allowed outputs of an input are a suffix, i.e. the rows reaching chunk c are a prefix,
+ * {@code rowsUpTo[c]} of them).
  *
  * <h2>Loop order</h2>
  * Output chunks outermost, inputs innermost: accumulators stay in registers while the inputs are
- * fused-multiply-added into them, so the only memory traffic is the weights. Zeros are skipped where they are
- * common: the non-zero context entries (most of a one-hot context) are listed once per record and used by every
- * layer; a hidden layer's non-zero ReLU activations (about half) are compacted, chunk by chunk along the layer's
- * static row counts, so the rows that reach a chunk are a known prefix. The first layer reads the record in place
- * (its coordinates are almost never zero, so compacting it only cost time; a zero costs an exact fma(0, w, a) = a).
- * Four chunks are done at once (four independent FMA chains sharing each broadcast); a lone chunk splits its inputs
- * over four chains: with one chain the FMA latency, not the arithmetic, bounds the loop (measured: no faster than
- * the scalar kernel). The padded lanes of every layer's output are zero (zero bias and weights), so they never contribute downstream.
+ * fused-multiply-added into them, so the only memory traffic is the weights. Chunks go in groups of four, then two,
+ * then one, each group sharing every broadcast input: four chunks = four FMA chains; two chunks (a MAF output at
+ * D = 16 with 16 lanes) = two chains each; a lone chunk splits its inputs over four chains (with one chain the FMA
+ * latency, not the arithmetic, bounds the loop). Zeros are skipped where they pay: the non-zero context entries
+ * (most of a one-hot context) are listed once per record and used by every layer; a hidden layer's non-zero ReLU
+ * activations (about half) are compacted only when the layer it feeds is wide (many chunks per row, e.g. a
+ * mixture's 3K·D outputs). Feeding a narrow layer (a MAF output of one to four chunks), the scalar compaction loop
+ * (one load, two stores and a compare per row) would cost about as much as the multiply-adds of the zeros it saves,
+ * so such a layer reads its input in place (a zero costs an exact fma(0, w, a) = a). The padded lanes of every layer's output are zero (zero bias and
+ * weights), so they never contribute downstream.
  *
- * <p>Immutable and thread-safe; scratch buffers are per thread, so a pass allocates nothing.
+ * <p>Immutable and thread-safe; scratch buffers are per thread ({@link #run} hands the caller its thread's
+ * {@link Scratch}, so a layer needs one thread-local look-up per record), and a pass allocates nothing.
  */
 final class VectorMade {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = SPECIES.length();
+    /**
+     * Compact a ReLU input only when the rows reach more chunks than this on average: a cost model (the compaction
+     * loop's work per row against the vector multiply-adds of the ~half zero rows), not tuned separately; the
+     * change as a whole is measured in docs/benchmarks.md "Kernel, session 7".
+     */
+    private static final double COMPACT_ABOVE_CHUNKS_PER_ROW = 2.5;
 
     private final int[] inOrder;
     private final int contextDim;
@@ -41,11 +51,14 @@ final class VectorMade {
      * = input rows whose first reached chunk is ≤ c (a prefix, rows being sorted by it); {@code rowBase[p]} =
      * p·padded, the row offsets of a layer whose inputs are read in place ({@code dense}).
      */
-    private record Layer(int inputs, int width, int padded, float[] weights, int[] rowsUpTo, int[] rowBase,
-                         float[] bias, boolean relu, boolean dense) {
+    private record Layer(int inputs, int padded, float[] weights, int[] rowsUpTo, int[] rowBase, float[] bias,
+                         boolean relu, boolean dense) {
     }
 
-    VectorMade(PackedMade packed) {
+    /**
+     * @param workLength floats of per-thread work space the caller needs ({@link Scratch#work})
+     */
+    VectorMade(PackedMade packed, int workLength) {
         this.inOrder = packed.inOrder().clone();
         this.contextDim = packed.contextDim();
         PackedMade.Layer[] src = packed.layers();
@@ -58,10 +71,10 @@ final class VectorMade {
         }
         int rows = maxRows;
         int d = inOrder.length;
-        scratch = ThreadLocal.withInitial(() -> new Scratch(d, contextDim, layers, rows));
+        scratch = ThreadLocal.withInitial(() -> new Scratch(d, contextDim, layers, rows, workLength));
     }
 
-    private static Layer pack(PackedMade.Layer src, int contextDim, boolean relu, boolean dense) {
+    private static Layer pack(PackedMade.Layer src, int contextDim, boolean relu, boolean first) {
         int n = src.width();
         int padded = (n + LANES - 1) / LANES * LANES;
         int in = src.inputRows().length;
@@ -92,7 +105,12 @@ final class VectorMade {
         for (int t = 0; t < n; t++) {
             bias[t] = (float) src.bias()[t];
         }
-        return new Layer(in, n, padded, w, rowsUpTo, rowBase, bias, relu, dense);
+        long rowChunks = 0;
+        for (int reach : rowsUpTo) {
+            rowChunks += reach;
+        }
+        boolean dense = first || rowChunks <= COMPACT_ABOVE_CHUNKS_PER_ROW * in;
+        return new Layer(in, padded, w, rowsUpTo, rowBase, bias, relu, dense);
     }
 
     /** Sorted position p → original input index. */
@@ -101,14 +119,19 @@ final class VectorMade {
     }
 
     /**
-     * The network output (the packed layout's order, padded) for input {@code x} (original order) and context
-     * {@code ctx}; the returned array is this thread's scratch, valid until the next call.
+     * Runs the network on input {@code x} (original order) and context {@code ctx}; returns this thread's scratch,
+     * holding the output ({@link Scratch#out()}, the packed layout's order, zero-padded to whole vectors) and the
+     * float input in sorted order with its rounding residual. Valid until the thread's next call.
      */
-    float[] run(double[] x, double[] ctx) {
+    Scratch run(double[] x, double[] ctx) {
         Scratch s = scratch.get();
         float[] in = s.x;
-        for (int p = 0; p < in.length; p++) {
-            in[p] = (float) x[inOrder[p]];
+        float[] residual = s.residual;
+        for (int p = 0; p < inOrder.length; p++) {
+            double v = x[inOrder[p]];
+            float f = (float) v;
+            in[p] = f;
+            residual[p] = (float) (v - f);
         }
         // the non-zero context entries, once per record: the same for every layer (only their row offsets differ)
         int nc = 0;
@@ -123,7 +146,7 @@ final class VectorMade {
             layer(layers[l], in, s, nc, out);
             in = out;
         }
-        return in;
+        return s;
     }
 
     private void layer(Layer layer, float[] in, Scratch s, int nc, float[] out) {
@@ -147,15 +170,19 @@ final class VectorMade {
         }
         float[] w = layer.weights();
         float[] bias = layer.bias();
-        int chunks = padded / LANES;
         boolean relu = layer.relu();
         float[] ctxVal = s.ctxVal;
+        int chunks = padded / LANES;
         int c = 0;
         for (; c + 3 < chunks; c += 4) {
             // rows reaching any of the four chunks; those starting past the first are zero there (masked)
             fourChunks(w, bias, ctxBase, ctxVal, nc, base, val, reach[c + 3], c * LANES, relu, out);
         }
-        for (; c < chunks; c++) {
+        if (c + 1 < chunks) {
+            twoChunks(w, bias, ctxBase, ctxVal, nc, base, val, reach[c], reach[c + 1], c * LANES, relu, out);
+            c += 2;
+        }
+        if (c < chunks) {
             oneChunk(w, bias, ctxBase, ctxVal, nc, base, val, reach[c], c * LANES, relu, out);
         }
     }
@@ -210,10 +237,57 @@ final class VectorMade {
             a2 = FloatVector.fromArray(SPECIES, w, o + 2 * LANES).fma(v, a2);
             a3 = FloatVector.fromArray(SPECIES, w, o + 3 * LANES).fma(v, a3);
         }
-        store(a0, relu, out, off);
-        store(a1, relu, out, off + LANES);
-        store(a2, relu, out, off + 2 * LANES);
-        store(a3, relu, out, off + 3 * LANES);
+        (relu ? a0.max(0f) : a0).intoArray(out, off);
+        (relu ? a1.max(0f) : a1).intoArray(out, off + LANES);
+        (relu ? a2.max(0f) : a2).intoArray(out, off + 2 * LANES);
+        (relu ? a3.max(0f) : a3).intoArray(out, off + 3 * LANES);
+    }
+
+    /**
+     * Two adjacent chunks ({@code r0 ≤ r1} rows reach them): two FMA chains per chunk, rows taken in pairs and each
+     * broadcast shared by both chunks; the rows reaching only the second chunk go to its chains alone.
+     */
+    private static void twoChunks(float[] w, float[] bias, int[] ctxBase, float[] ctxVal, int nc, int[] base,
+                                  float[] val, int r0, int r1, int off, boolean relu, float[] out) {
+        int o1 = off + LANES;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, bias, off);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.fromArray(SPECIES, bias, o1);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        for (int q = 0; q < nc; q++) {
+            FloatVector v = FloatVector.broadcast(SPECIES, ctxVal[q]);
+            a0 = FloatVector.fromArray(SPECIES, w, ctxBase[q] + off).fma(v, a0);
+            b0 = FloatVector.fromArray(SPECIES, w, ctxBase[q] + o1).fma(v, b0);
+        }
+        int q = 0;
+        for (; q + 1 < r0; q += 2) {
+            FloatVector u = FloatVector.broadcast(SPECIES, val[q]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[q + 1]);
+            int ou = base[q];
+            int ov = base[q + 1];
+            a0 = FloatVector.fromArray(SPECIES, w, ou + off).fma(u, a0);
+            b0 = FloatVector.fromArray(SPECIES, w, ou + o1).fma(u, b0);
+            a1 = FloatVector.fromArray(SPECIES, w, ov + off).fma(v, a1);
+            b1 = FloatVector.fromArray(SPECIES, w, ov + o1).fma(v, b1);
+        }
+        if (q < r0) {
+            FloatVector u = FloatVector.broadcast(SPECIES, val[q]);
+            a0 = FloatVector.fromArray(SPECIES, w, base[q] + off).fma(u, a0);
+            b0 = FloatVector.fromArray(SPECIES, w, base[q] + o1).fma(u, b0);
+            q++;
+        }
+        for (; q + 1 < r1; q += 2) {
+            b0 = FloatVector.fromArray(SPECIES, w, base[q] + o1).fma(FloatVector.broadcast(SPECIES, val[q]), b0);
+            b1 = FloatVector.fromArray(SPECIES, w, base[q + 1] + o1)
+                    .fma(FloatVector.broadcast(SPECIES, val[q + 1]), b1);
+        }
+        if (q < r1) {
+            b0 = FloatVector.fromArray(SPECIES, w, base[q] + o1).fma(FloatVector.broadcast(SPECIES, val[q]), b0);
+        }
+        FloatVector a = a0.add(a1);
+        FloatVector b = b0.add(b1);
+        (relu ? a.max(0f) : a).intoArray(out, off);
+        (relu ? b.max(0f) : b).intoArray(out, o1);
     }
 
     /**
@@ -242,15 +316,19 @@ final class VectorMade {
         for (; q < reach; q++) {
             a0 = FloatVector.fromArray(SPECIES, w, base[q] + off).fma(FloatVector.broadcast(SPECIES, val[q]), a0);
         }
-        store(a0.add(a1).add(a2.add(a3)), relu, out, off);
+        FloatVector a = a0.add(a1).add(a2.add(a3));
+        (relu ? a.max(0f) : a).intoArray(out, off);
     }
 
-    private static void store(FloatVector acc, boolean relu, float[] out, int off) {
-        (relu ? acc.max(0f) : acc).intoArray(out, off);
-    }
-
-    private static final class Scratch {
+    /**
+     * One thread's buffers. For the caller: {@link #x} = the float input in sorted order (zero past D up to a whole
+     * vector), {@link #residual} = x − (double) x per entry (so a caller can form x − μ to double-like accuracy in
+     * float), {@link #out()} = the network output and {@link #work} = free space of the requested length.
+     */
+    static final class Scratch {
         final float[] x;
+        final float[] residual;
+        final float[] work;
         final int[] ctxIndex;
         final float[] ctxVal;
         final int[] ctxBase;
@@ -259,8 +337,11 @@ final class VectorMade {
         final float[] val;
         final int[] reach;
 
-        Scratch(int d, int contextDim, Layer[] layers, int rows) {
-            x = new float[d];
+        Scratch(int d, int contextDim, Layer[] layers, int rows, int workLength) {
+            int dp = (d + LANES - 1) / LANES * LANES;
+            x = new float[dp];
+            residual = new float[dp];
+            work = new float[workLength];
             ctxIndex = new int[contextDim];
             ctxVal = new float[contextDim];
             ctxBase = new int[contextDim];
@@ -273,6 +354,11 @@ final class VectorMade {
             base = new int[rows];
             val = new float[rows];
             reach = new int[chunks];
+        }
+
+        /** The network's output (the packed layout's order, zero-padded). */
+        float[] out() {
+            return out[out.length - 1];
         }
     }
 }

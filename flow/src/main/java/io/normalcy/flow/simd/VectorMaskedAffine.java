@@ -2,42 +2,41 @@ package io.normalcy.flow.simd;
 
 import io.normalcy.flow.transform.MaskedAffineAutoregressive;
 import io.normalcy.flow.transform.Transform;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float SIMD variant of {@link MaskedAffineAutoregressive} (MAF block, RealNVP coupling, NICE): the MADE
- * network runs in float ({@link VectorMade}); the affine map, α = clamp·tanh(raw/clamp), exp and the log-det run
- * in double on the double input, D lanes at a time (the JDK's vector tanh/exp: per record they cost as much as the
- * network when done one coordinate at a time), so float rounding enters only through μ and α (|Δ log p| ≤ 1e-4
+ * network runs in float ({@link VectorMade}), and so do the affine map, α = clamp·tanh(raw/clamp) and exp, a whole
+ * vector of coordinates at a time ({@link VectorMath}; twice as many float lanes as double lanes fit a vector). x − μ is formed as
+ * (float(x) − μ) + (x − float(x)), so the rounding of the input to float does not enter z beyond the float rounding of
+ * z itself; the log-det is summed in double. Float rounding thus enters through μ, α, exp and z (|Δ log p| ≤ 1e-4
  * against the scalar kernel for log-densities of ordinary size, {@code SimdKernelParityTest}). The inverse
  * (sampling) delegates to the scalar kernel.
  */
 final class VectorMaskedAffine implements Transform {
-    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorMade.SPECIES;
+    private static final int LANES = VectorMade.LANES;
 
     private final MaskedAffineAutoregressive scalar;
     private final VectorMade made;
     private final int[] inOrder;
     private final int dim;
+    /** D rounded up to whole vectors: the stride of the work space (μ; raw α → α; e^−α → z); padded lanes are 0. */
     private final int padded;
     private final boolean additive;
-    private final double clamp;
-    private final ThreadLocal<double[][]> scratch;
+    private final float clamp;
+    private final float inverseClamp;
 
     VectorMaskedAffine(MaskedAffineAutoregressive scalar) {
         this.scalar = scalar;
-        this.made = new VectorMade(scalar.packed());
-        this.inOrder = made.inOrder();
         this.dim = scalar.dim();
+        this.padded = (dim + LANES - 1) / LANES * LANES;
+        this.made = new VectorMade(scalar.packed(), 3 * padded);
+        this.inOrder = made.inOrder();
         this.additive = scalar.additive();
-        this.clamp = scalar.scaleClamp();
-        int lanes = SPECIES.length();
-        this.padded = (dim + lanes - 1) / lanes * lanes;
-        int n = padded;
-        // x, μ, raw α, then α and z out; padded lanes hold zeros (finite results that are never read)
-        scratch = ThreadLocal.withInitial(() -> new double[5][n]);
+        this.clamp = (float) scalar.scaleClamp();
+        this.inverseClamp = (float) (1.0 / scalar.scaleClamp());
     }
 
     @Override
@@ -47,7 +46,8 @@ final class VectorMaskedAffine implements Transform {
 
     @Override
     public double forward(double[] x, double[] ctx, double[] out, double[] perDim) {
-        float[] o = made.run(x, ctx);
+        VectorMade.Scratch s = made.run(x, ctx);
+        float[] o = s.out();
         if (additive) {
             for (int p = 0; p < dim; p++) {
                 int i = inOrder[p];
@@ -55,31 +55,31 @@ final class VectorMaskedAffine implements Transform {
             }
             return 0;
         }
-        double[][] s = scratch.get();
-        double[] xs = s[0];
-        double[] mu = s[1];
-        double[] raw = s[2];
-        double[] alpha = s[3];
-        double[] z = s[4];
+        float[] w = s.work;
+        int n = padded;
+        // μ and raw α come interleaved (o[2p], o[2p + 1]: one network row covers both under the same mask)
         for (int p = 0; p < dim; p++) {
-            xs[p] = x[inOrder[p]];
-            mu[p] = o[2 * p];
-            raw[p] = o[2 * p + 1];
+            w[p] = o[2 * p];
+            w[n + p] = o[2 * p + 1];
         }
-        for (int p = 0; p < padded; p += SPECIES.length()) {
-            DoubleVector a = DoubleVector.fromArray(SPECIES, raw, p).div(clamp).lanewise(VectorOperators.TANH)
-                    .mul(clamp);
-            a.intoArray(alpha, p);
-            DoubleVector.fromArray(SPECIES, xs, p).sub(DoubleVector.fromArray(SPECIES, mu, p))
-                    .mul(a.neg().lanewise(VectorOperators.EXP)).intoArray(z, p);
+        VectorMath.tanh(w, n, 2 * n, inverseClamp, clamp);
+        for (int p = 0; p < n; p += LANES) {
+            FloatVector.fromArray(SPECIES, w, n + p).neg().intoArray(w, 2 * n + p);
+        }
+        VectorMath.exp(w, 2 * n, 3 * n);
+        for (int p = 0; p < n; p += LANES) {
+            FloatVector.fromArray(SPECIES, s.x, p).sub(FloatVector.fromArray(SPECIES, w, p))
+                    .add(FloatVector.fromArray(SPECIES, s.residual, p))
+                    .mul(FloatVector.fromArray(SPECIES, w, 2 * n + p)).intoArray(w, 2 * n + p);
         }
         double ld = 0;
         for (int p = 0; p < dim; p++) {
             int i = inOrder[p];
-            out[i] = z[p];
-            ld -= alpha[p];
+            double alpha = w[n + p];
+            out[i] = w[2 * n + p];
+            ld -= alpha;
             if (perDim != null) {
-                perDim[i] -= alpha[p];
+                perDim[i] -= alpha;
             }
         }
         return ld;

@@ -10,6 +10,8 @@ public final class ActNorm implements Transform {
     private final double[] scale;
     private final double[] expScale;
     private final double[] bias;
+    /** Σ s, the same for every input: summed once here, in the order the per-record loop used to. */
+    private final double logDet;
 
     /** @param logScale s (length D), {@code bias} b (length D) */
     public ActNorm(double[] logScale, double[] bias) {
@@ -21,9 +23,12 @@ public final class ActNorm implements Transform {
         this.scale = logScale.clone();
         this.bias = bias.clone();
         this.expScale = new double[dim];
+        double ld = 0;
         for (int i = 0; i < dim; i++) {
             expScale[i] = Math.exp(scale[i]);
+            ld += scale[i];
         }
+        this.logDet = ld;
     }
 
     @Override
@@ -33,17 +38,15 @@ public final class ActNorm implements Transform {
 
     @Override
     public double forward(double[] x, double[] ctx, double[] out, double[] perDim) {
-        double ld = 0;
         for (int i = 0; i < dim; i++) {
             out[i] = x[i] * expScale[i] + bias[i];
-            ld += scale[i];
         }
         if (perDim != null) {
             for (int i = 0; i < dim; i++) {
                 perDim[i] += scale[i];
             }
         }
-        return ld;
+        return logDet;
     }
 
     /** Elementwise with a positive scale exp(s). */

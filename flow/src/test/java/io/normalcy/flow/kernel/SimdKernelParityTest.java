@@ -70,6 +70,33 @@ class SimdKernelParityTest {
         return out.stream();
     }
 
+    /**
+     * Layer widths that give every grouping of output chunks the SIMD kernel has (four, two with equal or different
+     * reach, one, and their combinations) for vectors of 8 and of 16 floats, and both ways a hidden layer's input is
+     * read (in place, or compacted when the layer is many chunks wide): MAF outputs 2D = 10, 16, 24, 32, 64 wide,
+     * mixture outputs 3K·D = 9D wide, hidden widths of 1 to 17 chunks.
+     */
+    static Stream<Arguments> chunkShapes() {
+        List<Arguments> out = new ArrayList<>();
+        int[][] shapes = {{5, 16}, {8, 40}, {12, 72}, {16, 136}, {32, 20}, {8, 40, 72}, {16, 72, 136}};
+        for (int[] shape : shapes) {
+            int[] hidden = Arrays.copyOfRange(shape, 1, shape.length);
+            for (FlowType type : new FlowType[] {FlowType.MAF, FlowType.MAF_MOG}) {
+                out.add(Arguments.of(spec(type, shape[0], 4, hidden, Ordering.NATURAL, PermutationMode.NONE, true,
+                        false, false)));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("chunkShapes")
+    void everyChunkGroupingMatchesTheScalarKernel(FlowSpec spec) {
+        everyLayerMatchesTheScalarKernel(spec);
+        zeroInputsAndOneHotContextsMatchTheScalarKernel(spec);
+        wholeFlowMatchesTheScalarKernel(spec);
+    }
+
     static FlowSpec spec(FlowType type, int d, int c, int[] hidden, Ordering ordering, PermutationMode perm,
                          boolean actNorm, boolean lu, boolean additive) {
         return new FlowSpec(type, d, c, 3, hidden, actNorm, lu, perm, ordering, additive, 2.0, 7L);
