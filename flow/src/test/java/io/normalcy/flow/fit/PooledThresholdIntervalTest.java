@@ -31,7 +31,7 @@ class PooledThresholdIntervalTest {
             String region = c == 0 ? "few" : "r" + c;
             int rows = c == 0 ? 400 : 3000;
             for (int i = 0; i < rows; i++) {
-                d.add(-1.5 * c - 0.5 * chiSquared(rng, 6));
+                d.add(-1.5 * c - 0.5 * ThresholdCalibratorTest.chiSquared(rng, 6));
                 ctx.add(Map.of("t", "a", "r", region));
             }
         }
@@ -93,14 +93,5 @@ class PooledThresholdIntervalTest {
 
     private static ThresholdBand band(List<ThresholdBand> bands, String scope, double level) {
         return bands.stream().filter(b -> b.scope().equals(scope) && b.level() == level).findFirst().orElseThrow();
-    }
-
-    private static double chiSquared(Random rng, int dim) {
-        double r2 = 0;
-        for (int k = 0; k < dim; k++) {
-            double z = rng.nextGaussian();
-            r2 += z * z;
-        }
-        return r2;
     }
 }

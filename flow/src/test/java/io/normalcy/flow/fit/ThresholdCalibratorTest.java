@@ -352,7 +352,8 @@ class ThresholdCalibratorTest {
         assertTrue(Math.abs(shift) > 0, "a pooled context moves at least a little");
     }
 
-    private static double chiSquared(Random rng, int dim) {
+    /** A χ² draw with {@code dim} degrees of freedom (also used by {@code PooledThresholdIntervalTest}). */
+    static double chiSquared(Random rng, int dim) {
         double r2 = 0;
         for (int k = 0; k < dim; k++) {
             double z = rng.nextGaussian();
