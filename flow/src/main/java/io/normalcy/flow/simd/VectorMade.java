@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Loop order</h2>
  * Output chunks outermost, inputs innermost: accumulators stay in registers while the inputs are
  * fused-multiply-added into them, so the only memory traffic is the weights. Chunks go in groups of four, then two,
- * then one, each group sharing every broadcast input: four chunks = four FMA chains; two chunks (a MAF output at
+ * then one, each group sharing every broadcast input: four chunks = four FMA chains (a row whose mask starts in a
+ * later chunk of the group feeds only the chunks from there on); two chunks (a MAF output at
  * D = 16 with 16 lanes) = two chains each; a lone chunk splits its inputs over four chains (with one chain the FMA
  * latency, not the arithmetic, bounds the loop). Zeros are skipped where they pay: the non-zero context entries
  * (most of a one-hot context) are listed once per record and used by every layer; a hidden layer's non-zero ReLU
@@ -175,8 +176,7 @@ final class VectorMade {
         int chunks = padded / LANES;
         int c = 0;
         for (; c + 3 < chunks; c += 4) {
-            // rows reaching any of the four chunks; those starting past the first are zero there (masked)
-            fourChunks(w, bias, ctxBase, ctxVal, nc, base, val, reach[c + 3], c * LANES, relu, out);
+            fourChunks(w, bias, ctxBase, ctxVal, nc, base, val, reach, c, relu, out);
         }
         if (c + 1 < chunks) {
             twoChunks(w, bias, ctxBase, ctxVal, nc, base, val, reach[c], reach[c + 1], c * LANES, relu, out);
@@ -212,35 +212,58 @@ final class VectorMade {
     }
 
     /**
-     * Four adjacent chunks: four independent FMA chains share each broadcast input; the context rows first (they
-     * start at chunk 0), then the first {@code reach} input rows.
+     * Four adjacent chunks c..c+3: four independent FMA chains share each broadcast input; the context rows first
+     * (they start at chunk 0), then the input rows in four segments by the first of these chunks they reach
+     * ({@code reach[c..c+3]}): a row starting at chunk c + j is masked (zero) in the chunks before, so it only feeds
+     * chunks c + j.. (in the first hidden layer of a MAF at D = 16 about a quarter of the row-chunks are such zeros).
      */
     private static void fourChunks(float[] w, float[] bias, int[] ctxBase, float[] ctxVal, int nc, int[] base,
-                                   float[] val, int reach, int off, boolean relu, float[] out) {
+                                   float[] val, int[] reach, int c, boolean relu, float[] out) {
+        int off = c * LANES;
+        int o1 = off + LANES;
+        int o2 = off + 2 * LANES;
+        int o3 = off + 3 * LANES;
         FloatVector a0 = FloatVector.fromArray(SPECIES, bias, off);
-        FloatVector a1 = FloatVector.fromArray(SPECIES, bias, off + LANES);
-        FloatVector a2 = FloatVector.fromArray(SPECIES, bias, off + 2 * LANES);
-        FloatVector a3 = FloatVector.fromArray(SPECIES, bias, off + 3 * LANES);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, bias, o1);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, bias, o2);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, bias, o3);
         for (int q = 0; q < nc; q++) {
             FloatVector v = FloatVector.broadcast(SPECIES, ctxVal[q]);
-            int o = ctxBase[q] + off;
-            a0 = FloatVector.fromArray(SPECIES, w, o).fma(v, a0);
-            a1 = FloatVector.fromArray(SPECIES, w, o + LANES).fma(v, a1);
-            a2 = FloatVector.fromArray(SPECIES, w, o + 2 * LANES).fma(v, a2);
-            a3 = FloatVector.fromArray(SPECIES, w, o + 3 * LANES).fma(v, a3);
+            int o = ctxBase[q];
+            a0 = FloatVector.fromArray(SPECIES, w, o + off).fma(v, a0);
+            a1 = FloatVector.fromArray(SPECIES, w, o + o1).fma(v, a1);
+            a2 = FloatVector.fromArray(SPECIES, w, o + o2).fma(v, a2);
+            a3 = FloatVector.fromArray(SPECIES, w, o + o3).fma(v, a3);
         }
-        for (int q = 0; q < reach; q++) {
+        int q = 0;
+        for (int end = reach[c]; q < end; q++) {
             FloatVector v = FloatVector.broadcast(SPECIES, val[q]);
-            int o = base[q] + off;
-            a0 = FloatVector.fromArray(SPECIES, w, o).fma(v, a0);
-            a1 = FloatVector.fromArray(SPECIES, w, o + LANES).fma(v, a1);
-            a2 = FloatVector.fromArray(SPECIES, w, o + 2 * LANES).fma(v, a2);
-            a3 = FloatVector.fromArray(SPECIES, w, o + 3 * LANES).fma(v, a3);
+            int o = base[q];
+            a0 = FloatVector.fromArray(SPECIES, w, o + off).fma(v, a0);
+            a1 = FloatVector.fromArray(SPECIES, w, o + o1).fma(v, a1);
+            a2 = FloatVector.fromArray(SPECIES, w, o + o2).fma(v, a2);
+            a3 = FloatVector.fromArray(SPECIES, w, o + o3).fma(v, a3);
+        }
+        for (int end = reach[c + 1]; q < end; q++) {
+            FloatVector v = FloatVector.broadcast(SPECIES, val[q]);
+            int o = base[q];
+            a1 = FloatVector.fromArray(SPECIES, w, o + o1).fma(v, a1);
+            a2 = FloatVector.fromArray(SPECIES, w, o + o2).fma(v, a2);
+            a3 = FloatVector.fromArray(SPECIES, w, o + o3).fma(v, a3);
+        }
+        for (int end = reach[c + 2]; q < end; q++) {
+            FloatVector v = FloatVector.broadcast(SPECIES, val[q]);
+            int o = base[q];
+            a2 = FloatVector.fromArray(SPECIES, w, o + o2).fma(v, a2);
+            a3 = FloatVector.fromArray(SPECIES, w, o + o3).fma(v, a3);
+        }
+        for (int end = reach[c + 3]; q < end; q++) {
+            a3 = FloatVector.fromArray(SPECIES, w, base[q] + o3).fma(FloatVector.broadcast(SPECIES, val[q]), a3);
         }
         (relu ? a0.max(0f) : a0).intoArray(out, off);
-        (relu ? a1.max(0f) : a1).intoArray(out, off + LANES);
-        (relu ? a2.max(0f) : a2).intoArray(out, off + 2 * LANES);
-        (relu ? a3.max(0f) : a3).intoArray(out, off + 3 * LANES);
+        (relu ? a1.max(0f) : a1).intoArray(out, o1);
+        (relu ? a2.max(0f) : a2).intoArray(out, o2);
+        (relu ? a3.max(0f) : a3).intoArray(out, o3);
     }
 
     /**
