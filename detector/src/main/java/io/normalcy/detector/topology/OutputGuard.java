@@ -29,18 +29,12 @@ final class OutputGuard {
         return budget;
     }
 
+    /** As {@link #size(byte[], byte[], Header[])}, for a record's {@code Headers} (null: none). */
     static long size(byte[] key, byte[] value, Headers headers) {
-        long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        if (headers != null) {
-            for (Header h : headers) {
-                size += PER_HEADER + h.key().getBytes(StandardCharsets.UTF_8).length
-                        + (h.value() == null ? 0 : h.value().length);
-            }
-        }
-        return size;
+        return size(key, value, headers == null ? new Header[0] : headers.toArray());
     }
 
-    /** As {@link #size(byte[], byte[], Headers)}, for headers held as an array (the {@link Emitter}'s outputs). */
+    /** Key, value and headers as the producer counts them against its request size (headers as an array). */
     static long size(byte[] key, byte[] value, Header[] headers) {
         long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         for (Header h : headers) {
