@@ -29,8 +29,11 @@ import java.util.Random;
  * applies (a type's threshold used for every region of that type). No training, about a minute per seed:
  * <pre>
  *   java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.normalcy.bench.quality.CalibrationFloor \
- *        --out DIR [--seeds 42,1,2,...] [--train N --calibration N ...]   (the other options as QualityBenchmark)
+ *        --out DIR [--seeds 42,1,2,...] [--hold-out 0.25] [--train N --calibration N ...]
  * </pre>
+ * (the other options as QualityBenchmark). {@code --hold-out F} calibrates on the first F of the same shuffle instead
+ * of the flows' 25 % (so a larger hold-out contains the default one): 0.35 is the flows' validation and calibration
+ * rows together.
  * Per seed and context it reports the deployed ratio (single-field thresholds, as {@code Thresholds.evaluate}),
  * the ratio with the full hierarchy (type × region tails first, {@code TailCalibration.nodeFor}) and, for the
  * type × region rows, the ratio the type's threshold would give if it were the type's exact quantile on the
@@ -39,6 +42,7 @@ import java.util.Random;
 public final class CalibrationFloor {
     private static final List<AlertLevel> LEVELS = List.of(new AlertLevel(0.01, Severity.WARNING),
             new AlertLevel(0.001, Severity.CRITICAL));
+    /** The flows' calibration fraction in the quality benchmark ({@code FlowMethod}): the default hold-out. */
     private static final double HOLD_OUT = 0.25;
 
     private CalibrationFloor() {
@@ -47,9 +51,12 @@ public final class CalibrationFloor {
     public static void main(String[] args) throws IOException {
         List<String> rest = new ArrayList<>();
         String seeds = "42";
+        double holdOut = HOLD_OUT;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seeds") && i + 1 < args.length) {
                 seeds = args[++i];
+            } else if (args[i].equals("--hold-out") && i + 1 < args.length) {
+                holdOut = holdOutFraction(args[++i]);
             } else {
                 rest.add(args[i]);
             }
@@ -63,7 +70,7 @@ public final class CalibrationFloor {
             a.addAll(List.of("--seed", s.trim()));
             QualityOptions o = QualityOptions.parse(a.toArray(String[]::new));
             out = o.out();
-            md.append(run(o, csv));
+            md.append(run(o, holdOut, csv));
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("calibration-floor.md"), md);
@@ -72,11 +79,25 @@ public final class CalibrationFloor {
         System.out.println("wrote calibration-floor.md, calibration-floor.csv to " + out);
     }
 
-    static String run(QualityOptions o, StringBuilder csv) {
+    /** {@code --hold-out F}: a fraction in (0, 1), e.g. 0.35 for the validation and calibration rows together. */
+    private static double holdOutFraction(String s) {
+        double f;
+        try {
+            f = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--hold-out must be a number in (0, 1), got '" + s + "'", e);
+        }
+        if (!(f > 0 && f < 1)) {
+            throw new IllegalArgumentException("--hold-out must be in (0, 1), got " + s);
+        }
+        return f;
+    }
+
+    static String run(QualityOptions o, double holdOut, StringBuilder csv) {
         QualityData data = QualityData.generate(o);
         List<DemoEvent> history = new ArrayList<>(data.history());
         java.util.Collections.shuffle(history, new Random(o.seed() ^ 0x5EED_5A17L));
-        List<DemoEvent> heldOut = history.subList(0, (int) Math.round(history.size() * HOLD_OUT));
+        List<DemoEvent> heldOut = history.subList(0, (int) Math.round(history.size() * holdOut));
         double[] ld = heldOut.stream().mapToDouble(CalibrationFloor::exact).toArray();
         List<Map<String, String>> contexts = heldOut.stream().map(QualityData::context).toList();
         Map<String, List<String>> vocab = new LinkedHashMap<>();
@@ -107,14 +128,15 @@ public final class CalibrationFloor {
                 }
             }
         }
-        return table(o, tails, c, csv);
+        return table(o, holdOut, tails, c, csv);
     }
 
-    private static String table(QualityOptions o, TailCalibration tails, Map<String, long[]> c, StringBuilder csv) {
+    private static String table(QualityOptions o, double holdOut, TailCalibration tails, Map<String, long[]> c,
+                                StringBuilder csv) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nSeed %d: exact density, %,d history"
                         + " (%,d held out), %,d fresh events%n%n| context | held-out | deployed @0.01 | hierarchy @0.01"
                         + " | exact type threshold @0.01 | deployed @0.001 | hierarchy @0.001 |%n|---|---|---|---|---|---|---|%n",
-                o.seed(), o.train(), Math.round(o.train() * HOLD_OUT), o.calibration()));
+                o.seed(), o.train(), Math.round(o.train() * holdOut), o.calibration()));
         int[] inGoal = new int[LEVELS.size()];
         int[] met = new int[LEVELS.size()];
         List<String> missed = new ArrayList<>();
