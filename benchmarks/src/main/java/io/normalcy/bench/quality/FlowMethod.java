@@ -28,8 +28,9 @@ import java.util.Locale;
 final class FlowMethod {
     /** The demo's {@code min-context-samples}. */
     static final int MIN_CONTEXT_SAMPLES = 300;
-    private static final double VALIDATION = 0.1;
-    private static final double CALIBRATION = 0.25;
+    /** The flows' validation and calibration fractions (of the history); {@code CalibrationFloor} reuses them. */
+    static final double VALIDATION = 0.1;
+    static final double CALIBRATION = 0.25;
 
     /** Which configuration is fitted; {@link #label} names it in every table, CSV and plot. */
     enum Variant {
