@@ -136,8 +136,8 @@ final class FlowMethod {
             warning[i] = s.evaluation().severity() != Severity.NORMAL;
             critical[i] = s.evaluation().severity() == Severity.CRITICAL;
         }
-        String rule = String.format(Locale.ROOT, "own calibrated thresholds (%,d calibration records: %,d held out"
-                + " + the validation rows; per context from its fitted lower tail where it has ≥ 300 records and"
+        String rule = String.format(Locale.ROOT, "own calibrated thresholds (%,d calibration records: %,d held"
+                + " out + the validation rows; per context from its fitted lower tail where it has ≥ 300 records and"
                 + " records × level ≥ 0.1, else the next field, else global)", fit.metrics().calibratedCount(),
                 fit.metrics().heldOutCount());
         return new MethodScores(name(), "features given context", rule, score, warning, critical,

@@ -30,8 +30,9 @@ import java.util.Set;
  * exact conditionals that can still be multi-modal and skewed (a Gaussian-base MAF with NATURAL ordering cannot fit
  * a multi-modal first feature), ActNorm, K = 3 components ({@link Builder#components}), Adam at 1e-3 with warm-up
  * and cosine decay, batch 256, early stopping on a 10% validation split, and 20% held out for threshold calibration
- * (calibrated on the held-out and the validation rows, {@link #calibrateOnValidation()}) (0.01 → WARNING, 0.001 → CRITICAL). Blocks, hidden widths, epochs, patience and weight decay follow the size of the data
- * ({@link SizeRule}, applied by {@link #sizedFor} at fit time) unless set; {@code sizeToData(false)} restores the
+ * (0.01 → WARNING, 0.001 → CRITICAL; thresholds rest on the held-out and the validation rows,
+ * {@link #calibrateOnValidation()}). Blocks, hidden widths, epochs, patience and weight decay follow the size of the
+ * data ({@link SizeRule}, applied by {@link #sizedFor} at fit time) unless set; {@code sizeToData(false)} restores the
  * fixed 4 × [64, 64], 50 epochs, patience 5, weight decay 1e-5. {@link Builder#autoSelect} chooses the family too.
  */
 public final class FitConfig {

@@ -15,6 +15,7 @@ package io.normalcy.flow.fit;
  * @param epochs                epochs run
  * @param trainingMillis        wall-clock time of the whole fit
  */
-public record FitMetrics(double heldOutMeanLogDensity, int heldOutCount, int calibratedCount, int trainerRecords, long skippedCount,
+public record FitMetrics(double heldOutMeanLogDensity, int heldOutCount, int calibratedCount,
+                         int trainerRecords, long skippedCount,
                          double bestValidationNll, int bestEpoch, int epochs, long trainingMillis) {
 }

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scorable calibration rows of a fit (the hold-out, and with it the validation rows, {@link CalibrationRows}): log-densities (original units), per-feature contributions and
- * categorical contexts, and how many rows could not be scored. Scored exactly as the detector will score (bin
- * centres for dequantised features), so the thresholds calibrated on it are the detector's.
+ * The scorable calibration rows of a fit (the hold-out, and with it the validation rows, {@link CalibrationRows}):
+ * log-densities (original units), per-feature contributions and categorical contexts, and how many rows could not
+ * be scored. Scored exactly as the detector will score (bin centres for dequantised features), so the thresholds
+ * calibrated on it are the detector's.
  */
 record HoldOut(double[] logDensities, List<double[]> contributions, List<Map<String, String>> contexts,
                int unscorable) {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * skipped), splits off a calibration hold-out, fits the preprocessing and context encoding on the trainer's rows,
  * trains the flow by maximum likelihood ({@link FlowTrainer}, with fresh dequantisation noise per epoch for
  * integer features, Theis et al. 2016), then calibrates thresholds and typical contributions on the hold-out and
- * (by default) the trainer's validation rows ({@link CalibrationRows}, {@link ThresholdCalibrator}). Stateless and thread-safe; training itself uses ND4J.
+ * (by default) the trainer's validation rows ({@link CalibrationRows}, {@link ThresholdCalibrator}). Stateless and
+ * thread-safe; training itself uses ND4J.
  */
 public final class ModelFitter {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFitter.class);
@@ -83,7 +84,8 @@ public final class ModelFitter {
         CalibrationRows calRows = CalibrationRows.of(config, split.calibration(), split.trainer(), t.result(),
                 t.trim() != null);
         HoldOut holdOut = HoldOut.score(name, uncalibrated, valid.records(), calRows.heldOut());
-        HoldOut calibrating = holdOut.with(HoldOut.scoreAny(name, uncalibrated, valid.records(), calRows.validation()));
+        HoldOut calibrating = holdOut.with(HoldOut.scoreAny(name, uncalibrated, valid.records(),
+                calRows.validation()));
         LOG.info("model {}: calibrating on {}", name, calRows.description());
         TailCalibration tails = new ThresholdCalibrator(config.levels(), config.minContextSamples())
                 .fitTails(calibrating.logDensities(), calibrating.contexts(), categoricalNames(used.contextSpec()),
