@@ -11,7 +11,9 @@ import io.normalcy.flow.model.Thresholds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.normalcy.flow.model.Shuffle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,15 +24,20 @@ import java.util.Random;
  * What the calibration goal (observed ÷ level in [0.7, 1.4] for every context with ≥ 10/level held-out rows) can
  * promise on the quality benchmark's data when the model is perfect: the generator's exact log-density
  * ({@link PaymentsModel#logDensity}) stands in for the flow, the product's {@link ThresholdCalibrator} (same levels,
- * same min-context-samples) fits the tails on the very rows the flows' fits hold out (25 % of the history by
- * {@code DataSplit}'s seeded shuffle, reproduced here: same seed, same Fisher–Yates order), and the alerts are judged
+ * same min-context-samples) fits the tails on the very rows the flows' fits calibrate on (the 25 % of the history
+ * {@code DataSplit}'s seeded shuffle holds out and the 10 % {@code FlowTrainer}'s validates on, both reproduced here:
+ * same seeds, same Fisher–Yates order), and the alerts are judged
  * on the same fresh events as in {@link QualityBenchmark}. What misses here is
  * not the flow's fit: it is the data (sampling noise of the history) or the scope of the thresholds the detector
  * applies (a type's threshold used for every region of that type). No training, about a minute per seed:
  * <pre>
  *   java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.normalcy.bench.quality.CalibrationFloor \
- *        --out DIR [--seeds 42,1,2,...] [--train N --calibration N ...]   (the other options as QualityBenchmark)
+ *        --out DIR [--seeds 42,1,2,...] [--hold-out 0.25] [--train N --calibration N ...]
  * </pre>
+ * (the other options as QualityBenchmark). By default it calibrates on the flows' own rows: their hold-out plus the
+ * rows their training validated on ({@code FitConfig.calibrateOnValidation}, {@link #calibrationRows}).
+ * {@code --hold-out F} calibrates on the first F of the hold-out's shuffle instead (0.25: the hold-out alone, as
+ * before; a larger F contains it).
  * Per seed and context it reports the deployed ratio (single-field thresholds, as {@code Thresholds.evaluate}),
  * the ratio with the full hierarchy (type × region tails first, {@code TailCalibration.nodeFor}) and, for the
  * type × region rows, the ratio the type's threshold would give if it were the type's exact quantile on the
@@ -39,7 +46,8 @@ import java.util.Random;
 public final class CalibrationFloor {
     private static final List<AlertLevel> LEVELS = List.of(new AlertLevel(0.01, Severity.WARNING),
             new AlertLevel(0.001, Severity.CRITICAL));
-    private static final double HOLD_OUT = 0.25;
+    /** No {@code --hold-out}: calibrate on exactly the flows' rows (their hold-out and validation rows). */
+    private static final double AS_THE_FLOWS = Double.NaN;
 
     private CalibrationFloor() {
     }
@@ -47,9 +55,12 @@ public final class CalibrationFloor {
     public static void main(String[] args) throws IOException {
         List<String> rest = new ArrayList<>();
         String seeds = "42";
+        double holdOut = AS_THE_FLOWS;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seeds") && i + 1 < args.length) {
                 seeds = args[++i];
+            } else if (args[i].equals("--hold-out") && i + 1 < args.length) {
+                holdOut = holdOutFraction(args[++i]);
             } else {
                 rest.add(args[i]);
             }
@@ -63,7 +74,7 @@ public final class CalibrationFloor {
             a.addAll(List.of("--seed", s.trim()));
             QualityOptions o = QualityOptions.parse(a.toArray(String[]::new));
             out = o.out();
-            md.append(run(o, csv));
+            md.append(run(o, holdOut, csv));
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("calibration-floor.md"), md);
@@ -72,11 +83,58 @@ public final class CalibrationFloor {
         System.out.println("wrote calibration-floor.md, calibration-floor.csv to " + out);
     }
 
-    static String run(QualityOptions o, StringBuilder csv) {
+    /**
+     * Indices into the history of the rows that calibrate. With {@code holdOut} NaN exactly the flows' rows: their
+     * calibration hold-out ({@code DataSplit}: the first 25 % of a seeded Fisher–Yates shuffle) and the rows
+     * {@code FlowTrainer} validated on (the first 0.1 / 0.75 of its own seeded shuffle of the remaining rows, in
+     * index order), which {@code ModelFitter} calibrates on too ({@code FitConfig.calibrateOnValidation}). Else the
+     * first {@code holdOut} of the {@code DataSplit} shuffle (0.25: the hold-out alone, as before).
+     */
+    static int[] calibrationRows(int n, long seed, double holdOut) {
+        int[] order = identity(n);
+        Shuffle.inPlace(order, new Random(seed ^ 0x5EED_5A17L));
+        if (!Double.isNaN(holdOut)) {
+            return Arrays.copyOf(order, (int) Math.round(n * holdOut));
+        }
+        int nCal = (int) Math.round(n * FlowMethod.CALIBRATION);
+        int[] trainer = Arrays.copyOfRange(order, nCal, n);
+        Arrays.sort(trainer);
+        int[] val = identity(trainer.length);
+        Shuffle.inPlace(val, new Random(seed));
+        int nVal = (int) Math.round(trainer.length * (FlowMethod.VALIDATION / (1 - FlowMethod.CALIBRATION)));
+        int[] rows = Arrays.copyOf(order, nCal + nVal);
+        for (int i = 0; i < nVal; i++) {
+            rows[nCal + i] = trainer[val[i]];
+        }
+        return rows;
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** {@code --hold-out F}: a fraction in (0, 1), e.g. 0.35 for the validation and calibration rows together. */
+    private static double holdOutFraction(String s) {
+        double f;
+        try {
+            f = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--hold-out must be a number in (0, 1), got '" + s + "'", e);
+        }
+        if (!(f > 0 && f < 1)) {
+            throw new IllegalArgumentException("--hold-out must be in (0, 1), got " + s);
+        }
+        return f;
+    }
+
+    static String run(QualityOptions o, double holdOut, StringBuilder csv) {
         QualityData data = QualityData.generate(o);
-        List<DemoEvent> history = new ArrayList<>(data.history());
-        java.util.Collections.shuffle(history, new Random(o.seed() ^ 0x5EED_5A17L));
-        List<DemoEvent> heldOut = history.subList(0, (int) Math.round(history.size() * HOLD_OUT));
+        List<DemoEvent> heldOut = Arrays.stream(calibrationRows(data.history().size(), o.seed(), holdOut))
+                .mapToObj(data.history()::get).toList();
         double[] ld = heldOut.stream().mapToDouble(CalibrationFloor::exact).toArray();
         List<Map<String, String>> contexts = heldOut.stream().map(QualityData::context).toList();
         Map<String, List<String>> vocab = new LinkedHashMap<>();
@@ -107,14 +165,15 @@ public final class CalibrationFloor {
                 }
             }
         }
-        return table(o, tails, c, csv);
+        return table(o, heldOut.size(), tails, c, csv);
     }
 
-    private static String table(QualityOptions o, TailCalibration tails, Map<String, long[]> c, StringBuilder csv) {
+    private static String table(QualityOptions o, int calibrating, TailCalibration tails, Map<String, long[]> c,
+                                StringBuilder csv) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nSeed %d: exact density, %,d history"
-                        + " (%,d held out), %,d fresh events%n%n| context | held-out | deployed @0.01 | hierarchy @0.01"
+                        + " (%,d calibrating), %,d fresh events%n%n| context | held-out | deployed @0.01 | hierarchy @0.01"
                         + " | exact type threshold @0.01 | deployed @0.001 | hierarchy @0.001 |%n|---|---|---|---|---|---|---|%n",
-                o.seed(), o.train(), Math.round(o.train() * HOLD_OUT), o.calibration()));
+                o.seed(), o.train(), calibrating, o.calibration()));
         int[] inGoal = new int[LEVELS.size()];
         int[] met = new int[LEVELS.size()];
         List<String> missed = new ArrayList<>();

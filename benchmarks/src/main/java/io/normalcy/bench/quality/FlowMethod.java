@@ -28,8 +28,9 @@ import java.util.Locale;
 final class FlowMethod {
     /** The demo's {@code min-context-samples}. */
     static final int MIN_CONTEXT_SAMPLES = 300;
-    private static final double VALIDATION = 0.1;
-    private static final double CALIBRATION = 0.25;
+    /** The flows' validation and calibration fractions (of the history); {@code CalibrationFloor} reuses them. */
+    static final double VALIDATION = 0.1;
+    static final double CALIBRATION = 0.25;
 
     /** Which configuration is fitted; {@link #label} names it in every table, CSV and plot. */
     enum Variant {
@@ -135,9 +136,10 @@ final class FlowMethod {
             warning[i] = s.evaluation().severity() != Severity.NORMAL;
             critical[i] = s.evaluation().severity() == Severity.CRITICAL;
         }
-        String rule = String.format(Locale.ROOT, "own calibrated thresholds (%,d held-out records; per context"
-                + " from its fitted lower tail where it has ≥ 300 records and records × level ≥ 0.1, else the next"
-                + " field, else global)", fit.metrics().heldOutCount());
+        String rule = String.format(Locale.ROOT, "own calibrated thresholds (%,d calibration records: %,d held"
+                + " out + the validation rows; per context from its fitted lower tail where it has ≥ 300 records and"
+                + " records × level ≥ 0.1, else the next field, else global)", fit.metrics().calibratedCount(),
+                fit.metrics().heldOutCount());
         return new MethodScores(name(), "features given context", rule, score, warning, critical,
                 (System.nanoTime() - t0) / 1e9, true);
     }

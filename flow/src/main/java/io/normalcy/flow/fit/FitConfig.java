@@ -30,8 +30,9 @@ import java.util.Set;
  * exact conditionals that can still be multi-modal and skewed (a Gaussian-base MAF with NATURAL ordering cannot fit
  * a multi-modal first feature), ActNorm, K = 3 components ({@link Builder#components}), Adam at 1e-3 with warm-up
  * and cosine decay, batch 256, early stopping on a 10% validation split, and 20% held out for threshold calibration
- * (0.01 → WARNING, 0.001 → CRITICAL). Blocks, hidden widths, epochs, patience and weight decay follow the size of the data
- * ({@link SizeRule}, applied by {@link #sizedFor} at fit time) unless set; {@code sizeToData(false)} restores the
+ * (0.01 → WARNING, 0.001 → CRITICAL; thresholds rest on the held-out and the validation rows,
+ * {@link #calibrateOnValidation()}). Blocks, hidden widths, epochs, patience and weight decay follow the size of the
+ * data ({@link SizeRule}, applied by {@link #sizedFor} at fit time) unless set; {@code sizeToData(false)} restores the
  * fixed 4 × [64, 64], 50 epochs, patience 5, weight decay 1e-5. {@link Builder#autoSelect} chooses the family too.
  */
 public final class FitConfig {
@@ -81,6 +82,7 @@ public final class FitConfig {
     private final double trainFraction;
     private final double validationFraction;
     private final double contamination;
+    private final boolean calibrateOnValidation;
     /** Mixture components K of the MAF_MOG base the user set; null = {@link FlowSpec#DEFAULT_COMPONENTS}. */
     private final Integer components;
     private final Map<String, MissingPolicy> missing;
@@ -119,6 +121,7 @@ public final class FitConfig {
         trainFraction = b.trainFraction;
         validationFraction = b.validationFraction;
         contamination = b.contamination;
+        calibrateOnValidation = b.calibrateOnValidation;
         components = b.components;
         missing = Collections.unmodifiableMap(new LinkedHashMap<>(b.missing));
         engine = b.engine;
@@ -258,6 +261,15 @@ public final class FitConfig {
     /** 1 − train − validation: held-out rows that calibrate thresholds and typical contributions. */
     public double calibrationFraction() { return 1 - trainFraction - validationFraction; }
     /**
+     * True (default): thresholds, tails, bands and typical contributions are calibrated on the calibration hold-out
+     * <em>and</em> the flow's validation rows, about 1.5× the rows at the default fractions. A q-threshold of a
+     * context rests on about n·q rows below it, so its alert rate is off by ±1/√(n·q) (±30 % at n = 10/q): more
+     * rows is the one lever on that noise. The validation rows only chose the epoch (and, under auto selection,
+     * the candidate), a small selection bias against that gain. Off when {@link #contamination()} trims the trainer
+     * rows (the final fit's validation rows would then lack the trimmed low-density rows). False: the hold-out only.
+     */
+    public boolean calibrateOnValidation() { return calibrateOnValidation; }
+    /**
      * Expected share of anomalies in the training history, 0 (default) to {@link #MAX_CONTAMINATION}: after the
      * first fit, that share of the trainer rows with the lowest log-density is dropped and training continues from
      * the fitted weights on the rest ({@link ContaminationTrim}).
@@ -325,6 +337,7 @@ public final class FitConfig {
         if (contamination > 0) {
             m.put("contamination", Double.toString(contamination));
         }
+        m.put("calibrateOnValidation", Boolean.toString(calibrateOnValidation));
         if (!missing.isEmpty()) {
             StringBuilder sb = new StringBuilder();
             new java.util.TreeMap<>(missing).forEach((f, p) -> sb.append(sb.isEmpty() ? "" : ",").append(f).append('=')
@@ -373,6 +386,7 @@ public final class FitConfig {
         private double trainFraction = 0.7;
         private double validationFraction = 0.1;
         private double contamination;
+        private boolean calibrateOnValidation = true;
         private Integer components;
         private Map<String, MissingPolicy> missing = new LinkedHashMap<>();
         private TrainingEngine engine = TrainingEngine.AUTO;
@@ -422,6 +436,8 @@ public final class FitConfig {
         public Builder validationFraction(double v) { validationFraction = v; return this; }
         /** See {@link FitConfig#contamination()}. */
         public Builder contamination(double v) { contamination = v; return this; }
+        /** See {@link FitConfig#calibrateOnValidation()}; false restores calibration on the hold-out only. */
+        public Builder calibrateOnValidation(boolean v) { calibrateOnValidation = v; return this; }
         /** See {@link FitConfig#components()}: K of the MAF_MOG mixture base, 1 to {@link FlowSpec#MAX_COMPONENTS}. */
         public Builder components(int v) { components = v; return this; }
         /** See {@link FitConfig#missing()}: feature → IMPUTE or SKIP (DEAD_LETTER features are not listed). */
@@ -442,7 +458,8 @@ public final class FitConfig {
                 .categoricalContext(categoricalContext).cyclicContext(cyclicContext).numericContext(numericContext)
                 .maxVocabulary(maxVocabulary).levels(levels).minContextSamples(minContextSamples)
                 .trainFraction(trainFraction).validationFraction(validationFraction).sizeToData(sizeToData)
-                .autoSelect(autoBudget).contamination(contamination).missing(missing).engine(engine);
+                .autoSelect(autoBudget).contamination(contamination).missing(missing).engine(engine)
+                .calibrateOnValidation(calibrateOnValidation);
         b.luLinear = luLinearSetting;
         b.components = components;
         b.sizing = sizing;

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * Outcome of {@link ModelFitter#fit}: the calibrated model, the per-epoch training history (of the chosen
- * candidate under auto selection) and summary {@link FitMetrics}. {@code heldOutLogDensities} are the calibration
- * hold-out's log-densities (original units) the thresholds were set from, for reports. {@code autoCandidates}
+ * candidate under auto selection) and summary {@link FitMetrics}. {@code heldOutLogDensities} are the log-densities
+ * (original units) the thresholds were set from ({@link CalibrationRows}: the hold-out's, then the validation rows'
+ * that calibrate with it), for reports. {@code autoCandidates}
  * compares the candidates of a flow auto selection ({@link FitConfig.Builder#autoSelect}), in candidate order,
  * with the rung each stopped at; empty without it. {@code thresholdBands} are the stored thresholds with their
  * bootstrap intervals and pooling ({@link TailCalibration#bands}), by level.

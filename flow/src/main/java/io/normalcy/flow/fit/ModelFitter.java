@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * Raw rows → calibrated {@link NormalcyModel}: validates rows (missing / non-finite values are counted and
  * skipped), splits off a calibration hold-out, fits the preprocessing and context encoding on the trainer's rows,
  * trains the flow by maximum likelihood ({@link FlowTrainer}, with fresh dequantisation noise per epoch for
- * integer features, Theis et al. 2016), then calibrates thresholds and typical contributions on the hold-out
- * ({@link ThresholdCalibrator}). Stateless and thread-safe; training itself uses ND4J.
+ * integer features, Theis et al. 2016), then calibrates thresholds and typical contributions on the hold-out and
+ * (by default) the trainer's validation rows ({@link CalibrationRows}, {@link ThresholdCalibrator}). Stateless and
+ * thread-safe; training itself uses ND4J.
  */
 public final class ModelFitter {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFitter.class);
@@ -80,23 +81,30 @@ public final class ModelFitter {
         NormalcyModel uncalibrated = new NormalcyModel(name, version, t.spec(), t.result().best(),
                 used.preprocessor(), used.contextSpec(), new Thresholds(List.of(),
                 categoricalNames(used.contextSpec())), Map.of(), provisional(config));
-        HoldOut holdOut = HoldOut.score(name, uncalibrated, valid.records(), split.calibration());
+        CalibrationRows calRows = CalibrationRows.of(config, split.calibration(), split.trainer(), t.result(),
+                t.trim() != null);
+        HoldOut holdOut = HoldOut.score(name, uncalibrated, valid.records(), calRows.heldOut());
+        HoldOut calibrating = holdOut.with(HoldOut.scoreAny(name, uncalibrated, valid.records(),
+                calRows.validation()));
+        LOG.info("model {}: calibrating on {}", name, calRows.description());
         TailCalibration tails = new ThresholdCalibrator(config.levels(), config.minContextSamples())
-                .fitTails(holdOut.logDensities(), holdOut.contexts(), categoricalNames(used.contextSpec()),
+                .fitTails(calibrating.logDensities(), calibrating.contexts(), categoricalNames(used.contextSpec()),
                         vocabularies(used.contextSpec()));
         Thresholds thresholds = tails.thresholds();
-        Map<String, Double> typical = ThresholdCalibrator.typicalContributions(features, holdOut.contributions());
+        Map<String, Double> typical = ThresholdCalibrator.typicalContributions(features,
+                calibrating.contributions());
 
-        long skipped = valid.skipped() + holdOut.unscorable();
+        long skipped = valid.skipped() + calibrating.unscorable();
         long trainingMillis = System.currentTimeMillis() - t0;
-        ModelProvenance provenance = provenance(t, config, valid.records(), skipped, holdOut);
+        ModelProvenance provenance = provenance(t, config, valid.records(), skipped, holdOut, calRows);
         NormalcyModel model = new NormalcyModel(name, version, t.spec(), t.result().best(), used.preprocessor(),
                 used.contextSpec(), thresholds, typical, provenance)
                 .withMissing(HeldOutMedians.missingValues(config.missing(), features, valid.values(), split.calibration()));
         TrainingResult trained = t.result();
-        FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length, split.trainer().length,
-                skipped, trained.bestValNll(), trained.bestEpoch(), trained.history().size(), trainingMillis);
-        return new FitResult(model, trained.history(), metrics, holdOut.logDensities(),
+        FitMetrics metrics = new FitMetrics(holdOut.mean(), holdOut.logDensities().length,
+                calibrating.logDensities().length, split.trainer().length, skipped, trained.bestValNll(),
+                trained.bestEpoch(), trained.history().size(), trainingMillis);
+        return new FitResult(model, trained.history(), metrics, calibrating.logDensities(),
                 t.auto() == null ? List.of() : t.auto().candidates(),
                 tails.bands(TailCalibration.BAND_REPLICATES, config.seed()));
     }
@@ -341,7 +349,7 @@ public final class ModelFitter {
     }
 
     private static ModelProvenance provenance(Trained t, FitConfig requested, List<RawRecord> valid, long skipped,
-                                              HoldOut holdOut) {
+                                              HoldOut holdOut, CalibrationRows rows) {
         TrainingResult trained = t.result();
         FeaturePreprocessor pre = t.trainer().preprocessor();
         List<String> features = pre.names();
@@ -360,6 +368,7 @@ public final class ModelFitter {
         described.put("bestEpoch", Integer.toString(trained.bestEpoch()));
         described.put(ProvenanceTraces.LOSS_CURVE, ProvenanceTraces.lossCurve(trained.history()));
         described.put(ProvenanceTraces.HELD_OUT_QUANTILES, ProvenanceTraces.heldOutQuantiles(holdOut.logDensities()));
+        described.put("calibrationRows", rows.description());
         described.put("nllUnits", "trainNll: flow space (nats/record); validationNll: original units on the"
                 + " calibration hold-out");
         if (t.auto() != null) {

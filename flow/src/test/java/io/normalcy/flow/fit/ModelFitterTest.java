@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class ModelFitterTest {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
     private static List<RawRecord> rows;
+    private static FitConfig config;
     private static FitResult result;
     private static int invalid;
 
@@ -53,7 +54,7 @@ class ModelFitterTest {
         rows.add(new RawRecord(Map.of("x", 1.0, "y", Double.POSITIVE_INFINITY, "n", 1.0), Map.of(), Map.of(), 0));
         rows.add(new RawRecord(Map.of("x", 1.0, "y", 1.0, "n", 1.5), Map.of(), Map.of(), 0));
         invalid = 4;
-        FitConfig config = FitConfig.builder().features(List.of("x", "y", "n")).integerFeatures(Set.of("n"))
+        config = FitConfig.builder().features(List.of("x", "y", "n")).integerFeatures(Set.of("n"))
                 .categoricalContext(List.of("shop"))
                 .cyclicContext(List.of(new ContextSpec.CyclicField("hourOfDay", ContextSpec.HOUR_OF_DAY, 24)))
                 .blocks(2).hidden(32, 32).epochs(12).patience(12).batchSize(64).learningRate(5e-3)
@@ -86,10 +87,11 @@ class ModelFitterTest {
         assertTrue(heldOut > trueMeanLogDensity - 0.35, "held-out mean log-density " + heldOut
                 + " vs true " + trueMeanLogDensity);
         assertTrue(heldOut < trueMeanLogDensity + 0.2, "held-out " + heldOut + " cannot beat the truth by much");
+        // the held-out rows first, then the validation rows that calibrate with them (calibrateOnValidation)
         double[] densities = result.heldOutLogDensities();
-        assertEquals(result.metrics().heldOutCount(), densities.length, "one density per held-out row");
-        assertEquals(heldOut, java.util.Arrays.stream(densities).average().orElseThrow(), 1e-9,
-                "the reported held-out densities are the ones the mean was computed from");
+        assertEquals(result.metrics().calibratedCount(), densities.length, "one density per calibrating row");
+        assertEquals(heldOut, Arrays.stream(densities, 0, result.metrics().heldOutCount()).average().orElseThrow(),
+                1e-9, "the held-out mean is computed from the held-out rows only");
         // the context matters: x = 4 is typical for shop B, unusual for shop A
         Scorer s = result.model().newScorer();
         Map<String, Double> f = Map.of("x", 4.0, "y", 2.0, "n", 1.0);
@@ -119,13 +121,12 @@ class ModelFitterTest {
         assertEquals(Severity.WARNING, warn.severity());
         assertEquals(0.05, warn.level());
         assertTrue(crit.global() < warn.global());
-        long heldOut = result.model().provenance().validationCount();
-        assertEquals(heldOut, warn.globalCount());
+        assertEquals(result.metrics().calibratedCount(), warn.globalCount());
         ContextThreshold c = warn.forContext("shop", "C");
-        assertTrue(c.fallback(), "shop C has about 12 held-out rows < 100");
+        assertTrue(c.fallback(), "shop C has about 18 calibrating rows < 100");
         assertEquals(warn.global(), c.threshold());
         ContextThreshold a = warn.forContext("shop", "A");
-        assertFalse(a.fallback(), "shop A has about 290 held-out rows >= 10 / 0.05");
+        assertFalse(a.fallback(), "shop A has about 435 calibrating rows >= 10 / 0.05");
         assertTrue(a.count() >= 200);
         // ... but too few for its own 1% quantile (about 3 points below it): tail-extrapolated from the pooled
         // standardised held-out rows, below A's own warning threshold
@@ -154,10 +155,42 @@ class ModelFitterTest {
             assertTrue(v >= previous, "quantiles rise with the level: " + Arrays.toString(q));
             previous = v;
         }
-        double[] sorted = result.heldOutLogDensities();
+        double[] sorted = Arrays.copyOf(result.heldOutLogDensities(), result.metrics().heldOutCount());
         Arrays.sort(sorted);
         double median = sorted[(int) Math.ceil(0.5 * sorted.length) - 1]; // nearest rank
         assertEquals(median, Double.parseDouble(q[5].split(":")[1]), 1e-4 * Math.max(1, Math.abs(median)));
+    }
+
+    /**
+     * Thresholds rest on the hold-out and the flow's validation rows (1.5× the rows at the default fractions);
+     * {@code calibrateOnValidation(false)} keeps the hold-out alone. Training is the same either way, and a seeded
+     * fit stays reproducible.
+     */
+    @Test
+    void calibratesOnTheHeldOutAndTheValidationRows() {
+        FitMetrics m = result.metrics();
+        // FlowTrainer validates on 0.1 / (0.7 + 0.1) of the trainer split
+        int validation = (int) Math.round(m.trainerRecords() * 0.1 / 0.8);
+        assertEquals(m.heldOutCount() + validation, m.calibratedCount());
+        assertEquals(m.calibratedCount(), result.model().thresholds().levels().get(0).globalCount());
+        assertEquals(m.heldOutCount(), result.model().provenance().validationCount(),
+                "the held-out NLL stays on rows that no choice saw");
+        assertEquals(m.calibratedCount() + " rows: " + m.heldOutCount() + " held out + " + validation
+                + " validation rows (which chose the epoch)",
+                result.model().provenance().config().get("calibrationRows"));
+
+        FitResult heldOutOnly = new ModelFitter().fit("shops", 3, rows,
+                config.toBuilder().calibrateOnValidation(false).build(), null);
+        FitMetrics h = heldOutOnly.metrics();
+        assertEquals(m.heldOutCount(), h.heldOutCount());
+        assertEquals(h.heldOutCount(), h.calibratedCount());
+        assertEquals(h.heldOutCount(), heldOutOnly.model().thresholds().levels().get(0).globalCount());
+        assertEquals(h.heldOutCount() + " held-out rows (calibrateOnValidation false)",
+                heldOutOnly.model().provenance().config().get("calibrationRows"));
+        assertEquals(m.heldOutMeanLogDensity(), h.heldOutMeanLogDensity(), 0.0, "the same flow either way");
+
+        FitResult again = new ModelFitter().fit("shops", 3, rows, config, null);
+        assertEquals(result.model().thresholds(), again.model().thresholds(), "a seeded fit is reproducible");
     }
 
     @Test
