@@ -34,6 +34,11 @@ import java.util.Random;
  * Every run goes through {@code ModelFitter} (the trainer's code path) with only the features set, so the defaults
  * are what is measured. Each finished run is appended to {@code sizing.csv} at once (a long run that is stopped
  * keeps its finished rows); {@code sizing.md} is the table of the whole run. Run with {@code OMP_NUM_THREADS=1}.
+ *
+ * <p>A variant may override single settings after its base, separated by colons, to find out which of the rule's
+ * choices makes a difference: {@code BxW} (blocks × two hidden layers of width W), {@code epochs=N},
+ * {@code patience=N}, {@code wd=X} (weight decay); the others keep what the base gives. For example
+ * {@code --variants sized,sized:5x96,sized:6x128:wd=1e-5,fixed:epochs=29} (the variant column shows the string).
  */
 public final class SizingBenchmark {
     private static final String HEADER = "rows,features,variant,flow,blocks,hidden,epochs_run,max_epochs,patience,"
@@ -99,14 +104,8 @@ public final class SizingBenchmark {
 
     static Row run(int n, int d, String variant, List<RawRecord> train, double[][] test, KnownDensityTable gen,
                    Duration budget, long seed) {
-        FitConfig.Builder b = FitConfig.builder().seed(seed)
+        FitConfig.Builder b = configure(variant, budget).seed(seed)
                 .levels(List.of(new AlertLevel(0.01, Severity.WARNING)));
-        switch (variant) {
-            case "fixed" -> b.sizeToData(false);
-            case "sized" -> { }
-            case "auto" -> b.autoSelect(budget);
-            default -> throw new IllegalArgumentException("unknown variant '" + variant + "' (fixed, sized, auto)");
-        }
         long t0 = System.nanoTime();
         FitResult fit = new ModelFitter().fit("sizing", 1, train, b.build(), null);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -131,6 +130,36 @@ public final class SizingBenchmark {
         }
         return new Row(n, d, variant, c.get("flowType"), c.get("blocks"), c.get("hidden"), fit.history().size(),
                 c.get("epochs"), c.get("patience"), c.get("weightDecay"), seconds, nll, truth, String.join("; ", cands));
+    }
+
+    /** The builder for {@code variant}: a base (fixed, sized, auto) and its optional {@code :}-separated overrides. */
+    static FitConfig.Builder configure(String variant, Duration budget) {
+        String[] parts = variant.split(":");
+        FitConfig.Builder b = FitConfig.builder();
+        switch (parts[0]) {
+            case "fixed" -> b.sizeToData(false);
+            case "sized" -> { }
+            case "auto" -> b.autoSelect(budget);
+            default -> throw new IllegalArgumentException("unknown variant '" + variant + "' (fixed, sized, auto,"
+                    + " each optionally followed by :BxW, :epochs=N, :patience=N, :wd=X)");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.matches("\\d+x\\d+")) {
+                String[] bw = p.split("x");
+                b.blocks(Integer.parseInt(bw[0])).hidden(Integer.parseInt(bw[1]), Integer.parseInt(bw[1]));
+            } else if (p.startsWith("epochs=")) {
+                b.epochs(Integer.parseInt(p.substring(7)));
+            } else if (p.startsWith("patience=")) {
+                b.patience(Integer.parseInt(p.substring(9)));
+            } else if (p.startsWith("wd=")) {
+                b.weightDecay(Double.parseDouble(p.substring(3)));
+            } else {
+                throw new IllegalArgumentException("unknown override '" + p + "' in variant '" + variant
+                        + "' (BxW, epochs=N, patience=N, wd=X)");
+            }
+        }
+        return b;
     }
 
     static String markdown(List<Row> rows, Duration budget, int testRows, long seed) {

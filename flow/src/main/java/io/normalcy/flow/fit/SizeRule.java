@@ -12,9 +12,21 @@ import java.util.Locale;
  * and {@code c} encoded context dimensions:
  * <ul>
  *   <li><b>Capacity</b>: the largest step of {@link #LADDER} (blocks × two hidden layers of one width) whose weight
- *       count ({@link #weights}) is at most {@code n·d / }{@value #VALUES_PER_WEIGHT}, i.e. every weight is backed by
- *       at least that many observed numbers; the smallest step when none fits. The ladder stops at 6 × 128 because
- *       training cost grows with the weights and the trainer must finish in minutes on 2 cores.</li>
+ *       count ({@link #weights}) is at most {@code min(n·d / }{@value #VALUES_PER_WEIGHT}{@code ,
+ *       }{@value #ROOT_FACTOR}{@code ·√(n·d))}, i.e. every weight is backed by at least
+ *       {@code max(}{@value #VALUES_PER_WEIGHT}{@code , √(n·d) / }{@value #ROOT_FACTOR}{@code )} observed numbers;
+ *       the smallest step when none fits. The ladder stops at 6 × 128 because training cost grows with the weights
+ *       and the trainer must finish in minutes on 2 cores.
+ *       <br>Why the square-root term: no fixed number of observations per weight fits the measured tables
+ *       ({@code SizingBenchmark}, docs/results.md). 3,000 × 36 is best at 3 × 32 with 5.6 numbers per weight
+ *       (2 × 16, at 19 per weight, was 2.5 nats/row worse: too small), but at 100,000 × 16 the 6 × 128 that
+ *       five per weight admitted (8.3 per weight) overfit whatever the other settings (gap to the true density
+ *       0.132–0.166 nats/row with weight decay 1e-5 or 50 epochs, best validation epoch 16–27) while 5 × 96
+ *       (16 per weight) matched the fixed 4 × 64 on two seeds. The more data, the smaller the flow's remaining error
+ *       and the larger the share an oversized network's variance takes of it, so the required ratio grows with the
+ *       data. The square-root term only bites above 250,000 observed numbers ({@code n·d}); below, the rule is the
+ *       plain five per weight, and of the measured tables only 100,000 × 16 changed (at d = 16 the top step now
+ *       needs about 114,000 training rows instead of 42,000).</li>
  *   <li><b>Epochs</b>: about {@value #SAMPLE_VISITS} row visits ({@code round(visits / n)}), clamped to
  *       [{@value #MIN_EPOCHS}, {@value #MAX_EPOCHS}]: small tables need many short epochs to take enough Adam steps,
  *       large ones reach the same number of steps in few epochs. The warm-up + cosine learning-rate schedule
@@ -30,6 +42,8 @@ import java.util.Locale;
 public final class SizeRule {
     /** Observed numbers (rows × features) per network weight that the capacity rule requires. */
     public static final int VALUES_PER_WEIGHT = 5;
+    /** Weights allowed per square root of the observed numbers, the capacity cap for large tables. */
+    public static final int ROOT_FACTOR = 100;
     /** Row visits the epoch rule aims at. */
     public static final long SAMPLE_VISITS = 2_000_000L;
     public static final int MIN_EPOCHS = 10;
@@ -76,7 +90,8 @@ public final class SizeRule {
             throw new IllegalArgumentException("size rule needs rows >= 1, features >= 1, context >= 0, got "
                     + trainRows + ", " + features + ", " + contextDim);
         }
-        double budget = (double) trainRows * features / VALUES_PER_WEIGHT;
+        double values = (double) trainRows * features;
+        double budget = Math.min(values / VALUES_PER_WEIGHT, ROOT_FACTOR * Math.sqrt(values));
         int index = 0;
         for (int i = 1; i < LADDER.size(); i++) {
             if (weights(LADDER.get(i), features, contextDim) <= budget) {

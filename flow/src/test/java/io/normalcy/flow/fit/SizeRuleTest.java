@@ -27,12 +27,18 @@ class SizeRuleTest {
     }
 
     @Test
-    void mediumAndLargeTablesGetTheLargestStepAndFewerEpochs() {
+    void mediumAndLargeTablesGetLargerStepsAndFewerEpochs() {
+        // 70,000 training rows × 16 = 1.12M numbers: budget min(1.12M / 5, 100·√1.12M) = 105,830 → 5 × [96, 96]
+        // (69,120); 6 × [128, 128] (135,168), which five numbers per weight alone admitted, overfit there
         SizeRule.Sizing medium = SizeRule.forRows(100_000, 0.7, 16, 0);
-        assertEquals(new SizeRule.Size(6, 128), medium.size());
+        assertEquals(new SizeRule.Size(5, 96), medium.size());
         assertEquals(29, medium.epochs());
         assertEquals(10, medium.patience());
         assertEquals(50.0 / 70_000, medium.weightDecay(), 1e-12);
+
+        // at d = 16 the top step needs 100·√(16·n) ≥ 135,168, i.e. n ≥ 114,190 training rows
+        assertEquals(new SizeRule.Size(5, 96), SizeRule.of(114_189, 16, 0).size());
+        assertEquals(new SizeRule.Size(6, 128), SizeRule.of(114_190, 16, 0).size());
 
         SizeRule.Sizing large = SizeRule.forRows(1_000_000, 0.7, 16, 0);
         assertEquals(new SizeRule.Size(6, 128), large.size());
@@ -55,9 +61,20 @@ class SizeRuleTest {
     }
 
     @Test
+    void smallTablesKeepTheFivePerWeightPicks() {
+        // below 250,000 numbers (n·d) the square-root term is the larger and does not bite; 100,000 × 4 is just
+        // above
+        assertEquals(new SizeRule.Size(4, 64), SizeRule.forRows(20_000, 0.7, 16, 0).size());
+        assertEquals(new SizeRule.Size(2, 32), SizeRule.forRows(3_000, 0.7, 16, 0).size());
+        // 100,000 × 4 (280,000 numbers): budget 52,915 still admits 5 × [96, 96] (51,840 weights at d = 4)
+        assertEquals(new SizeRule.Size(5, 96), SizeRule.forRows(100_000, 0.7, 4, 0).size());
+    }
+
+    @Test
     void contextDimensionsCountAgainstTheBudget() {
         assertEquals(new SizeRule.Size(4, 64), SizeRule.forRows(30_000, 0.7, 16, 0).size());
-        assertEquals(new SizeRule.Size(3, 64), SizeRule.forRows(30_000, 0.7, 16, 200).size());
+        // 200 context dimensions: 3 × [64, 64] has 59,904 weights, above the budget of 57,966
+        assertEquals(new SizeRule.Size(3, 32), SizeRule.forRows(30_000, 0.7, 16, 200).size());
     }
 
     @Test
