@@ -261,12 +261,10 @@ public final class FitConfig {
     /** 1 − train − validation: held-out rows that calibrate thresholds and typical contributions. */
     public double calibrationFraction() { return 1 - trainFraction - validationFraction; }
     /**
-     * True (default): thresholds, tails, bands and typical contributions are calibrated on the calibration hold-out
-     * <em>and</em> the flow's validation rows, about 1.5× the rows at the default fractions. A q-threshold of a
-     * context rests on about n·q rows below it, so its alert rate is off by ±1/√(n·q) (±30 % at n = 10/q): more
-     * rows is the one lever on that noise. The validation rows only chose the epoch (and, under auto selection,
-     * the candidate), a small selection bias against that gain. Off when {@link #contamination()} trims the trainer
-     * rows (the final fit's validation rows would then lack the trimmed low-density rows). False: the hold-out only.
+     * True (default): thresholds, tails, bands and typical contributions rest on the hold-out <em>and</em> the flow's
+     * validation rows (1.5× the rows at the default fractions): a context's q-threshold rests on about n·q rows, so
+     * its rate scatters by ±1/√(n·q), and the validation rows only chose the epoch (and the auto candidate), a small
+     * bias against that gain. Not used when {@link #contamination()} trims the trainer rows. False: hold-out only.
      */
     public boolean calibrateOnValidation() { return calibrateOnValidation; }
     /**
