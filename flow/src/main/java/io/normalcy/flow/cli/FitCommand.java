@@ -138,6 +138,13 @@ final class FitCommand implements Callable<Integer> {
             + " threshold (default 500).")
     Integer minContextSamples;
 
+    @Option(names = "--calibrate-on-validation", arity = "1", defaultValue = "true", paramLabel = "true|false",
+            description = "Calibrate thresholds, tails, bands and typical contributions on the held-out rows and the"
+                    + " validation rows together (more rows, tighter rare levels); false keeps them on the held-out"
+                    + " rows alone, which neither training nor early stopping saw, e.g. for an audit"
+                    + " (default: ${DEFAULT-VALUE}).")
+    boolean calibrateOnValidation;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -238,6 +245,7 @@ final class FitCommand implements Callable<Integer> {
             b.components(components);
         }
         b.engine(engine(engine));
+        b.calibrateOnValidation(calibrateOnValidation);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -297,6 +297,25 @@ class NormalcyCliTest {
         }
     }
 
+    /** Issue 13: an operator may keep calibration on the untouched hold-out alone (e.g. for an audit). */
+    @Test
+    void calibrateOnValidationDefaultsOnAndFalseReachesTheFitConfiguration() {
+        FitCommand fit = new FitCommand();
+        new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro");
+        assertTrue(fit.config().calibrateOnValidation(), "the default");
+        for (String v : new String[] {"false", "FALSE"}) {
+            fit = new FitCommand();
+            new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                    "--calibrate-on-validation", v);
+            assertFalse(fit.config().calibrateOnValidation(), v);
+            assertEquals("false", fit.config().describe().get("calibrateOnValidation"), "recorded in provenance");
+        }
+        fit = new FitCommand();
+        new picocli.CommandLine(fit).parseArgs("--input", "a.csv", "--features", "x", "--output", "m.avro",
+                "--calibrate-on-validation", "true");
+        assertTrue(fit.config().calibrateOnValidation());
+    }
+
     @Test
     void orderingReachesTheFitConfiguration() {
         FitCommand fit = new FitCommand();
@@ -382,6 +401,8 @@ class NormalcyCliTest {
                 "--output", dir.resolve("x.avro").toString()), "input file not found");
         assertError(run("fit", "--input", train.toString(), "--output", dir.resolve("x.avro").toString()),
                 "--features");
+        assertError(run("fit", "--input", train.toString(), "--features", "amount", "--calibrate-on-validation",
+                "sometimes", "--output", dir.resolve("x.avro").toString()), "--calibrate-on-validation");
         assertError(run("fit", "--input", train.toString(), "--features", "amount", "--epochs", "many",
                 "--output", dir.resolve("x.avro").toString()), "many");
         assertError(run("frobnicate"), "frobnicate");

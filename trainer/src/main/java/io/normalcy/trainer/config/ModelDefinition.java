@@ -54,6 +54,11 @@ import java.util.Map;
  * <p>{@code trainingEngine}: how the fit computes gradients ({@code auto}, the hand-written manual pass; or
  * {@code samediff}, SameDiff's graph, e.g. on a GPU backend the manual pass has not been verified on).
  *
+ * <p>{@code calibrateOnValidation} (default true; also what a job file of an older trainer without the key reads as):
+ * thresholds, tails, bands and typical contributions are calibrated on the calibration hold-out and the validation
+ * rows together ({@code io.normalcy.flow.fit.CalibrationRows}), which tightens thresholds at rare levels; false keeps
+ * them on the hold-out alone, which neither training nor early stopping saw (e.g. for an audit).
+ *
  * <p>{@code warmStart}: a retrain starts from the currently published version's weights when its architecture,
  * seed, features and context encoding match ({@code io.normalcy.flow.fit.WarmStart}), otherwise cold.
  */
@@ -63,7 +68,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
                               Ordering ordering, int blocks, List<Integer> hidden, int epochs, int batchSize, double learningRate,
                               int patience, List<Double> levels, int minContextSamples, long seed, long maxRecords,
                               Duration window, double validationFraction, double calibrationFraction,
-                              boolean warmStart, Duration autoBudget, List<String> derived,
+                              Boolean calibrateOnValidation, boolean warmStart, Duration autoBudget, List<String> derived,
                               double contamination, int components,
                               MissingSettings missing, TrainingEngine trainingEngine) {
     /** {@code blocks}, {@code epochs} or {@code patience} chosen from the data ({@code auto} in configuration). */
@@ -83,20 +88,23 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         derived = derived == null ? List.of() : List.copyOf(derived); // null: a job file of an older trainer
         missing = missing == null ? MissingSettings.DEFAULT : missing; // likewise
         trainingEngine = trainingEngine == null ? TrainingEngine.AUTO : trainingEngine; // likewise
+        // likewise: boxed because a job file without the key must read as the default true, not a primitive's false
+        calibrateOnValidation = calibrateOnValidation == null || calibrateOnValidation;
     }
 
     /** Defaults of every hyper-parameter; no features declared (inferred). */
     public static ModelDefinition defaults(String name) {
         return new ModelDefinition(name, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), FlowType.MAF_MOG,
                 Ordering.NATURAL, SIZED, List.of(), SIZED, 256, 1e-3, SIZED, List.of(0.01, 0.001), 500, 42L, 1_000_000L,
-                Duration.ofDays(1), 0.1, 0.25, true, Duration.ofMinutes(10), List.of(), 0.0,
+                Duration.ofDays(1), 0.1, 0.25, true, true, Duration.ofMinutes(10), List.of(), 0.0,
                 SIZED, MissingSettings.DEFAULT, TrainingEngine.AUTO);
     }
 
     public ModelDefinition withFeatures(List<String> newFeatures) {
         return new ModelDefinition(name, newFeatures, integerFeatures, log1pFeatures, categoricalContext,
                 cyclicContext, numericContext, flowType, ordering, blocks, hidden, epochs, batchSize, learningRate, patience,
-                levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction, warmStart,
+                levels, minContextSamples, seed, maxRecords, window, validationFraction, calibrationFraction,
+                calibrateOnValidation, warmStart,
                 autoBudget, derived, contamination, components, missing, trainingEngine);
     }
 
@@ -160,6 +168,7 @@ public record ModelDefinition(String name, List<String> features, List<String> i
         m.put("window", window.toString());
         m.put("validation-fraction", Double.toString(validationFraction));
         m.put("calibration-fraction", Double.toString(calibrationFraction));
+        m.put("calibrate-on-validation", Boolean.toString(calibrateOnValidation));
         m.put("warm-start", Boolean.toString(warmStart));
         m.put("derived", String.join(",", derived));
         m.put("contamination", Double.toString(contamination));

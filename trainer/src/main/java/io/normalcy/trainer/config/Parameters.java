@@ -78,6 +78,7 @@ public final class Parameters {
                 durationValue(p + "window", m.get("window")),
                 doubleValue(p + "validation-fraction", m.get("validation-fraction")),
                 doubleValue(p + "calibration-fraction", m.get("calibration-fraction")),
+                booleanValue(p + "calibrate-on-validation", m.get("calibrate-on-validation")),
                 booleanValue(p + "warm-start", m.get("warm-start")),
                 durationValue(p + "auto-budget", m.get("auto-budget")), list(m.get("derived")),
                 doubleValue(p + "contamination", m.get("contamination")),

@@ -46,6 +46,7 @@ public final class FitConfigs {
                 .minContextSamples(d.minContextSamples())
                 .trainFraction(1 - d.validationFraction() - d.calibrationFraction())
                 .validationFraction(d.validationFraction())
+                .calibrateOnValidation(d.calibrateOnValidation())
                 .contamination(d.contamination())
                 .engine(d.trainingEngine())
                 .missing(d.missing().policies(d.features()))

@@ -114,6 +114,26 @@ class TrainerCliTest {
                 bad.err());
     }
 
+    /**
+     * Issue 13: {@code --set calibrate-on-validation=false} reaches the fit through the same service path as a retrain
+     * request: the model's thresholds rest on the held-out rows alone, and its provenance says so.
+     */
+    @Test
+    void calibrateOnValidationFalseCalibratesOnTheHoldOutAlone() throws Exception {
+        Path model = dir.resolve("audit.avro");
+        Run train = run("train", "--model", "audit", "--from-file", csv().toString(), "--output", model.toString(),
+                "--set", "epochs=1", "--set", "blocks=1", "--set", "hidden=8", "--set", "categorical-context=region",
+                "--set", "calibrate-on-validation=false");
+        assertEquals(0, train.exit(), train.err() + train.out());
+        java.util.Map<String, String> config = ModelStateMapper.fromState(ModelFiles.read(model)).provenance().config();
+        assertEquals("false", config.get("calibrateOnValidation"), config.toString());
+        assertTrue(config.get("calibrationRows").endsWith("held-out rows (calibrateOnValidation false)"),
+                config.get("calibrationRows"));
+        Run bad = run("train", "--model", "m", "--from-file", csv().toString(), "--set", "calibrate-on-validation=yes");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("overrides.calibrate-on-validation: 'yes' is not true or false"), bad.err());
+    }
+
     @Test
     void usageErrorsAreClear() {
         Run noSource = run("train", "--model", "m");

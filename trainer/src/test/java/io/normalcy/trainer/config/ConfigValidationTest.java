@@ -102,6 +102,43 @@ class ConfigValidationTest {
         assertTrue(msg.contains("normalcy.trainer.models.payments.warm-start"), msg);
     }
 
+    /**
+     * Issue 13: {@code calibrate-on-validation} defaults on, false reaches the fit (thresholds on the hold-out alone),
+     * a per-request override may set it, and a value that is not a boolean stops start-up naming the key.
+     */
+    @Test
+    void calibrateOnValidationDefaultsOnReachesTheFitAndANonBooleanStopsStartUpNamingIt() {
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(base()).deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertTrue(d.calibrateOnValidation());
+            assertTrue(FitConfigs.from(d).calibrateOnValidation());
+            ModelDefinition off = Parameters.apply(d, Map.of("calibrate-on-validation", "false"), "overrides.");
+            assertFalse(FitConfigs.from(off).calibrateOnValidation(), "a retrain override reaches the fit");
+            assertEquals("false", off.asMap().get("calibrate-on-validation"));
+            ConfigException bad = assertThrows(ConfigException.class,
+                    () -> Parameters.apply(d, Map.of("calibrate-on-validation", "yes"), "overrides."));
+            assertTrue(bad.getMessage().contains("overrides.calibrate-on-validation"), bad.getMessage());
+        }
+        Map<String, Object> off = base();
+        off.put("normalcy.trainer.models.payments.calibrate-on-validation", false);
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(off).deduceEnvironment(false).start()) {
+            ModelDefinition d = ctx.getBean(ModelRegistry.class).find("payments").orElseThrow();
+            assertFalse(d.calibrateOnValidation());
+            assertFalse(FitConfigs.from(d).calibrateOnValidation());
+            assertEquals("false", FitConfigs.from(d).describe().get("calibrateOnValidation"), "recorded in provenance");
+        }
+        Map<String, Object> on = base();
+        on.put("normalcy.trainer.models.payments.calibrate-on-validation", "true");
+        try (ApplicationContext ctx = ApplicationContext.builder().environments("cli").properties(on).deduceEnvironment(false).start()) {
+            assertTrue(FitConfigs.from(ctx.getBean(ModelRegistry.class).find("payments").orElseThrow())
+                    .calibrateOnValidation());
+        }
+        Map<String, Object> p = base();
+        p.put("normalcy.trainer.models.payments.calibrate-on-validation", "sometimes");
+        String msg = startupError(p);
+        assertTrue(msg.contains("normalcy.trainer.models.payments.calibrate-on-validation"), msg);
+    }
+
     @Test
     void unknownModelKeyStopsStartUpNamingIt() {
         Map<String, Object> p = base();

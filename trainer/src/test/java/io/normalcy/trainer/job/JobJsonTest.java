@@ -49,9 +49,32 @@ class JobJsonTest {
         assertTrue(d.get("hidden").isArray() && d.get("hidden").get(0).isInt(), d.toString());
         assertTrue(d.get("learningRate").isDouble(), d.toString());
         assertTrue(d.get("warmStart").isBoolean(), d.toString());
+        assertTrue(d.get("calibrateOnValidation").isBoolean(), d.toString());
         assertEquals("REALNVP", d.get("flowType").asText());
         assertEquals("PT168H", d.get("window").asText());
         assertEquals(List.of("amount", "count"), List.of(d.get("features").get(0).asText(), d.get("features").get(1).asText()));
+    }
+
+    /**
+     * Issue 13: {@code calibrate-on-validation: false} reaches the child JVM's fit; a job file of an older trainer,
+     * written before the key existed, keeps the default true (a missing primitive boolean would read as false).
+     */
+    @Test
+    void calibrateOnValidationRoundTripsAndAnOlderJobFileWithoutItKeepsTheDefault() throws Exception {
+        ModelDefinition off = Parameters.apply(definition(), Map.of("calibrate-on-validation", "false"), "");
+        JobSpec spec = new JobSpec("payments", 3, off, "rows.bin", "model.avro", "result.json", null, null, Map.of(),
+                0, "test", null);
+        JobSpec back = JobJson.MAPPER.readValue(JobJson.MAPPER.writeValueAsString(spec), JobSpec.class);
+        assertEquals(false, back.definition().calibrateOnValidation());
+        assertEquals(false, FitConfigs.from(back.definition()).calibrateOnValidation());
+
+        com.fasterxml.jackson.databind.node.ObjectNode tree = JobJson.MAPPER.valueToTree(spec);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("definition")).remove("calibrateOnValidation");
+        String older = JobJson.MAPPER.writeValueAsString(tree);
+        assertTrue(!older.contains("calibrateOnValidation"), older);
+        JobSpec old = JobJson.MAPPER.readValue(older, JobSpec.class);
+        assertEquals(true, old.definition().calibrateOnValidation());
+        assertEquals(true, FitConfigs.from(old.definition()).calibrateOnValidation());
     }
 
     @Test

@@ -28,7 +28,8 @@ class ProcessRunnerTest {
         ModelDefinition def = new ModelDefinition(d.name(), d.features(), d.integerFeatures(), d.log1pFeatures(),
                 d.categoricalContext(), d.cyclicContext(), d.numericContext(), d.flowType(), d.ordering(), d.blocks(),
                 d.hidden(), -1, d.batchSize(), d.learningRate(), d.patience(), d.levels(), d.minContextSamples(),
-                d.seed(), d.maxRecords(), d.window(), d.validationFraction(), d.calibrationFraction(), d.warmStart(),
+                d.seed(), d.maxRecords(), d.window(), d.validationFraction(), d.calibrationFraction(),
+                d.calibrateOnValidation(), d.warmStart(),
                 d.autoBudget(), d.derived(), d.contamination(), d.components(), d.missing(),
                 d.trainingEngine());
         JobSpec spec = new JobSpec("m", 1, def, dir.resolve("rows.bin").toString(), dir.resolve("model.avro").toString(),
