@@ -31,16 +31,18 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Issue 7, item 1: records/s of the real detector topology vs. a pass-through topology (same input, same serdes,
  * same Streams configuration, same in-JVM KRaft broker, same JVM run), for D = 8/16/32, and end-to-end latency.
- * Per dimension: train a model (MAF, K = 5, hidden 128) with {@code ModelFitter}, publish it as the
- * {@code ModelVersion} record to the models topic, pre-fill the features topic with N events, then run the two
- * topologies alternately (D P P D ... so JIT warm-up and machine-load drift do not favour one) — see
+ * Per dimension: train a model (MAF_MOG, 5 blocks, hidden [128]; {@code --blocks}/{@code --hidden}) with
+ * {@code ModelFitter}, publish it as the {@code ModelVersion} record to the models topic, pre-fill the features
+ * topic with N events, then run the two topologies alternately (D P P D ... so JIT warm-up and machine-load drift
+ * do not favour one) — see
  * {@link StreamsRun} for what is measured. Prints a table; writes {@code e2e.csv} and {@code e2e.md} to
  * {@code --out}. Warm-up rounds of both on a separate topic run first (until JIT settles) and are not reported.
  *
  * <p>Options: {@code --records N} (2500000: >= 10 s per run on 2 quiet cores), {@code --dims 8,16,32},
  * {@code --reps 2}, {@code --warmup N} (200000 per topology and warm-up round), {@code --latency-rate R} (1000/s),
  * {@code --latency-seconds S} (10), {@code --partitions P} (3, the detector's {@code topic-partitions} default),
- * {@code --train-rows N} (30000), {@code --epochs E} (3), {@code --timeout S} (600, per run), {@code --out DIR}
+ * {@code --train-rows N} (30000), {@code --epochs E} (3), {@code --blocks B} (5) and {@code --hidden H} (128) (the
+ * model's size), {@code --timeout S} (600, per run), {@code --out DIR}
  * (benchmarks/results), {@code --jfr DIR} (a JFR recording of every measured throughput phase, for
  * {@link JfrHotMethods}), {@code --kernel scalar|simd|auto} (the detector's scoring kernel, scalar; simd needs
  * {@code --add-modules jdk.incubator.vector}), {@code --streams-prop key=value} (experiments: a Streams setting
@@ -72,7 +74,7 @@ public final class EndToEndBenchmark {
         Map<Integer, ModelVersion> models = new LinkedHashMap<>();
         for (int d : o.dims) {
             long t = System.nanoTime();
-            models.put(d, new E2eData(d).train(o.trainRows, o.epochs, 42L + d));
+            models.put(d, new E2eData(d).train(o.trainRows, o.epochs, 42L + d, o.blocks, o.hidden));
             System.out.printf("e2e: trained bench-d%d (%d rows, %d epochs) in %.1f s%n", d, o.trainRows, o.epochs,
                     (System.nanoTime() - t) / 1e9);
         }
@@ -187,6 +189,8 @@ public final class EndToEndBenchmark {
         int partitions = 3;
         int trainRows = 30_000;
         int epochs = 3;
+        int blocks = 5;
+        int hidden = 128;
         long timeout = 600;
         Path out = Path.of("benchmarks", "results");
         Path jfrDir;
@@ -225,6 +229,8 @@ public final class EndToEndBenchmark {
                     case "--partitions" -> o.partitions = Integer.parseInt(v);
                     case "--train-rows" -> o.trainRows = Integer.parseInt(v);
                     case "--epochs" -> o.epochs = Integer.parseInt(v);
+                    case "--blocks" -> o.blocks = Integer.parseInt(v);
+                    case "--hidden" -> o.hidden = Integer.parseInt(v);
                     case "--timeout" -> o.timeout = Long.parseLong(v);
                     case "--out" -> o.out = Path.of(v);
                     case "--jfr" -> o.jfrDir = Path.of(v);
@@ -253,8 +259,9 @@ public final class EndToEndBenchmark {
 
         String describe() {
             return String.format("%d records per run, %d rep(s) per topology (alternating), %d partitions, "
-                            + "latency phase %d records/s for %d s, model trained on %d rows x %d epochs, %s kernel%s",
-                    records, reps, partitions, latencyRate, latencySeconds, trainRows, epochs, kernel(),
+                            + "latency phase %d records/s for %d s, model %d blocks x [%d] trained on %d rows x %d epochs, "
+                            + "%s kernel%s",
+                    records, reps, partitions, latencyRate, latencySeconds, blocks, hidden, trainRows, epochs, kernel(),
                     jfrDir == null ? "" : ", JFR on")
                     + (streamsOverrides.isEmpty() ? "" : ", Streams overrides " + streamsOverrides);
         }

@@ -56,7 +56,7 @@ public final class ScaleOutBenchmark {
         System.out.printf("scaleout: %s; %d CPUs, load %s%n", so.describe(),
                 Runtime.getRuntime().availableProcessors(), E2eReport.load());
         long t = System.nanoTime();
-        ModelVersion model = new E2eData(d).train(o.trainRows, o.epochs, 42L + d);
+        ModelVersion model = new E2eData(d).train(o.trainRows, o.epochs, 42L + d, o.blocks, o.hidden);
         System.out.printf("scaleout: trained bench-d%d in %.1f s%n", d, (System.nanoTime() - t) / 1e9);
         Path stateRoot = Files.createTempDirectory("normalcy-bench-scaleout");
         List<ScaleOutReport.Run> runs = new ArrayList<>();
