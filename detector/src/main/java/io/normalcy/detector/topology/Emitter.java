@@ -176,15 +176,16 @@ final class Emitter {
         headers.add(ScoringProcessor.PARKING_REASON_HEADER, "no-model".getBytes(StandardCharsets.UTF_8));
         headers.add(ScoringProcessor.PARKING_MODEL_HEADER, model.getBytes(StandardCharsets.UTF_8));
         headers.add(ScoringProcessor.PARKING_SOURCE_HEADER, src.toString().getBytes(StandardCharsets.UTF_8));
-        if (!guard.fits(in.key(), in.value(), headers)) {
+        Header[] parked = headers.toArray();
+        if (!guard.fits(in.key(), in.value(), parked)) {
             deps.metrics().oversized("parked");
             deadLetter(in, src, DeadLetterReason.NO_MODEL, TOO_LARGE, "model '" + Truncation.cap(model)
                     + "' has no accepted version and the record is too large to park unchanged ("
-                    + OutputGuard.size(in.key(), in.value(), headers) + " bytes > " + guard.budget() + ")", model);
+                    + OutputGuard.size(in.key(), in.value(), parked) + " bytes > " + guard.budget() + ")", model);
             return;
         }
         deps.metrics().parked(Truncation.cap(model));
-        forward(deps.topics().parking(), new Encoded(in.key(), in.value(), headers.toArray()), in.timestamp());
+        forward(deps.topics().parking(), new Encoded(in.key(), in.value(), parked), in.timestamp());
     }
 
     void retrain(RetrainRequest r, long timestamp) {

@@ -2,7 +2,6 @@ package io.normalcy.detector.topology;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 
 /**
  * The size check every output passes before it is forwarded. {@code KafkaProducer} refuses a record whose
@@ -29,11 +28,6 @@ final class OutputGuard {
         return budget;
     }
 
-    /** As {@link #size(byte[], byte[], Header[])}, for a record's {@code Headers} (null: none). */
-    static long size(byte[] key, byte[] value, Headers headers) {
-        return size(key, value, headers == null ? new Header[0] : headers.toArray());
-    }
-
     /** Key, value and headers as the producer counts them against its request size (headers as an array). */
     static long size(byte[] key, byte[] value, Header[] headers) {
         long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
@@ -42,10 +36,6 @@ final class OutputGuard {
                     + (h.value() == null ? 0 : h.value().length);
         }
         return size;
-    }
-
-    boolean fits(byte[] key, byte[] value, Headers headers) {
-        return size(key, value, headers) <= budget;
     }
 
     boolean fits(byte[] key, byte[] value, Header[] headers) {
