@@ -29,7 +29,7 @@ import java.util.Map;
  * <p>Next to the deployed rate, each row carries what the full context hierarchy of the benchmark's own fitted
  * tails would give ({@code TailCalibration.nodeFor}: the same rule as the detector's, on the tails fitted here)
  * and the band of rate ratios the context's own fitted threshold has from calibration noise alone (bootstrap,
- * {@code LowerTail.interval}). Issue 13's goal is judged on the contexts with ≥ 10/L held-out rows.
+ * {@code TailCalibration.interval}). Issue 13's goal is judged on the contexts with ≥ 10/L held-out rows.
  */
 final class Calibration {
     /** Bootstrap replicates per context threshold interval. */

@@ -4,6 +4,8 @@ import io.normalcy.demo.DemoEvent;
 import io.normalcy.demo.EntityProfile;
 import io.normalcy.demo.PaymentsModel;
 import io.normalcy.flow.fit.AlertLevel;
+import io.normalcy.flow.fit.CalibrationRows;
+import io.normalcy.flow.fit.FitConfig;
 import io.normalcy.flow.fit.TailCalibration;
 import io.normalcy.flow.fit.ThresholdCalibrator;
 import io.normalcy.flow.model.Severity;
@@ -11,22 +13,20 @@ import io.normalcy.flow.model.Thresholds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.normalcy.flow.model.Shuffle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * What the calibration goal (observed ÷ level in [0.7, 1.4] for every context with ≥ 10/level held-out rows) can
  * promise on the quality benchmark's data when the model is perfect: the generator's exact log-density
  * ({@link PaymentsModel#logDensity}) stands in for the flow, the product's {@link ThresholdCalibrator} (same levels,
  * same min-context-samples) fits the tails on the very rows the flows' fits calibrate on (the 25 % of the history
- * {@code DataSplit}'s seeded shuffle holds out and the 10 % {@code FlowTrainer}'s validates on, both reproduced here:
- * same seeds, same Fisher–Yates order), and the alerts are judged
+ * their split holds out and the 10 % their training validates on, named by the product's own
+ * {@link CalibrationRows#indices}), and the alerts are judged
  * on the same fresh events as in {@link QualityBenchmark}. What misses here is
  * not the flow's fit: it is the data (sampling noise of the history) or the scope of the thresholds the detector
  * applies (a type's threshold used for every region of that type). No training, about a minute per seed:
@@ -84,37 +84,21 @@ public final class CalibrationFloor {
     }
 
     /**
-     * Indices into the history of the rows that calibrate. With {@code holdOut} NaN exactly the flows' rows: their
-     * calibration hold-out ({@code DataSplit}: the first 25 % of a seeded Fisher–Yates shuffle) and the rows
-     * {@code FlowTrainer} validated on (the first 0.1 / 0.75 of its own seeded shuffle of the remaining rows, in
-     * index order), which {@code ModelFitter} calibrates on too ({@code FitConfig.calibrateOnValidation}). Else the
-     * first {@code holdOut} of the {@code DataSplit} shuffle (0.25: the hold-out alone, as before).
+     * Indices into the history of the rows that calibrate, from the product's own {@link CalibrationRows#indices}
+     * (no copy of its split here, so the floor follows any change of it). With {@code holdOut} NaN exactly the
+     * flows' rows: their calibration hold-out and the rows their training validated on, which {@code ModelFitter}
+     * calibrates on too ({@code FitConfig.calibrateOnValidation}); every variant has the same splits and seed.
+     * Else the hold-out alone of the same fit with calibration fraction {@code holdOut}: the first {@code holdOut}
+     * of the same seeded shuffle (0.25: the flows' hold-out alone, as before; a larger F contains it).
      */
-    static int[] calibrationRows(int n, long seed, double holdOut) {
-        int[] order = identity(n);
-        Shuffle.inPlace(order, new Random(seed ^ 0x5EED_5A17L));
-        if (!Double.isNaN(holdOut)) {
-            return Arrays.copyOf(order, (int) Math.round(n * holdOut));
+    static int[] calibrationRows(int n, QualityOptions o, double holdOut) {
+        FitConfig flows = FlowMethod.config(FlowMethod.Variant.DEFAULT, o);
+        if (Double.isNaN(holdOut)) {
+            return CalibrationRows.indices(n, flows);
         }
-        int nCal = (int) Math.round(n * FlowMethod.CALIBRATION);
-        int[] trainer = Arrays.copyOfRange(order, nCal, n);
-        Arrays.sort(trainer);
-        int[] val = identity(trainer.length);
-        Shuffle.inPlace(val, new Random(seed));
-        int nVal = (int) Math.round(trainer.length * (FlowMethod.VALIDATION / (1 - FlowMethod.CALIBRATION)));
-        int[] rows = Arrays.copyOf(order, nCal + nVal);
-        for (int i = 0; i < nVal; i++) {
-            rows[nCal + i] = trainer[val[i]];
-        }
-        return rows;
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
+        double validation = Math.min(FlowMethod.VALIDATION, (1 - holdOut) / 2);
+        return CalibrationRows.indices(n, flows.toBuilder().calibrateOnValidation(false)
+                .trainFraction(1 - holdOut - validation).validationFraction(validation).build());
     }
 
     /** {@code --hold-out F}: a fraction in (0, 1), e.g. 0.35 for the validation and calibration rows together. */
@@ -133,7 +117,7 @@ public final class CalibrationFloor {
 
     static String run(QualityOptions o, double holdOut, StringBuilder csv) {
         QualityData data = QualityData.generate(o);
-        List<DemoEvent> heldOut = Arrays.stream(calibrationRows(data.history().size(), o.seed(), holdOut))
+        List<DemoEvent> heldOut = Arrays.stream(calibrationRows(data.history().size(), o, holdOut))
                 .mapToObj(data.history()::get).toList();
         double[] ld = heldOut.stream().mapToDouble(CalibrationFloor::exact).toArray();
         List<Map<String, String>> contexts = heldOut.stream().map(QualityData::context).toList();

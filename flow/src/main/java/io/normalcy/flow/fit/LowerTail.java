@@ -1,7 +1,6 @@
 package io.normalcy.flow.fit;
 
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * The distribution of held-out log-densities of one context, with its lower tail fitted by peaks over threshold
@@ -149,33 +148,10 @@ public final class LowerTail {
     }
 
     /**
-     * 95 % interval of the level-{@code q} threshold by the nonparametric bootstrap (Efron and Tibshirani 1993):
-     * {@code replicates} resamples of the n values, each refitted exactly as here (u, k and the GPD), percentile
-     * interval. It carries the uncertainty of u as well as of ξ and σ. Also returned: the interval mapped to the
-     * rate it would give under this fit, as a ratio to q — the spread to expect of the observed alert rate on
-     * fresh data from this context from calibration noise alone.
-     */
-    public Interval interval(double q, GpdFitter fitter, int replicates, long seed) {
-        if (replicates < 20) {
-            throw new IllegalArgumentException("need at least 20 bootstrap replicates, got " + replicates);
-        }
-        Random rng = new Random(seed);
-        double[] t = new double[replicates];
-        double[] resample = new double[sorted.length];
-        for (int b = 0; b < replicates; b++) {
-            for (int i = 0; i < resample.length; i++) {
-                resample[i] = sorted[rng.nextInt(sorted.length)];
-            }
-            t[b] = fit(resample, fitter).quantile(q);
-        }
-        Arrays.sort(t);
-        double lo = ThresholdCalibrator.quantile(t, 0.025);
-        double hi = ThresholdCalibrator.quantile(t, 0.975);
-        return new Interval(quantile(q), lo, hi, pValue(lo) / q, pValue(hi) / q);
-    }
-
-    /**
-     * A threshold with its bootstrap interval, and the rate ratios (rate / q under the fitted tail) at its ends.
+     * A threshold with its 95 % bootstrap interval, and the rate ratios (rate / q under the fitted estimator) at its
+     * ends: the spread to expect of the observed alert rate on fresh data from calibration noise alone. Computed for
+     * the thresholds as stored by {@link TailCalibration#interval} ({@link ThresholdBootstrap}), which resamples a
+     * node with its own threshold exactly as this tail was fitted (u, k and the GPD refitted per replicate).
      */
     public record Interval(double threshold, double low, double high, double rateRatioLow, double rateRatioHigh) {
     }

@@ -315,8 +315,11 @@ public final class ModelFitter {
         }
     }
 
-    /** The trainer's options: {@code config}'s, validating on its share of the trainer split. */
-    private static TrainingOptions options(FitConfig config) {
+    /**
+     * The trainer's options: {@code config}'s, validating on its share of the trainer split (which rows that is,
+     * {@link CalibrationRows#indices} derives from these options too).
+     */
+    static TrainingOptions options(FitConfig config) {
         double trainerValFraction = config.validationFraction()
                 / (config.trainFraction() + config.validationFraction());
         TrainingOptions defaults = TrainingOptions.defaults();

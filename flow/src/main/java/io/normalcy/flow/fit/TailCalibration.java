@@ -71,9 +71,9 @@ public final class TailCalibration {
     }
 
     /**
-     * 95 % bootstrap interval of a node's threshold at {@code level} as stored: for a node with its own threshold
-     * that of {@link LowerTail#interval} (same draws), for a pooled combination that of the whole estimator with its
-     * siblings resampled and pooled again ({@link ThresholdBootstrap}). The rate ratios are the levels at which the
+     * 95 % bootstrap interval of a node's threshold at {@code level} as stored ({@link ThresholdBootstrap}): for a
+     * node with its own threshold its own rows resampled and its tail refitted, for a pooled combination the whole
+     * estimator with its siblings resampled and pooled again. The rate ratios are the levels at which the
      * node's estimator puts its threshold at the interval's ends ({@link NodeFit#levelAt}), ÷ level.
      *
      * @throws IllegalArgumentException for an unknown scope or a node without a fitted tail that is not pooled

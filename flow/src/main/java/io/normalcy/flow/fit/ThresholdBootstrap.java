@@ -22,8 +22,9 @@ final class ThresholdBootstrap {
     }
 
     /**
-     * Replicates of each group member's threshold at each level: {@code out.get(scope)[l][b]}. A single node is
-     * resampled exactly as {@link LowerTail#interval} does (same seed, same draws).
+     * Replicates of each group member's threshold at each level: {@code out.get(scope)[l][b]}. The only resampling
+     * loop of the thresholds: a single node's replicates are its own tail refitted ({@link LowerTail#fit}) on
+     * resamples of its own rows alone.
      *
      * @param group  one node, or the siblings pooled together (in the calibrator's order)
      * @param pooled whether the group's thresholds are pooled

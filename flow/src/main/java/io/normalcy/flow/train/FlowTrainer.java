@@ -110,7 +110,7 @@ public final class FlowTrainer {
         checkInputs(spec, initial, data);
         Nd4j.getRandom().setSeed(options.seed());
         Random rng = new Random(options.seed());
-        TrainingRun.Split split = split(data.rows(), rng);
+        TrainingRun.Split split = split(data.rows(), options.validationFraction(), rng);
         double[][] validation = data.inputs(TrainingData.VALIDATION, spec.dim());
         double[][] epoch0 = data.inputs(0, spec.dim());
         FlowParameters start = dataDependentInit ? initialized(spec, initial, epoch0, data.context(), split.train())
@@ -187,11 +187,24 @@ public final class FlowTrainer {
         }
     }
 
-    /** A seeded shuffle: the first {@code validationFraction} of it validates (or, at 0, the training rows do). */
-    private TrainingRun.Split split(int n, Random rng) {
+    /**
+     * The rows (indices into the training data, in the order {@link TrainingResult#validationRows()} has them) a fit
+     * with {@code options} on {@code rows} rows validates on, without training: the same seeded shuffle as
+     * {@link #start}, so whoever needs these rows before or without a fit (the calibration rows of
+     * {@code io.normalcy.flow.fit.CalibrationRows#indices}) gets exactly the trainer's and cannot drift from them.
+     * All rows when {@link TrainingOptions#validationFraction()} is 0.
+     */
+    public static int[] validationRows(int rows, TrainingOptions options) {
+        return split(rows, options.validationFraction(), new Random(options.seed())).validation();
+    }
+
+    /**
+     * A shuffle by {@code rng} (which goes on to shuffle the epochs): the first {@code validationFraction} of it
+     * validates (or, at 0, the training rows do).
+     */
+    private static TrainingRun.Split split(int n, double validationFraction, Random rng) {
         int[] order = shuffled(n, rng);
-        int nVal = options.validationFraction() > 0
-                ? Math.max(1, (int) Math.round(n * options.validationFraction())) : 0;
+        int nVal = validationFraction > 0 ? Math.max(1, (int) Math.round(n * validationFraction)) : 0;
         int[] trainIdx = Arrays.copyOfRange(order, nVal, n);
         int[] valIdx = nVal > 0 ? Arrays.copyOfRange(order, 0, nVal) : trainIdx.clone();
         return new TrainingRun.Split(trainIdx, valIdx);

@@ -24,6 +24,11 @@ class PooledThresholdIntervalTest {
     private static final String FEW = "t=a,r=few";
 
     private static TailCalibration calibration() {
+        return calibration(false);
+    }
+
+    /** The data above; {@code fewOnly}: region "few"'s 400 rows alone (the same values), without context. */
+    private static TailCalibration calibration(boolean fewOnly) {
         Random rng = new Random(11);
         List<Double> d = new ArrayList<>();
         List<Map<String, String>> ctx = new ArrayList<>();
@@ -31,12 +36,15 @@ class PooledThresholdIntervalTest {
             String region = c == 0 ? "few" : "r" + c;
             int rows = c == 0 ? 400 : 3000;
             for (int i = 0; i < rows; i++) {
-                d.add(-1.5 * c - 0.5 * ThresholdCalibratorTest.chiSquared(rng, 6));
-                ctx.add(Map.of("t", "a", "r", region));
+                double x = -1.5 * c - 0.5 * ThresholdCalibratorTest.chiSquared(rng, 6);
+                if (!fewOnly || c == 0) {
+                    d.add(x);
+                    ctx.add(fewOnly ? Map.of() : Map.of("t", "a", "r", region));
+                }
             }
         }
         return new ThresholdCalibrator(LEVELS, 300).fitTails(d.stream().mapToDouble(x -> x).toArray(), ctx,
-                List.of("t", "r"), Map.of());
+                fewOnly ? List.of() : List.of("t", "r"), Map.of());
     }
 
     @Test
@@ -47,7 +55,9 @@ class PooledThresholdIntervalTest {
         double stored = fit.thresholds().threshold(0, Map.of("t", "a", "r", "few"));
 
         LowerTail.Interval pooled = fit.interval(FEW, 0.01, 200, 7);
-        LowerTail.Interval own = few.tail().interval(0.01, new GpdFitter(ThresholdCalibrator.SHAPE_PRIOR_SD), 200, 7);
+        // region "few" holds the same 400 rows with its own (unpooled) tail
+        assertEquals(few.count(), fit.node("r=few").count());
+        LowerTail.Interval own = fit.interval("r=few", 0.01, 200, 7);
 
         assertEquals(stored, pooled.threshold(), 1e-12, "the interval is that of the stored threshold");
         assertTrue(pooled.low() <= stored && stored <= pooled.high(), pooled + " around " + stored);
@@ -62,8 +72,8 @@ class PooledThresholdIntervalTest {
         TailCalibration fit = calibration();
         NodeFit region = fit.node("r=few");
         assertFalse(region.pooled(), "single-field nodes are not pooled");
-        assertEquals(region.tail().interval(0.01, new GpdFitter(ThresholdCalibrator.SHAPE_PRIOR_SD), 100, 3),
-                fit.interval("r=few", 0.01, 100, 3), "same draws, same interval");
+        assertEquals(calibration(true).interval("global", 0.01, 100, 3), fit.interval("r=few", 0.01, 100, 3),
+                "its own rows alone, resampled with the same draws: its siblings play no part");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.normalcy.flow.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,6 +99,8 @@ class FlowTrainerTest {
         assertEquals(h.get(result.bestEpoch()).valNll(), result.bestValNll(), 0.0);
 
         int[] valRows = result.validationRows();
+        assertArrayEquals(valRows, FlowTrainer.validationRows(data.length, opts),
+                "the rows named without a fit are the ones it validated on");
         double[][] val = new double[valRows.length][];
         for (int i = 0; i < valRows.length; i++) {
             val[i] = data[valRows[i]];
