@@ -11,9 +11,8 @@ public final class NodeFit {
     private final double[] sorted;
     private final LowerTail tail;
     private final int minContextSamples;
-    /** Tail offsets (threshold − location) pooled over the node's siblings, or null: the node's own threshold. */
-    private final NodeFit siblings;
-    private final double priorRows;
+    /** The weights of its own and its siblings' pooled tail offsets, or null: the node's own threshold. */
+    private final PoolingWeights pooling;
 
     NodeFit(ContextNode node, double[] values, int minContextSamples, GpdFitter fitter) {
         this.node = node;
@@ -23,26 +22,24 @@ public final class NodeFit {
         boolean tailed = sorted.length >= LowerTail.minRows()
                 && (node.depth() == 0 || sorted.length >= minContextSamples);
         this.tail = tailed ? LowerTail.fit(sorted, fitter) : null;
-        this.siblings = null;
-        this.priorRows = 0;
+        this.pooling = null;
     }
 
-    private NodeFit(NodeFit own, NodeFit siblings, double priorRows) {
+    private NodeFit(NodeFit own, PoolingWeights pooling) {
         this.node = own.node;
         this.sorted = own.sorted;
         this.tail = own.tail;
         this.minContextSamples = own.minContextSamples;
-        this.siblings = siblings;
-        this.priorRows = priorRows;
+        this.pooling = pooling;
     }
 
     /**
      * This node with its threshold partially pooled ({@link TailPooling}): its own location plus a blend of its own
-     * tail offset and the offset of {@code siblings} (the centred values of all its siblings), weighted
-     * k/(k + {@code priorRows}) with k = n·q the node's own expected rows below the threshold.
+     * tail offset and its siblings' pooled offset, weighted k/(k + k0) with k = n·q the node's own expected rows
+     * below the threshold and k0 from {@code pooling} ({@link PoolingWeights}).
      */
-    NodeFit pooledWith(NodeFit siblings, double priorRows) {
-        return new NodeFit(this, siblings, priorRows);
+    NodeFit pooledWith(PoolingWeights pooling) {
+        return new NodeFit(this, pooling);
     }
 
     /** The node's location: the median of its held-out log-densities, which rests on all n rows. */
@@ -57,8 +54,9 @@ public final class NodeFit {
         return minContextSamples;
     }
 
+    /** The cap on k0 of a pooled node ({@link PoolingWeights#maxPriorRows()}); 0 when not pooled. */
     double priorRows() {
-        return priorRows;
+        return pooling == null ? 0 : pooling.maxPriorRows();
     }
 
     /** The sorted held-out values themselves (not a copy: callers must not modify them). */
@@ -103,31 +101,33 @@ public final class NodeFit {
     /**
      * The node's q-threshold: its own (from the fitted tail when there is one, else the empirical type-7 quantile),
      * or, when pooled ({@link #pooledWith}), location + w·(own − location) + (1 − w)·(siblings' offset) with
-     * w = n·q / (n·q + priorRows).
+     * w = {@link #ownWeight}.
      */
     public double threshold(double level) {
         double own = ownThreshold(level);
-        if (siblings == null) {
+        if (pooling == null) {
             return own;
         }
         double location = location();
-        double k = sorted.length * level;
-        double w = k / (k + priorRows);
-        return location + w * (own - location) + (1 - w) * siblings.ownThreshold(level);
+        double w = ownWeight(level);
+        return location + w * (own - location) + (1 - w) * pooling.pooledOffset(level);
     }
 
     /** Whether the threshold is partially pooled with the node's siblings ({@link #pooledWith}). */
     public boolean pooled() {
-        return siblings != null;
+        return pooling != null;
     }
 
-    /** The weight w = n·q / (n·q + k0) of the node's own tail offset at {@code level}: 1 when not pooled. */
+    /**
+     * The weight w = n·q / (n·q + k0) of the node's own tail offset at {@code level}, k0 estimated from the
+     * siblings ({@link PoolingWeights}): 1 when not pooled.
+     */
     public double ownWeight(double level) {
-        if (siblings == null) {
+        if (pooling == null) {
             return 1;
         }
         double k = sorted.length * level;
-        return k / (k + priorRows);
+        return k / (k + pooling.priorRows(this, level));
     }
 
     /**
@@ -136,7 +136,7 @@ public final class NodeFit {
      * no closed-form inverse and is inverted by bisection in log q over [1e-12, 0.5] (it increases with q).
      */
     public double levelAt(double logDensity) {
-        if (siblings == null) {
+        if (pooling == null) {
             return pValue(logDensity);
         }
         double lo = Math.log(1e-12);

@@ -15,7 +15,8 @@ import java.util.Map;
  * offset (threshold − location) is estimated from the centred values (ℓ − the row's context median) of all
  * siblings, n_parent rows, and blended with the context's own offset by the empirical-Bayes weight
  * w = n·q / (n·q + k0): a context with many rows below its threshold keeps (nearly) its own, one with few leans on its
- * siblings. The location shift is what a pre-test without it lacked (pooling contexts 1–2 nats apart hurt them, see
+ * siblings — the more, the closer the siblings' own offsets agree ({@link PoolingWeights} estimates k0). The
+ * location shift is what a pre-test without it lacked (pooling contexts 1–2 nats apart hurt them, see
  * {@link ThresholdCalibrator#MIN_EXPECTED_BELOW}).
  */
 final class TailPooling {
@@ -42,8 +43,8 @@ final class TailPooling {
      * The siblings with their thresholds pooled (same order), or the siblings unchanged when fewer than two of them
      * have a fitted tail (nothing to pool) or {@code priorRows} is 0.
      *
-     * @param priorRows k0, the own rows below the threshold at which a context's own offset and the pooled one
-     *                  weigh equally
+     * @param priorRows the cap on k0, the own rows below the threshold at which a context's own offset and the
+     *                  pooled one weigh equally; k0 itself is estimated from the siblings ({@link PoolingWeights})
      */
     static List<NodeFit> pool(List<NodeFit> siblings, double priorRows, int minContextSamples, GpdFitter fitter) {
         List<NodeFit> tailed = siblings.stream().filter(n -> n.tail() != null).toList();
@@ -62,8 +63,9 @@ final class TailPooling {
         ContextNode first = tailed.get(0).node();
         ContextNode pooledNode = new ContextNode(first.fields(), Collections.nCopies(first.depth(), "*"));
         NodeFit offsets = new NodeFit(pooledNode, centred, minContextSamples, fitter);
+        PoolingWeights weights = new PoolingWeights(tailed, offsets, priorRows);
         List<NodeFit> out = new ArrayList<>(siblings.size());
-        siblings.forEach(n -> out.add(n.count() == 0 ? n : n.pooledWith(offsets, priorRows)));
+        siblings.forEach(n -> out.add(n.count() == 0 ? n : n.pooledWith(weights)));
         return out;
     }
 }

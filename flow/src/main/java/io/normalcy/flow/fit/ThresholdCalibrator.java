@@ -48,8 +48,10 @@ import java.util.Set;
  * <p><b>Partial pooling of combinations.</b> A combination with 1,000–1,900 held-out rows has 10–19 below its 0.01
  * threshold (±30 % in rate). Its threshold is its own location (median) plus a tail offset blended from its own and
  * the pooled centred values of its entity type's combinations ({@link TailPooling}, weight n·q / (n·q + k0),
- * k0 = {@value #POOLING_PRIOR_ROWS}): with the generator's exact density the rms of log(rate/q) at 0.01 fell from
- * 0.181 to 0.154 over 11 seeds. Pooling across entity types (all combinations, or a field's values, together) hurt
+ * k0 estimated from how closely the combinations' own offsets agree, at most {@value #POOLING_PRIOR_ROWS}: see
+ * {@link PoolingWeights}): with the generator's exact density the rms of log(rate/q) at 0.01 fell from 0.181
+ * unpooled to 0.154 with a fixed k0 = 20 over 11 seeds, and to 0.131 estimated over 41 seeds. Pooling across
+ * entity types (all combinations, or a field's values, together) hurt
  * (types differ in tail shape), so single-field nodes keep their own thresholds. Which nodes have an entry, and the
  * counts, are unchanged.
  */
@@ -74,12 +76,16 @@ public final class ThresholdCalibrator {
      */
     public static final double SHAPE_PRIOR_SD = 0.1;
     /**
-     * k0 of {@link TailPooling}: a combination with k0 = 20 own held-out rows expected below its threshold weighs its
-     * own tail offset and its entity type's pooled one equally. Chosen with the generator's exact density
-     * (benchmarks CalibrationFloor, 11 seeds): rms of log(rate/q) over contexts in the goal at 0.01 was 0.181
-     * unpooled, 0.165 / 0.159 / 0.154 with k0 = 5 / 10 / 20 (docs/benchmarks.md, "Partial pooling").
+     * The cap on k0 of {@link TailPooling}, which {@link PoolingWeights} estimates per entity type and level from how
+     * far its combinations' own tail offsets scatter beyond their noise (k0 = s²/τ²): siblings that agree pool up to
+     * k0 = 80 (a combination with 80 own held-out rows expected below its threshold weighs its own offset and the
+     * pooled one equally), siblings that differ keep their own. With the generator's exact density (benchmarks
+     * CalibrationFloor, seeds 42 and 1–40, contexts with ≥ 10/q rows @0.01): a fixed k0 = 20 (sessions 6–8) met the
+     * goal on 30 of 41 seeds, 583 of 598 context-levels in range, rms of log(rate/q) 0.137; a fixed 40 / 80 / 160 / 640
+     * gave 31 / 33 / 33 / 33 seeds; estimated with cap 80 (or 640) 33 seeds, 589 of 598, rms 0.131
+     * (docs/benchmarks.md, "The floor, re-checked").
      */
-    public static final double POOLING_PRIOR_ROWS = 20;
+    public static final double POOLING_PRIOR_ROWS = 80;
 
     private final List<AlertLevel> levels;
     private final int minContextSamples;

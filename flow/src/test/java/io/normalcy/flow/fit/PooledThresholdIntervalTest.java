@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The bootstrap interval of a stored threshold is that of the estimator actually stored: for a combination whose
  * tail offset is pooled with its siblings' ({@link TailPooling}), the whole pooled estimator is resampled. Data:
- * one entity type with five regions of 3,000 held-out rows and one of 400 (4 rows below its 0.01 threshold, own
- * weight 4/24), log-densities of 6-dimensional Gaussians shifted by region.
+ * one entity type with five regions of 3,000 held-out rows and one of 400 (4 rows below its 0.01 threshold; the
+ * regions' tails agree, so its own weight is at most 4/(4 + 20) and at least 4/(4 + the cap)), log-densities of
+ * 6-dimensional Gaussians shifted by region.
  */
 class PooledThresholdIntervalTest {
     private static final List<AlertLevel> LEVELS =
@@ -83,12 +84,15 @@ class PooledThresholdIntervalTest {
         ThresholdBand few = band(bands, FEW, 0.01);
         assertEquals(fit.interval(FEW, 0.01, 100, 7).low(), few.low(), 1e-12, "the same bootstrap as interval()");
         assertEquals(fit.interval(FEW, 0.01, 100, 7).high(), few.high(), 1e-12);
-        assertEquals(4.0 / 24, few.ownWeight(), 1e-12);
+        assertTrue(few.ownWeight() <= 4.0 / 24 && few.ownWeight() >= 4.0 / (4 + ThresholdCalibrator.POOLING_PRIOR_ROWS)
+                - 1e-12, "siblings that agree pool at least as much as a fixed k0 = 20: " + few.ownWeight());
+        assertEquals(fit.node(FEW).ownWeight(0.01), few.ownWeight(), 1e-12, "the band reports the node's weight");
         assertEquals("t=a", few.pooledWith());
         assertTrue(few.few(), "4 rows expected below the threshold");
         assertTrue(few.note().startsWith("t=a,r=few @0.01: rate expected within ×"), few.note());
         assertTrue(few.note().endsWith("(4.0 held-out rows expected below the threshold, tail offset pooled with"
-                + " t=a's, own weight 0.17); more history narrows it"), few.note());
+                + " t=a's, own weight " + String.format(java.util.Locale.ROOT, "%.2f", few.ownWeight())
+                + "); more history narrows it"), few.note());
 
         ThresholdBand big = band(bands, "t=a,r=r1", 0.01);
         assertFalse(big.few(), "30 rows expected below");
