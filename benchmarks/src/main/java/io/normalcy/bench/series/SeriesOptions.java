@@ -19,7 +19,7 @@ import java.util.List;
 public record SeriesOptions(Path out, long seed, int series, int length, double fitShare, double rate, int epochs,
                             boolean quick) {
     static final int SERIES = 16;
-    static final int LENGTH = 8000;
+    static final int LENGTH = 7000;
     static final int QUICK_SERIES = 8;
     static final int QUICK_LENGTH = 4000;
     static final int QUICK_EPOCHS = 20;
