@@ -35,7 +35,7 @@ public final class SeriesBenchmark {
 
     /** One method on one series: its metrics, and for a flow its collapse symptom and what it fitted. */
     record MethodResult(String method, double auroc, SeriesMetrics.Recall recall, double worstGap, boolean finite,
-                        String settings, double seconds) {
+                        String settings, String worstRow, double seconds) {
     }
 
     /** One series and every method's result on it. */
@@ -99,14 +99,15 @@ public final class SeriesBenchmark {
         for (SeriesFlow.Variant v : SeriesFlow.Variant.values()) {
             long t0 = System.nanoTime();
             SeriesFlow.Result r = SeriesFlow.run(v, s, o);
-            methods.add(result(v.label, r.scores(), windowOf, s, o, r.worstGap(), r.finite(), r.settings(), t0));
+            methods.add(result(v.label, r.scores(), windowOf, s, o, r.worstGap(), r.finite(), r.settings(),
+                    r.worstRow(), t0));
         }
         long t0 = System.nanoTime();
         methods.add(result(GAUSSIAN, SeriesPeers.windowedGaussian(s), windowOf, s, o, Double.NaN, true,
-                "window " + WindowedGaussian.NAB_WINDOW + ", step " + WindowedGaussian.NAB_STEP, t0));
+                "window " + WindowedGaussian.NAB_WINDOW + ", step " + WindowedGaussian.NAB_STEP, "", t0));
         t0 = System.nanoTime();
         methods.add(result(RCF, SeriesPeers.rcf(s, o.seed()), windowOf, s, o, Double.NaN, true,
-                SeriesPeers.RCF_TREES + " trees, sample " + SeriesPeers.RCF_SAMPLE, t0));
+                SeriesPeers.RCF_TREES + " trees, sample " + SeriesPeers.RCF_SAMPLE, "", t0));
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-14s %5d pts %-40s", s.name(),
                 s.length(), anomalies(s)));
         for (MethodResult m : methods) {
@@ -115,17 +116,19 @@ public final class SeriesBenchmark {
         }
         System.out.println(line);
         for (MethodResult m : methods.subList(0, SeriesFlow.Variant.values().length)) {
-            System.out.printf(Locale.ROOT, "    %s: %s; worst training row %.2f nats below the median; finite %s;"
-                    + " %.1f s%n", m.method(), m.settings(), m.worstGap(), m.finite(), m.seconds());
+            System.out.printf(Locale.ROOT, "    %s: %s; worst training row %.2f nats below the median (%s); finite"
+                    + " %s; %.1f s%n", m.method(), m.settings(), m.worstGap(), m.worstRow(), m.finite(), m.seconds());
         }
         return new SeriesResult(s, methods);
     }
 
     private static MethodResult result(String name, double[] scores, int[] windowOf, OpsSeries.Series s,
-                                       SeriesOptions o, double gap, boolean finite, String settings, long t0) {
+                                       SeriesOptions o, double gap, boolean finite, String settings,
+                                       String worstRow, long t0) {
         double auroc = SeriesMetrics.auroc(windowOf, scores);
         SeriesMetrics.Recall recall = SeriesMetrics.windowRecall(windowOf, scores, s.windows().size(), o.rate());
-        return new MethodResult(name, auroc, recall, gap, finite, settings, (System.nanoTime() - t0) / 1e9);
+        return new MethodResult(name, auroc, recall, gap, finite, settings, worstRow,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** "SPIKE, FLATLINE, ..." in series order. */

@@ -41,8 +41,10 @@ final class SeriesFlow {
      * @param worstGap  median minus minimum of log p over the fit part's rows (nats): the collapse symptom
      * @param finite    every epoch's train and validation NLL and every log p (fit rows and scored) finite
      * @param settings  what the fit used (flow type, blocks × hidden, epochs run), or the error when it failed
+     * @param worstRow  where the worst training row is and which feature's log-density term puts it furthest below
+     *                  that term's median, e.g. "t=1234 diff −150.2" (empty when the fit failed)
      */
-    record Result(double[] scores, double worstGap, boolean finite, String settings) {
+    record Result(double[] scores, double worstGap, boolean finite, String settings, String worstRow) {
     }
 
     private SeriesFlow() {
@@ -70,7 +72,7 @@ final class SeriesFlow {
         } catch (RuntimeException e) {
             double[] nan = new double[scored];
             java.util.Arrays.fill(nan, Double.NaN);
-            return new Result(nan, Double.NaN, false, "fit failed: " + e.getMessage());
+            return new Result(nan, Double.NaN, false, "fit failed: " + e.getMessage(), "");
         }
         boolean finite = true;
         for (EpochStats e : fit.history()) {
@@ -78,24 +80,53 @@ final class SeriesFlow {
         }
         Scorer scorer = fit.model().newScorer();
         double[] train = new double[s.fitEnd() - SeriesFeatures.ROLLING];
+        double[][] terms = new double[SeriesFeatures.NAMES.size()][train.length];
+        double[] contributions = new double[SeriesFeatures.NAMES.size()];
         for (int t = SeriesFeatures.ROLLING; t < s.fitEnd(); t++) {
-            train[t - SeriesFeatures.ROLLING] = logDensity(scorer, s, t);
-            finite &= Double.isFinite(train[t - SeriesFeatures.ROLLING]);
+            int i = t - SeriesFeatures.ROLLING;
+            train[i] = logDensity(scorer, s, t, contributions);
+            finite &= Double.isFinite(train[i]);
+            for (int f = 0; f < contributions.length; f++) {
+                terms[f][i] = contributions[f];
+            }
         }
         double[] scores = new double[scored];
         for (int t = s.fitEnd(); t < n; t++) {
-            double ld = logDensity(scorer, s, t);
+            double ld = logDensity(scorer, s, t, null);
             finite &= Double.isFinite(ld);
             scores[t - s.fitEnd()] = -ld;
         }
         Map<String, String> c = fit.model().provenance().config();
         String settings = String.format(java.util.Locale.ROOT, "%s %s×%s, %d epochs (best %d)", c.get("flowType"),
                 c.get("blocks"), c.get("hidden"), fit.history().size(), fit.metrics().bestEpoch());
-        return new Result(scores, SeriesMetrics.worstBelowMedian(train), finite, settings);
+        return new Result(scores, SeriesMetrics.worstBelowMedian(train), finite, settings, worstRow(train, terms));
     }
 
-    private static double logDensity(Scorer scorer, OpsSeries.Series s, int t) {
+    /**
+     * The worst training row's point index and the feature whose term (flow plus preprocessing, as the scorer
+     * splits log p) is furthest below that feature's median term: says whether a low row is a rare value of one
+     * feature (a step in a constant stretch, a heavy-tail value) or a general misfit.
+     */
+    static String worstRow(double[] train, double[][] terms) {
+        int worst = 0;
+        for (int i = 1; i < train.length; i++) {
+            worst = train[i] < train[worst] ? i : worst;
+        }
+        int feature = 0;
+        double deficit = Double.NEGATIVE_INFINITY;
+        for (int f = 0; f < terms.length; f++) {
+            double d = SeriesReport.median(terms[f]) - terms[f][worst];
+            if (d > deficit) {
+                deficit = d;
+                feature = f;
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "t=%d %s −%.1f", worst + SeriesFeatures.ROLLING,
+                SeriesFeatures.NAMES.get(feature), deficit);
+    }
+
+    private static double logDensity(Scorer scorer, OpsSeries.Series s, int t, double[] contributions) {
         return scorer.scoreInto(SeriesFeatures.map(SeriesFeatures.at(s.values(), t)), Map.of(), Map.of(),
-                s.times()[t], null);
+                s.times()[t], contributions);
     }
 }

@@ -164,8 +164,8 @@ final class SeriesReport {
             }
             MethodResult a = r.methods().get(0);
             MethodResult b = r.methods().get(1);
-            md.append(' ').append(String.join(" / ", flagged)).append(f(" | %.2f / %.2f | %s; %s |\n", a.worstGap(),
-                    b.worstGap(), a.settings(), b.settings()));
+            md.append(' ').append(String.join(" / ", flagged)).append(f(" | %.2f (%s) / %.2f (%s) | %s; %s |\n",
+                    a.worstGap(), a.worstRow(), b.worstGap(), b.worstRow(), a.settings(), b.settings()));
         }
         return md.toString();
     }
@@ -173,14 +173,14 @@ final class SeriesReport {
     static void writeCsv(List<SeriesResult> results, Writer w) {
         PrintWriter out = new PrintWriter(w);
         out.println("series,kind,points,fit_points,anomalies,method,auroc,windows,windows_flagged,window_recall,"
-                + "false_alarm_rate,worst_train_gap_nats,finite,seconds");
+                + "false_alarm_rate,worst_train_gap_nats,worst_train_row,finite,seconds");
         for (SeriesResult r : results) {
             OpsSeries.Series s = r.series();
             for (MethodResult m : r.methods()) {
-                out.println(f("%s,%s,%d,%d,%s,\"%s\",%.6f,%d,%d,%.4f,%.6f,%.4f,%s,%.2f", s.name(), s.kind(),
+                out.println(f("%s,%s,%d,%d,%s,\"%s\",%.6f,%d,%d,%.4f,%.6f,%.4f,\"%s\",%s,%.2f", s.name(), s.kind(),
                         s.length(), s.fitEnd(), SeriesBenchmark.anomalies(s).replace(", ", "|"), m.method(),
                         m.auroc(), m.recall().windows(), m.recall().windowsFlagged(), m.recall().recall(),
-                        m.recall().falseAlarmRate(), m.worstGap(), m.finite(), m.seconds()));
+                        m.recall().falseAlarmRate(), m.worstGap(), m.worstRow(), m.finite(), m.seconds()));
             }
         }
         out.flush();

@@ -78,6 +78,6 @@ class SeriesMetricsTest {
     }
 
     private static MethodResult m(String name, double auroc, SeriesMetrics.Recall r) {
-        return new MethodResult(name, auroc, r, Double.NaN, true, "", 0);
+        return new MethodResult(name, auroc, r, Double.NaN, true, "", "", 0);
     }
 }
