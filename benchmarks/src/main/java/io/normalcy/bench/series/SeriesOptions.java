@@ -1,7 +1,9 @@
 package io.normalcy.bench.series;
 
 import java.nio.file.Path;
-import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Settings of one series run. The defaults keep a full run (two small flow fits per series, 16 series) near ten
@@ -39,44 +41,51 @@ public record SeriesOptions(Path out, long seed, int series, int length, double 
                         + " windows of up to %d points", length, fitShare, OpsSeries.ANOMALIES, MIN_SLOT));
     }
 
-    /** Parses {@code --out DIR --seed N --series N --length N --fit-share X --rate X --epochs N --quick}. */
+    /**
+     * Parses {@code --out DIR --seed N --series N --length N --fit-share X --rate X --epochs N --quick} with picocli
+     * (unknown options, missing and malformed values are picocli's errors, which name the option); {@code --quick}
+     * changes the defaults, explicit options still win.
+     */
     public static SeriesOptions parse(String... args) {
-        boolean quick = List.of(args).contains("--quick");
-        Path out = Path.of("benchmarks/results/series");
-        long seed = 42;
-        int series = quick ? QUICK_SERIES : SERIES;
-        int length = quick ? QUICK_LENGTH : LENGTH;
-        double fitShare = FIT_SHARE;
-        double rate = RATE;
-        int epochs = quick ? QUICK_EPOCHS : 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--quick")) {
-                continue;
-            }
-            if (a.equals("-h") || a.equals("--help")) {
-                throw new IllegalArgumentException(usage());
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a + "\n" + usage());
-            }
-            String v = args[++i];
-            try {
-                switch (a) {
-                    case "--out" -> out = Path.of(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    case "--series" -> series = Integer.parseInt(v);
-                    case "--length" -> length = Integer.parseInt(v);
-                    case "--fit-share" -> fitShare = Double.parseDouble(v);
-                    case "--rate" -> rate = Double.parseDouble(v);
-                    case "--epochs" -> epochs = Integer.parseInt(v);
-                    default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number after " + a + ": " + v);
-            }
+        Args a = new Args();
+        try {
+            new CommandLine(a).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\n" + usage(), e);
         }
-        return new SeriesOptions(out, seed, series, length, fitShare, rate, epochs, quick);
+        if (a.help) {
+            throw new IllegalArgumentException(usage());
+        }
+        return new SeriesOptions(a.out, a.seed, or(a.series, a.quick ? QUICK_SERIES : SERIES),
+                or(a.length, a.quick ? QUICK_LENGTH : LENGTH), a.fitShare, a.rate,
+                or(a.epochs, a.quick ? QUICK_EPOCHS : 0), a.quick);
+    }
+
+    private static int or(Integer given, int otherwise) {
+        return given != null ? given : otherwise;
+    }
+
+    /** The command line as picocli binds it; null where an option's default depends on {@code --quick}. */
+    @Command(name = "SeriesBenchmark")
+    private static final class Args {
+        @Option(names = "--out", paramLabel = "DIR")
+        Path out = Path.of("benchmarks/results/series");
+        @Option(names = "--seed")
+        long seed = 42;
+        @Option(names = "--series")
+        Integer series;
+        @Option(names = "--length")
+        Integer length;
+        @Option(names = "--fit-share")
+        double fitShare = FIT_SHARE;
+        @Option(names = "--rate")
+        double rate = RATE;
+        @Option(names = "--epochs")
+        Integer epochs;
+        @Option(names = "--quick")
+        boolean quick;
+        @Option(names = {"-h", "--help"})
+        boolean help;
     }
 
     static String usage() {

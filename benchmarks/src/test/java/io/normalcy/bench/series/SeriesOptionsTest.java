@@ -33,8 +33,8 @@ class SeriesOptionsTest {
         "--rate, 0, --rate must be in",
         "--rate, 0.1, --rate must be in",
         "--epochs, -1, --epochs must be >= 0",
-        "--seed, x, not a number after --seed",
-        "--bogus, 1, unknown option --bogus"
+        "--seed, x, Invalid value for option '--seed'",
+        "--bogus, 1, Unknown options: '--bogus'"
     })
     void rejectsBadValuesNamingTheOption(String option, String value, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -45,7 +45,7 @@ class SeriesOptionsTest {
     @Test
     void rejectsAMissingValueAndTooFewScoredPoints() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SeriesOptions.parse("--out")).getMessage()
-                .startsWith("missing value after --out"));
+                .startsWith("Missing required parameter for option '--out'"));
         // shortest series 1,000 points, 20 % scored = 200 points: not 3 windows of up to 168
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> SeriesOptions.parse("--length", "2000", "--fit-share", "0.8")).getMessage()
