@@ -11,7 +11,7 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * Options of {@link ScaleOutBenchmark}: its own ({@code --configs}, {@code --dim}) and everything else handed to
- * {@link EndToEndBenchmark.Options} (records, reps, warm-up, latency phase, training, timeout, out, kernel,
+ * {@link EndToEndOptions} (records, reps, warm-up, latency phase, training, timeout, out, kernel,
  * streams-prop, quick), so both harnesses mean the same by the same flag. Defaults differ where the scale-out
  * question needs it: 6 partitions (1 × 2 and 2 × 1 both give each stream thread 3 of the 6 input partitions, and
  * configurations up to 6 threads in all fit), one dimension (16), one rep unless {@code --reps} says otherwise.
@@ -19,7 +19,7 @@ import picocli.CommandLine.Unmatched;
  * @param configs the configurations in run order (the harness alternates the order per rep)
  * @param e2e     the shared options; {@code dims} holds the one dimension
  */
-record ScaleOutOptions(List<Shape> configs, EndToEndBenchmark.Options e2e) {
+record ScaleOutOptions(List<Shape> configs, EndToEndOptions e2e) {
     static final int DEFAULT_PARTITIONS = 6;
     static final int DEFAULT_DIM = 16;
 
@@ -63,7 +63,7 @@ record ScaleOutOptions(List<Shape> configs, EndToEndBenchmark.Options e2e) {
 
     /**
      * Parses the own options with picocli (a missing or malformed value is picocli's error, which names the option)
-     * and hands everything else, in order, to {@link EndToEndBenchmark.Options#parse}.
+     * and hands everything else, in order, to {@link EndToEndOptions#parse}.
      */
     static ScaleOutOptions parse(String[] args) throws IOException {
         Args a = new Args();
@@ -81,7 +81,7 @@ record ScaleOutOptions(List<Shape> configs, EndToEndBenchmark.Options e2e) {
         List<String> rest = a.rest;
         boolean partitionsGiven = rest.contains("--partitions");
         boolean repsGiven = rest.contains("--reps");
-        EndToEndBenchmark.Options o = EndToEndBenchmark.Options.parse(rest.toArray(String[]::new));
+        EndToEndOptions o = EndToEndOptions.parse(rest.toArray(String[]::new));
         if (!partitionsGiven) {
             o.partitions = DEFAULT_PARTITIONS;
         }
