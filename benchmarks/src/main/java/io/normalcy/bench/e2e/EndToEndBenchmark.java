@@ -5,14 +5,11 @@ import io.normalcy.avro.ModelVersion;
 import io.normalcy.bench.e2e.StreamsRun.Kind;
 import io.normalcy.bench.e2e.StreamsRun.Result;
 import io.normalcy.detector.config.DetectorSettings;
-import io.normalcy.flow.kernel.KernelSelector;
-import io.normalcy.flow.kernel.ScoringKernel;
 import io.normalcy.schemas.topics.TopicAdmin;
 import io.normalcy.schemas.topics.TopicNames;
 import io.normalcy.schemas.topics.Topics;
 import io.normalcy.testkit.BrokerOptions;
 import io.normalcy.testkit.EmbeddedKafkaBroker;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +44,8 @@ import org.apache.kafka.common.utils.Utils;
  * {@link JfrHotMethods}), {@code --kernel scalar|simd|auto} (the detector's scoring kernel, scalar; simd needs
  * {@code --add-modules jdk.incubator.vector}), {@code --streams-prop key=value} (experiments: a Streams setting
  * for both topologies),
- * {@code --quick} (20000 records, D = 16, 1 rep, short latency phase). Exits 1 with a message on failure or
+ * {@code --quick} (20000 records, D = 16, 1 rep, short latency phase; explicit options still win), parsed by
+ * {@link EndToEndOptions}. Exits 1 with a message on failure or
  * timeout; temp dirs (broker log, Streams state) are deleted.
  */
 public final class EndToEndBenchmark {
@@ -58,7 +56,7 @@ public final class EndToEndBenchmark {
 
     public static void main(String[] args) {
         try {
-            run(Options.parse(args));
+            run(EndToEndOptions.parse(args));
             System.exit(0);
         } catch (Throwable e) {
             System.err.println("e2e benchmark FAILED: " + e);
@@ -67,7 +65,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    static void run(Options o) throws Exception {
+    static void run(EndToEndOptions o) throws Exception {
         System.out.printf("e2e: %d records per run, D=%s, %d rep(s), latency %d/s x %d s, %d partitions, %s kernel,"
                         + " load %s%n", o.records, o.dims, o.reps, o.latencyRate, o.latencySeconds, o.partitions,
                 o.kernel(), E2eReport.load());
@@ -123,7 +121,7 @@ public final class EndToEndBenchmark {
      * for a minute or more on 2 cores; with a fixed two-round warm-up the first measured detector run still spent
      * 10 s of its 33 s compiling (and ran at 60 % of its second run).
      */
-    static void warmUp(String bs, Admin admin, Map<Integer, ModelVersion> models, Path stateRoot, Options o,
+    static void warmUp(String bs, Admin admin, Map<Integer, ModelVersion> models, Path stateRoot, EndToEndOptions o,
                        List<Kind> kinds) throws Exception {
         int d = o.dims.get(0);
         StreamsRun.Setup w = setup(bs, admin, "bench.warmup.", d, models.get(d), o.warmup, stateRoot, o, null, 1);
@@ -145,7 +143,7 @@ public final class EndToEndBenchmark {
 
     /** Creates the dimension's shared topics with the project's descriptors, publishes the model, pre-fills. */
     static StreamsRun.Setup setup(String bs, Admin admin, String prefix, int d, ModelVersion mv, long n,
-                                          Path stateRoot, Options o, Path jfr, int latencySeconds) throws Exception {
+                                  Path stateRoot, EndToEndOptions o, Path jfr, int latencySeconds) throws Exception {
         Topics shared = new Topics(TopicNames.withPrefix(prefix), o.partitions, (short) 1);
         TopicAdmin.ensureTopics(admin, List.of(shared.features(), shared.models(), shared.subscriptions()));
         E2eKafka.awaitLeaders(admin, List.of(shared.names().features(), shared.names().models(),
@@ -176,94 +174,5 @@ public final class EndToEndBenchmark {
         }
         return new StreamsRun.Setup(bs, admin, shared, n, stateRoot, o.partitions, Duration.ofSeconds(o.timeout), jfr,
                 plan, Map.copyOf(o.streamsOverrides), DetectorSettings.defaults().withScoringKernel(o.kernel()), 1);
-    }
-
-    /** Command-line options (see the class comment). */
-    static final class Options {
-        long records = 2_500_000;
-        List<Integer> dims = List.of(8, 16, 32);
-        int reps = 2;
-        long warmup = 200_000;
-        int latencyRate = 1000;
-        int latencySeconds = 10;
-        int partitions = 3;
-        int trainRows = 30_000;
-        int epochs = 3;
-        int blocks = 5;
-        int hidden = 128;
-        long timeout = 600;
-        Path out = Path.of("benchmarks", "results");
-        Path jfrDir;
-        /** Experiments only: extra Streams settings for both topologies (not the detector's configuration). */
-        Map<String, String> streamsOverrides = new LinkedHashMap<>();
-        /** The detector's scoring kernel: scalar (the default here, as before), simd or auto. */
-        String kernel = "scalar";
-
-        static Options parse(String[] args) throws IOException {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--quick")) {
-                    o.records = 20_000;
-                    o.dims = List.of(16);
-                    o.reps = 1;
-                    o.warmup = 10_000;
-                    o.latencyRate = 500;
-                    o.latencySeconds = 3;
-                    o.trainRows = 10_000;
-                    o.epochs = 1;
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + a);
-                }
-                String v = args[++i];
-                switch (a) {
-                    case "--records" -> o.records = Long.parseLong(v);
-                    case "--dims" -> o.dims = java.util.Arrays.stream(v.split(",")).map(String::trim)
-                            .map(Integer::valueOf).toList();
-                    case "--reps" -> o.reps = Integer.parseInt(v);
-                    case "--warmup" -> o.warmup = Long.parseLong(v);
-                    case "--latency-rate" -> o.latencyRate = Integer.parseInt(v);
-                    case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(v);
-                    case "--partitions" -> o.partitions = Integer.parseInt(v);
-                    case "--train-rows" -> o.trainRows = Integer.parseInt(v);
-                    case "--epochs" -> o.epochs = Integer.parseInt(v);
-                    case "--blocks" -> o.blocks = Integer.parseInt(v);
-                    case "--hidden" -> o.hidden = Integer.parseInt(v);
-                    case "--timeout" -> o.timeout = Long.parseLong(v);
-                    case "--out" -> o.out = Path.of(v);
-                    case "--jfr" -> o.jfrDir = Path.of(v);
-                    case "--kernel" -> o.kernel = v;
-                    case "--streams-prop" -> {
-                        int eq = v.indexOf('=');
-                        if (eq < 1) {
-                            throw new IllegalArgumentException("--streams-prop wants key=value, got " + v);
-                        }
-                        o.streamsOverrides.put("streams.detector." + v.substring(0, eq), v.substring(eq + 1));
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-            if (o.records < 1 || o.reps < 1 || o.partitions < 1 || o.dims.isEmpty()) {
-                throw new IllegalArgumentException("--records, --reps, --partitions must be >= 1 and --dims non-empty");
-            }
-            o.kernel(); // an unknown kernel, or simd without the Vector API module, stops here
-            return o;
-        }
-
-        /** The kernel {@code --kernel} names, resolved in this JVM (simd needs --add-modules jdk.incubator.vector). */
-        ScoringKernel kernel() {
-            return KernelSelector.select(kernel, "--kernel");
-        }
-
-        String describe() {
-            return String.format("%d records per run, %d rep(s) per topology (alternating), %d partitions, "
-                            + "latency phase %d records/s for %d s, model %d blocks x [%d] trained on %d rows x %d epochs, "
-                            + "%s kernel%s",
-                    records, reps, partitions, latencyRate, latencySeconds, blocks, hidden, trainRows, epochs, kernel(),
-                    jfrDir == null ? "" : ", JFR on")
-                    + (streamsOverrides.isEmpty() ? "" : ", Streams overrides " + streamsOverrides);
-        }
     }
 }

@@ -51,7 +51,7 @@ public final class ScaleOutBenchmark {
     }
 
     static void run(ScaleOutOptions so) throws Exception {
-        EndToEndBenchmark.Options o = so.e2e();
+        EndToEndOptions o = so.e2e();
         int d = o.dims.get(0);
         System.out.printf("scaleout: %s; %d CPUs, load %s%n", so.describe(),
                 Runtime.getRuntime().availableProcessors(), E2eReport.load());

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
  * Options of {@link ScaleOutBenchmark}: its own ({@code --configs}, {@code --dim}) and everything else handed to
- * {@link EndToEndBenchmark.Options} (records, reps, warm-up, latency phase, training, timeout, out, kernel,
+ * {@link EndToEndOptions} (records, reps, warm-up, latency phase, training, timeout, out, kernel,
  * streams-prop, quick), so both harnesses mean the same by the same flag. Defaults differ where the scale-out
  * question needs it: 6 partitions (1 × 2 and 2 × 1 both give each stream thread 3 of the 6 input partitions, and
  * configurations up to 6 threads in all fit), one dimension (16), one rep unless {@code --reps} says otherwise.
@@ -15,7 +19,7 @@ import java.util.List;
  * @param configs the configurations in run order (the harness alternates the order per rep)
  * @param e2e     the shared options; {@code dims} holds the one dimension
  */
-record ScaleOutOptions(List<Shape> configs, EndToEndBenchmark.Options e2e) {
+record ScaleOutOptions(List<Shape> configs, EndToEndOptions e2e) {
     static final int DEFAULT_PARTITIONS = 6;
     static final int DEFAULT_DIM = 16;
 
@@ -57,30 +61,27 @@ record ScaleOutOptions(List<Shape> configs, EndToEndBenchmark.Options e2e) {
         }
     }
 
+    /**
+     * Parses the own options with picocli (a missing or malformed value is picocli's error, which names the option)
+     * and hands everything else, in order, to {@link EndToEndOptions#parse}.
+     */
     static ScaleOutOptions parse(String[] args) throws IOException {
-        List<Shape> configs = List.of(new Shape(1, 1), new Shape(1, 2), new Shape(2, 1));
-        int dim = DEFAULT_DIM;
-        boolean partitionsGiven = false;
-        boolean repsGiven = false;
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            boolean ownValued = a.equals("--configs") || a.equals("--dim");
-            if (ownValued && i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a);
-            }
-            switch (a) {
-                case "--configs" -> configs = Arrays.stream(args[++i].split(",")).map(Shape::parse).toList();
-                case "--dim" -> dim = Integer.parseInt(args[++i]);
-                case "--dims" -> throw new IllegalArgumentException("scale-out runs one dimension: use --dim");
-                default -> {
-                    partitionsGiven |= a.equals("--partitions");
-                    repsGiven |= a.equals("--reps");
-                    rest.add(a);
-                }
-            }
+        Args a = new Args();
+        try {
+            new CommandLine(a).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        EndToEndBenchmark.Options o = EndToEndBenchmark.Options.parse(rest.toArray(String[]::new));
+        if (a.dims != null) {
+            throw new IllegalArgumentException("scale-out runs one dimension: use --dim");
+        }
+        List<Shape> configs = a.configs == null ? List.of(new Shape(1, 1), new Shape(1, 2), new Shape(2, 1))
+                : Arrays.stream(a.configs.split(",")).map(Shape::parse).toList();
+        int dim = a.dim;
+        List<String> rest = a.rest;
+        boolean partitionsGiven = rest.contains("--partitions");
+        boolean repsGiven = rest.contains("--reps");
+        EndToEndOptions o = EndToEndOptions.parse(rest.toArray(String[]::new));
         if (!partitionsGiven) {
             o.partitions = DEFAULT_PARTITIONS;
         }
@@ -102,6 +103,21 @@ record ScaleOutOptions(List<Shape> configs, EndToEndBenchmark.Options e2e) {
             }
         }
         return new ScaleOutOptions(configs, o);
+    }
+
+    /** The own options as picocli binds them; the shared ones stay unmatched and go on to the end-to-end parser. */
+    @Command(name = "ScaleOutBenchmark")
+    private static final class Args {
+        /** Null unless given: the default is three configurations. */
+        @Option(names = "--configs", paramLabel = "IxT,...")
+        String configs;
+        @Option(names = "--dim")
+        int dim = DEFAULT_DIM;
+        /** Only to refuse it with a hint: the end-to-end harness's --dims has no place here. */
+        @Option(names = "--dims", hidden = true)
+        String dims;
+        @Unmatched
+        List<String> rest = new ArrayList<>();
     }
 
     String describe() {

@@ -1,7 +1,9 @@
 package io.normalcy.bench.quality;
 
 import java.nio.file.Path;
-import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Settings of one quality run. Defaults are sized so that a full run (three flow trainings, four forest runs,
@@ -41,48 +43,54 @@ public record QualityOptions(Path out, long seed, int train, int test, int calib
         require(anomalyRate > 0 && anomalyRate < 0.5, "--anomaly-rate must be in (0, 0.5), got " + anomalyRate);
     }
 
-    /** Parses {@code --out DIR --seed N --train N --test N --calibration N --epochs N --anomaly-rate X --quick}. */
+    /**
+     * Parses {@code --out DIR --seed N --train N --test N --calibration N --epochs N --anomaly-rate X --quick} with
+     * picocli (unknown options, missing and malformed values are picocli's errors, which name the option);
+     * {@code --quick} changes the defaults, explicit options still win. A repeated option takes its last value:
+     * {@link CalibrationFloor} appends {@code --seed} per seed to the options it was given.
+     */
     public static QualityOptions parse(String... args) {
-        boolean quick = List.of(args).contains("--quick");
-        Path out = Path.of("benchmarks/results");
-        long seed = 42;
-        int train = quick ? QUICK_TRAIN : TRAIN;
-        int test = quick ? QUICK_TEST : TEST;
-        int calibration = quick ? QUICK_CALIBRATION : CALIBRATION;
-        int epochs = quick ? QUICK_EPOCHS : EPOCHS;
-        double rate = 0.01;
-        boolean epochsGiven = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--quick")) {
-                continue;
-            }
-            if (a.equals("-h") || a.equals("--help")) {
-                throw new IllegalArgumentException(usage());
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a + "\n" + usage());
-            }
-            String v = args[++i];
-            try {
-                switch (a) {
-                    case "--out" -> out = Path.of(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    case "--train" -> train = Integer.parseInt(v);
-                    case "--test" -> test = Integer.parseInt(v);
-                    case "--calibration" -> calibration = Integer.parseInt(v);
-                    case "--epochs" -> {
-                        epochs = Integer.parseInt(v);
-                        epochsGiven = true;
-                    }
-                    case "--anomaly-rate" -> rate = Double.parseDouble(v);
-                    default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number after " + a + ": " + v);
-            }
+        Args a = new Args();
+        try {
+            new CommandLine(a).setOverwrittenOptionsAllowed(true).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\n" + usage(), e);
         }
-        return new QualityOptions(out, seed, train, test, calibration, epochs, rate, quick, epochsGiven);
+        if (a.help) {
+            throw new IllegalArgumentException(usage());
+        }
+        return new QualityOptions(a.out, a.seed, or(a.train, a.quick ? QUICK_TRAIN : TRAIN),
+                or(a.test, a.quick ? QUICK_TEST : TEST),
+                or(a.calibration, a.quick ? QUICK_CALIBRATION : CALIBRATION),
+                or(a.epochs, a.quick ? QUICK_EPOCHS : EPOCHS), a.anomalyRate, a.quick, a.epochs != null);
+    }
+
+    private static int or(Integer given, int otherwise) {
+        return given != null ? given : otherwise;
+    }
+
+    /** The command line as picocli binds it; null where an option's default depends on {@code --quick}. */
+    @Command(name = "QualityBenchmark")
+    private static final class Args {
+        @Option(names = "--out", paramLabel = "DIR")
+        Path out = Path.of("benchmarks/results");
+        @Option(names = "--seed")
+        long seed = 42;
+        @Option(names = "--train")
+        Integer train;
+        @Option(names = "--test")
+        Integer test;
+        @Option(names = "--calibration")
+        Integer calibration;
+        /** Null unless given: only a given {@code --epochs} caps the default flow too. */
+        @Option(names = "--epochs")
+        Integer epochs;
+        @Option(names = "--anomaly-rate")
+        double anomalyRate = 0.01;
+        @Option(names = "--quick")
+        boolean quick;
+        @Option(names = {"-h", "--help"})
+        boolean help;
     }
 
     static String usage() {

@@ -47,7 +47,13 @@ class ScaleOutOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> ScaleOutOptions.parse(new String[] {"--configs", "0x1"}));
         assertThrows(IllegalArgumentException.class, () -> ScaleOutOptions.parse(new String[] {"--configs", "ax1"}));
         assertThrows(IllegalArgumentException.class, () -> ScaleOutOptions.parse(new String[] {"--dims", "8,16"}));
-        assertThrows(IllegalArgumentException.class, () -> ScaleOutOptions.parse(new String[] {"--dim"}));
+        IllegalArgumentException noDim = assertThrows(IllegalArgumentException.class,
+                () -> ScaleOutOptions.parse(new String[] {"--dim"}));
+        assertTrue(noDim.getMessage().startsWith("Missing required parameter for option '--dim'"),
+                noDim.getMessage());
+        IllegalArgumentException badDim = assertThrows(IllegalArgumentException.class,
+                () -> ScaleOutOptions.parse(new String[] {"--dim", "x"}));
+        assertTrue(badDim.getMessage().startsWith("Invalid value for option '--dim'"), badDim.getMessage());
         IllegalArgumentException kernel = assertThrows(IllegalArgumentException.class,
                 () -> ScaleOutOptions.parse(new String[] {"--kernel", "gpu"}));
         assertTrue(kernel.getMessage().contains("--kernel"), kernel.getMessage());
