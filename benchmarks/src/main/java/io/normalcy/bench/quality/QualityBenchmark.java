@@ -1,9 +1,9 @@
 package io.normalcy.bench.quality;
 
+import io.normalcy.bench.RunEnvironment;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,45 +153,12 @@ public final class QualityBenchmark {
     record Environment(QualityOptions options, String argLine, String date, String machine, String loadBefore,
                        String loadAfter, double minutes) {
         static Environment capture(QualityOptions o, String argLine) {
-            return new Environment(o, argLine, java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
-                    .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString(), describeMachine(), load(), null, 0);
+            return new Environment(o, argLine, RunEnvironment.utcMinute(), RunEnvironment.machine(),
+                    RunEnvironment.load(), null, 0);
         }
 
         Environment finish(double wallMinutes) {
-            return new Environment(options, argLine, date, machine, loadBefore, load(), wallMinutes);
-        }
-
-        private static String describeMachine() {
-            String cpu = "unknown CPU";
-            try {
-                cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
-            } catch (IOException | RuntimeException ignored) {
-                // not Linux: the JVM's view below still says something
-            }
-            String memory = "";
-            try {
-                memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                        .map(l -> String.format(Locale.ROOT, ", %.1f GiB RAM",
-                                Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0)).findFirst().orElse("");
-            } catch (IOException | RuntimeException ignored) {
-                // optional
-            }
-            return String.format(Locale.ROOT, "%s, %d CPUs visible to the JVM%s, %s %s, Java %s (%s),"
-                            + " OMP_NUM_THREADS=%s", cpu, Runtime.getRuntime().availableProcessors(), memory,
-                    System.getProperty("os.name"), System.getProperty("os.version"),
-                    System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                    System.getenv("OMP_NUM_THREADS"));
-        }
-
-        /** 1/5/15-minute load averages (what {@code uptime} prints). */
-        private static String load() {
-            try {
-                String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-                return f[0] + ", " + f[1] + ", " + f[2];
-            } catch (IOException | RuntimeException e) {
-                return "unknown";
-            }
+            return new Environment(options, argLine, date, machine, loadBefore, RunEnvironment.load(), wallMinutes);
         }
     }
 }

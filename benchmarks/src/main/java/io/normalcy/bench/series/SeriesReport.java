@@ -1,12 +1,10 @@
 package io.normalcy.bench.series;
 
+import io.normalcy.bench.RunEnvironment;
 import io.normalcy.bench.series.SeriesBenchmark.MethodResult;
 import io.normalcy.bench.series.SeriesBenchmark.SeriesResult;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,35 +23,12 @@ final class SeriesReport {
     record Environment(SeriesOptions options, String argLine, String date, String machine, String loadBefore,
                        String loadAfter, double minutes) {
         static Environment capture(SeriesOptions o, String argLine) {
-            return new Environment(o, argLine, java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
-                    .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString(), describeMachine(), load(), null, 0);
+            return new Environment(o, argLine, RunEnvironment.utcMinute(), RunEnvironment.machine(),
+                    RunEnvironment.load(), null, 0);
         }
 
         Environment finish(double wallMinutes) {
-            return new Environment(options, argLine, date, machine, loadBefore, load(), wallMinutes);
-        }
-
-        private static String describeMachine() {
-            String cpu = "unknown CPU";
-            try {
-                cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
-            } catch (IOException | RuntimeException ignored) {
-                // not Linux: the JVM's view below still says something
-            }
-            return f("%s, %d CPUs visible to the JVM, %s %s, Java %s, OMP_NUM_THREADS=%s", cpu,
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                    System.getProperty("os.version"), System.getProperty("java.version"),
-                    System.getenv("OMP_NUM_THREADS"));
-        }
-
-        private static String load() {
-            try {
-                String[] p = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-                return p[0] + ", " + p[1] + ", " + p[2];
-            } catch (IOException | RuntimeException e) {
-                return "unknown";
-            }
+            return new Environment(options, argLine, date, machine, loadBefore, RunEnvironment.load(), wallMinutes);
         }
     }
 
