@@ -3,10 +3,12 @@ package io.normalcy.bench.reliability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Command-line options of the reliability suite ({@code bin/chaos}, {@code bin/bench --only reliability}).
@@ -52,28 +54,27 @@ final class ChaosOptions {
     final Map<String, String> detectorProps = new LinkedHashMap<>();
     final Map<String, String> brokerProps = new LinkedHashMap<>();
 
+    /**
+     * Parses the suite's options with picocli (unknown options, missing and malformed values are its errors, which
+     * name the option; a repeated option takes its last value, {@code --detector-prop}/{@code --broker-prop}
+     * accumulate). {@code --quick} shortens the defaults; options given explicitly still win.
+     */
     static ChaosOptions parse(String[] args) {
+        Args a = new Args();
+        try {
+            new CommandLine(a).setOverwrittenOptionsAllowed(true).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         ChaosOptions o = new ChaosOptions();
-        boolean quick = Arrays.asList(args).contains("--quick");
-        if (quick) {
+        if (a.quick) {
             o.quick();
         }
-        java.util.Set<String> given = new java.util.HashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--quick")) {
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a);
-            }
-            o.set(a, args[++i]);
-            given.add(a);
-        }
-        if (quick && !given.contains("--out")) {
+        o.apply(a);
+        if (a.quick && a.out == null) {
             o.out = o.out.resolve("quick");
         }
-        if (given.contains("--soak-minutes") && o.soakTime.isZero()) {
+        if (a.soakMinutes != null && o.soakTime.isZero()) {
             throw new IllegalArgumentException("--soak-minutes must be > 0");
         }
         if (o.apiKey == null || o.apiKey.isBlank()) {
@@ -85,6 +86,75 @@ final class ChaosOptions {
         return o;
     }
 
+    /** The command line as picocli binds it; null = not given (the default, or {@code --quick}'s, stays). */
+    @Command(name = "chaos")
+    private static final class Args {
+        @Option(names = "--quick")
+        boolean quick;
+        @Option(names = "--cases")
+        String cases;
+        @Option(names = "--rate")
+        Integer rate;
+        @Option(names = "--seconds")
+        Integer seconds;
+        @Option(names = "--soak-minutes")
+        Double soakMinutes;
+        @Option(names = "--sample-seconds")
+        Integer sampleSeconds;
+        @Option(names = "--drain-timeout")
+        Integer drainTimeout;
+        @Option(names = "--stall-timeout")
+        Integer stallTimeout;
+        @Option(names = "--fuzz-copies")
+        Integer fuzzCopies;
+        @Option(names = "--max-latency-ms")
+        Integer maxLatencyMs;
+        @Option(names = "--max-slope")
+        Double maxSlope;
+        @Option(names = "--partitions")
+        Integer partitions;
+        @Option(names = "--seed")
+        Long seed;
+        @Option(names = "--detector-heap")
+        String detectorHeap;
+        @Option(names = "--broker-heap")
+        String brokerHeap;
+        @Option(names = "--out")
+        Path out;
+        @Option(names = "--api-key")
+        String apiKey;
+        @Option(names = "--detector-prop")
+        List<String> detectorProps = new ArrayList<>();
+        @Option(names = "--broker-prop")
+        List<String> brokerProps = new ArrayList<>();
+    }
+
+    /** Every option given, validated; the others keep their (possibly {@code --quick}) defaults. */
+    private void apply(Args a) {
+        cases = a.cases == null ? cases : cases(a.cases);
+        rate = a.rate == null ? rate : positive("--rate", a.rate);
+        trafficTime = a.seconds == null ? trafficTime : Duration.ofSeconds(positive("--seconds", a.seconds));
+        soakTime = a.soakMinutes == null ? soakTime : Duration.ofSeconds(Math.round(60 * a.soakMinutes));
+        sampleEvery = a.sampleSeconds == null ? sampleEvery
+                : Duration.ofSeconds(positive("--sample-seconds", a.sampleSeconds));
+        drainTimeout = a.drainTimeout == null ? drainTimeout
+                : Duration.ofSeconds(positive("--drain-timeout", a.drainTimeout));
+        stallTimeout = a.stallTimeout == null ? stallTimeout
+                : Duration.ofSeconds(positive("--stall-timeout", a.stallTimeout));
+        fuzzCopies = a.fuzzCopies == null ? fuzzCopies : positive("--fuzz-copies", a.fuzzCopies);
+        maxLatency = a.maxLatencyMs == null ? maxLatency
+                : Duration.ofMillis(positive("--max-latency-ms", a.maxLatencyMs));
+        maxSlopeMbPerMin = a.maxSlope == null ? maxSlopeMbPerMin : a.maxSlope;
+        partitions = a.partitions == null ? partitions : positive("--partitions", a.partitions);
+        seed = a.seed == null ? seed : a.seed;
+        detectorHeap = a.detectorHeap == null ? detectorHeap : a.detectorHeap;
+        brokerHeap = a.brokerHeap == null ? brokerHeap : a.brokerHeap;
+        out = a.out == null ? out : a.out;
+        apiKey = a.apiKey == null ? apiKey : a.apiKey;
+        a.detectorProps.forEach(kv -> put(detectorProps, "--detector-prop", kv));
+        a.brokerProps.forEach(kv -> put(brokerProps, "--broker-prop", kv));
+    }
+
     /** {@code --quick}: shorter traffic, soak and sampling, one fuzz copy (options given explicitly still win). */
     private void quick() {
         quick = true;
@@ -93,31 +163,6 @@ final class ChaosOptions {
         sampleEvery = Duration.ofSeconds(8);
         fuzzCopies = 1;
         redosTraffic = Duration.ofSeconds(20);
-    }
-
-    /** One option {@code a} with its value {@code v}. */
-    private void set(String a, String v) {
-        switch (a) {
-            case "--cases" -> cases = cases(v);
-            case "--rate" -> rate = positive(a, Integer.parseInt(v));
-            case "--seconds" -> trafficTime = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-            case "--soak-minutes" -> soakTime = Duration.ofSeconds(Math.round(60 * Double.parseDouble(v)));
-            case "--sample-seconds" -> sampleEvery = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-            case "--drain-timeout" -> drainTimeout = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-            case "--stall-timeout" -> stallTimeout = Duration.ofSeconds(positive(a, Integer.parseInt(v)));
-            case "--fuzz-copies" -> fuzzCopies = positive(a, Integer.parseInt(v));
-            case "--max-latency-ms" -> maxLatency = Duration.ofMillis(positive(a, Integer.parseInt(v)));
-            case "--max-slope" -> maxSlopeMbPerMin = Double.parseDouble(v);
-            case "--partitions" -> partitions = positive(a, Integer.parseInt(v));
-            case "--seed" -> seed = Long.parseLong(v);
-            case "--detector-heap" -> detectorHeap = v;
-            case "--broker-heap" -> brokerHeap = v;
-            case "--out" -> out = Path.of(v);
-            case "--api-key" -> apiKey = v;
-            case "--detector-prop" -> put(detectorProps, a, v);
-            case "--broker-prop" -> put(brokerProps, a, v);
-            default -> throw new IllegalArgumentException("unknown option " + a);
-        }
     }
 
     private static List<String> cases(String v) {
