@@ -11,9 +11,27 @@ import java.util.Locale;
 /**
  * Where and when a harness ran, as every report prints it beside its numbers (docs/benchmarks.md asks for machine,
  * load and command with every result): one place, so the reports describe machines the same way.
+ *
+ * @param options    the harness's parsed options
+ * @param argLine    its command line as given
+ * @param date       start, UTC to the minute
+ * @param machine    {@link #describeMachine()} at the start
+ * @param loadBefore load averages at the start
+ * @param loadAfter  load averages at the end (null until {@link #finish})
+ * @param minutes    wall time (0 until {@link #finish})
+ * @param <O>        the harness's options type
  */
-public final class RunEnvironment {
-    private RunEnvironment() {
+public record RunEnvironment<O>(O options, String argLine, String date, String machine, String loadBefore,
+                                String loadAfter, double minutes) {
+
+    /** The start of a run: date, machine and load now. */
+    public static <O> RunEnvironment<O> capture(O options, String argLine) {
+        return new RunEnvironment<>(options, argLine, utcMinute(), describeMachine(), loadAverages(), null, 0);
+    }
+
+    /** The same run with its end: load now and the wall time. */
+    public RunEnvironment<O> finish(double wallMinutes) {
+        return new RunEnvironment<>(options, argLine, date, machine, loadBefore, loadAverages(), wallMinutes);
     }
 
     /** Now in UTC, to the minute (e.g. 2026-12-06T15:16Z). */
@@ -22,7 +40,7 @@ public final class RunEnvironment {
     }
 
     /** CPU model, CPUs visible to the JVM, RAM, OS, Java and OMP_NUM_THREADS (Linux /proc where available). */
-    public static String machine() {
+    public static String describeMachine() {
         String cpu = "unknown CPU";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
@@ -46,7 +64,7 @@ public final class RunEnvironment {
     }
 
     /** 1/5/15-minute load averages (what {@code uptime} prints), or "unknown". */
-    public static String load() {
+    public static String loadAverages() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + ", " + f[1] + ", " + f[2];

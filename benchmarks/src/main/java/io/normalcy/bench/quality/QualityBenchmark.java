@@ -1,5 +1,6 @@
 package io.normalcy.bench.quality;
 
+import io.normalcy.bench.HarnessMain;
 import io.normalcy.bench.RunEnvironment;
 import java.io.IOException;
 import java.io.Writer;
@@ -34,29 +35,11 @@ public final class QualityBenchmark {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        // several jars on the class path carry a logback.xml; logback would print its status dump about that
-        if (System.getProperty("logback.statusListenerClass") == null) {
-            System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
-        }
-        QualityOptions options;
-        try {
-            options = QualityOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        try {
-            run(options, String.join(" ", args));
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // ND4J and RCF leave non-daemon threads behind
+        HarnessMain.main(args, QualityOptions::parse, QualityBenchmark::run);
     }
 
     static void run(QualityOptions o, String argLine) throws IOException {
-        Environment env = Environment.capture(o, argLine);
+        RunEnvironment<QualityOptions> env = RunEnvironment.capture(o, argLine);
         Files.createDirectories(o.out());
         System.out.printf(Locale.ROOT, "quality benchmark: train %,d, test %,d (anomaly rate %.3f), calibration %,d,"
                         + " epochs %d%s, seed %d, OMP_NUM_THREADS=%s; load %s%n", o.train(), o.test(), o.anomalyRate(),
@@ -147,18 +130,5 @@ public final class QualityBenchmark {
             s += v;
         }
         return s;
-    }
-
-    /** Where and how the numbers were made; the report prints it next to them. */
-    record Environment(QualityOptions options, String argLine, String date, String machine, String loadBefore,
-                       String loadAfter, double minutes) {
-        static Environment capture(QualityOptions o, String argLine) {
-            return new Environment(o, argLine, RunEnvironment.utcMinute(), RunEnvironment.machine(),
-                    RunEnvironment.load(), null, 0);
-        }
-
-        Environment finish(double wallMinutes) {
-            return new Environment(options, argLine, date, machine, loadBefore, RunEnvironment.load(), wallMinutes);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.normalcy.bench.quality;
 
+import io.normalcy.bench.RunEnvironment;
 import io.normalcy.demo.AnomalyKind;
 import io.normalcy.demo.DemoEvent;
 import io.normalcy.demo.PaymentsModel;
@@ -17,7 +18,7 @@ final class Report {
     private Report() {
     }
 
-    static String markdown(QualityBenchmark.Environment env, QualityData data, List<MethodScores> methods,
+    static String markdown(RunEnvironment<QualityOptions> env, QualityData data, List<MethodScores> methods,
                            List<Detection.Row> detection, List<FlowMethod> flows, List<Calibration.Row> calibration,
                            Map<String, Double> meanLogP) {
         QualityOptions o = env.options();
@@ -59,7 +60,7 @@ final class Report {
     }
 
     /** The run's table: command, date, machine, load, data. */
-    private static void appendRun(StringBuilder md, QualityBenchmark.Environment env, QualityData data) {
+    private static void appendRun(StringBuilder md, RunEnvironment<QualityOptions> env, QualityData data) {
         QualityOptions o = env.options();
         md.append("<!-- written by io.normalcy.bench.quality.QualityBenchmark; every number below is from"
                 + " this run -->\n");

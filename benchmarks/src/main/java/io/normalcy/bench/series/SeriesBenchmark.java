@@ -1,5 +1,7 @@
 package io.normalcy.bench.series;
 
+import io.normalcy.bench.HarnessMain;
+import io.normalcy.bench.RunEnvironment;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -43,28 +45,11 @@ public final class SeriesBenchmark {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("logback.statusListenerClass") == null) {
-            System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
-        }
-        SeriesOptions options;
-        try {
-            options = SeriesOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        try {
-            run(options, String.join(" ", args));
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // ND4J leaves non-daemon threads behind
+        HarnessMain.main(args, SeriesOptions::parse, SeriesBenchmark::run);
     }
 
     static void run(SeriesOptions o, String argLine) throws IOException {
-        SeriesReport.Environment env = SeriesReport.Environment.capture(o, argLine);
+        RunEnvironment<SeriesOptions> env = RunEnvironment.capture(o, argLine);
         Files.createDirectories(o.out());
         System.out.printf(Locale.ROOT, "series benchmark: %d series of up to %,d points, fit share %.2f, false-alarm"
                         + " rate %.4f, epochs %s, seed %d, OMP_NUM_THREADS=%s; load %s%n", o.series(), o.length(),

@@ -19,20 +19,7 @@ final class SeriesReport {
     private SeriesReport() {
     }
 
-    /** Where and how the numbers were made. */
-    record Environment(SeriesOptions options, String argLine, String date, String machine, String loadBefore,
-                       String loadAfter, double minutes) {
-        static Environment capture(SeriesOptions o, String argLine) {
-            return new Environment(o, argLine, RunEnvironment.utcMinute(), RunEnvironment.machine(),
-                    RunEnvironment.load(), null, 0);
-        }
-
-        Environment finish(double wallMinutes) {
-            return new Environment(options, argLine, date, machine, loadBefore, RunEnvironment.load(), wallMinutes);
-        }
-    }
-
-    static String markdown(Environment env, List<SeriesResult> results) {
+    static String markdown(RunEnvironment<SeriesOptions> env, List<SeriesResult> results) {
         SeriesOptions o = env.options();
         StringBuilder md = new StringBuilder();
         md.append("<!-- written by io.normalcy.bench.series.SeriesBenchmark; every number below is from this run -->\n");
